@@ -1,0 +1,5 @@
+#include <qa/cli/tools.hpp>
+
+int main(int argc, char** argv) {
+  return qa::cli::qa_run(argc, argv);
+}
