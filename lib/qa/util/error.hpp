@@ -1,0 +1,60 @@
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include <fmt/core.h>
+#include <tl/expected.hpp>
+
+namespace qa {
+
+// An expected failure: a message in the project's style (lowercase, no final period, what failed
+// first, then why: `cannot read "qaboard.yaml": line 7: unknown key "batchs"`). Tools print it as
+// `qa-<tool>: error: <message>` and exit with `exit_code` (2 unless a caller says otherwise).
+struct Error {
+  std::string message;
+  int exit_code = 2;
+};
+
+template <typename T>
+using Expected = tl::expected<T, Error>;
+
+// Return an unexpected Error whose message is formatted from `format` and `args`.
+template <typename... Args>
+[[nodiscard]] tl::unexpected<Error> fail(fmt::format_string<Args...> format, Args&&... args) {
+  return tl::unexpected<Error>(Error{fmt::format(format, std::forward<Args>(args)...), 2});
+}
+
+// Return `error` with `context` put in front: "cannot open store: " + error.message.
+[[nodiscard]] inline tl::unexpected<Error> with_context(std::string_view context, Error error) {
+  error.message = fmt::format("{}: {}", context, error.message);
+  return tl::unexpected<Error>(std::move(error));
+}
+
+// Quote a value for a message: `quote("a b")` is `"a b"`.
+[[nodiscard]] inline std::string quote(std::string_view value) {
+  return fmt::format("\"{}\"", value);
+}
+
+}  // namespace qa
+
+#define QA_CONCAT_INNER(a, b) a##b
+#define QA_CONCAT(a, b) QA_CONCAT_INNER(a, b)
+
+// Evaluate `expr` (an Expected); on failure return its error from the enclosing function.
+#define QA_TRY(expr)                                                  \
+  do {                                                                \
+    auto&& qa_try_result_ = (expr);                                   \
+    if (!qa_try_result_) {                                            \
+      return tl::unexpected<::qa::Error>(std::move(qa_try_result_).error()); \
+    }                                                                 \
+  } while (false)
+
+// Evaluate `expr` (an Expected); on failure return its error, else declare or assign `lhs` from
+// its value: `QA_TRY_ASSIGN(auto config, load_config(dir));`.
+#define QA_TRY_ASSIGN(lhs, expr)                                                         \
+  auto&& QA_CONCAT(qa_try_value_, __LINE__) = (expr);                                   \
+  if (!QA_CONCAT(qa_try_value_, __LINE__)) {                                             \
+    return tl::unexpected<::qa::Error>(std::move(QA_CONCAT(qa_try_value_, __LINE__)).error()); \
+  }                                                                                      \
+  lhs = std::move(*QA_CONCAT(qa_try_value_, __LINE__))

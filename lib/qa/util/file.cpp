@@ -1,0 +1,58 @@
+#include <qa/util/file.hpp>
+
+#include <fcntl.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <qa/util/atomic_file.hpp>
+#include <qa/util/unique_fd.hpp>
+
+namespace qa::util {
+
+namespace fs = std::filesystem;
+
+Expected<std::string> read_file(const fs::path& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    return fail("cannot read {}: {}", quote(path.string()), std::strerror(errno));
+  }
+  std::string content;
+  char buffer[1 << 16];
+  while (true) {
+    const ssize_t n = ::read(fd.get(), buffer, sizeof(buffer));
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return fail("cannot read {}: {}", quote(path.string()), std::strerror(errno));
+    }
+    if (n == 0) {
+      return content;
+    }
+    content.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
+Expected<void> create_dirs(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir, ec)) {
+    return fail("cannot create folder {}: {}", quote(dir.string()),
+                ec ? ec.message() : std::string("a file is in the way"));
+  }
+  return {};
+}
+
+Expected<void> copy_file_atomic(const fs::path& source, const fs::path& destination,
+                                unsigned mode) {
+  UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in) {
+    return fail("cannot read {}: {}", quote(source.string()), std::strerror(errno));
+  }
+  QA_TRY_ASSIGN(auto out, AtomicFile::create(destination, mode));
+  QA_TRY(out.write_from(in.get()));
+  return out.commit(Fsync::no);
+}
+
+}  // namespace qa::util

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <qa/util/error.hpp>
+#include <qa/util/hash.hpp>
+
+namespace qa::util {
+
+// One regular file under a root folder: its path relative to the root, with `/` separators.
+struct TreeFile {
+  std::string rel_path;
+  FileHash digest;
+};
+
+// Return every regular file under `root` (recursively, symlinks not followed, sorted by
+// `rel_path`), without hashing them. Fails naming the folder when it cannot be read.
+[[nodiscard]] Expected<std::vector<std::string>> list_tree(const std::filesystem::path& root);
+
+// Hash the files `rel_paths` under `root` with `threads` workers (0: one per core), the largest
+// files first so that the workers finish together. The result is in the order of `rel_paths`.
+// Fails with the first file that cannot be read.
+[[nodiscard]] Expected<std::vector<TreeFile>> hash_files(const std::filesystem::path& root,
+                                                         const std::vector<std::string>& rel_paths,
+                                                         std::size_t threads = 0);
+
+}  // namespace qa::util

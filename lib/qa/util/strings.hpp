@@ -1,0 +1,28 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace qa::util {
+
+// Return the Levenshtein distance between `a` and `b`.
+[[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// Return the candidate closest to `word` when it is close enough to be a likely typo (distance
+// at most a third of the word's length, at least 1; or `word` is a prefix of it), else nothing.
+[[nodiscard]] std::optional<std::string> did_you_mean(std::string_view word,
+                                                      const std::vector<std::string>& candidates);
+
+// Return ` (did you mean "X"?)` for `did_you_mean(word, candidates)`, or an empty string.
+[[nodiscard]] std::string suggestion_suffix(std::string_view word,
+                                            const std::vector<std::string>& candidates);
+
+// Return `parts` joined with `separator`.
+[[nodiscard]] std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
+// Split `text` at each `separator`; "a,,b" gives {"a", "", "b"}, "" gives {""}.
+[[nodiscard]] std::vector<std::string> split(std::string_view text, char separator);
+
+}  // namespace qa::util

@@ -1,0 +1,385 @@
+#include <qa/util/subprocess.hpp>
+
+#include <qa/util/interrupt.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace qa::util {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// The longest single wait, so that an interrupt or a deadline is noticed quickly.
+constexpr milliseconds k_poll_interval{100};
+// How long to wait between checks when the kernel has no pidfd_open (before Linux 5.3).
+constexpr milliseconds k_fallback_interval{10};
+// How long to keep killing what is left of a stopped process group before giving up.
+constexpr milliseconds k_group_clear_limit{5000};
+
+// An owned file descriptor, closed when it goes out of scope.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : m_fd(fd) {}
+  ~UniqueFd() { reset(); }
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  UniqueFd(UniqueFd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept {
+    if (this != &other) {
+      reset();
+      m_fd = std::exchange(other.m_fd, -1);
+    }
+    return *this;
+  }
+
+  [[nodiscard]] int get() const { return m_fd; }
+  [[nodiscard]] bool valid() const { return m_fd >= 0; }
+  void reset() {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+      m_fd = -1;
+    }
+  }
+
+ private:
+  int m_fd = -1;
+};
+
+// Return `fd`, moved above stderr when it is 0, 1 or 2, so that the child's dup2 onto the standard
+// descriptors never overwrites it. An invalid result leaves the reason in errno.
+UniqueFd above_stdio(UniqueFd fd) {
+  if (!fd.valid() || fd.get() > STDERR_FILENO) {
+    return fd;
+  }
+  return UniqueFd(::fcntl(fd.get(), F_DUPFD_CLOEXEC, STDERR_FILENO + 1));
+}
+
+// The steps the child takes between fork and exec; a failing one is reported to the parent.
+enum class ChildStep : int { setpgid, chdir, redirect, signals, exec };
+constexpr std::array<const char*, 5> k_step_names = {"setpgid", "chdir", "redirect output",
+                                                     "reset signals", "exec \"/bin/sh\""};
+
+// What the child writes to the error pipe when a step fails.
+struct ChildFailure {
+  int step = 0;
+  int error = 0;
+};
+
+// Everything the child needs, prepared before fork so that the child does not allocate.
+struct ChildPlan {
+  const char* cwd = nullptr;
+  int input_fd = -1;
+  int log_fd = -1;
+  int error_fd = -1;
+  char* const* argv = nullptr;
+  char* const* envp = nullptr;
+};
+
+[[noreturn]] void report_and_exit(int error_fd, ChildStep step) {
+  const ChildFailure failure{static_cast<int>(step), errno};
+  [[maybe_unused]] const ssize_t written = ::write(error_fd, &failure, sizeof failure);
+  ::_exit(127);
+}
+
+// Runs in the forked child: only async-signal-safe calls until execve.
+[[noreturn]] void run_child(const ChildPlan& plan) {
+  if (::setpgid(0, 0) != 0) {
+    report_and_exit(plan.error_fd, ChildStep::setpgid);
+  }
+  struct sigaction default_action {};  // zero-initialized: SIG_DFL, no flags
+  sigemptyset(&default_action.sa_mask);
+  for (int signal = 1; signal < NSIG; ++signal) {
+    if (signal != SIGKILL && signal != SIGSTOP) {
+      ::sigaction(signal, &default_action, nullptr);  // numbers reserved by libc fail harmlessly
+    }
+  }
+  // Descriptors the caller opened without O_CLOEXEC must not leak into long-running commands.
+  ::close_range(STDERR_FILENO + 1, ~0U, CLOSE_RANGE_CLOEXEC);
+  if (::chdir(plan.cwd) != 0) {
+    report_and_exit(plan.error_fd, ChildStep::chdir);
+  }
+  if (::dup2(plan.input_fd, STDIN_FILENO) < 0 || ::dup2(plan.log_fd, STDOUT_FILENO) < 0 ||
+      ::dup2(plan.log_fd, STDERR_FILENO) < 0) {
+    report_and_exit(plan.error_fd, ChildStep::redirect);
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  if (::sigprocmask(SIG_SETMASK, &none, nullptr) != 0) {
+    report_and_exit(plan.error_fd, ChildStep::signals);
+  }
+  ::execve("/bin/sh", plan.argv, plan.envp);
+  report_and_exit(plan.error_fd, ChildStep::exec);
+}
+
+// Return the current environment with `overrides` replacing or adding variables, or an error
+// when a name in `overrides` cannot be a variable name.
+Expected<std::vector<std::string>> child_environment(
+    const std::map<std::string, std::string>& overrides) {
+  for (const auto& [name, value] : overrides) {
+    if (name.empty() || name.find('=') != std::string::npos) {
+      return fail("invalid environment variable name {}", qa::quote(name));
+    }
+  }
+  std::vector<std::string> result;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    if (!overrides.contains(std::string(text.substr(0, text.find('='))))) {
+      result.emplace_back(text);
+    }
+  }
+  for (const auto& [name, value] : overrides) {
+    result.push_back(name + "=" + value);
+  }
+  return result;
+}
+
+// Wait at most `wait` for `pid` to exit, without reaping it; return true when it has exited (or
+// can no longer be waited for, which the reaping wait4 then reports).
+bool wait_for_exit(pid_t pid, const UniqueFd& pidfd, milliseconds wait) {
+  if (pidfd.valid()) {
+    pollfd entry{pidfd.get(), POLLIN, 0};
+    ::poll(&entry, 1, static_cast<int>(wait.count()));  // EINTR just ends this wait early
+  } else {
+    std::this_thread::sleep_for(std::min(wait, k_fallback_interval));
+  }
+  siginfo_t info{};
+  if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0) {
+    return errno != EINTR;
+  }
+  return info.si_pid != 0;
+}
+
+// Return how long to wait from now until `deadline`, at most `k_poll_interval`, at least zero.
+milliseconds time_left(Clock::time_point deadline) {
+  const auto left = std::chrono::ceil<milliseconds>(deadline - Clock::now());
+  return std::clamp(left, milliseconds{0}, k_poll_interval);
+}
+
+// Why the wait for a command stopped before it exited by itself.
+enum class Stop { none, timed_out, interrupted };
+
+// Wait until `pid` exits, the optional `timeout` from `start` passes, or qatools is interrupted.
+Stop watch(pid_t pid, const UniqueFd& pidfd, const std::optional<milliseconds>& timeout,
+           Clock::time_point start) {
+  const auto deadline = timeout ? start + *timeout : Clock::time_point::max();
+  while (true) {
+    const milliseconds wait = timeout ? time_left(deadline) : k_poll_interval;
+    if (wait_for_exit(pid, pidfd, wait)) {
+      return Stop::none;
+    }
+    if (interrupted()) {
+      return Stop::interrupted;
+    }
+    if (timeout && Clock::now() >= deadline) {
+      return Stop::timed_out;
+    }
+  }
+}
+
+// Send SIGTERM to the process group led by `pid`, then SIGKILL when `pid` has not exited after
+// `grace`. Return the last signal sent.
+int terminate_group(pid_t pid, const UniqueFd& pidfd, milliseconds grace) {
+  ::kill(-pid, SIGTERM);
+  const auto deadline = Clock::now() + grace;
+  while (!wait_for_exit(pid, pidfd, time_left(deadline))) {
+    if (Clock::now() >= deadline) {
+      ::kill(-pid, SIGKILL);
+      return SIGKILL;
+    }
+  }
+  return SIGTERM;
+}
+
+// Return true when a process of group `pgid` is still alive; zombies, which only wait to be
+// reaped by their new parent, do not count.
+bool group_has_live_process(pid_t pgid) {
+  const std::unique_ptr<DIR, int (*)(DIR*)> proc(::opendir("/proc"), &::closedir);
+  if (!proc) {
+    return false;
+  }
+  while (const dirent* entry = ::readdir(proc.get())) {
+    const std::string_view name(entry->d_name);
+    if (!std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
+    const std::string path = "/proc/" + std::string(name) + "/stat";
+    const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    std::array<char, 1024> buffer{};
+    const ssize_t size = fd.valid() ? ::read(fd.get(), buffer.data(), buffer.size() - 1) : -1;
+    if (size <= 0) {
+      continue;  // the process is already gone
+    }
+    // "pid (comm) state ppid pgrp ...", where comm may hold spaces and parentheses.
+    const std::string_view stat(buffer.data(), static_cast<size_t>(size));
+    const size_t paren = stat.rfind(')');
+    char state = 0;
+    long parent = 0;
+    long group = 0;
+    if (paren != std::string_view::npos &&
+        std::sscanf(buffer.data() + paren + 1, " %c %ld %ld", &state, &parent, &group) == 3 &&
+        group == pgid && state != 'Z' && state != 'X') {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Kill what is left of process group `pgid` once its leader has been reaped (children that
+// outlived the shell, perhaps ignoring SIGTERM) and wait until none of them runs.
+void clear_group(pid_t pgid) {
+  const auto deadline = Clock::now() + k_group_clear_limit;
+  while (::kill(-pgid, SIGKILL) == 0 && group_has_live_process(pgid) && Clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds{5});
+  }
+}
+
+double seconds(const timeval& time) {
+  return static_cast<double>(time.tv_sec) + static_cast<double>(time.tv_usec) / 1e6;
+}
+
+// Reap `pid` after it has started, wait4 giving its resource usage, and build the result.
+Expected<CommandResult> wait_for_command(pid_t pid, const ShellCommand& command,
+                                         Clock::time_point start) {
+  const UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+  const Stop stop = watch(pid, pidfd, command.timeout, start);
+  int last_signal = 0;
+  if (stop != Stop::none) {
+    last_signal = terminate_group(pid, pidfd, std::max(command.kill_grace, milliseconds{0}));
+  }
+  int status = 0;
+  rusage usage{};
+  pid_t reaped = 0;
+  do {
+    reaped = ::wait4(pid, &status, 0, &usage);
+  } while (reaped < 0 && errno == EINTR);
+  const int wait_error = errno;
+  const auto end = Clock::now();
+  if (stop != Stop::none) {
+    clear_group(pid);
+  }
+  if (reaped < 0) {
+    return fail("cannot wait for command in {}: {}", qa::quote(command.cwd.string()),
+                std::strerror(wait_error));
+  }
+
+  CommandResult result;
+  result.wall_s = std::chrono::duration<double>(end - start).count();
+  result.user_s = seconds(usage.ru_utime);
+  result.sys_s = seconds(usage.ru_stime);
+  result.peak_rss_kb = usage.ru_maxrss;
+  if (WIFSIGNALED(status)) {
+    result.kind = ExitKind::signaled;
+    result.signal = WTERMSIG(status);
+    result.exit_code = 128 + result.signal;
+  } else {
+    result.exit_code = WEXITSTATUS(status);
+  }
+  if (stop != Stop::none) {
+    result.kind = stop == Stop::timed_out ? ExitKind::timed_out : ExitKind::interrupted;
+    // A shell that handled SIGTERM and exited still ended because of the signal sent to it.
+    result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : last_signal;
+    result.exit_code = 128 + result.signal;
+  }
+  return result;
+}
+
+}  // namespace
+
+Expected<CommandResult> run_shell(const ShellCommand& command) {
+  const std::string cwd = command.cwd.string();
+  struct stat cwd_info {};
+  if (::stat(cwd.c_str(), &cwd_info) != 0) {
+    return fail("cannot run command in {}: {}", qa::quote(cwd), std::strerror(errno));
+  }
+  if (!S_ISDIR(cwd_info.st_mode)) {
+    return fail("cannot run command in {}: not a folder", qa::quote(cwd));
+  }
+  QA_TRY_ASSIGN(std::vector<std::string> environment, child_environment(command.env));
+
+  const std::string log_path = command.log_file.string();
+  const UniqueFd log = above_stdio(
+      UniqueFd(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)));
+  if (!log.valid()) {
+    return fail("cannot open log file {}: {}", qa::quote(log_path), std::strerror(errno));
+  }
+  const UniqueFd input = above_stdio(UniqueFd(::open("/dev/null", O_RDONLY | O_CLOEXEC)));
+  if (!input.valid()) {
+    return fail("cannot open \"/dev/null\": {}", std::strerror(errno));
+  }
+  std::array<int, 2> pipe_fds{-1, -1};
+  if (::pipe2(pipe_fds.data(), O_CLOEXEC) != 0) {
+    return fail("cannot run command in {}: pipe: {}", qa::quote(cwd), std::strerror(errno));
+  }
+  const UniqueFd error_read = above_stdio(UniqueFd(pipe_fds[0]));
+  UniqueFd error_write = above_stdio(UniqueFd(pipe_fds[1]));
+  if (!error_read.valid() || !error_write.valid()) {
+    return fail("cannot run command in {}: pipe: {}", qa::quote(cwd), std::strerror(errno));
+  }
+
+  std::string shell_name = "sh";
+  std::string shell_flag = "-c";
+  std::string shell_command = command.command;
+  std::array<char*, 4> argv{shell_name.data(), shell_flag.data(), shell_command.data(), nullptr};
+  std::vector<char*> envp;
+  envp.reserve(environment.size() + 1);
+  for (std::string& entry : environment) {
+    envp.push_back(entry.data());
+  }
+  envp.push_back(nullptr);
+  const ChildPlan plan{cwd.c_str(),       input.get(), log.get(),
+                       error_write.get(), argv.data(), envp.data()};
+
+  const auto start = Clock::now();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    return fail("cannot run command in {}: fork: {}", qa::quote(cwd), std::strerror(errno));
+  }
+  if (pid == 0) {
+    run_child(plan);
+  }
+  // Also set the group here, so that it exists whatever runs first; EACCES means the child has
+  // already called exec (after setting it itself).
+  ::setpgid(pid, pid);
+  error_write.reset();
+
+  // The pipe closes on exec; before that, the child writes which step failed.
+  ChildFailure failure;
+  ssize_t size = 0;
+  do {
+    size = ::read(error_read.get(), &failure, sizeof failure);
+  } while (size < 0 && errno == EINTR);
+  if (size == static_cast<ssize_t>(sizeof failure)) {
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    const auto step = static_cast<size_t>(failure.step);
+    return fail("cannot run command in {}: {}: {}", qa::quote(cwd),
+                step < k_step_names.size() ? k_step_names[step] : "start",
+                std::strerror(failure.error));
+  }
+  return wait_for_command(pid, command, start);
+}
+
+}  // namespace qa::util
