@@ -1,0 +1,50 @@
+#include <qa/core/manifest.hpp>
+
+#include <qa/util/hash_tree.hpp>
+#include <qa/util/path.hpp>
+
+namespace qa::core {
+
+bool FileSelection::selects(const std::string& rel_path) const {
+  return util::glob_match_any(patterns, rel_path) && !util::glob_match_any(ignore, rel_path);
+}
+
+Expected<Manifest> build_manifest(const std::filesystem::path& dir, const FileSelection& selection,
+                                  const std::set<std::string>& reserved, std::size_t threads) {
+  QA_TRY_ASSIGN(const auto all, util::list_tree(dir));
+  std::vector<std::string> selected;
+  for (const auto& rel : all) {
+    if (!reserved.contains(rel) && selection.selects(rel)) {
+      selected.push_back(rel);
+    }
+  }
+  QA_TRY_ASSIGN(const auto hashed, util::hash_files(dir, selected, threads));
+  Manifest manifest;
+  for (const auto& file : hashed) {
+    manifest.emplace(file.rel_path, FileEntry{file.digest.hash, file.digest.size});
+  }
+  return manifest;
+}
+
+Manifest filter_manifest(const Manifest& manifest, const FileSelection& selection) {
+  Manifest out;
+  for (const auto& [path, entry] : manifest) {
+    if (selection.selects(path)) {
+      out.emplace(path, entry);
+    }
+  }
+  return out;
+}
+
+std::string to_xxhsum_format(const Manifest& manifest) {
+  std::string out;
+  for (const auto& [path, entry] : manifest) {
+    out += entry.hash.hex();
+    out += "  ";
+    out += path;
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace qa::core

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <qa/util/error.hpp>
+
+namespace qa::core {
+
+// A run's identity: `<label>/<config-slug>/<input-slug>`, the same on every machine.
+//
+// - The input slug is the input path relative to the database with `/` written `-`
+//   (`images/a.png` -> `images-a.png`).
+// - The config slug is the configuration names joined with `+`, then, when the run has
+//   parameters, `+` and the flattened parameters `key=value` joined with `,` in key order
+//   (nested keys dotted): `base+strength=0.5`. No names and no parameters give `default`.
+// - A slug is used as it is when it is short (at most 64 characters) and only holds letters,
+//   digits and `._-+=,@`. Otherwise it is `<first 8 hex of xxh128(text)>-<readable tail>`:
+//   the other characters become `_` and only the last 40 characters of that are kept, so
+//   different inputs always give different slugs.
+
+// Return the slug of `text`, with `/` mapped to `-` first when `text` is a path.
+[[nodiscard]] std::string make_slug(std::string_view text);
+
+// Return the input slug of `rel_input_path`.
+[[nodiscard]] std::string input_slug(std::string_view rel_input_path);
+
+// Return the configuration slug of the names in `configs` (strings; maps are left out: their
+// effect is in `params`) and of `params` (a JSON object).
+[[nodiscard]] std::string config_slug(const nlohmann::json& configs, const nlohmann::json& params);
+
+// Check that `label` can be part of a key: 1 to 64 of letters, digits, `._-`, not `.` or `..`.
+[[nodiscard]] Expected<void> check_label(std::string_view label);
+
+// Return the key of a run.
+[[nodiscard]] std::string run_key(std::string_view label, const nlohmann::json& configs,
+                                  const nlohmann::json& params, std::string_view rel_input_path);
+
+// Check that `key` is a well-formed run key (three safe `/`-separated parts).
+[[nodiscard]] Expected<void> check_run_key(std::string_view key);
+
+}  // namespace qa::core

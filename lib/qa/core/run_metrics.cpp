@@ -1,0 +1,41 @@
+#include <qa/core/run_metrics.hpp>
+
+#include <qa/util/file.hpp>
+
+namespace qa::core {
+
+Expected<RunMetrics> read_run_metrics(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) {
+    return RunMetrics{};
+  }
+  QA_TRY_ASSIGN(const std::string text, util::read_file(file));
+  const nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
+  if (value.is_discarded()) {
+    return fail("cannot read metrics {}: not valid JSON", quote(file.string()));
+  }
+  if (!value.is_object()) {
+    return fail("cannot read metrics {}: expected a JSON object of name -> value, got {}",
+                quote(file.string()), value.type_name());
+  }
+  RunMetrics out;
+  for (const auto& [name, item] : value.items()) {
+    if (name == "badges" || name == "params" || name == "links") {
+      if (!item.is_object()) {
+        return fail("cannot read metrics {}: {} must be an object", quote(file.string()),
+                    quote(name));
+      }
+      nlohmann::json& target = name == "links" ? out.links : out.badges;
+      target.update(item);
+      continue;
+    }
+    if (!item.is_number() && !item.is_string() && !item.is_boolean() && !item.is_null()) {
+      return fail("cannot read metrics {}: metric {} must be a number, string or bool, not {}",
+                  quote(file.string()), quote(name), item.type_name());
+    }
+    out.metrics[name] = item;
+  }
+  return out;
+}
+
+}  // namespace qa::core

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include <yaml-cpp/yaml.h>
+
+#include <qa/util/error.hpp>
+
+namespace qa::core {
+
+// The keys a YAML mapping may hold. A key whose value is `nullptr`-schema accepts any value; a key
+// with a nested schema is checked recursively when its value is a mapping.
+struct YamlSchema {
+  std::map<std::string, YamlSchema, std::less<>> keys;
+  bool open = false;  // any key is accepted (a user-defined map such as `run.env`)
+};
+
+// Check that every key of the mapping `node` (and of nested mappings) is known to `schema`.
+// The error names `file`, the line and the dotted key path, with a did-you-mean suggestion:
+// `cannot read "qaboard.yaml": line 7: unknown key "inputs.batchs" (did you mean "batches"?)`.
+[[nodiscard]] Expected<void> check_yaml_keys(const YAML::Node& node, const YamlSchema& schema,
+                                             const std::filesystem::path& file,
+                                             std::string_view prefix = {});
+
+// Return the 1-based line of `node` in its file (0 when unknown).
+[[nodiscard]] int yaml_line(const YAML::Node& node);
+
+// Return the message `cannot read "<file>": line N: <what>` for an error about `node`.
+[[nodiscard]] tl::unexpected<Error> yaml_error(const std::filesystem::path& file,
+                                               const YAML::Node& node, std::string_view what);
+
+// Parse the YAML file at `file`; a syntax error names the file, line and column.
+[[nodiscard]] Expected<YAML::Node> load_yaml_file(const std::filesystem::path& file);
+
+}  // namespace qa::core
