@@ -1,0 +1,136 @@
+#include <qa/git/repository.hpp>
+
+#include <git2.h>
+
+#include <cstdlib>
+#include <mutex>
+
+namespace qa::git {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// libgit2 is initialised once per process and never shut down (other threads may use it).
+void ensure_initialised() {
+  static std::once_flag once;
+  std::call_once(once, [] { git_libgit2_init(); });
+}
+
+std::string last_error() {
+  const git_error* error = git_error_last();
+  return error != nullptr && error->message != nullptr ? error->message : "unknown libgit2 error";
+}
+
+std::optional<std::string> env_value(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') {
+    return std::nullopt;
+  }
+  return std::string(value);
+}
+
+struct ReferenceDeleter {
+  void operator()(git_reference* ref) const { git_reference_free(ref); }
+};
+struct StatusListDeleter {
+  void operator()(git_status_list* list) const { git_status_list_free(list); }
+};
+
+}  // namespace
+
+void Repository::Deleter::operator()(git_repository* repo) const {
+  git_repository_free(repo);
+}
+
+Repository::Repository(git_repository* repo, fs::path workdir)
+    : m_repo(repo), m_workdir(std::move(workdir)) {}
+Repository::~Repository() = default;
+Repository::Repository(Repository&&) noexcept = default;
+Repository& Repository::operator=(Repository&&) noexcept = default;
+
+Expected<Repository> Repository::discover(const fs::path& path) {
+  ensure_initialised();
+  git_buf found = GIT_BUF_INIT;
+  if (git_repository_discover(&found, path.c_str(), 0, nullptr) != 0) {
+    git_buf_dispose(&found);
+    return fail("not a git repository: {} (qatools records results under git commits; run "
+                "\"git init\" and commit, or work inside a clone)",
+                quote(path.string()));
+  }
+  git_repository* repo = nullptr;
+  const int opened = git_repository_open(&repo, found.ptr);
+  git_buf_dispose(&found);
+  if (opened != 0) {
+    return fail("cannot open the git repository of {}: {}", quote(path.string()), last_error());
+  }
+  const char* workdir = git_repository_workdir(repo);
+  if (workdir == nullptr) {
+    git_repository_free(repo);
+    return fail("cannot use the git repository of {}: it is bare", quote(path.string()));
+  }
+  return Repository(repo, fs::path(workdir));
+}
+
+Expected<std::string> Repository::head_sha() const {
+  git_oid oid;
+  if (git_reference_name_to_id(&oid, m_repo.get(), "HEAD") != 0) {
+    return fail("cannot read HEAD of {}: {} (no commit yet?)", quote(m_workdir.string()),
+                last_error());
+  }
+  char hex[GIT_OID_HEXSZ + 1] = {};
+  git_oid_tostr(hex, sizeof(hex), &oid);
+  return std::string(hex);
+}
+
+Expected<std::optional<std::string>> Repository::head_branch() const {
+  if (git_repository_head_detached(m_repo.get()) == 1) {
+    return std::nullopt;
+  }
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, m_repo.get(), "HEAD") != 0) {
+    return fail("cannot read HEAD of {}: {}", quote(m_workdir.string()), last_error());
+  }
+  const std::unique_ptr<git_reference, ReferenceDeleter> head(raw);
+  const char* target = git_reference_symbolic_target(head.get());
+  if (target == nullptr) {
+    return std::nullopt;
+  }
+  std::string name(target);
+  constexpr std::string_view k_prefix = "refs/heads/";
+  if (name.starts_with(k_prefix)) {
+    name.erase(0, k_prefix.size());
+  }
+  return std::optional<std::string>(name);
+}
+
+Expected<bool> Repository::is_dirty() const {
+  git_status_options options = GIT_STATUS_OPTIONS_INIT;
+  options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  options.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+  git_status_list* raw = nullptr;
+  if (git_status_list_new(&raw, m_repo.get(), &options) != 0) {
+    return fail("cannot read the status of {}: {}", quote(m_workdir.string()), last_error());
+  }
+  const std::unique_ptr<git_status_list, StatusListDeleter> list(raw);
+  return git_status_list_entrycount(list.get()) > 0;
+}
+
+Expected<CommitIdentity> Repository::current_commit() const {
+  CommitIdentity identity;
+  QA_TRY_ASSIGN(const std::string head, head_sha());
+  identity.sha = env_value("CI_COMMIT_SHA").value_or(env_value("GITHUB_SHA").value_or(head));
+  QA_TRY_ASSIGN(identity.dirty, is_dirty());
+  QA_TRY_ASSIGN(const auto branch, head_branch());
+  identity.detached = !branch.has_value();
+  for (const char* name : {"CI_COMMIT_REF_NAME", "GITHUB_HEAD_REF", "GITHUB_REF_NAME"}) {
+    if (auto value = env_value(name)) {
+      identity.branch = *value;
+      return identity;
+    }
+  }
+  identity.branch = branch;
+  return identity;
+}
+
+}  // namespace qa::git

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <qa/util/error.hpp>
+
+struct git_repository;
+
+namespace qa::git {
+
+// The commit that results are recorded under.
+struct CommitIdentity {
+  std::string sha;                    // 40 hex
+  bool dirty = false;                 // tracked files differ from the commit
+  std::optional<std::string> branch;  // none on a detached HEAD without CI variables
+  bool detached = false;
+
+  // The store's commit key: the sha, with `-dirty` appended when the tree is dirty.
+  [[nodiscard]] std::string key() const { return dirty ? sha + "-dirty" : sha; }
+};
+
+// A git repository opened through libgit2. Move-only; closes the repository on destruction.
+class Repository {
+ public:
+  // Open the repository that holds `path` (searching parent folders). Fails with a one-line
+  // error when `path` is in no git repository.
+  [[nodiscard]] static Expected<Repository> discover(const std::filesystem::path& path);
+
+  ~Repository();
+  Repository(Repository&&) noexcept;
+  Repository& operator=(Repository&&) noexcept;
+  Repository(const Repository&) = delete;
+  Repository& operator=(const Repository&) = delete;
+
+  // Return the folder of the working tree.
+  [[nodiscard]] const std::filesystem::path& workdir() const { return m_workdir; }
+
+  // Return the sha of HEAD; fails when the repository has no commit yet.
+  [[nodiscard]] Expected<std::string> head_sha() const;
+
+  // Return the branch HEAD points to, or nothing when HEAD is detached.
+  [[nodiscard]] Expected<std::optional<std::string>> head_branch() const;
+
+  // Return true when a tracked file differs from HEAD, in the index or the working tree.
+  // Untracked and ignored files do not count.
+  [[nodiscard]] Expected<bool> is_dirty() const;
+
+  // Return the identity of the checked-out commit. CI variables take precedence over what the
+  // checkout says: the sha from CI_COMMIT_SHA or GITHUB_SHA; the branch from
+  // CI_COMMIT_REF_NAME, GITHUB_HEAD_REF (pull requests) or GITHUB_REF_NAME.
+  [[nodiscard]] Expected<CommitIdentity> current_commit() const;
+
+ private:
+  struct Deleter {
+    void operator()(git_repository* repo) const;
+  };
+  Repository(git_repository* repo, std::filesystem::path workdir);
+
+  std::unique_ptr<git_repository, Deleter> m_repo;
+  std::filesystem::path m_workdir;
+};
+
+}  // namespace qa::git

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <qa/util/error.hpp>
+#include <qa/util/hash.hpp>
+
+namespace qa::store {
+
+// How a blob enters the store from a file: by hard link when the backend can (same filesystem),
+// which makes the file read-only; or always by copy.
+enum class Ingest { link, copy };
+
+// A storage backend: content-addressed blobs and small documents (run records, branch indexes)
+// at relative `/`-separated paths. Backends are dumb; the Store facade owns the layout and the
+// order of writes. Every write is atomic: a reader sees nothing or the whole content.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // Return where the backend stores, for messages (credentials removed).
+  [[nodiscard]] virtual std::string describe() const = 0;
+
+  [[nodiscard]] virtual Expected<bool> has_blob(const util::Hash128& hash) = 0;
+  // Store the file `source` whose content hashes to `hash` and holds `size` bytes. An existing
+  // blob is never overwritten. A source whose size differs from `size` is refused.
+  [[nodiscard]] virtual Expected<void> put_blob(const util::Hash128& hash,
+                                                const std::filesystem::path& source,
+                                                std::uint64_t size, Ingest ingest) = 0;
+  // Write the blob `hash` to `destination` (atomically) after checking its content against
+  // `hash`; a mismatch is an error and leaves no file at `destination`.
+  [[nodiscard]] virtual Expected<void> get_blob(const util::Hash128& hash,
+                                                const std::filesystem::path& destination) = 0;
+
+  // Return the document at `rel`, or nothing when there is none.
+  [[nodiscard]] virtual Expected<std::optional<std::string>> get_document(
+      std::string_view rel) = 0;
+  [[nodiscard]] virtual Expected<void> put_document(std::string_view rel,
+                                                    std::string_view content) = 0;
+  // Return the paths of the documents under the folder `prefix`, relative to it, sorted.
+  [[nodiscard]] virtual Expected<std::vector<std::string>> list_documents(
+      std::string_view prefix) = 0;
+};
+
+}  // namespace qa::store

@@ -1,0 +1,143 @@
+#include <qa/store/local_backend.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <qa/util/atomic_file.hpp>
+#include <qa/util/file.hpp>
+#include <qa/util/hash_tree.hpp>
+#include <qa/util/path.hpp>
+
+namespace qa::store {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr unsigned k_blob_mode = 0444;
+
+tl::unexpected<Error> os_error(std::string_view what, const fs::path& path) {
+  return fail("cannot {} {}: {}", what, quote(path.string()), std::strerror(errno));
+}
+
+// Copy `source` to `destination` through a temporary file that is linked, not renamed, into
+// place: when another process stored the same blob meanwhile, its file is kept.
+Expected<void> copy_no_replace(const fs::path& source, const fs::path& destination) {
+  util::UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in) {
+    return os_error("read", source);
+  }
+  QA_TRY_ASSIGN(auto out, util::AtomicFile::create(destination, k_blob_mode));
+  QA_TRY(out.write_from(in.get()));
+  return out.commit_no_replace(util::Fsync::no);
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<LocalBackend>> LocalBackend::open(const fs::path& root) {
+  auto created = util::create_dirs(root);
+  if (!created) {
+    return fail("cannot use store {}: {}", quote(root.string()),
+                created.error().message.substr(created.error().message.find(": ") + 2));
+  }
+  if (::access(root.c_str(), R_OK | W_OK | X_OK) != 0) {
+    return fail("cannot use store {}: {}", quote(root.string()), std::strerror(errno));
+  }
+  return std::unique_ptr<LocalBackend>(new LocalBackend(fs::absolute(root).lexically_normal()));
+}
+
+std::string LocalBackend::describe() const {
+  return m_root.string();
+}
+
+fs::path LocalBackend::blob_path(const util::Hash128& hash) const {
+  const std::string hex = hash.hex();
+  return m_root / "cas" / hex.substr(0, 2) / hex.substr(2);
+}
+
+Expected<bool> LocalBackend::has_blob(const util::Hash128& hash) {
+  struct stat st {};
+  return ::stat(blob_path(hash).c_str(), &st) == 0;
+}
+
+Expected<void> LocalBackend::put_blob(const util::Hash128& hash, const fs::path& source,
+                                      std::uint64_t size, Ingest ingest) {
+  const fs::path destination = blob_path(hash);
+  struct stat st {};
+  if (::stat(destination.c_str(), &st) == 0) {
+    return {};  // content-addressed: an existing blob already holds these bytes
+  }
+  if (::stat(source.c_str(), &st) != 0) {
+    return os_error("read", source);
+  }
+  if (static_cast<std::uint64_t>(st.st_size) != size) {
+    return fail("cannot store {}: it changed while it was recorded ({} bytes, expected {})",
+                quote(source.string()), st.st_size, size);
+  }
+  QA_TRY(util::create_dirs(destination.parent_path()));
+  if (ingest == Ingest::link) {
+    if (::link(source.c_str(), destination.c_str()) == 0) {
+      if (::chmod(destination.c_str(), k_blob_mode) != 0) {
+        return os_error("protect", destination);
+      }
+      return {};
+    }
+    if (errno == EEXIST) {
+      return {};
+    }
+    // EXDEV (another filesystem), EPERM, EMLINK...: fall back to a copy.
+  }
+  return copy_no_replace(source, destination);
+}
+
+Expected<void> LocalBackend::get_blob(const util::Hash128& hash, const fs::path& destination) {
+  const fs::path source = blob_path(hash);
+  struct stat st {};
+  if (::stat(source.c_str(), &st) != 0) {
+    return fail("blob {} is missing from store {}", hash.hex(), quote(m_root.string()));
+  }
+  QA_TRY(util::copy_file_atomic(source, destination, 0644));
+  QA_TRY_ASSIGN(const auto digest, util::hash_file(destination));
+  if (digest.hash != hash) {
+    fs::remove(destination);
+    return fail("blob {} in store {} is corrupt: its content hashes to {}", hash.hex(),
+                quote(m_root.string()), digest.hash.hex());
+  }
+  return {};
+}
+
+Expected<std::optional<std::string>> LocalBackend::get_document(std::string_view rel) {
+  QA_TRY(util::check_relative_path(rel));
+  const fs::path path = m_root / fs::path(rel);
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    return std::optional<std::string>();
+  }
+  QA_TRY_ASSIGN(std::string content, util::read_file(path));
+  return std::optional<std::string>(std::move(content));
+}
+
+Expected<void> LocalBackend::put_document(std::string_view rel, std::string_view content) {
+  QA_TRY(util::check_relative_path(rel));
+  return util::write_file_atomic(m_root / fs::path(rel), content, util::Fsync::yes);
+}
+
+Expected<std::vector<std::string>> LocalBackend::list_documents(std::string_view prefix) {
+  QA_TRY(util::check_relative_path(prefix));
+  const fs::path dir = m_root / fs::path(prefix);
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return std::vector<std::string>();
+  }
+  QA_TRY_ASSIGN(auto files, util::list_tree(dir));
+  std::erase_if(files, [](const std::string& rel) {
+    return fs::path(rel).filename().string().starts_with(".tmp.");
+  });
+  return files;
+}
+
+}  // namespace qa::store

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <filesystem>
+
+#include <qa/store/backend.hpp>
+
+namespace qa::store {
+
+// A store in a local folder (an NFS mount works too). Blobs live in `cas/<h[0:2]>/<h[2:]>`, mode
+// 0444, entered by hard link when the output is on the same filesystem, else by copy; documents
+// are written to a temporary file, synced and renamed. Several processes may write at once.
+class LocalBackend final : public Backend {
+ public:
+  // Open (creating it when missing) the store folder `root`; fail naming it when it cannot be
+  // used (a file in the way, no permission).
+  [[nodiscard]] static Expected<std::unique_ptr<LocalBackend>> open(
+      const std::filesystem::path& root);
+
+  [[nodiscard]] std::string describe() const override;
+  [[nodiscard]] Expected<bool> has_blob(const util::Hash128& hash) override;
+  [[nodiscard]] Expected<void> put_blob(const util::Hash128& hash,
+                                        const std::filesystem::path& source, std::uint64_t size,
+                                        Ingest ingest) override;
+  [[nodiscard]] Expected<void> get_blob(const util::Hash128& hash,
+                                        const std::filesystem::path& destination) override;
+  [[nodiscard]] Expected<std::optional<std::string>> get_document(std::string_view rel) override;
+  [[nodiscard]] Expected<void> put_document(std::string_view rel,
+                                            std::string_view content) override;
+  [[nodiscard]] Expected<std::vector<std::string>> list_documents(
+      std::string_view prefix) override;
+
+  // Return the path of the blob `hash` (it may not exist).
+  [[nodiscard]] std::filesystem::path blob_path(const util::Hash128& hash) const;
+
+ private:
+  explicit LocalBackend(std::filesystem::path root) : m_root(std::move(root)) {}
+  std::filesystem::path m_root;
+};
+
+}  // namespace qa::store

@@ -1,0 +1,198 @@
+#include <qa/store/store.hpp>
+
+#include <chrono>
+#include <cstdlib>
+
+#include <qa/core/config.hpp>
+#include <qa/core/run_key.hpp>
+#include <qa/store/local_backend.hpp>
+#include <qa/store/memory_backend.hpp>
+#include <qa/util/time.hpp>
+
+namespace qa::store {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* k_branch_schema = "qa.branch/1";
+
+using Opener = Expected<std::unique_ptr<Backend>> (*)(std::string_view location);
+
+Expected<std::unique_ptr<Backend>> open_local(std::string_view location) {
+  if (location.starts_with("file://")) {
+    location.remove_prefix(7);
+  }
+  QA_TRY_ASSIGN(auto backend, LocalBackend::open(fs::path(location)));
+  return std::unique_ptr<Backend>(std::move(backend));
+}
+
+Expected<std::unique_ptr<Backend>> open_memory(std::string_view /*location*/) {
+  return std::unique_ptr<Backend>(std::make_unique<MemoryBackend>());
+}
+
+Expected<std::unique_ptr<Backend>> open_http(std::string_view location) {
+  return fail("cannot use store {}: the http(s) backend is not available in this build yet",
+              quote(location));
+}
+
+struct Scheme {
+  std::string_view prefix;
+  Opener open;
+};
+
+// Backends by URL scheme; a location without one is a local folder.
+constexpr Scheme k_schemes[] = {
+    {"file://", open_local},
+    {"memory://", open_memory},
+    {"http://", open_http},
+    {"https://", open_http},
+};
+
+}  // namespace
+
+Expected<Store> Store::open(std::string_view location) {
+  if (location.empty()) {
+    return fail("cannot open store: no location given");
+  }
+  for (const auto& scheme : k_schemes) {
+    if (location.starts_with(scheme.prefix)) {
+      QA_TRY_ASSIGN(auto backend, scheme.open(location));
+      return Store(std::move(backend));
+    }
+  }
+  if (location.find("://") != std::string_view::npos) {
+    return fail("cannot open store {}: unknown scheme (use a folder, file://, http:// or "
+                "https://)",
+                quote(location));
+  }
+  QA_TRY_ASSIGN(auto backend, open_local(location));
+  return Store(std::move(backend));
+}
+
+Store::Store(std::unique_ptr<Backend> backend) : m_backend(std::move(backend)) {}
+
+std::string Store::commit_folder(std::string_view project, std::string_view commit) {
+  return fmt::format("{}/commits/{}/{}", project, commit.substr(0, 2), commit.substr(2));
+}
+
+std::string Store::record_path(std::string_view project, std::string_view commit,
+                               std::string_view key) {
+  return fmt::format("{}/{}/run.json", commit_folder(project, commit), key);
+}
+
+Expected<void> Store::put_run(const core::RunRecord& record, const fs::path& output_dir,
+                              Ingest ingest) {
+  QA_TRY(core::check_project_name(record.project));
+  QA_TRY(check_commit_key(record.commit));
+  QA_TRY(core::check_run_key(record.key));
+  for (const auto& [rel, entry] : record.files) {
+    QA_TRY_ASSIGN(const bool present, m_backend->has_blob(entry.hash));
+    if (!present) {
+      QA_TRY(m_backend->put_blob(entry.hash, output_dir / fs::path(rel), entry.size, ingest));
+    }
+  }
+  if (record.log) {
+    QA_TRY_ASSIGN(const bool present, m_backend->has_blob(record.log->entry.hash));
+    if (!present) {
+      // A log is appended to by later runs in the same folder: always copied, never linked.
+      QA_TRY(m_backend->put_blob(record.log->entry.hash, record.log->path,
+                                 record.log->entry.size, Ingest::copy));
+    }
+  }
+  return m_backend->put_document(record_path(record.project, record.commit, record.key),
+                                 core::to_json(record).dump(2) + "\n");
+}
+
+Expected<std::optional<core::RunRecord>> Store::get_run(std::string_view project,
+                                                        std::string_view commit,
+                                                        std::string_view key) {
+  QA_TRY(check_commit_key(commit));
+  QA_TRY(core::check_run_key(key));
+  const std::string path = record_path(project, commit, key);
+  QA_TRY_ASSIGN(const auto text, m_backend->get_document(path));
+  if (!text) {
+    return std::optional<core::RunRecord>();
+  }
+  QA_TRY_ASSIGN(auto record, core::parse_record(*text, path));
+  return std::optional<core::RunRecord>(std::move(record));
+}
+
+Expected<std::vector<core::RunRecord>> Store::list_runs(std::string_view project,
+                                                        std::string_view commit) {
+  QA_TRY(check_commit_key(commit));
+  const std::string folder = commit_folder(project, commit);
+  QA_TRY_ASSIGN(const auto paths, m_backend->list_documents(folder));
+  std::vector<core::RunRecord> records;
+  for (const auto& rel : paths) {
+    if (!rel.ends_with("/run.json")) {
+      continue;
+    }
+    const std::string path = folder + "/" + rel;
+    QA_TRY_ASSIGN(const auto text, m_backend->get_document(path));
+    if (text) {
+      QA_TRY_ASSIGN(auto record, core::parse_record(*text, path));
+      records.push_back(std::move(record));
+    }
+  }
+  return records;
+}
+
+Expected<std::optional<BranchIndex>> Store::get_branch(std::string_view project,
+                                                       std::string_view branch) {
+  const std::string path =
+      fmt::format("{}/branches/{}.json", project, core::make_slug(branch));
+  QA_TRY_ASSIGN(const auto text, m_backend->get_document(path));
+  if (!text) {
+    return std::optional<BranchIndex>();
+  }
+  const auto json = nlohmann::json::parse(*text, nullptr, false);
+  if (!json.is_object() || !json.contains("commit") || !json["commit"].is_string()) {
+    return fail("invalid branch index {} in store {}", quote(path), quote(describe()));
+  }
+  return std::optional<BranchIndex>(BranchIndex{
+      std::string(branch), json["commit"].get<std::string>(), json.value("updated_at", "")});
+}
+
+Expected<void> Store::put_branch(std::string_view project, const BranchIndex& index) {
+  QA_TRY(check_commit_key(index.commit));
+  const std::string path =
+      fmt::format("{}/branches/{}.json", project, core::make_slug(index.branch));
+  const nlohmann::json json{{"schema", k_branch_schema},
+                            {"branch", index.branch},
+                            {"commit", index.commit},
+                            {"updated_at", index.updated_at.empty()
+                                               ? util::rfc3339(std::chrono::system_clock::now())
+                                               : index.updated_at}};
+  return m_backend->put_document(path, json.dump(2) + "\n");
+}
+
+Expected<fs::path> default_store_location() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  if (xdg != nullptr && *xdg != '\0') {
+    return fs::path(xdg) / "qatools";
+  }
+  const char* home = std::getenv("HOME");
+  if (home == nullptr || *home == '\0') {
+    return fail("cannot find the default store: neither XDG_CACHE_HOME nor HOME is set "
+                "(set QA_STORE or pass --store)");
+  }
+  return fs::path(home) / ".cache" / "qatools";
+}
+
+Expected<void> check_commit_key(std::string_view commit) {
+  std::string_view sha = commit;
+  if (sha.ends_with("-dirty")) {
+    sha.remove_suffix(6);
+  }
+  bool ok = sha.size() == 40 || sha.size() == 64;
+  for (const char c : sha) {
+    ok = ok && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+  }
+  if (!ok) {
+    return fail("invalid commit {}: expected a full hex sha", quote(commit));
+  }
+  return {};
+}
+
+}  // namespace qa::store

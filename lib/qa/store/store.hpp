@@ -1,0 +1,80 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <qa/core/run_record.hpp>
+#include <qa/store/backend.hpp>
+#include <qa/util/error.hpp>
+
+namespace qa::store {
+
+// The store layout (version 1), the same in every backend:
+//
+//   cas/<h[0:2]>/<h[2:]>                                          blobs by xxh128, read-only
+//   <project>/commits/<commit[0:2]>/<commit[2:]>/<key>/run.json   run records (qa.run/1)
+//   <project>/branches/<branch-slug>.json                         branch index (below)
+//
+// The branch index, schema `qa.branch/1`:
+//   {"schema": "qa.branch/1", "branch": "main", "commit": "<sha>", "updated_at": "<RFC 3339>"}
+//
+// A record is written only after every blob it names (outputs and log) is stored, so a reader
+// never finds a record whose files are missing.
+
+// The latest commit of a branch whose whole batch succeeded.
+struct BranchIndex {
+  std::string branch;
+  std::string commit;
+  std::string updated_at;
+};
+
+// A store: typed operations over one backend, chosen by the location's URL scheme.
+class Store {
+ public:
+  // Open the store at `location`: a folder path (or `file://` URL) for the local backend,
+  // `memory://` for an in-memory one. `http(s)://` is reserved for the http backend.
+  [[nodiscard]] static Expected<Store> open(std::string_view location);
+  explicit Store(std::unique_ptr<Backend> backend);
+
+  [[nodiscard]] Backend& backend() { return *m_backend; }
+  [[nodiscard]] std::string describe() const { return m_backend->describe(); }
+
+  // Store the outputs of `record` (the files of `record.files` under `output_dir`, and the log),
+  // then the record itself.
+  [[nodiscard]] Expected<void> put_run(const core::RunRecord& record,
+                                       const std::filesystem::path& output_dir, Ingest ingest);
+
+  // Return the record of `key` at `commit` of `project`, or nothing when there is none.
+  [[nodiscard]] Expected<std::optional<core::RunRecord>> get_run(std::string_view project,
+                                                                 std::string_view commit,
+                                                                 std::string_view key);
+
+  // Return every record of `commit` of `project`, sorted by key.
+  [[nodiscard]] Expected<std::vector<core::RunRecord>> list_runs(std::string_view project,
+                                                                 std::string_view commit);
+
+  [[nodiscard]] Expected<std::optional<BranchIndex>> get_branch(std::string_view project,
+                                                                std::string_view branch);
+  [[nodiscard]] Expected<void> put_branch(std::string_view project, const BranchIndex& index);
+
+  // Return the path of a record in the layout above.
+  [[nodiscard]] static std::string record_path(std::string_view project, std::string_view commit,
+                                               std::string_view key);
+  [[nodiscard]] static std::string commit_folder(std::string_view project,
+                                                 std::string_view commit);
+
+ private:
+  std::unique_ptr<Backend> m_backend;
+};
+
+// Return the default store folder: `$XDG_CACHE_HOME/qatools`, else `~/.cache/qatools`.
+[[nodiscard]] Expected<std::filesystem::path> default_store_location();
+
+// Check that `commit` is a commit key: 40 or 64 lowercase hex digits, optionally `-dirty`.
+[[nodiscard]] Expected<void> check_commit_key(std::string_view commit);
+
+}  // namespace qa::store
