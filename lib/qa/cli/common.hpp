@@ -1,0 +1,56 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <qa/util/error.hpp>
+
+namespace qa::cli {
+
+inline constexpr int k_exit_ok = 0;
+inline constexpr int k_exit_check_failed = 1;
+inline constexpr int k_exit_usage = 2;
+inline constexpr int k_exit_no_reference = 3;
+inline constexpr int k_exit_interrupted = 130;
+
+// The options every tool takes (SPEC section 5).
+struct CommonOptions {
+  bool verbose = false;
+  std::optional<std::string> store;
+  std::string label = "default";
+  std::vector<std::string> configs;
+  std::vector<std::string> params;
+};
+
+// Return a CLI11 app for `tool` with `description`, `--version`, and a footer of `examples`.
+[[nodiscard]] std::unique_ptr<CLI::App> make_app(std::string_view tool,
+                                                 std::string_view description,
+                                                 std::string_view examples);
+
+// Add the common options (-v, --store, --label, --config, --param) to `app`.
+void add_common_options(CLI::App& app, CommonOptions& options);
+
+// Return the configuration list of `--config` values: a name, or a YAML map such as
+// `{strength: 0.5}` read as a parameter patch.
+[[nodiscard]] Expected<nlohmann::json> parse_configs(const std::vector<std::string>& values);
+
+// Return the parameters of `--param K=V` values.
+[[nodiscard]] Expected<nlohmann::json> parse_params(const std::vector<std::string>& values);
+
+// Run `body` as the tool `tool`: parse `argv` with `app` first (help and version print and exit
+// 0; a usage error prints `<tool>: error: ...` and exits 2), set up logging (-v) and interrupt
+// handling, then call `body`. An Error from it is printed as `<tool>: error: <message>` and its
+// exit code returned; any exception escaping is caught here, the one catch of the tool.
+int run_tool(std::string_view tool, CLI::App& app, const CommonOptions* common, int argc,
+             char** argv, const std::function<Expected<int>()>& body);
+
+// A tool whose command is not built yet: it answers --help and --version, else exits 2.
+int not_implemented(std::string_view tool, std::string_view description, int argc, char** argv);
+
+}  // namespace qa::cli

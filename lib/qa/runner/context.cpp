@@ -1,0 +1,103 @@
+#include <qa/runner/context.hpp>
+
+#include <cstdlib>
+
+#include <qa/core/params.hpp>
+#include <qa/core/run_key.hpp>
+#include <qa/store/store.hpp>
+#include <qa/util/path.hpp>
+
+namespace qa::runner {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::optional<std::string> env_value(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') {
+    return std::nullopt;
+  }
+  return std::string(value);
+}
+
+// A local store given as a relative path is relative to the current folder, as any path argument.
+std::string absolute_location(const std::string& location) {
+  if (location.find("://") != std::string::npos) {
+    return location;
+  }
+  return fs::absolute(fs::path(location)).lexically_normal().string();
+}
+
+}  // namespace
+
+Expected<ProjectContext> load_project_context(const fs::path& cwd, const Overrides& overrides) {
+  ProjectContext context;
+  fs::path config_file;
+  if (overrides.config) {
+    config_file = *overrides.config;
+  } else {
+    QA_TRY_ASSIGN(config_file, core::find_config(cwd));
+  }
+  QA_TRY_ASSIGN(context.config, core::load_config(config_file));
+  QA_TRY_ASSIGN(const auto repository, git::Repository::discover(context.config.root));
+  QA_TRY_ASSIGN(context.commit, repository.current_commit());
+  if (auto valid = store::check_commit_key(context.commit.sha); !valid) {
+    return fail("invalid commit sha {} (from CI_COMMIT_SHA or GITHUB_SHA?)",
+                quote(context.commit.sha));
+  }
+
+  if (overrides.store) {
+    context.store_location = absolute_location(*overrides.store);
+  } else if (auto from_env = env_value("QA_STORE")) {
+    context.store_location = absolute_location(*from_env);
+  } else if (!context.config.storage.empty()) {
+    context.store_location = context.config.storage;
+  } else {
+    QA_TRY_ASSIGN(const auto location, store::default_store_location());
+    context.store_location = location.string();
+  }
+
+  if (auto root = env_value("QA_OUTPUT_ROOT")) {
+    context.output_root = fs::absolute(fs::path(*root)).lexically_normal();
+  } else {
+    context.output_root = context.config.root / "output";
+  }
+  return context;
+}
+
+Expected<RunSpec> make_run_spec(const ProjectContext& context, std::string_view input_arg,
+                                const nlohmann::json& configs,
+                                const nlohmann::json& param_overrides, std::string_view label,
+                                const std::optional<fs::path>& output_dir) {
+  const fs::path& database = context.config.inputs.database;
+  if (input_arg.empty()) {
+    return fail("no input given (pass --input PATH, relative to the database {})",
+                quote(database.string()));
+  }
+  const fs::path arg{std::string(input_arg)};
+  const fs::path input_path = (arg.is_absolute() ? arg : database / arg).lexically_normal();
+  std::error_code ec;
+  if (!fs::exists(input_path, ec)) {
+    return fail("input {} not found in the database {}", quote(input_arg),
+                quote(database.string()));
+  }
+  if (!util::is_within(database, input_path) || input_path == database.lexically_normal()) {
+    return fail("input {} is not inside the database {}", quote(input_arg),
+                quote(database.string()));
+  }
+  QA_TRY(core::check_label(label));
+
+  RunSpec spec;
+  spec.input_path = input_path;
+  spec.input = input_path.lexically_relative(database.lexically_normal()).generic_string();
+  spec.configs = configs.is_array() ? configs : nlohmann::json::array();
+  spec.params = core::merge_params(context.config.run.params, spec.configs, param_overrides);
+  spec.label = std::string(label);
+  spec.key = core::run_key(spec.label, spec.configs, spec.params, spec.input);
+  spec.output_dir = output_dir ? fs::absolute(*output_dir).lexically_normal()
+                               : context.output_root / fs::path(spec.key);
+  return spec;
+}
+
+}  // namespace qa::runner

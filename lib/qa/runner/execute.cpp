@@ -1,0 +1,146 @@
+#include <qa/runner/execute.hpp>
+
+#include <chrono>
+
+#include <qa/core/placeholders.hpp>
+#include <qa/core/run_metrics.hpp>
+#include <qa/util/hash.hpp>
+#include <qa/util/log.hpp>
+#include <qa/util/shell.hpp>
+#include <qa/util/subprocess.hpp>
+#include <qa/util/time.hpp>
+#include <qa/version.hpp>
+
+namespace qa::runner {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+core::RunValues run_values(const ProjectContext& context, const RunSpec& spec) {
+  return core::RunValues{spec.input_path.string(),     spec.input,
+                         spec.output_dir.string(),     spec.params,
+                         spec.configs,                 context.config.root.string(),
+                         context.commit.key(),         spec.label};
+}
+
+std::optional<std::chrono::milliseconds> timeout_of(const ProjectContext& context) {
+  if (!context.config.run.timeout_s) {
+    return std::nullopt;
+  }
+  return std::chrono::milliseconds(static_cast<long long>(*context.config.run.timeout_s * 1000));
+}
+
+// Append `line` to the log, so the log says what ran.
+void note_in_log(const fs::path& log, const std::string& line) {
+  if (FILE* file = std::fopen(log.c_str(), "ae"); file != nullptr) {
+    std::fputs(line.c_str(), file);
+    std::fclose(file);
+  }
+}
+
+core::RunStatus status_of(const util::CommandResult& result) {
+  if (result.kind == util::ExitKind::timed_out) {
+    return core::RunStatus::timeout;
+  }
+  return result.succeeded() ? core::RunStatus::ok : core::RunStatus::failed;
+}
+
+Expected<util::CommandResult> run_step(const ProjectContext& context, const RunSpec& spec,
+                                       const std::string& command, const fs::path& log) {
+  note_in_log(log, "$ " + command + "\n");
+  std::map<std::string, std::string> env = context.config.run.env;
+  for (auto& [name, value] : core::run_environment(run_values(context, spec))) {
+    env[name] = value;
+  }
+  util::ShellCommand shell{command, context.config.root, env, log, timeout_of(context)};
+  QA_TRY_ASSIGN(auto result, util::run_shell(shell));
+  if (result.kind == util::ExitKind::interrupted) {
+    return tl::unexpected<Error>(Error{"interrupted", 130});
+  }
+  if (result.kind == util::ExitKind::timed_out) {
+    note_in_log(log, fmt::format("qa-run: killed after the timeout of {} s\n",
+                                 *context.config.run.timeout_s));
+  } else if (!result.succeeded()) {
+    note_in_log(log, fmt::format("qa-run: exit code {}\n", result.exit_code));
+  }
+  return result;
+}
+
+}  // namespace
+
+Expected<std::string> build_command(const ProjectContext& context, const RunSpec& spec,
+                                    const std::vector<std::string>& extra_args) {
+  if (context.config.run.command.empty()) {
+    return fail("cannot run: {} has no \"run.command\"", quote(context.config.file.string()));
+  }
+  QA_TRY_ASSIGN(std::string command, core::substitute_placeholders(context.config.run.command,
+                                                                   run_values(context, spec)));
+  for (const auto& arg : extra_args) {
+    command += " " + util::shell_quote(arg);
+  }
+  return command;
+}
+
+Expected<core::RunRecord> execute_run(const ProjectContext& context, store::Store& store,
+                                      const RunSpec& spec, const ExecuteOptions& options) {
+  QA_TRY_ASSIGN(const std::string command, build_command(context, spec, options.extra_args));
+  std::string postprocess;
+  if (!context.config.run.postprocess.empty()) {
+    QA_TRY_ASSIGN(postprocess, core::substitute_placeholders(context.config.run.postprocess,
+                                                             run_values(context, spec)));
+  }
+  QA_TRY(prepare_output_dir(spec.output_dir, options.keep_previous, context.config.root));
+  const fs::path log = spec.output_dir / k_log_file_name;
+
+  core::RunRecord record;
+  record.project = context.config.name;
+  record.commit = context.commit.key();
+  record.branch = context.commit.branch;
+  record.label = spec.label;
+  record.key = spec.key;
+  record.input = spec.input;
+  record.configs = spec.configs;
+  record.params = spec.params;
+  record.output_dir = spec.output_dir.string();
+  record.started_at = util::rfc3339(std::chrono::system_clock::now());
+  record.host = util::host_name();
+  record.qatools_version = k_version;
+
+  util::log::debug("running {}", command);
+  QA_TRY_ASSIGN(const auto result, run_step(context, spec, command, log));
+  record.status = status_of(result);
+  record.exit_code = result.exit_code;
+  record.timing = core::Timing{result.wall_s, result.user_s, result.sys_s, result.peak_rss_kb};
+  if (record.status == core::RunStatus::ok && !postprocess.empty()) {
+    util::log::debug("postprocessing with {}", postprocess);
+    QA_TRY_ASSIGN(const auto post, run_step(context, spec, postprocess, log));
+    record.status = status_of(post);
+    record.exit_code = post.exit_code;
+  }
+
+  auto metrics = core::read_run_metrics(spec.output_dir / core::k_metrics_file_name);
+  if (metrics) {
+    record.metrics = metrics->metrics;
+    record.badges = metrics->badges;
+    record.links = metrics->links;
+  } else if (record.status == core::RunStatus::ok) {
+    return tl::unexpected<Error>(metrics.error());
+  } else {
+    util::log::warning("{}", metrics.error().message);
+  }
+  record.metrics["is_failed"] = record.status != core::RunStatus::ok;
+  record.metrics["compute_time"] = result.wall_s;
+  record.metrics["peak_rss_mb"] = static_cast<double>(result.peak_rss_kb) / 1024.0;
+
+  core::FileSelection everything;
+  QA_TRY_ASSIGN(record.files, core::build_manifest(spec.output_dir, everything,
+                                                   reserved_output_names(),
+                                                   options.hash_threads));
+  QA_TRY_ASSIGN(const auto log_digest, util::hash_file(log));
+  record.log = core::LogFile{log.string(), core::FileEntry{log_digest.hash, log_digest.size}};
+  QA_TRY(store.put_run(record, spec.output_dir, store::Ingest::link));
+  return record;
+}
+
+}  // namespace qa::runner

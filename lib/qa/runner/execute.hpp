@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <qa/core/run_record.hpp>
+#include <qa/runner/context.hpp>
+#include <qa/runner/output_dir.hpp>
+#include <qa/store/store.hpp>
+#include <qa/util/error.hpp>
+
+namespace qa::runner {
+
+struct ExecuteOptions {
+  KeepPrevious keep_previous = KeepPrevious::no;
+  std::vector<std::string> extra_args;  // appended to the command, each shell-quoted
+  std::size_t hash_threads = 0;         // 0: one per core
+};
+
+// The shell command of `spec`: run.command with the placeholders substituted and `extra_args`
+// appended. What `qa-run --dry-run` prints.
+[[nodiscard]] Expected<std::string> build_command(const ProjectContext& context,
+                                                  const RunSpec& spec,
+                                                  const std::vector<std::string>& extra_args);
+
+// Run `spec`: prepare its output folder, run the command then (when it succeeded) the
+// postprocess, with stdout and stderr in `<output_dir>/qa-run.log`, read metrics.json, hash the
+// outputs and store them and the record in `store`. Return the stored record, whose status says
+// whether the run succeeded (ok), failed or timed out. Errors are for trouble that is not the
+// run's own result: bad configuration, invalid metrics.json, store failures, an interrupt
+// (exit code 130).
+[[nodiscard]] Expected<core::RunRecord> execute_run(const ProjectContext& context,
+                                                    store::Store& store, const RunSpec& spec,
+                                                    const ExecuteOptions& options);
+
+}  // namespace qa::runner
