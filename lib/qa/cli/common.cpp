@@ -48,9 +48,11 @@ void add_common_options(CLI::App& app, CommonOptions& options) {
   app.add_option("--label", options.label, "Label of the runs (default: default)");
   app.add_option("--config", options.configs,
                  "Configuration name, or a YAML map of parameters such as '{strength: 0.5}' "
-                 "(repeatable)");
+                 "(repeatable)")
+      ->allow_extra_args(false);
   app.add_option("--param", options.params,
-                 "Parameter KEY=VALUE, VALUE read as a YAML scalar (repeatable)");
+                 "Parameter KEY=VALUE, VALUE read as a YAML scalar (repeatable)")
+      ->allow_extra_args(false);
 }
 
 Expected<nlohmann::json> parse_configs(const std::vector<std::string>& values) {

@@ -184,6 +184,13 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
       return yaml_error(file, value, fmt::format("{} must be a mapping", quote(section)));
     }
   }
+  for (const auto& runner : {"local", "slurm"}) {
+    const YAML::Node runners = root["runners"];
+    const YAML::Node value = runners && runners.IsMap() ? runners[runner] : YAML::Node();
+    if (value && !value.IsNull() && !value.IsMap()) {
+      return yaml_error(file, value, fmt::format("\"runners.{}\" must be a mapping", runner));
+    }
+  }
 
   const Reader r(file, root);
   ProjectConfig config;
@@ -191,14 +198,17 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
   config.root = file.parent_path();
   config.inputs.database = config.root;
 
-  if (root.IsNull()) {
-    config.name = config.root.filename().string();
-    return config;
-  }
-  QA_TRY_ASSIGN(auto name, r.string(r.node("project", "name"), "project.name"));
+  const YAML::Node name_node =
+      root.IsNull() ? YAML::Node(YAML::NodeType::Undefined) : r.node("project", "name");
+  QA_TRY_ASSIGN(auto name, r.string(name_node, "project.name"));
   config.name = name.value_or(config.root.filename().string());
   if (auto valid = check_project_name(config.name); !valid) {
-    return yaml_error(file, r.node("project", "name"), valid.error().message);
+    return yaml_error(file, name_node,
+                      name ? valid.error().message
+                           : valid.error().message + " (the folder's name; set project.name)");
+  }
+  if (root.IsNull()) {
+    return config;
   }
   QA_TRY_ASSIGN(auto reference,
                 r.string(r.node("project", "reference_branch"), "project.reference_branch"));
@@ -255,7 +265,8 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
     QA_TRY_ASSIGN(config.metrics_file, r.path(*metrics_text, metrics));
   }
 
-  if (const YAML::Node patterns = r.node("bit_accuracy", "patterns"); patterns) {
+  const YAML::Node patterns = r.node("bit_accuracy", "patterns");
+  if (patterns && !patterns.IsNull()) {
     QA_TRY_ASSIGN(config.bit_accuracy.patterns, r.strings(patterns, "bit_accuracy.patterns"));
   }
   QA_TRY_ASSIGN(config.bit_accuracy.ignore,

@@ -41,15 +41,17 @@ Expected<void> apply_param_assignment(nlohmann::json& params, std::string_view a
     return fail("invalid --param {}: expected KEY=VALUE", quote(assignment));
   }
   const auto parts = util::split(assignment.substr(0, equal), '.');
-  nlohmann::json* node = &params;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (parts[i].empty()) {
+  for (const auto& part : parts) {
+    if (part.empty()) {
       return fail("invalid --param {}: empty key", quote(assignment));
     }
+  }
+  nlohmann::json* node = &params;
+  for (const auto& part : parts) {
     if (!node->is_object()) {
       *node = nlohmann::json::object();
     }
-    node = &(*node)[parts[i]];
+    node = &(*node)[part];
   }
   *node = parse_yaml_scalar(assignment.substr(equal + 1));
   return {};

@@ -53,9 +53,9 @@ std::string make_slug(std::string_view text) {
 std::string input_slug(std::string_view rel_input_path) {
   std::string text(rel_input_path);
   std::replace(text.begin(), text.end(), '/', '-');
-  // With both `/` and `-` in the path, `a/b` and `a-b` would meet: take the hashed form.
-  const bool ambiguous = rel_input_path.find('/') != std::string_view::npos &&
-                         rel_input_path.find('-') != std::string_view::npos;
+  // A `-` of the path would meet a `/` written `-` (`a-b.png` and `a/b.png`): take the hashed
+  // form, so that a `-` in a readable input slug always stands for a `/`.
+  const bool ambiguous = rel_input_path.find('-') != std::string_view::npos;
   return !ambiguous && is_plain_slug(text) ? text : hashed_slug(rel_input_path, text);
 }
 

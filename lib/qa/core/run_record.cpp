@@ -1,6 +1,7 @@
 #include <qa/core/run_record.hpp>
 
 #include <array>
+#include <cstdint>
 #include <utility>
 
 #include <qa/core/run_key.hpp>
@@ -22,6 +23,12 @@ constexpr std::array<std::pair<RunStatus, std::string_view>, 5> k_statuses{{
 
 json entry_to_json(const FileEntry& entry) {
   return json{{"xxh128", entry.hash.hex()}, {"size", entry.size}};
+}
+
+// A file size: a non-negative integer (signed when the JSON was built in memory, not parsed).
+bool is_size(const json& value) {
+  return value.is_number_unsigned() ||
+         (value.is_number_integer() && value.get<std::int64_t>() >= 0);
 }
 
 // Reads fields of one record, naming the record and the field in errors.
@@ -65,7 +72,7 @@ class FieldReader {
 
   [[nodiscard]] Expected<FileEntry> entry(const json& value, std::string_view name) const {
     if (!value.is_object() || !value.contains("xxh128") || !value["xxh128"].is_string() ||
-        !value.contains("size") || !value["size"].is_number_unsigned()) {
+        !value.contains("size") || !is_size(value["size"])) {
       return invalid(fmt::format("file {} needs \"xxh128\" and \"size\"", quote(name)));
     }
     auto hash = util::Hash128::from_hex(value["xxh128"].get<std::string>());
@@ -180,7 +187,10 @@ Expected<RunRecord> record_from_json(const json& value, std::string_view origin)
     return r.invalid(parsed_status.error().message);
   }
   record.status = *parsed_status;
-  if (value.contains("exit_code") && value["exit_code"].is_number_integer()) {
+  if (value.contains("exit_code") && !value["exit_code"].is_null()) {
+    if (!value["exit_code"].is_number_integer()) {
+      return r.invalid("\"exit_code\" must be an integer or null");
+    }
     record.exit_code = value["exit_code"].get<int>();
   }
   QA_TRY_ASSIGN(record.metrics, r.object("metrics"));

@@ -41,7 +41,13 @@ nlohmann::json parse_yaml_scalar(std::string_view view) {
     return text;  // out of range: keep the digits as written
   }
   if (is_float(text)) {
-    return std::stod(text);
+    double value = 0;
+    const char* begin = text.data() + (text.front() == '+' ? 1 : 0);
+    const auto [end, ec] = std::from_chars(begin, text.data() + text.size(), value);
+    if (ec == std::errc() && end == text.data() + text.size()) {
+      return value;
+    }
+    return text;  // out of range: keep the digits as written
   }
   return text;
 }

@@ -8,6 +8,9 @@
 namespace qa::core {
 
 int yaml_line(const YAML::Node& node) {
+  if (!node.IsDefined()) {
+    return 0;  // a missing key: Mark() would throw
+  }
   const YAML::Mark mark = node.Mark();
   return mark.line >= 0 ? mark.line + 1 : 0;
 }

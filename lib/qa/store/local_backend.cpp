@@ -100,6 +100,9 @@ Expected<void> LocalBackend::get_blob(const util::Hash128& hash, const fs::path&
   if (::stat(source.c_str(), &st) != 0) {
     return fail("blob {} is missing from store {}", hash.hex(), quote(m_root.string()));
   }
+  if (destination.has_parent_path()) {
+    QA_TRY(util::create_dirs(destination.parent_path()));
+  }
   QA_TRY(util::copy_file_atomic(source, destination, 0644));
   QA_TRY_ASSIGN(const auto digest, util::hash_file(destination));
   if (digest.hash != hash) {

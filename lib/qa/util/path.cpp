@@ -61,7 +61,8 @@ bool is_within(const fs::path& root, const fs::path& path) {
 bool glob_match(std::string_view pattern, std::string_view path) {
   const std::string p(pattern);
   const std::string s(path);
-  return ::fnmatch(p.c_str(), s.c_str(), 0) == 0;
+  // FNM_NOESCAPE: in Python's fnmatch a backslash is an ordinary character (`[*]` escapes).
+  return ::fnmatch(p.c_str(), s.c_str(), FNM_NOESCAPE) == 0;
 }
 
 bool glob_match_any(const std::vector<std::string>& patterns, std::string_view path) {

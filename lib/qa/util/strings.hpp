@@ -7,7 +7,8 @@
 
 namespace qa::util {
 
-// Return the Levenshtein distance between `a` and `b`.
+// Return the edit distance between `a` and `b`: insertions, deletions, substitutions and
+// transpositions of neighbouring characters each count 1.
 [[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // Return the candidate closest to `word` when it is close enough to be a likely typo (distance
