@@ -5,11 +5,6 @@ namespace qa::cli {
 
 // The tools whose issues have not landed yet.
 
-int qa_batch(int argc, char** argv) {
-  return not_implemented("qa-batch", "Run a batch of inputs x configurations in parallel", argc,
-                         argv);
-}
-
 int qa_get(int argc, char** argv) {
   return not_implemented("qa-get", "Resolve commits and fetch stored outputs", argc, argv);
 }

@@ -13,10 +13,12 @@ namespace qa::core {
 // A run's identity: `<label>/<config-slug>/<input-slug>`, the same on every machine.
 //
 // - The input slug is the input path relative to the database with `/` written `-`
-//   (`images/a.png` -> `images-a.png`).
-// - The config slug is the configuration names joined with `+`, then, when the run has
-//   parameters, `+` and the flattened parameters `key=value` joined with `,` in key order
-//   (nested keys dotted): `base+strength=0.5`. No names and no parameters give `default`.
+//   (`images/a.png` -> `images-a.png`). A path that holds a `-` itself takes the hashed form
+//   below, so that `a-b.png` and `a/b.png` never meet.
+// - The config slug is the configuration names joined with `+`, then, when the run asks for
+//   parameters (configuration maps, matrix values, tuning points, --param; not the defaults of
+//   run.params), `+` and those parameters flattened to `key=value`, joined with `,` in key
+//   order (nested keys dotted): `base+strength=0.5`. No names and no parameters give `default`.
 // - A slug is used as it is when it is short (at most 64 characters) and only holds letters,
 //   digits and `._-+=,@`. Otherwise it is `<first 8 hex of xxh128(text)>-<readable tail>`:
 //   the other characters become `_` and only the last 40 characters of that are kept, so

@@ -87,16 +87,43 @@ Expected<RunSpec> make_run_spec(const ProjectContext& context, std::string_view 
                 quote(database.string()));
   }
   QA_TRY(core::check_label(label));
+  const std::string rel = input_path.lexically_relative(database.lexically_normal()).generic_string();
+  QA_TRY_ASSIGN(auto spec, make_batch_run_spec(context, database, rel, configs, param_overrides,
+                                               label));
+  if (output_dir) {
+    spec.output_dir = fs::absolute(*output_dir).lexically_normal();
+  }
+  return spec;
+}
 
+Expected<RunSpec> make_batch_run_spec(const ProjectContext& context, const fs::path& database,
+                                      const std::string& rel_input_path,
+                                      const nlohmann::json& configs,
+                                      const nlohmann::json& param_patches,
+                                      std::string_view label) {
+  QA_TRY(core::check_label(label));
   RunSpec spec;
-  spec.input_path = input_path;
-  spec.input = input_path.lexically_relative(database.lexically_normal()).generic_string();
+  spec.input_path = (database / rel_input_path).lexically_normal();
+  spec.rel_input_path = rel_input_path;
+  const fs::path project_database = context.config.inputs.database.lexically_normal();
+  if (database.lexically_normal() == project_database) {
+    spec.input = rel_input_path;
+  } else if (util::is_within(project_database, spec.input_path)) {
+    spec.input = spec.input_path.lexically_relative(project_database).generic_string();
+  } else if (util::is_within(context.config.root, spec.input_path)) {
+    spec.input = spec.input_path.lexically_relative(context.config.root).generic_string();
+  } else {
+    spec.input = spec.input_path.relative_path().generic_string();
+  }
   spec.configs = configs.is_array() ? configs : nlohmann::json::array();
-  spec.params = core::merge_params(context.config.run.params, spec.configs, param_overrides);
+  spec.params = core::merge_params(context.config.run.params, spec.configs, param_patches);
   spec.label = std::string(label);
-  spec.key = core::run_key(spec.label, spec.configs, spec.params, spec.input);
-  spec.output_dir = output_dir ? fs::absolute(*output_dir).lexically_normal()
-                               : context.output_root / fs::path(spec.key);
+  // The key names what the run asked for (configurations, sweeps, --param), not run.params:
+  // a change of a default parameter must compare with the reference's run of the same key.
+  const nlohmann::json asked =
+      core::merge_params(nlohmann::json::object(), spec.configs, param_patches);
+  spec.key = core::run_key(spec.label, spec.configs, asked, spec.input);
+  spec.output_dir = context.output_root / fs::path(spec.key);
   return spec;
 }
 

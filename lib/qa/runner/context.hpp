@@ -34,7 +34,8 @@ struct ProjectContext {
 
 // One run to execute: an input under the database, its configurations and parameters.
 struct RunSpec {
-  std::string input;                  // relative to the database, `/`-separated
+  std::string input;                  // the input's identity: relative to inputs.database
+  std::string rel_input_path;         // relative to the database of its batch
   std::filesystem::path input_path;   // absolute
   nlohmann::json configs = nlohmann::json::array();
   nlohmann::json params = nlohmann::json::object();
@@ -44,7 +45,8 @@ struct RunSpec {
 };
 
 // Resolve the input `input_arg` (relative to the database, or absolute inside it) and build the
-// run's spec: params merged (run.params, config maps, then `param_overrides`), key, output folder
+// run's spec: params merged (run.params, config maps, then `param_overrides`), key (from the
+// configurations and `param_overrides`, without run.params), output folder
 // (`output_dir` when given, else `<output_root>/<key>`). A missing input is an error naming it
 // and the database.
 [[nodiscard]] Expected<RunSpec> make_run_spec(const ProjectContext& context,
@@ -53,5 +55,15 @@ struct RunSpec {
                                               const nlohmann::json& param_overrides,
                                               std::string_view label,
                                               const std::optional<std::filesystem::path>& output_dir);
+
+// Build the spec of the input `rel_input_path` of `database` (a batch's database, which may
+// differ from inputs.database: the input's identity, and so its key, is then its path relative
+// to inputs.database, else to the project root, else its absolute path).
+[[nodiscard]] Expected<RunSpec> make_batch_run_spec(const ProjectContext& context,
+                                                    const std::filesystem::path& database,
+                                                    const std::string& rel_input_path,
+                                                    const nlohmann::json& configs,
+                                                    const nlohmann::json& param_patches,
+                                                    std::string_view label);
 
 }  // namespace qa::runner

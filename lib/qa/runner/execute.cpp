@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 core::RunValues run_values(const ProjectContext& context, const RunSpec& spec) {
-  return core::RunValues{spec.input_path.string(),     spec.input,
+  return core::RunValues{spec.input_path.string(),     spec.rel_input_path,
                          spec.output_dir.string(),     spec.params,
                          spec.configs,                 context.config.root.string(),
                          context.commit.key(),         spec.label};

@@ -21,6 +21,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -96,6 +97,7 @@ struct ChildPlan {
   int error_fd = -1;
   char* const* argv = nullptr;
   char* const* envp = nullptr;
+  pid_t parent_pid = 0;
 };
 
 [[noreturn]] void report_and_exit(int error_fd, ChildStep step) {
@@ -108,6 +110,12 @@ struct ChildPlan {
 [[noreturn]] void run_child(const ChildPlan& plan) {
   if (::setpgid(0, 0) != 0) {
     report_and_exit(plan.error_fd, ChildStep::setpgid);
+  }
+  // When qatools dies without a chance to clean up (kill -9), the shell dies with it rather than
+  // write into an output folder that a rerun is about to reuse.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != plan.parent_pid) {
+    ::_exit(127);  // the parent is already gone
   }
   struct sigaction default_action {};  // zero-initialized: SIG_DFL, no flags
   sigemptyset(&default_action.sa_mask);
@@ -350,7 +358,7 @@ Expected<CommandResult> run_shell(const ShellCommand& command) {
   }
   envp.push_back(nullptr);
   const ChildPlan plan{cwd.c_str(),       input.get(), log.get(),
-                       error_write.get(), argv.data(), envp.data()};
+                       error_write.get(), argv.data(), envp.data(), ::getpid()};
 
   const auto start = Clock::now();
   const pid_t pid = ::fork();

@@ -1,0 +1,186 @@
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include <qa/cli/common.hpp>
+#include <qa/cli/tools.hpp>
+#include <qa/core/tuning.hpp>
+#include <qa/runner/branch_index.hpp>
+#include <qa/runner/local_runner.hpp>
+#include <qa/runner/plan.hpp>
+#include <qa/runner/shard.hpp>
+#include <qa/util/log.hpp>
+#include <qa/util/strings.hpp>
+
+namespace qa::cli {
+
+namespace {
+
+constexpr std::string_view k_examples = R"(Examples:
+  qa-batch smoke                      run the batch "smoke" of inputs.batches
+  qa-batch nightly -j 8               an alias of several batches, 8 runs at a time
+  qa-batch smoke --list               print the plan (status "planned"), run nothing
+  qa-batch images/ 'hdr/*.png'        inputs by folder or glob, under inputs.database
+  qa-batch smoke --shard 1/4          the runs whose plan index is 1 mod 4 (0-based)
+  qa-batch sweep --tuning-search '{"parameter_search": {"strength": [0.1, 0.5]}}'
+  qa-batch nightly | qa-report        records stream on stdout as JSON Lines
+
+Batches follow QA-Board's format (inputs, configs, matrix, aliases). In GitLab `parallel:` jobs
+the shard comes from CI_NODE_INDEX/CI_NODE_TOTAL, in Slurm arrays from SLURM_ARRAY_TASK_ID/
+SLURM_ARRAY_TASK_COUNT. Exit codes: 0 every run succeeded, 1 a run failed (or the plan is empty
+with --fail-if-empty), 2 usage, configuration or environment error, 130 interrupted; after an
+interrupt, rerun with --on-existing skip to finish the batch.)";
+
+struct BatchOptions {
+  CommonOptions common;
+  std::vector<std::string> names;
+  std::vector<std::string> batches_files;
+  std::size_t jobs = 0;
+  std::optional<std::string> shard;
+  std::string runner;
+  std::string on_existing = "run";
+  std::optional<std::string> tuning_search;
+  bool list = false;
+  bool fail_fast = false;
+  bool fail_if_empty = false;
+  bool keep_previous = false;
+};
+
+void print_record(const core::RunRecord& record) {
+  const std::string line = core::to_json(record).dump() + "\n";
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fflush(stdout);
+}
+
+Expected<runner::PlanRequest> plan_request(const BatchOptions& options) {
+  runner::PlanRequest request;
+  request.names = options.names;
+  for (const auto& file : options.batches_files) {
+    request.batches_files.emplace_back(file);
+  }
+  QA_TRY_ASSIGN(request.configs, parse_configs(options.common.configs));
+  QA_TRY_ASSIGN(request.params, parse_params(options.common.params));
+  if (options.tuning_search) {
+    QA_TRY_ASSIGN(const auto search, core::read_tuning_argument(*options.tuning_search));
+    QA_TRY_ASSIGN(request.tuning_points, core::tuning_points(search));
+  }
+  request.label = options.common.label;
+  return request;
+}
+
+Expected<std::vector<runner::RunSpec>> select_shard(std::vector<runner::RunSpec> plan,
+                                                    const BatchOptions& options) {
+  std::optional<runner::Shard> shard;
+  if (options.shard) {
+    QA_TRY_ASSIGN(shard, runner::parse_shard(*options.shard));
+  } else {
+    QA_TRY_ASSIGN(shard, runner::shard_from_environment());
+  }
+  if (!shard || shard->count == 1) {
+    return plan;
+  }
+  std::vector<runner::RunSpec> selected;
+  for (const std::size_t i : runner::shard_indices(plan.size(), *shard)) {
+    selected.push_back(plan[i]);
+  }
+  util::log::info("shard {}/{}: {} of {} runs", shard->index, shard->count, selected.size(),
+                  plan.size());
+  return selected;
+}
+
+Expected<int> run(const BatchOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  runner::Overrides overrides;
+  overrides.store = options.common.store;
+  QA_TRY_ASSIGN(const auto context,
+                runner::load_project_context(std::filesystem::current_path(), overrides));
+  if (options.names.empty()) {
+    return fail("no batch given: name batches, aliases or input paths (see --help)");
+  }
+  const std::string runner_name =
+      options.runner.empty() ? context.config.runners.default_runner : options.runner;
+  if (runner_name != "local") {
+    return fail("runner {} is not available in this build yet (use --runner local)",
+                quote(runner_name));
+  }
+  QA_TRY_ASSIGN(const auto request, plan_request(options));
+  QA_TRY_ASSIGN(const auto plan, runner::make_plan(context, request));
+  QA_TRY_ASSIGN(const auto selected, select_shard(plan, options));
+  if (selected.empty()) {
+    util::log::warning("the plan is empty: {} expands to no run", util::join(options.names, " "));
+    return options.fail_if_empty ? k_exit_check_failed : k_exit_ok;
+  }
+  if (options.list) {
+    for (const auto& spec : selected) {
+      print_record(runner::planned_record(context, spec));
+    }
+    return k_exit_ok;
+  }
+
+  QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location));
+  runner::LocalRunOptions run_options;
+  run_options.jobs = options.jobs != 0
+                         ? options.jobs
+                         : static_cast<std::size_t>(context.config.runners.local_concurrency);
+  run_options.on_existing =
+      options.on_existing == "skip" ? runner::OnExisting::skip : runner::OnExisting::run;
+  run_options.fail_fast = options.fail_fast ? runner::FailFast::yes : runner::FailFast::no;
+  run_options.execute.keep_previous =
+      options.keep_previous ? runner::KeepPrevious::yes : runner::KeepPrevious::no;
+  const auto outcome = runner::run_local(context, store, selected, run_options, print_record);
+
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  util::log::info("{} runs: {} ok, {} failed, {} skipped{} in {:.1f} s", selected.size(),
+                  outcome.ok, outcome.failed, outcome.skipped,
+                  outcome.errors > 0 ? fmt::format(", {} not recorded", outcome.errors) : "",
+                  seconds);
+  if (outcome.interrupted) {
+    util::log::info("interrupted: rerun with --on-existing skip to finish the batch");
+    return k_exit_interrupted;
+  }
+  if (outcome.errors > 0) {
+    return k_exit_usage;
+  }
+  if (outcome.failed > 0) {
+    return k_exit_check_failed;
+  }
+  QA_TRY_ASSIGN(const bool updated, runner::update_branch_index(context, store, plan));
+  if (updated) {
+    util::log::info("branch index of {} now points to {}", *context.commit.branch,
+                    context.commit.sha);
+  }
+  return k_exit_ok;
+}
+
+}  // namespace
+
+int qa_batch(int argc, char** argv) {
+  BatchOptions options;
+  auto app = make_app("qa-batch", "Run batches of inputs x configurations in parallel and "
+                      "stream their records as JSON Lines", k_examples);
+  add_common_options(*app, options.common);
+  app->add_option("batch", options.names, "Batches, aliases, input paths or globs");
+  app->add_option("--batches-file", options.batches_files,
+                  "A batches file, read after inputs.batches (repeatable)")
+      ->allow_extra_args(false);
+  app->add_option("-j,--jobs", options.jobs,
+                  "Runs at a time (default: runners.local.concurrency, else one per core)")
+      ->check(CLI::PositiveNumber);
+  app->add_option("--shard", options.shard, "Run the runs whose plan index is I mod N: I/N");
+  app->add_option("--runner", options.runner, "local (default: runners.default)");
+  app->add_option("--on-existing", options.on_existing,
+                  "run: run again; skip: keep the ok record of this commit")
+      ->check(CLI::IsMember({"run", "skip"}));
+  app->add_option("--tuning-search", options.tuning_search,
+                  "Parameter search, JSON or @FILE (grid or sampler)");
+  app->add_flag("--list", options.list, "Print the plan as planned records, run nothing");
+  app->add_flag("--fail-fast", options.fail_fast, "Start no new run after one failed");
+  app->add_flag("--fail-if-empty", options.fail_if_empty, "Exit 1 when the plan is empty");
+  app->add_flag("--keep-previous", options.keep_previous,
+                "Do not empty output folders before the runs");
+  return run_tool("qa-batch", *app, &options.common, argc, argv, [&] { return run(options); });
+}
+
+}  // namespace qa::cli

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <qa/util/error.hpp>
+
+namespace qa::core {
+
+// Where inputs are found when a batch does not say otherwise (qaboard.yaml's `inputs`).
+struct InputDefaults {
+  std::filesystem::path project_root;
+  std::filesystem::path database;  // absolute
+  std::vector<std::string> globs;  // empty: every file
+  bool use_parent_folder = false;
+};
+
+// One run of an expanded batch, before labels, parameters and keys are applied.
+struct BatchRun {
+  std::string batch;               // the batch (or requested path) it comes from
+  std::filesystem::path database;  // absolute
+  std::string input;               // relative to `database`, `/`-separated
+  nlohmann::json configs = nlohmann::json::array();  // names and parameter maps, in order
+};
+
+// The batches files of a project, in QA-Board's format (SPEC section 3), merged: a later file's
+// batch replaces an earlier one's.
+class Batches {
+ public:
+  // Read `files` (paths or glob patterns; a pattern matching nothing is not an error, a missing
+  // plain path is). Errors name the file and the line.
+  [[nodiscard]] static Expected<Batches> load(const std::vector<std::filesystem::path>& files,
+                                              const std::filesystem::path& project_root);
+
+  // Expand the batches, aliases or input paths `names`, in order, into runs. Aliases resolve
+  // recursively (a cycle is an error naming it); a name that is neither a batch nor an alias is
+  // an input path or glob under the default database, and an error with a suggestion when
+  // nothing matches it. Errors name the file, the line and the batch.
+  [[nodiscard]] Expected<std::vector<BatchRun>> expand(const std::vector<std::string>& names,
+                                                       const InputDefaults& defaults) const;
+
+  // Return the batch and alias names, sorted.
+  [[nodiscard]] std::vector<std::string> names() const;
+
+ private:
+  struct Definition {
+    std::filesystem::path file;
+    YAML::Node node;
+    std::filesystem::path file_database;  // the file's `database`, empty when none
+  };
+  struct Alias {
+    std::filesystem::path file;
+    YAML::Node node;
+  };
+
+  [[nodiscard]] Expected<void> resolve(const std::string& name, std::vector<std::string>& chain,
+                                       std::vector<std::string>& out) const;
+  [[nodiscard]] Expected<std::vector<BatchRun>> expand_batch(const std::string& name,
+                                                             const Definition& definition,
+                                                             const InputDefaults& defaults) const;
+
+  std::map<std::string, Definition> m_batches;
+  std::map<std::string, Alias> m_aliases;
+  std::vector<std::filesystem::path> m_files;
+};
+
+// Return the inputs that `path` (relative to `database`) stands for: a folder gives every file
+// under it whose path (relative to the folder) matches one of `globs` (or, with
+// `use_parent_folder`, the folders holding such files); a glob pattern its matches; a file
+// itself. Sorted, relative to `database`. A path that matches nothing existing is an error.
+[[nodiscard]] Expected<std::vector<std::string>> expand_input_path(
+    const std::filesystem::path& database, const std::string& path,
+    const std::vector<std::string>& globs, bool use_parent_folder);
+
+}  // namespace qa::core

@@ -1,0 +1,95 @@
+#include <qa/runner/local_runner.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include <qa/runner/progress.hpp>
+#include <qa/util/interrupt.hpp>
+#include <qa/util/log.hpp>
+
+namespace qa::runner {
+
+BatchOutcome run_local(const ProjectContext& context, store::Store& store,
+                       const std::vector<RunSpec>& specs, const LocalRunOptions& options,
+                       const RecordSink& sink) {
+  const std::size_t cores = std::max(1U, std::thread::hardware_concurrency());
+  const std::size_t jobs = std::clamp<std::size_t>(options.jobs == 0 ? cores : options.jobs, 1,
+                                                   std::max<std::size_t>(specs.size(), 1));
+  ExecuteOptions execute = options.execute;
+  if (execute.hash_threads == 0) {
+    execute.hash_threads = std::max<std::size_t>(1, cores / jobs);
+  }
+
+  BatchOutcome outcome;
+  std::mutex mutex;  // guards outcome and serialises sink
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  Progress progress(specs.size());
+
+  auto report = [&](const core::RunRecord& record, bool skipped) {
+    const bool ok = record.status == core::RunStatus::ok;
+    {
+      const std::lock_guard lock(mutex);
+      if (skipped) {
+        ++outcome.skipped;
+      } else if (ok) {
+        ++outcome.ok;
+      } else {
+        ++outcome.failed;
+      }
+      sink(record);
+    }
+    progress.finished(!ok);
+    if (!ok && options.fail_fast == FailFast::yes) {
+      stop = true;
+    }
+  };
+
+  auto work = [&] {
+    while (!stop && !util::interrupted()) {
+      const std::size_t i = next.fetch_add(1);
+      if (i >= specs.size()) {
+        return;
+      }
+      const RunSpec& spec = specs[i];
+      if (options.on_existing == OnExisting::skip) {
+        auto existing = store.get_run(context.config.name, context.commit.key(), spec.key);
+        if (existing && *existing && (*existing)->status == core::RunStatus::ok) {
+          report(**existing, true);
+          continue;
+        }
+      }
+      auto record = execute_run(context, store, spec, execute);
+      if (record) {
+        report(*record, false);
+        continue;
+      }
+      if (record.error().exit_code == 130) {
+        return;  // interrupted: the loop condition stops the other workers too
+      }
+      util::log::write(util::log::Level::warning,
+                       fmt::format("run {} not recorded: {}", spec.key, record.error().message));
+      {
+        const std::lock_guard lock(mutex);
+        ++outcome.errors;
+      }
+      progress.finished(true);
+      if (options.fail_fast == FailFast::yes) {
+        stop = true;
+      }
+    }
+  };
+  {
+    std::vector<std::jthread> workers;
+    for (std::size_t t = 1; t < jobs; ++t) {
+      workers.emplace_back(work);
+    }
+    work();
+  }
+  outcome.interrupted = util::interrupted();
+  return outcome;
+}
+
+}  // namespace qa::runner

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+#include <qa/core/run_record.hpp>
+#include <qa/runner/context.hpp>
+#include <qa/runner/execute.hpp>
+#include <qa/store/store.hpp>
+#include <qa/util/error.hpp>
+
+namespace qa::runner {
+
+enum class OnExisting { run, skip };
+enum class FailFast { no, yes };
+
+struct LocalRunOptions {
+  std::size_t jobs = 0;  // 0: one per core
+  OnExisting on_existing = OnExisting::run;
+  FailFast fail_fast = FailFast::no;
+  ExecuteOptions execute;
+};
+
+// What a batch did.
+struct BatchOutcome {
+  std::size_t ok = 0;
+  std::size_t failed = 0;   // failed or timed out
+  std::size_t skipped = 0;  // an ok record existed (--on-existing skip)
+  std::size_t errors = 0;   // runs that could not be executed or recorded (reported on stderr)
+  bool interrupted = false;
+};
+
+// Receives each record as its run finishes (calls are serialised).
+using RecordSink = std::function<void(const core::RunRecord&)>;
+
+// Run `specs` on this machine, `jobs` at a time, passing each record to `sink` as soon as its
+// run is recorded. A failed run does not stop the others unless `fail_fast`. With
+// `on_existing` skip, a run whose ok record exists at this commit is not run: its stored record
+// is passed on. On SIGINT/SIGTERM every running command's process group is killed, no new run
+// starts, and the outcome says interrupted; records already written stay complete.
+[[nodiscard]] BatchOutcome run_local(const ProjectContext& context, store::Store& store,
+                                     const std::vector<RunSpec>& specs,
+                                     const LocalRunOptions& options, const RecordSink& sink);
+
+}  // namespace qa::runner
