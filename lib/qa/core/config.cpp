@@ -118,7 +118,11 @@ class Reader {
       return yaml_error(m_file, at, expanded.error().message);
     }
     const fs::path p(*expanded);
-    return (p.is_absolute() ? p : m_file.parent_path() / p).lexically_normal();
+    fs::path resolved = (p.is_absolute() ? p : m_file.parent_path() / p).lexically_normal();
+    if (!resolved.has_filename() && resolved.has_parent_path() && resolved != resolved.root_path()) {
+      resolved = resolved.parent_path();  // `data/` is the folder `data`
+    }
+    return resolved;
   }
 
   [[nodiscard]] const fs::path& file() const { return m_file; }

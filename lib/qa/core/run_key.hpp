@@ -24,7 +24,7 @@ namespace qa::core {
 //   the other characters become `_` and only the last 40 characters of that are kept, so
 //   different inputs always give different slugs.
 
-// Return the slug of `text`, with `/` mapped to `-` first when `text` is a path.
+// Return the slug of `text` (a `/` is one of the characters that force the hashed form).
 [[nodiscard]] std::string make_slug(std::string_view text);
 
 // Return the input slug of `rel_input_path`.

@@ -1,6 +1,6 @@
 #include <qa/runner/plan.hpp>
 
-#include <set>
+#include <map>
 
 #include <qa/core/batches.hpp>
 #include <qa/core/params.hpp>
@@ -25,7 +25,7 @@ Expected<std::vector<RunSpec>> make_plan(const ProjectContext& context,
       request.tuning_points.empty() ? std::vector<nlohmann::json>{nlohmann::json::object()}
                                     : request.tuning_points;
   std::vector<RunSpec> plan;
-  std::set<std::string> keys;
+  std::map<std::string, std::size_t> keys;  // key -> position in the plan
   for (const auto& run : runs) {
     nlohmann::json configs = run.configs;
     for (const auto& config : request.configs) {
@@ -36,10 +36,18 @@ Expected<std::vector<RunSpec>> make_plan(const ProjectContext& context,
       core::deep_merge(patches, request.params);
       QA_TRY_ASSIGN(auto spec, make_batch_run_spec(context, run.database, run.input, configs,
                                                    patches, request.label));
-      if (!keys.insert(spec.key).second) {
+      if (const auto same = keys.find(spec.key); same != keys.end()) {
+        const RunSpec& first = plan[same->second];
+        if (first.input_path != spec.input_path || first.params != spec.params) {
+          return fail("runs of {} and {} would share the key {}: rename an input or a "
+                      "configuration",
+                      quote(first.input_path.string()), quote(spec.input_path.string()),
+                      quote(spec.key));
+        }
         util::log::debug("{} is already in the plan", spec.key);
         continue;
       }
+      keys.emplace(spec.key, plan.size());
       plan.push_back(std::move(spec));
     }
   }

@@ -52,6 +52,11 @@ Expected<AtomicFile> AtomicFile::create(const fs::path& path, unsigned mode) {
     fs::path temp = dir / (".tmp." + path.filename().string() + "." + random_suffix());
     UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
     if (fd) {
+      // The mode is exact, whatever the umask: store blobs must be 0444 for everyone.
+      if (::fchmod(fd.get(), static_cast<mode_t>(mode)) != 0) {
+        ::unlink(temp.c_str());
+        return os_error("write", path);
+      }
       return AtomicFile(path, std::move(temp), std::move(fd));
     }
     if (errno != EEXIST) {

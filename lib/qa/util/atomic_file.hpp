@@ -15,7 +15,8 @@ enum class Fsync { no, yes };
 // The destructor removes the temporary file when `commit()` was not called or failed.
 class AtomicFile {
  public:
-  // Create the temporary file next to `path` with permissions `mode`.
+  // Create the temporary file next to `path` with permissions `mode` (exactly: the umask does
+  // not apply).
   [[nodiscard]] static Expected<AtomicFile> create(const std::filesystem::path& path,
                                                    unsigned mode = 0644);
   ~AtomicFile();

@@ -13,7 +13,7 @@ Expected<void> check_relative_path(std::string_view rel) {
     return fail("invalid path {}: empty", quote(rel));
   }
   if (rel.find('\0') != std::string_view::npos) {
-    return fail("invalid path {}: contains a NUL byte", quote(rel));
+    return fail("invalid path {}: contains a NUL byte", quote(rel.substr(0, rel.find('\0'))));
   }
   if (rel.front() == '/') {
     return fail("invalid path {}: absolute", quote(rel));
