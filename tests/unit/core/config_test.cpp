@@ -1,0 +1,568 @@
+#include <qa/core/config.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "support/temp_dir.hpp"
+
+namespace qa::core {
+namespace {
+
+namespace fs = std::filesystem;
+using qa::test::TempDir;
+using qa::test::write_text;
+
+// Compare two folders ignoring a trailing separator (`data/` and `data` name the same folder).
+fs::path without_trailing_separator(fs::path p) {
+  p = p.lexically_normal();
+  if (!p.has_filename() && p.has_relative_path()) {
+    p = p.parent_path();
+  }
+  return p;
+}
+
+// Sets an environment variable for the duration of a test and restores the old value.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : m_name(name) {
+    if (const char* old = std::getenv(name)) {
+      m_old = old;
+    }
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (m_old) {
+      ::setenv(m_name.c_str(), m_old->c_str(), 1);
+    } else {
+      ::unsetenv(m_name.c_str());
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  std::string m_name;
+  std::optional<std::string> m_old;
+};
+
+// Load `yaml` written as `<tmp>/proj/qaboard.yaml`.
+Expected<ProjectConfig> load_text(const TempDir& tmp, const std::string& yaml) {
+  const fs::path file = tmp / "proj" / k_config_file_name;
+  write_text(file, yaml);
+  return load_config(file);
+}
+
+// Return the error message of loading `yaml` (failing the test when it loads).
+std::string load_error(const TempDir& tmp, const std::string& yaml) {
+  auto config = load_text(tmp, yaml);
+  EXPECT_FALSE(config.has_value()) << "expected an error for:\n" << yaml;
+  return config ? std::string() : config.error().message;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+#define EXPECT_CONTAINS(text, part) \
+  EXPECT_TRUE(contains((text), (part))) << "missing \"" << (part) << "\" in: " << (text)
+
+TEST(FindConfigTest, FindsTheFileInTheStartFolder) {
+  const TempDir tmp;
+  write_text(tmp / "qaboard.yaml", "");
+  auto found = find_config(tmp.path());
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_EQ(*found, tmp / "qaboard.yaml");
+}
+
+TEST(FindConfigTest, FindsTheNearestParentFromANestedFolder) {
+  const TempDir tmp;
+  write_text(tmp / "qaboard.yaml", "");
+  write_text(tmp / "a" / "qaboard.yaml", "");
+  fs::create_directories(tmp / "a" / "b" / "c");
+  auto found = find_config(tmp / "a" / "b" / "c");
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_EQ(*found, tmp / "a" / "qaboard.yaml");
+}
+
+TEST(FindConfigTest, IgnoresAFolderNamedLikeTheFile) {
+  const TempDir tmp;
+  write_text(tmp / "qaboard.yaml", "");
+  fs::create_directories(tmp / "sub" / "qaboard.yaml");
+  auto found = find_config(tmp / "sub");
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_EQ(*found, tmp / "qaboard.yaml");
+}
+
+TEST(FindConfigTest, FailsNamingTheStartFolderWhenThereIsNone) {
+  const TempDir tmp;
+  fs::create_directories(tmp / "x" / "y");
+  auto found = find_config(tmp / "x" / "y");
+  ASSERT_FALSE(found);
+  EXPECT_CONTAINS(found.error().message, "no qaboard.yaml found");
+  EXPECT_CONTAINS(found.error().message, (tmp / "x" / "y").string());
+}
+
+TEST(LoadConfigTest, ReadsEveryFieldOfAFullFile) {
+  const TempDir tmp;
+  const ScopedEnv home("HOME", (tmp / "home").string());
+  const ScopedEnv cache("QA_CONFIG_TEST_CACHE", "caches");
+  const std::string yaml = R"(project:
+  name: acme/denoise
+  reference_branch: develop
+inputs:
+  database: data/
+  globs: ['*.png', '*.jpg']
+  use_parent_folder: true
+  batches: [qa/batches.yaml, qa/more/*.yaml]
+run:
+  command: build/denoise --in {input_path} --out {output_dir} --strength {params.strength}
+  postprocess: qa/metrics.sh {output_dir}
+  timeout: 600
+  env: {OMP_NUM_THREADS: "1", MODE: fast}
+  params: {strength: 0.5, level: 6, name: "6", nested: {a: [1, two]}}
+  deps: [build/denoise, qa/]
+outputs:
+  metrics: qa/metrics.yaml
+bit_accuracy:
+  patterns: ['*.png', '*.txt']
+  ignore: ['*.log']
+storage: ~/${QA_CONFIG_TEST_CACHE}/qatools
+runners:
+  default: slurm
+  local: {concurrency: 2}
+  slurm: {partition: qa, max_parallel: 32, extra_args: [--qos=low, --mem=4G]}
+)";
+  auto config = load_text(tmp, yaml);
+  ASSERT_TRUE(config) << config.error().message;
+  const fs::path root = tmp / "proj";
+
+  EXPECT_EQ(config->file, root / "qaboard.yaml");
+  EXPECT_EQ(config->root, root);
+  EXPECT_EQ(config->name, "acme/denoise");
+  EXPECT_EQ(config->reference_branch, "develop");
+
+  EXPECT_TRUE(config->inputs.database.is_absolute());
+  EXPECT_EQ(without_trailing_separator(config->inputs.database), root / "data");
+  EXPECT_EQ(config->inputs.globs, (std::vector<std::string>{"*.png", "*.jpg"}));
+  EXPECT_TRUE(config->inputs.use_parent_folder);
+  EXPECT_EQ(config->inputs.batches,
+            (std::vector<fs::path>{root / "qa" / "batches.yaml", root / "qa/more/*.yaml"}));
+
+  EXPECT_EQ(config->run.command,
+            "build/denoise --in {input_path} --out {output_dir} --strength {params.strength}");
+  EXPECT_EQ(config->run.postprocess, "qa/metrics.sh {output_dir}");
+  ASSERT_TRUE(config->run.timeout_s);
+  EXPECT_DOUBLE_EQ(*config->run.timeout_s, 600.0);
+  EXPECT_EQ(config->run.env,
+            (std::map<std::string, std::string>{{"MODE", "fast"}, {"OMP_NUM_THREADS", "1"}}));
+  EXPECT_EQ(config->run.params, nlohmann::json::parse(
+                                    R"({"strength": 0.5, "level": 6, "name": "6",
+                                        "nested": {"a": [1, "two"]}})"));
+  EXPECT_EQ(config->run.deps, (std::vector<std::string>{"build/denoise", "qa/"}));
+
+  EXPECT_EQ(config->metrics_file, root / "qa" / "metrics.yaml");
+  EXPECT_EQ(config->bit_accuracy.patterns, (std::vector<std::string>{"*.png", "*.txt"}));
+  EXPECT_EQ(config->bit_accuracy.ignore, (std::vector<std::string>{"*.log"}));
+
+  EXPECT_EQ(config->storage, (tmp / "home" / "caches" / "qatools").string());
+
+  EXPECT_EQ(config->runners.default_runner, "slurm");
+  EXPECT_EQ(config->runners.local_concurrency, 2);
+  EXPECT_EQ(config->runners.slurm_partition, "qa");
+  EXPECT_EQ(config->runners.slurm_max_parallel, 32);
+  EXPECT_EQ(config->runners.slurm_extra_args, (std::vector<std::string>{"--qos=low", "--mem=4G"}));
+}
+
+TEST(LoadConfigTest, ReadsTheSpecExampleVerbatim) {
+  const TempDir tmp;
+  const ScopedEnv home("HOME", (tmp / "home").string());
+  const std::string yaml = R"(project:
+  name: acme/denoise            # used in store paths
+  reference_branch: main        # default reference for comparisons
+inputs:
+  database: data/               # root of relative input paths
+  globs: ['*.png']              # what counts as an input inside a folder
+  use_parent_folder: false      # the input is the folder that holds the match
+  batches: qa/batches.yaml      # one path, a glob or a list
+run:
+  command: build/denoise --in {input_path} --out {output_dir} --strength {params.strength}
+  postprocess: qa/metrics.sh {output_dir}     # optional, runs after a successful command
+  timeout: 600                  # seconds; the run is killed and marked failed after it
+  env: {OMP_NUM_THREADS: "1"}
+  deps: [build/denoise, qa/]    # optional: files whose content defines the run (result cache)
+outputs:
+  metrics: qa/metrics.yaml      # metric definitions (section 6)
+bit_accuracy:
+  patterns: ['*']               # which output files are compared
+  ignore: ['*.log']
+storage: ~/.cache/qatools       # a directory (NFS mounts included) or http(s)://host/prefix
+runners:
+  default: local
+  local: {concurrency: 2}
+  slurm: {partition: qa, max_parallel: 32, extra_args: []}
+)";
+  auto config = load_text(tmp, yaml);
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->name, "acme/denoise");
+  EXPECT_EQ(config->inputs.globs, std::vector<std::string>{"*.png"});
+  EXPECT_FALSE(config->inputs.use_parent_folder);
+  EXPECT_EQ(config->inputs.batches, std::vector<fs::path>{tmp / "proj/qa/batches.yaml"});
+  EXPECT_EQ(config->storage, (tmp / "home" / ".cache" / "qatools").string());
+  EXPECT_EQ(config->runners.default_runner, "local");
+  EXPECT_TRUE(config->runners.slurm_extra_args.empty());
+}
+
+TEST(LoadConfigTest, UsesDefaultsForAbsentKeys) {
+  const TempDir tmp;
+  auto config = load_text(tmp, "run:\n  command: echo hi\n");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->name, "proj");
+  EXPECT_EQ(config->reference_branch, "main");
+  EXPECT_EQ(config->inputs.database, tmp / "proj");
+  EXPECT_TRUE(config->inputs.globs.empty());
+  EXPECT_FALSE(config->inputs.use_parent_folder);
+  EXPECT_TRUE(config->inputs.batches.empty());
+  EXPECT_EQ(config->run.command, "echo hi");
+  EXPECT_EQ(config->run.postprocess, "");
+  EXPECT_FALSE(config->run.timeout_s);
+  EXPECT_TRUE(config->run.env.empty());
+  EXPECT_EQ(config->run.params, nlohmann::json::object());
+  EXPECT_TRUE(config->run.deps.empty());
+  EXPECT_TRUE(config->metrics_file.empty());
+  EXPECT_EQ(config->bit_accuracy.patterns, std::vector<std::string>{"*"});
+  EXPECT_TRUE(config->bit_accuracy.ignore.empty());
+  EXPECT_EQ(config->storage, "");
+  EXPECT_EQ(config->runners.default_runner, "local");
+  EXPECT_EQ(config->runners.local_concurrency, 0);
+}
+
+TEST(LoadConfigTest, ANullPatternsKeyKeepsTheDefault) {
+  const TempDir tmp;
+  auto config = load_text(tmp, "bit_accuracy:\n  patterns:\n  ignore: ['*.log']\n");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->bit_accuracy.patterns, std::vector<std::string>{"*"});
+}
+
+TEST(LoadConfigTest, AnEmptyFileGivesTheDefaults) {
+  for (const std::string yaml : {"", "# only a comment\n", "---\n"}) {
+    const TempDir tmp;
+    auto config = load_text(tmp, yaml);
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->name, "proj");
+    EXPECT_EQ(config->root, tmp / "proj");
+    EXPECT_EQ(config->reference_branch, "main");
+    EXPECT_EQ(config->inputs.database, tmp / "proj");
+    EXPECT_EQ(config->bit_accuracy.patterns, std::vector<std::string>{"*"});
+  }
+}
+
+TEST(LoadConfigTest, AcceptsARelativeFileArgument) {
+  const TempDir tmp;
+  write_text(tmp / "proj" / "qaboard.yaml", "inputs: {database: data}\n");
+  const fs::path cwd = fs::current_path();
+  fs::current_path(tmp.path());
+  auto config = load_config("proj/qaboard.yaml");
+  fs::current_path(cwd);
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->root, tmp / "proj");
+  EXPECT_EQ(config->inputs.database, tmp / "proj" / "data");
+}
+
+TEST(LoadConfigTest, NormalizesPathsAndKeepsAbsoluteOnes) {
+  const TempDir tmp;
+  auto config =
+      load_text(tmp, "inputs:\n  database: ../shared/./db\noutputs:\n  metrics: /abs/m.yaml\n");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->inputs.database, tmp / "shared" / "db");
+  EXPECT_EQ(config->metrics_file, fs::path("/abs/m.yaml"));
+}
+
+TEST(LoadConfigTest, ExpandsEnvironmentVariablesInPaths) {
+  const TempDir tmp;
+  const ScopedEnv data("QA_CONFIG_TEST_DATA", (tmp / "elsewhere").string());
+  auto config = load_text(tmp, "inputs:\n  database: ${QA_CONFIG_TEST_DATA}/db\n");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->inputs.database, tmp / "elsewhere" / "db");
+}
+
+TEST(LoadConfigTest, AnUnsetVariableIsAnErrorNamingItAndTheLine) {
+  const TempDir tmp;
+  ::unsetenv("QA_CONFIG_TEST_UNSET");
+  const std::string message =
+      load_error(tmp, "project:\n  name: p\nstorage: /x/${QA_CONFIG_TEST_UNSET}/y\n");
+  EXPECT_CONTAINS(message, "line 3");
+  EXPECT_CONTAINS(message, "QA_CONFIG_TEST_UNSET");
+}
+
+TEST(LoadConfigTest, KeepsAnHttpStorageUrlAsIs) {
+  const TempDir tmp;
+  for (const std::string url :
+       {"http://cache.example.com:8080/qa", "https://example.com/a/../b/"}) {
+    auto config = load_text(tmp, "storage: " + url + "\n");
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->storage, url);
+  }
+}
+
+TEST(LoadConfigTest, ExpandsEnvironmentVariablesInAnHttpStorageUrl) {
+  const TempDir tmp;
+  const ScopedEnv host("QA_CONFIG_TEST_HOST", "store.example.com");
+  auto config = load_text(tmp, "storage: https://${QA_CONFIG_TEST_HOST}/qa\n");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->storage, "https://store.example.com/qa");
+}
+
+TEST(LoadConfigTest, ARelativeStorageFolderIsResolvedAgainstTheProject) {
+  const TempDir tmp;
+  auto config = load_text(tmp, "storage: store\n");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->storage, (tmp / "proj" / "store").string());
+}
+
+TEST(LoadConfigTest, ReadsRunParamsAsTypedJson) {
+  const TempDir tmp;
+  auto config = load_text(tmp, R"(run:
+  params:
+    level: 6
+    strength: 0.5
+    big: -1e3
+    on: true
+    off: false
+    nothing: ~
+    word: yes
+    quoted: "6"
+    version: 1.2.3
+    list: [1, 0.25, "x", null]
+    nested: {a: {b: 1}}
+)");
+  ASSERT_TRUE(config) << config.error().message;
+  const nlohmann::json& params = config->run.params;
+  EXPECT_TRUE(params["level"].is_number_integer());
+  EXPECT_EQ(params["level"], 6);
+  EXPECT_TRUE(params["strength"].is_number_float());
+  EXPECT_DOUBLE_EQ(params["strength"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(params["big"].get<double>(), -1000.0);
+  EXPECT_EQ(params["on"], true);
+  EXPECT_EQ(params["off"], false);
+  EXPECT_TRUE(params["nothing"].is_null());
+  EXPECT_EQ(params["word"], "yes");
+  EXPECT_EQ(params["quoted"], "6");
+  EXPECT_EQ(params["version"], "1.2.3");
+  EXPECT_EQ(params["list"], nlohmann::json::parse(R"([1, 0.25, "x", null])"));
+  EXPECT_EQ(params["nested"]["a"]["b"], 1);
+}
+
+TEST(LoadConfigTest, ATimeoutMayBeFractional) {
+  const TempDir tmp;
+  auto config = load_text(tmp, "run:\n  timeout: 0.5\n");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_DOUBLE_EQ(config->run.timeout_s.value_or(0), 0.5);
+}
+
+TEST(LoadConfigTest, AScalarStandsForAOneItemList) {
+  const TempDir tmp;
+  auto config = load_text(tmp, "inputs:\n  globs: '*.png'\nbit_accuracy:\n  ignore: '*.log'\n");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->inputs.globs, std::vector<std::string>{"*.png"});
+  EXPECT_EQ(config->bit_accuracy.ignore, std::vector<std::string>{"*.log"});
+}
+
+TEST(LoadConfigErrorTest, UnknownTopLevelKeyNamesFileLineAndSuggestion) {
+  const TempDir tmp;
+  const std::string message = load_error(tmp, "project:\n  name: p\n\nstorge: /x\n");
+  EXPECT_CONTAINS(message, (tmp / "proj" / "qaboard.yaml").string());
+  EXPECT_CONTAINS(message, "line 4");
+  EXPECT_CONTAINS(message, "unknown key \"storge\"");
+  EXPECT_CONTAINS(message, "did you mean \"storage\"");
+}
+
+TEST(LoadConfigErrorTest, UnknownNestedKeyNamesItsDottedPath) {
+  const TempDir tmp;
+  const std::string message = load_error(tmp, R"(project:
+  name: p
+inputs:
+  database: data
+  globs: ['*.png']
+  batchs: qa/batches.yaml
+)");
+  EXPECT_EQ(message, "cannot read \"" + (tmp / "proj" / "qaboard.yaml").string() +
+                         "\": line 6: unknown key \"inputs.batchs\" (did you mean \"batches\"?)");
+}
+
+TEST(LoadConfigErrorTest, UnknownKeyDeepInsideRunners) {
+  const TempDir tmp;
+  const std::string message =
+      load_error(tmp, "runners:\n  slurm:\n    partition: qa\n    max_paralel: 3\n");
+  EXPECT_CONTAINS(message, "line 4");
+  EXPECT_CONTAINS(message, "\"runners.slurm.max_paralel\"");
+  EXPECT_CONTAINS(message, "did you mean \"max_parallel\"");
+}
+
+TEST(LoadConfigErrorTest, UnknownKeyWithoutCloseNameHasNoSuggestion) {
+  const TempDir tmp;
+  const std::string message = load_error(tmp, "zzzzzzzzzz: 1\n");
+  EXPECT_CONTAINS(message, "line 1");
+  EXPECT_CONTAINS(message, "unknown key \"zzzzzzzzzz\"");
+  EXPECT_FALSE(contains(message, "did you mean")) << message;
+}
+
+TEST(LoadConfigErrorTest, UserMapsAcceptAnyKey) {
+  const TempDir tmp;
+  auto config = load_text(tmp, "run:\n  env: {ANY_NAME: x}\n  params: {batchs: 1}\n");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->run.env.at("ANY_NAME"), "x");
+  EXPECT_EQ(config->run.params["batchs"], 1);
+}
+
+TEST(LoadConfigErrorTest, MalformedYamlNamesFileAndLine) {
+  const TempDir tmp;
+  const std::string message =
+      load_error(tmp, "project:\n  name: p\ninputs:\n  globs: ['*.png'\n  database: x\n");
+  EXPECT_CONTAINS(message, (tmp / "proj" / "qaboard.yaml").string());
+  EXPECT_CONTAINS(message, "line ");
+  const std::string bad_indent = load_error(tmp, "project:\n  name: p\n    bad: [\n");
+  EXPECT_CONTAINS(bad_indent, "line 3");
+}
+
+TEST(LoadConfigErrorTest, ATopLevelListIsAnError) {
+  const TempDir tmp;
+  const std::string message = load_error(tmp, "- a\n- b\n");
+  EXPECT_CONTAINS(message, "mapping");
+  EXPECT_CONTAINS(message, (tmp / "proj" / "qaboard.yaml").string());
+}
+
+TEST(LoadConfigErrorTest, ASectionThatIsNotAMappingIsAnError) {
+  const TempDir tmp;
+  const std::string message = load_error(tmp, "project:\n  name: p\ninputs: data/\n");
+  EXPECT_CONTAINS(message, "line 3");
+  EXPECT_CONTAINS(message, "\"inputs\" must be a mapping");
+}
+
+TEST(LoadConfigErrorTest, ANonNumericTimeoutNamesKeyAndLine) {
+  const TempDir tmp;
+  const std::string message = load_error(tmp, "run:\n  command: x\n  timeout: abc\n");
+  EXPECT_CONTAINS(message, "line 3");
+  EXPECT_CONTAINS(message, "\"run.timeout\"");
+  EXPECT_CONTAINS(message, "\"abc\"");
+}
+
+TEST(LoadConfigErrorTest, AQuotedOrNonPositiveTimeoutIsAnError) {
+  const TempDir tmp;
+  EXPECT_CONTAINS(load_error(tmp, "run:\n  timeout: \"600\"\n"), "\"run.timeout\"");
+  EXPECT_CONTAINS(load_error(tmp, "run:\n  timeout: 0\n"), "\"run.timeout\"");
+  EXPECT_CONTAINS(load_error(tmp, "run:\n  timeout: -5\n"), "\"run.timeout\"");
+  EXPECT_CONTAINS(load_error(tmp, "run:\n  timeout: [1]\n"), "\"run.timeout\"");
+}
+
+TEST(LoadConfigErrorTest, ANonBooleanUseParentFolderNamesKeyAndLine) {
+  const TempDir tmp;
+  const std::string message = load_error(tmp, "inputs:\n  use_parent_folder: maybe\n");
+  EXPECT_CONTAINS(message, "line 2");
+  EXPECT_CONTAINS(message, "\"inputs.use_parent_folder\"");
+}
+
+TEST(LoadConfigErrorTest, RunEnvThatIsNotAMapNamesKeyAndLine) {
+  const TempDir tmp;
+  const std::string message = load_error(tmp, "run:\n  command: x\n  env: [A=1]\n");
+  EXPECT_CONTAINS(message, "line 3");
+  EXPECT_CONTAINS(message, "\"run.env\"");
+}
+
+TEST(LoadConfigErrorTest, RunEnvValueThatIsNotAStringNamesTheVariable) {
+  const TempDir tmp;
+  const std::string message = load_error(tmp, "run:\n  env:\n    A: 1\n    B: [x]\n");
+  EXPECT_CONTAINS(message, "line 4");
+  EXPECT_CONTAINS(message, "\"run.env.B\"");
+}
+
+TEST(LoadConfigErrorTest, RunParamsThatIsNotAMapIsAnError) {
+  const TempDir tmp;
+  const std::string message = load_error(tmp, "run:\n  params: [1, 2]\n");
+  EXPECT_CONTAINS(message, "line 2");
+  EXPECT_CONTAINS(message, "\"run.params\"");
+}
+
+TEST(LoadConfigErrorTest, StorageThatIsAListNamesKeyAndLine) {
+  const TempDir tmp;
+  const std::string message = load_error(tmp, "project:\n  name: p\nstorage: [/a, /b]\n");
+  EXPECT_CONTAINS(message, "line 3");
+  EXPECT_CONTAINS(message, "\"storage\" must be a string");
+}
+
+TEST(LoadConfigErrorTest, AListOfMapsWhereStringsAreExpectedIsAnError) {
+  const TempDir tmp;
+  const std::string message = load_error(tmp, "inputs:\n  globs:\n    - '*.png'\n    - {a: 1}\n");
+  EXPECT_CONTAINS(message, "line 4");
+  EXPECT_CONTAINS(message, "\"inputs.globs\"");
+}
+
+TEST(LoadConfigErrorTest, AnUnknownRunnerIsAnError) {
+  const TempDir tmp;
+  const std::string message = load_error(tmp, "runners:\n  default: kubernetes\n");
+  EXPECT_CONTAINS(message, "line 2");
+  EXPECT_CONTAINS(message, "\"kubernetes\"");
+}
+
+TEST(LoadConfigErrorTest, RunnerSectionsThatAreNotMapsAreErrors) {
+  const TempDir tmp;
+  EXPECT_CONTAINS(load_error(tmp, "runners:\n  local: 2\n"), "\"runners.local\"");
+  EXPECT_CONTAINS(load_error(tmp, "runners:\n  slurm: qa\n"), "\"runners.slurm\"");
+  EXPECT_CONTAINS(load_error(tmp, "runners:\n  local: {concurrency: many}\n"),
+                  "\"runners.local.concurrency\"");
+  EXPECT_CONTAINS(load_error(tmp, "runners:\n  local: {concurrency: -2}\n"),
+                  "\"runners.local.concurrency\"");
+}
+
+TEST(LoadConfigErrorTest, AnInvalidProjectNameIsAnErrorWithItsLine) {
+  const TempDir tmp;
+  for (const std::string name : {"\"a b\"", "acme/../x", "/abs", "a//b", "\"caf\xc3\xa9\"", "."}) {
+    const std::string message = load_error(tmp, "project:\n  name: " + name + "\n");
+    EXPECT_CONTAINS(message, "line 2");
+    EXPECT_CONTAINS(message, "invalid project name");
+  }
+}
+
+TEST(LoadConfigErrorTest, AnInvalidDefaultProjectNameIsAnErrorNotAnException) {
+  const TempDir tmp;
+  for (const std::string yaml :
+       {"project:\n  reference_branch: main\n", "", "run: {command: x}\n"}) {
+    const fs::path file = tmp / "my project" / k_config_file_name;
+    write_text(file, yaml);
+    Expected<ProjectConfig> config = tl::unexpected(Error{"not loaded", 2});
+    EXPECT_NO_THROW(config = load_config(file));
+    ASSERT_FALSE(config) << "loaded with name " << config->name;
+    EXPECT_CONTAINS(config.error().message, "invalid project name \"my project\"");
+    EXPECT_CONTAINS(config.error().message, "project.name");
+    EXPECT_CONTAINS(config.error().message, file.string());
+  }
+}
+
+TEST(LoadConfigErrorTest, AMissingFileIsAnErrorNamingIt) {
+  const TempDir tmp;
+  auto config = load_config(tmp / "nope" / "qaboard.yaml");
+  ASSERT_FALSE(config);
+  EXPECT_CONTAINS(config.error().message, (tmp / "nope" / "qaboard.yaml").string());
+}
+
+TEST(CheckProjectNameTest, AcceptsSlashSeparatedSafeParts) {
+  for (const std::string name : {"acme", "acme/denoise", "a.b_c-d/E9", "x/y/z", "..a", ".hidden"}) {
+    EXPECT_TRUE(check_project_name(name)) << name;
+  }
+}
+
+TEST(CheckProjectNameTest, RejectsUnsafeNames) {
+  for (const std::string name : {"", ".", "..", "a/..", "../a", "/a", "a/", "a//b", "a b", "a\\b",
+                                 "a:b", "caf\xc3\xa9", "a/./b"}) {
+    auto checked = check_project_name(name);
+    ASSERT_FALSE(checked) << name;
+    EXPECT_CONTAINS(checked.error().message, "invalid project name");
+  }
+}
+
+}  // namespace
+}  // namespace qa::core

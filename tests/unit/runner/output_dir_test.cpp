@@ -1,0 +1,95 @@
+#include <qa/runner/output_dir.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "support/temp_dir.hpp"
+
+namespace qa::runner {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(OutputDir, NewFolderIsCreatedAndMarked) {
+  test::TempDir tmp;
+  const fs::path dir = tmp / "output" / "default" / "base" / "a.png";
+  ASSERT_TRUE(prepare_output_dir(dir, KeepPrevious::no, tmp / "project"));
+  EXPECT_TRUE(fs::is_directory(dir));
+  EXPECT_TRUE(fs::exists(dir / k_output_marker));
+}
+
+TEST(OutputDir, MarkedFolderIsEmptied) {
+  test::TempDir tmp;
+  const fs::path dir = tmp / "out";
+  ASSERT_TRUE(prepare_output_dir(dir, KeepPrevious::no, tmp / "project"));
+  test::write_text(dir / "old.png", "x");
+  test::write_text(dir / "nested" / "old.txt", "y");
+  test::write_text(dir / k_log_file_name, "previous log");
+  ASSERT_TRUE(prepare_output_dir(dir, KeepPrevious::no, tmp / "project"));
+  EXPECT_FALSE(fs::exists(dir / "old.png"));
+  EXPECT_FALSE(fs::exists(dir / "nested"));
+  EXPECT_FALSE(fs::exists(dir / k_log_file_name));
+  EXPECT_TRUE(fs::exists(dir / k_output_marker));
+}
+
+TEST(OutputDir, KeepPreviousKeepsOutputsButNotTheLog) {
+  test::TempDir tmp;
+  const fs::path dir = tmp / "out";
+  ASSERT_TRUE(prepare_output_dir(dir, KeepPrevious::no, tmp / "project"));
+  test::write_text(dir / "old.png", "x");
+  test::write_text(dir / k_log_file_name, "previous log");
+  ASSERT_TRUE(prepare_output_dir(dir, KeepPrevious::yes, tmp / "project"));
+  EXPECT_EQ(test::read_text(dir / "old.png"), "x");
+  EXPECT_FALSE(fs::exists(dir / k_log_file_name));
+}
+
+TEST(OutputDir, KeepPreviousUnsharesHardLinks) {
+  test::TempDir tmp;
+  const fs::path dir = tmp / "out";
+  ASSERT_TRUE(prepare_output_dir(dir, KeepPrevious::no, tmp / "project"));
+  test::write_text(dir / "out.bin", "stored");
+  ASSERT_EQ(::link((dir / "out.bin").c_str(), (tmp / "blob").c_str()), 0);
+  ASSERT_TRUE(prepare_output_dir(dir, KeepPrevious::yes, tmp / "project"));
+  struct stat st {};
+  ASSERT_EQ(::stat((dir / "out.bin").c_str(), &st), 0);
+  EXPECT_EQ(st.st_nlink, 1U);
+  EXPECT_EQ(test::read_text(dir / "out.bin"), "stored");
+  test::write_text(dir / "out.bin", "rewritten in place");
+  EXPECT_EQ(test::read_text(tmp / "blob"), "stored");
+}
+
+TEST(OutputDir, RefusesAFolderItDidNotMake) {
+  test::TempDir tmp;
+  test::write_text(tmp / "mine" / "precious.txt", "keep me");
+  const auto result = prepare_output_dir(tmp / "mine", KeepPrevious::no, tmp / "project");
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("refusing to empty"), std::string::npos);
+  EXPECT_EQ(test::read_text(tmp / "mine" / "precious.txt"), "keep me");
+}
+
+TEST(OutputDir, RefusesTheProjectOrAFolderHoldingIt) {
+  test::TempDir tmp;
+  fs::create_directories(tmp / "project");
+  EXPECT_FALSE(prepare_output_dir(tmp / "project", KeepPrevious::no, tmp / "project"));
+  EXPECT_FALSE(prepare_output_dir(tmp.path(), KeepPrevious::no, tmp / "project"));
+}
+
+TEST(OutputDir, EmptyExistingFolderIsAccepted) {
+  test::TempDir tmp;
+  fs::create_directories(tmp / "empty");
+  EXPECT_TRUE(prepare_output_dir(tmp / "empty", KeepPrevious::no, tmp / "project"));
+  EXPECT_TRUE(fs::exists(tmp / "empty" / k_output_marker));
+}
+
+TEST(OutputDir, AFileInTheWayIsAnError) {
+  test::TempDir tmp;
+  test::write_text(tmp / "file", "x");
+  const auto result = prepare_output_dir(tmp / "file", KeepPrevious::no, tmp / "project");
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("it is a file"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace qa::runner

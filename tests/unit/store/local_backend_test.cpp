@@ -1,0 +1,174 @@
+#include <qa/store/local_backend.hpp>
+
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include <thread>
+#include <vector>
+
+#include <qa/util/hash.hpp>
+
+#include "support/temp_dir.hpp"
+
+namespace qa::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class LocalBackendTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<LocalBackend> open() {
+    auto backend = LocalBackend::open(m_tmp / "store");
+    EXPECT_TRUE(backend) << backend.error().message;
+    return std::move(*backend);
+  }
+
+  util::FileHash write(const std::string& name, const std::string& content) {
+    test::write_text(m_tmp / name, content);
+    return *util::hash_file(m_tmp / name);
+  }
+
+  test::TempDir m_tmp;
+};
+
+TEST_F(LocalBackendTest, BlobIsLinkedReadOnlyAndFoundAgain) {
+  auto backend = open();
+  const auto digest = write("out.png", "pixels");
+  EXPECT_FALSE(*backend->has_blob(digest.hash));
+  ASSERT_TRUE(backend->put_blob(digest.hash, m_tmp / "out.png", digest.size, Ingest::link));
+  EXPECT_TRUE(*backend->has_blob(digest.hash));
+  const fs::path blob = backend->blob_path(digest.hash);
+  EXPECT_EQ(blob, m_tmp / "store" / "cas" / digest.hash.hex().substr(0, 2) /
+                      digest.hash.hex().substr(2));
+  struct stat blob_stat {};
+  struct stat source_stat {};
+  ASSERT_EQ(::stat(blob.c_str(), &blob_stat), 0);
+  ASSERT_EQ(::stat((m_tmp / "out.png").c_str(), &source_stat), 0);
+  EXPECT_EQ(blob_stat.st_ino, source_stat.st_ino) << "same filesystem: a hard link";
+  EXPECT_EQ(blob_stat.st_mode & 0777, 0444U);
+}
+
+TEST_F(LocalBackendTest, CopiedBlobIsReadOnlyAndIndependent) {
+  auto backend = open();
+  const auto digest = write("out.png", "pixels");
+  ASSERT_TRUE(backend->put_blob(digest.hash, m_tmp / "out.png", digest.size, Ingest::copy));
+  struct stat st {};
+  ASSERT_EQ(::stat(backend->blob_path(digest.hash).c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0444U);
+  EXPECT_EQ(st.st_nlink, 1U);
+  EXPECT_EQ(test::read_text(backend->blob_path(digest.hash)), "pixels");
+}
+
+TEST_F(LocalBackendTest, ExistingBlobIsNeverOverwritten) {
+  auto backend = open();
+  const auto digest = write("a", "content");
+  ASSERT_TRUE(backend->put_blob(digest.hash, m_tmp / "a", digest.size, Ingest::copy));
+  struct stat before {};
+  ASSERT_EQ(::stat(backend->blob_path(digest.hash).c_str(), &before), 0);
+  write("b", "content");
+  ASSERT_TRUE(backend->put_blob(digest.hash, m_tmp / "b", digest.size, Ingest::link));
+  struct stat after {};
+  ASSERT_EQ(::stat(backend->blob_path(digest.hash).c_str(), &after), 0);
+  EXPECT_EQ(before.st_ino, after.st_ino);
+}
+
+TEST_F(LocalBackendTest, SourceThatChangedSizeIsRefused) {
+  auto backend = open();
+  const auto digest = write("a", "content");
+  write("a", "content grew meanwhile");
+  const auto result = backend->put_blob(digest.hash, m_tmp / "a", digest.size, Ingest::link);
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("changed while it was recorded"), std::string::npos);
+  EXPECT_FALSE(*backend->has_blob(digest.hash));
+}
+
+TEST_F(LocalBackendTest, GetBlobVerifiesTheContent) {
+  auto backend = open();
+  const auto digest = write("a", "original");
+  ASSERT_TRUE(backend->put_blob(digest.hash, m_tmp / "a", digest.size, Ingest::copy));
+  ASSERT_TRUE(backend->get_blob(digest.hash, m_tmp / "fetched" / "a"));
+  EXPECT_EQ(test::read_text(m_tmp / "fetched" / "a"), "original");
+
+  // Someone damaged the store: the copy is refused and not left behind.
+  const fs::path blob = backend->blob_path(digest.hash);
+  fs::permissions(blob, fs::perms::owner_write, fs::perm_options::add);
+  test::write_text(blob, "damaged!");
+  const auto result = backend->get_blob(digest.hash, m_tmp / "again");
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("corrupt"), std::string::npos);
+  EXPECT_FALSE(fs::exists(m_tmp / "again"));
+}
+
+TEST_F(LocalBackendTest, MissingBlobIsAnError) {
+  auto backend = open();
+  const auto result = backend->get_blob(util::hash_bytes("nothing"), m_tmp / "x");
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("missing"), std::string::npos);
+}
+
+TEST_F(LocalBackendTest, DocumentsRoundTripAndList) {
+  auto backend = open();
+  EXPECT_FALSE(backend->get_document("p/commits/ab/cd/k/run.json")->has_value());
+  ASSERT_TRUE(backend->put_document("p/commits/ab/cd/k/run.json", "{}\n"));
+  ASSERT_TRUE(backend->put_document("p/commits/ab/cd/l/run.json", "{\"a\": 1}\n"));
+  ASSERT_TRUE(backend->put_document("p/commits/ab/cd/l/run.json", "{\"a\": 2}\n"));
+  EXPECT_EQ(**backend->get_document("p/commits/ab/cd/l/run.json"), "{\"a\": 2}\n");
+  const auto listed = backend->list_documents("p/commits/ab/cd");
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(*listed, (std::vector<std::string>{"k/run.json", "l/run.json"}));
+  EXPECT_TRUE(backend->list_documents("p/commits/zz")->empty());
+}
+
+TEST_F(LocalBackendTest, DocumentPathsCannotEscapeTheStore) {
+  auto backend = open();
+  EXPECT_FALSE(backend->put_document("../outside.json", "{}"));
+  EXPECT_FALSE(backend->put_document("/etc/passwd", "{}"));
+  EXPECT_FALSE(backend->get_document("a/../../b"));
+  EXPECT_FALSE(fs::exists(m_tmp / "outside.json"));
+}
+
+TEST_F(LocalBackendTest, AFileInPlaceOfTheStoreIsAnError) {
+  test::write_text(m_tmp / "store", "not a folder");
+  const auto backend = LocalBackend::open(m_tmp / "store");
+  ASSERT_FALSE(backend);
+  EXPECT_NE(backend.error().message.find("cannot use store"), std::string::npos);
+  EXPECT_NE(backend.error().message.find((m_tmp / "store").string()), std::string::npos);
+}
+
+TEST_F(LocalBackendTest, ConcurrentWritersOfTheSameBlobsAllSucceed) {
+  std::vector<util::FileHash> digests;
+  for (int i = 0; i < 50; ++i) {
+    digests.push_back(write("src" + std::to_string(i), "content " + std::to_string(i)));
+  }
+  std::vector<std::thread> writers;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    writers.emplace_back([&, t] {
+      auto backend = LocalBackend::open(m_tmp / "store");
+      for (int i = 0; i < 50; ++i) {
+        const auto ingest = t % 2 == 0 ? Ingest::copy : Ingest::link;
+        if (!(*backend)->put_blob(digests[static_cast<std::size_t>(i)].hash,
+                                  m_tmp / ("src" + std::to_string(i)),
+                                  digests[static_cast<std::size_t>(i)].size, ingest)) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& writer : writers) {
+    writer.join();
+  }
+  EXPECT_EQ(failures, 0);
+  auto backend = open();
+  for (int i = 0; i < 50; ++i) {
+    const auto& digest = digests[static_cast<std::size_t>(i)];
+    EXPECT_EQ(util::hash_file(backend->blob_path(digest.hash))->hash, digest.hash);
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(m_tmp / "store")) {
+    EXPECT_FALSE(entry.path().filename().string().starts_with(".tmp.")) << entry.path();
+  }
+}
+
+}  // namespace
+}  // namespace qa::store

@@ -1,0 +1,153 @@
+#include <qa/store/store.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include <qa/store/memory_backend.hpp>
+#include <qa/util/hash.hpp>
+
+#include "support/temp_dir.hpp"
+
+namespace qa::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string k_sha = "0123456789abcdef0123456789abcdef01234567";
+
+class StoreTest : public ::testing::Test {
+ protected:
+  StoreTest() {
+    auto backend = std::make_unique<MemoryBackend>();
+    m_memory = backend.get();
+    m_store = std::make_unique<Store>(std::move(backend));
+  }
+
+  // A record of `key` whose outputs are `files` (name -> content), written to the output folder.
+  core::RunRecord make_record(const std::string& key,
+                              const std::map<std::string, std::string>& files) {
+    core::RunRecord record;
+    record.project = "acme/denoise";
+    record.commit = k_sha;
+    record.key = key;
+    record.input = "a.png";
+    record.status = core::RunStatus::ok;
+    for (const auto& [name, content] : files) {
+      test::write_text(m_tmp / "out" / name, content);
+      const auto digest = *util::hash_file(m_tmp / "out" / name);
+      record.files[name] = core::FileEntry{digest.hash, digest.size};
+    }
+    return record;
+  }
+
+  test::TempDir m_tmp;
+  MemoryBackend* m_memory = nullptr;
+  std::unique_ptr<Store> m_store;
+};
+
+TEST_F(StoreTest, RecordPathFollowsTheLayout) {
+  EXPECT_EQ(Store::record_path("acme/denoise", k_sha, "default/base/a.png"),
+            "acme/denoise/commits/01/23456789abcdef0123456789abcdef01234567/default/base/a.png/"
+            "run.json");
+}
+
+TEST_F(StoreTest, PutRunStoresBlobsThenTheRecordWhichReadsBack) {
+  const auto record = make_record("default/base/a.png", {{"a.txt", "A"}, {"sub/b.txt", "B"}});
+  ASSERT_TRUE(m_store->put_run(record, m_tmp / "out", Ingest::link));
+  EXPECT_EQ(m_memory->blob_writes(), 2U);
+  const auto read = m_store->get_run("acme/denoise", k_sha, "default/base/a.png");
+  ASSERT_TRUE(read) << read.error().message;
+  ASSERT_TRUE(read->has_value());
+  EXPECT_EQ(core::to_json(**read), core::to_json(record));
+  EXPECT_FALSE(m_store->get_run("acme/denoise", k_sha, "default/base/b.png")->has_value());
+}
+
+TEST_F(StoreTest, IdenticalOutputsTravelOnce) {
+  ASSERT_TRUE(m_store->put_run(make_record("default/base/a.png", {{"x", "same"}}),
+                               m_tmp / "out", Ingest::copy));
+  ASSERT_TRUE(m_store->put_run(make_record("default/base/b.png", {{"y", "same"}}),
+                               m_tmp / "out", Ingest::copy));
+  EXPECT_EQ(m_memory->blob_writes(), 1U);
+}
+
+TEST_F(StoreTest, NoRecordWhenABlobCannotBeStored) {
+  auto record = make_record("default/base/a.png", {{"a.txt", "A"}});
+  record.files["missing.txt"] = core::FileEntry{util::hash_bytes("never written"), 13};
+  ASSERT_FALSE(m_store->put_run(record, m_tmp / "out", Ingest::copy));
+  EXPECT_FALSE(m_store->get_run("acme/denoise", k_sha, "default/base/a.png")->has_value());
+}
+
+TEST_F(StoreTest, InvalidIdentitiesAreRefused) {
+  auto record = make_record("default/base/a.png", {});
+  record.commit = "HEAD";
+  EXPECT_FALSE(m_store->put_run(record, m_tmp / "out", Ingest::copy));
+  record.commit = k_sha;
+  record.key = "../../etc";
+  EXPECT_FALSE(m_store->put_run(record, m_tmp / "out", Ingest::copy));
+  record.key = "default/base/a.png";
+  record.project = "../x";
+  EXPECT_FALSE(m_store->put_run(record, m_tmp / "out", Ingest::copy));
+}
+
+TEST_F(StoreTest, ListRunsReturnsEveryRecordOfACommitSorted) {
+  ASSERT_TRUE(m_store->put_run(make_record("default/base/b.png", {}), m_tmp.path(), Ingest::copy));
+  ASSERT_TRUE(m_store->put_run(make_record("default/base/a.png", {}), m_tmp.path(), Ingest::copy));
+  ASSERT_TRUE(m_store->put_run(make_record("nightly/x/a.png", {}), m_tmp.path(), Ingest::copy));
+  const auto runs = m_store->list_runs("acme/denoise", k_sha);
+  ASSERT_TRUE(runs) << runs.error().message;
+  ASSERT_EQ(runs->size(), 3U);
+  EXPECT_EQ((*runs)[0].key, "default/base/a.png");
+  EXPECT_EQ((*runs)[1].key, "default/base/b.png");
+  EXPECT_EQ((*runs)[2].key, "nightly/x/a.png");
+  EXPECT_TRUE(m_store->list_runs("acme/denoise", std::string(40, 'f'))->empty());
+}
+
+TEST_F(StoreTest, BranchIndexRoundTrips) {
+  EXPECT_FALSE(m_store->get_branch("acme/denoise", "feature/x")->has_value());
+  ASSERT_TRUE(m_store->put_branch("acme/denoise", BranchIndex{"feature/x", k_sha, ""}));
+  const auto index = m_store->get_branch("acme/denoise", "feature/x");
+  ASSERT_TRUE(index && index->has_value());
+  EXPECT_EQ((*index)->commit, k_sha);
+  EXPECT_FALSE((*index)->updated_at.empty());
+  EXPECT_FALSE(m_store->get_branch("acme/denoise", "feature-x")->has_value());
+}
+
+TEST_F(StoreTest, OpenChoosesTheBackendByScheme) {
+  auto local = Store::open((m_tmp / "local store").string());
+  ASSERT_TRUE(local) << local.error().message;
+  EXPECT_EQ(local->describe(), (m_tmp / "local store").string());
+  auto file_url = Store::open("file://" + (m_tmp / "other").string());
+  ASSERT_TRUE(file_url);
+  EXPECT_TRUE(fs::is_directory(m_tmp / "other"));
+  EXPECT_TRUE(Store::open("memory://"));
+  const auto unknown = Store::open("ftp://host/x");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("unknown scheme"), std::string::npos);
+  EXPECT_FALSE(Store::open(""));
+}
+
+TEST_F(StoreTest, DefaultLocationFollowsXdgThenHome) {
+  const char* old_xdg = std::getenv("XDG_CACHE_HOME");
+  const std::string saved = old_xdg != nullptr ? old_xdg : "";
+  ::setenv("XDG_CACHE_HOME", "/xdg", 1);
+  EXPECT_EQ(*default_store_location(), fs::path("/xdg/qatools"));
+  ::unsetenv("XDG_CACHE_HOME");
+  EXPECT_EQ(*default_store_location(), fs::path(std::getenv("HOME")) / ".cache/qatools");
+  if (old_xdg != nullptr) {
+    ::setenv("XDG_CACHE_HOME", saved.c_str(), 1);
+  }
+}
+
+TEST(CommitKey, AcceptsFullShasWithOptionalDirtySuffix) {
+  EXPECT_TRUE(check_commit_key(k_sha));
+  EXPECT_TRUE(check_commit_key(k_sha + "-dirty"));
+  EXPECT_TRUE(check_commit_key(std::string(64, 'a')));
+  EXPECT_FALSE(check_commit_key("0123456"));
+  EXPECT_FALSE(check_commit_key(std::string(40, 'G')));
+  EXPECT_FALSE(check_commit_key(k_sha + "-clean"));
+  EXPECT_FALSE(check_commit_key(""));
+}
+
+}  // namespace
+}  // namespace qa::store
