@@ -39,12 +39,15 @@ std::vector<fs::path> glob_paths(const std::string& pattern) {
   return paths;
 }
 
-// Append `value` to `out`: lists are flattened, null adds nothing.
+// Append `value` to `out`: lists are flattened, null adds nothing, numbers and booleans are
+// configuration names written as text (`configs: [720]` names the configuration "720").
 void flatten_configs(const json& value, json& out) {
   if (value.is_array()) {
     for (const auto& item : value) {
       flatten_configs(item, out);
     }
+  } else if (value.is_number() || value.is_boolean()) {
+    out.push_back(value.dump());
   } else if (!value.is_null()) {
     out.push_back(value);
   }
@@ -154,7 +157,7 @@ Expected<std::vector<std::string>> expand_input_path(const fs::path& database,
     for (const auto& match : matches) {
       if (fs::is_directory(match, ec)) {
         add_folder(match);
-      } else {
+      } else if (globs.empty() || util::glob_match_any(globs, match.filename().string())) {
         found.insert(match.lexically_relative(root).generic_string());
       }
     }
@@ -384,7 +387,10 @@ Expected<std::vector<BatchRun>> Batches::expand_batch(const std::string& name,
                                                       : node["matrix"],
                      substituted.error().message);
       }
-      combination_configs.push_back(std::move(*substituted));
+      // A placeholder may stand for a list of configurations: flatten again.
+      json flat = json::array();
+      flatten_configs(*substituted, flat);
+      combination_configs.push_back(std::move(flat));
     }
     for (const auto& input : *paths) {
       for (const auto& configs : combination_configs) {

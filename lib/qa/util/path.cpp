@@ -62,7 +62,15 @@ bool glob_match(std::string_view pattern, std::string_view path) {
   const std::string p(pattern);
   const std::string s(path);
   // FNM_NOESCAPE: in Python's fnmatch a backslash is an ordinary character (`[*]` escapes).
-  return ::fnmatch(p.c_str(), s.c_str(), FNM_NOESCAPE) == 0;
+  if (::fnmatch(p.c_str(), s.c_str(), FNM_NOESCAPE) == 0) {
+    return true;
+  }
+  // `**/` also matches no folder at all, as in QA-Board's rglob: `**/*.png` matches `a.png`.
+  std::string without = p;
+  for (std::size_t at = without.find("**/"); at != std::string::npos; at = without.find("**/")) {
+    without.erase(at, 3);
+  }
+  return without != p && ::fnmatch(without.c_str(), s.c_str(), FNM_NOESCAPE) == 0;
 }
 
 bool glob_match_any(const std::vector<std::string>& patterns, std::string_view path) {

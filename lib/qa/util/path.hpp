@@ -21,7 +21,8 @@ namespace qa::util {
 // Return true when `path` is `root` or lies under it, comparing lexically normal absolute forms.
 [[nodiscard]] bool is_within(const std::filesystem::path& root, const std::filesystem::path& path);
 
-// Match `path` against the glob `pattern` as QA-Board does (Python fnmatch: `*` also matches `/`).
+// Match `path` against the glob `pattern` as QA-Board does (Python fnmatch: `*` also matches `/`;
+// `**/` also matches no folder, as in pathlib's rglob).
 [[nodiscard]] bool glob_match(std::string_view pattern, std::string_view path);
 
 // Return true when `path` matches one of `patterns`.
