@@ -10,7 +10,8 @@ bool FileSelection::selects(const std::string& rel_path) const {
 }
 
 Expected<Manifest> build_manifest(const std::filesystem::path& dir, const FileSelection& selection,
-                                  const std::set<std::string>& reserved, std::size_t threads) {
+                                  const std::set<std::string>& reserved, std::size_t threads,
+                                  util::HashCache* cache) {
   QA_TRY_ASSIGN(const auto all, util::list_tree(dir));
   std::vector<std::string> selected;
   for (const auto& rel : all) {
@@ -18,7 +19,7 @@ Expected<Manifest> build_manifest(const std::filesystem::path& dir, const FileSe
       selected.push_back(rel);
     }
   }
-  QA_TRY_ASSIGN(const auto hashed, util::hash_files(dir, selected, threads));
+  QA_TRY_ASSIGN(const auto hashed, util::hash_files(dir, selected, threads, cache));
   Manifest manifest;
   for (const auto& file : hashed) {
     manifest.emplace(file.rel_path, FileEntry{file.digest.hash, file.digest.size});

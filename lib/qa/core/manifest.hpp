@@ -9,6 +9,7 @@
 
 #include <qa/util/error.hpp>
 #include <qa/util/hash.hpp>
+#include <qa/util/hash_cache.hpp>
 
 namespace qa::core {
 
@@ -35,7 +36,8 @@ struct FileSelection {
 [[nodiscard]] Expected<Manifest> build_manifest(const std::filesystem::path& dir,
                                                 const FileSelection& selection,
                                                 const std::set<std::string>& reserved = {},
-                                                std::size_t threads = 0);
+                                                std::size_t threads = 0,
+                                                util::HashCache* cache = nullptr);
 
 // Return the entries of `manifest` that `selection` selects.
 [[nodiscard]] Manifest filter_manifest(const Manifest& manifest, const FileSelection& selection);

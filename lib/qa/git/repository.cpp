@@ -33,9 +33,30 @@ std::optional<std::string> env_value(const char* name) {
 struct ReferenceDeleter {
   void operator()(git_reference* ref) const { git_reference_free(ref); }
 };
+struct ObjectDeleter {
+  void operator()(git_object* object) const { git_object_free(object); }
+};
+struct CommitDeleter {
+  void operator()(git_commit* commit) const { git_commit_free(commit); }
+};
 struct StatusListDeleter {
   void operator()(git_status_list* list) const { git_status_list_free(list); }
 };
+
+std::string to_hex(const git_oid& oid) {
+  char hex[GIT_OID_HEXSZ + 1] = {};
+  git_oid_tostr(hex, sizeof(hex), &oid);
+  return hex;
+}
+
+Expected<git_oid> parse_oid(std::string_view sha) {
+  git_oid oid;
+  const std::string text(sha);
+  if (git_oid_fromstr(&oid, text.c_str()) != 0) {
+    return fail("invalid commit sha {}", quote(sha));
+  }
+  return oid;
+}
 
 }  // namespace
 
@@ -78,9 +99,7 @@ Expected<std::string> Repository::head_sha() const {
     return fail("cannot read HEAD of {}: {} (no commit yet?)", quote(m_workdir.string()),
                 last_error());
   }
-  char hex[GIT_OID_HEXSZ + 1] = {};
-  git_oid_tostr(hex, sizeof(hex), &oid);
-  return std::string(hex);
+  return to_hex(oid);
 }
 
 Expected<std::optional<std::string>> Repository::head_branch() const {
@@ -114,6 +133,59 @@ Expected<bool> Repository::is_dirty() const {
   }
   const std::unique_ptr<git_status_list, StatusListDeleter> list(raw);
   return git_status_list_entrycount(list.get()) > 0;
+}
+
+Expected<std::optional<std::string>> Repository::resolve(std::string_view ref) const {
+  const std::string name(ref);
+  for (const std::string& candidate : {name, "refs/tags/" + name, "origin/" + name}) {
+    git_object* raw = nullptr;
+    if (git_revparse_single(&raw, m_repo.get(), candidate.c_str()) != 0) {
+      continue;
+    }
+    const std::unique_ptr<git_object, ObjectDeleter> object(raw);
+    git_object* peeled_raw = nullptr;
+    if (git_object_peel(&peeled_raw, object.get(), GIT_OBJECT_COMMIT) != 0) {
+      continue;
+    }
+    const std::unique_ptr<git_object, ObjectDeleter> peeled(peeled_raw);
+    return std::optional<std::string>(to_hex(*git_object_id(peeled.get())));
+  }
+  return std::optional<std::string>();
+}
+
+Expected<std::optional<std::string>> Repository::merge_base(std::string_view a,
+                                                            std::string_view b) const {
+  QA_TRY_ASSIGN(const git_oid one, parse_oid(a));
+  QA_TRY_ASSIGN(const git_oid two, parse_oid(b));
+  git_oid base;
+  if (git_merge_base(&base, m_repo.get(), &one, &two) != 0) {
+    return std::optional<std::string>();
+  }
+  return std::optional<std::string>(to_hex(base));
+}
+
+Expected<std::optional<std::string>> Repository::first_parent(std::string_view sha) const {
+  QA_TRY_ASSIGN(const git_oid oid, parse_oid(sha));
+  git_commit* raw = nullptr;
+  if (git_commit_lookup(&raw, m_repo.get(), &oid) != 0) {
+    return std::optional<std::string>();
+  }
+  const std::unique_ptr<git_commit, CommitDeleter> commit(raw);
+  if (git_commit_parentcount(commit.get()) == 0) {
+    return std::optional<std::string>();
+  }
+  const git_oid* parent = git_commit_parent_id(commit.get(), 0);
+  // In a shallow clone the parent's id is known but the commit itself may be missing.
+  git_commit* parent_raw = nullptr;
+  if (parent == nullptr || git_commit_lookup(&parent_raw, m_repo.get(), parent) != 0) {
+    return std::optional<std::string>();
+  }
+  git_commit_free(parent_raw);
+  return std::optional<std::string>(to_hex(*parent));
+}
+
+bool Repository::is_shallow() const {
+  return git_repository_is_shallow(m_repo.get()) == 1;
 }
 
 Expected<CommitIdentity> Repository::current_commit() const {

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <qa/util/error.hpp>
 
@@ -47,6 +48,22 @@ class Repository {
   // Return true when a tracked file differs from HEAD, in the index or the working tree.
   // Untracked and ignored files do not count.
   [[nodiscard]] Expected<bool> is_dirty() const;
+
+  // Return the full sha of the commit that `ref` names (a sha or sha prefix, a tag, a local
+  // branch, `origin/<branch>`, or `<branch>` found as `origin/<branch>`), or nothing when the
+  // repository does not know it.
+  [[nodiscard]] Expected<std::optional<std::string>> resolve(std::string_view ref) const;
+
+  // Return the best common ancestor of the commits `a` and `b`, or nothing when there is none
+  // in this repository (unrelated histories, or a shallow clone that lacks it).
+  [[nodiscard]] Expected<std::optional<std::string>> merge_base(std::string_view a,
+                                                                std::string_view b) const;
+
+  // Return the first parent of `sha`, or nothing for a root commit or a shallow clone's edge.
+  [[nodiscard]] Expected<std::optional<std::string>> first_parent(std::string_view sha) const;
+
+  // Return true for a shallow clone (`git clone --depth N`).
+  [[nodiscard]] bool is_shallow() const;
 
   // Return the identity of the checked-out commit. CI variables take precedence over what the
   // checkout says: the sha from CI_COMMIT_SHA or GITHUB_SHA; the branch from

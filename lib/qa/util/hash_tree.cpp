@@ -38,7 +38,7 @@ Expected<std::vector<std::string>> list_tree(const fs::path& root) {
 
 Expected<std::vector<TreeFile>> hash_files(const fs::path& root,
                                            const std::vector<std::string>& rel_paths,
-                                           std::size_t threads) {
+                                           std::size_t threads, HashCache* cache) {
   std::vector<TreeFile> result(rel_paths.size());
   if (rel_paths.empty()) {
     return result;
@@ -70,7 +70,7 @@ Expected<std::vector<TreeFile>> hash_files(const fs::path& root,
         return;
       }
       const std::size_t i = order[slot];
-      auto digest = hash_file(root / rel_paths[i]);
+      auto digest = hash_file_cached(root / rel_paths[i], cache);
       if (!digest) {
         const std::lock_guard lock(error_mutex);
         if (!first_error) {

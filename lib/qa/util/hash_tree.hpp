@@ -7,6 +7,7 @@
 
 #include <qa/util/error.hpp>
 #include <qa/util/hash.hpp>
+#include <qa/util/hash_cache.hpp>
 
 namespace qa::util {
 
@@ -22,9 +23,10 @@ struct TreeFile {
 
 // Hash the files `rel_paths` under `root` with `threads` workers (0: one per core), the largest
 // files first so that the workers finish together. The result is in the order of `rel_paths`.
-// Fails with the first file that cannot be read.
+// Fails with the first file that cannot be read. With a `cache`, unchanged files are not read.
 [[nodiscard]] Expected<std::vector<TreeFile>> hash_files(const std::filesystem::path& root,
                                                          const std::vector<std::string>& rel_paths,
-                                                         std::size_t threads = 0);
+                                                         std::size_t threads = 0,
+                                                         HashCache* cache = nullptr);
 
 }  // namespace qa::util

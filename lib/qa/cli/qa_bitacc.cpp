@@ -1,0 +1,190 @@
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include <qa/cli/common.hpp>
+#include <qa/cli/tools.hpp>
+#include <qa/core/record_stream.hpp>
+#include <qa/report/bitacc_writers.hpp>
+#include <qa/runner/output_dir.hpp>
+#include <qa/runner/plan.hpp>
+#include <qa/runner/reference.hpp>
+#include <qa/store/store.hpp>
+#include <qa/util/hash_cache.hpp>
+#include <qa/util/log.hpp>
+
+namespace qa::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view k_examples = R"(Examples:
+  qa-batch smoke | qa-bitacc            compare the runs just made with the reference's
+  qa-bitacc smoke                       the same from the store (the runs of HEAD)
+  qa-bitacc --reference v1.2 smoke      against an explicit sha, tag or branch
+  qa-bitacc smoke --format junit > bitacc.xml
+  qa-bitacc out/a out/b                 two plain folders
+
+Only manifests are compared: a check against a remote store downloads records, no output
+file. Files are selected by bit_accuracy.patterns and .ignore of qaboard.yaml (or --pattern and
+--ignore); a file present on one side only fails the check with --strict. Exit codes: 0 every
+run identical, 1 a run differs or failed, 2 usage, configuration or environment error,
+3 no reference results.)";
+
+struct BitaccOptions {
+  CommonOptions common;
+  std::vector<std::string> words;
+  std::string reference = "auto";
+  std::vector<std::string> patterns;
+  std::vector<std::string> ignore;
+  bool strict = false;
+  std::string format = "text";
+  int max_depth = 20;
+};
+
+void write_report(const report::BitaccReport& result, const std::string& format) {
+  if (format == "json") {
+    std::cout << report::bitacc_to_json(result).dump(2) << "\n";
+  } else if (format == "junit") {
+    std::cout << report::bitacc_to_junit(result);
+  } else if (format == "md") {
+    std::cout << report::bitacc_to_markdown(result);
+  } else {
+    std::cout << report::bitacc_to_text(result);
+  }
+  const char* github = std::getenv("GITHUB_ACTIONS");
+  if (github != nullptr && std::string_view(github) == "true") {
+    std::cerr << report::bitacc_to_github_annotations(result);
+  }
+}
+
+core::FileSelection selection_of(const BitaccOptions& options,
+                                 const core::FileSelection& configured) {
+  core::FileSelection selection = configured;
+  if (!options.patterns.empty()) {
+    selection.patterns = options.patterns;
+  }
+  if (!options.ignore.empty()) {
+    selection.ignore = options.ignore;
+  }
+  return selection;
+}
+
+Expected<int> compare_folders(const BitaccOptions& options) {
+  const fs::path a = options.words[0];
+  const fs::path b = options.words[1];
+  auto cache = util::HashCache::load(util::HashCache::default_location());
+  const core::FileSelection selection = selection_of(options, core::FileSelection{});
+  // qa-run's own files (its log, its folder marker) are not outputs.
+  const auto& reserved = runner::reserved_output_names();
+  QA_TRY_ASSIGN(const auto reference, core::build_manifest(a, selection, reserved, 0, cache.get()));
+  QA_TRY_ASSIGN(const auto manifest, core::build_manifest(b, selection, reserved, 0, cache.get()));
+  if (auto saved = cache->save(); !saved) {
+    util::log::warning("{}", saved.error().message);
+  }
+  util::log::debug("hash cache: {} files not read again", cache->hits());
+  report::BitaccReport result;
+  auto run = report::compare_manifests(manifest, reference, selection,
+                                       options.strict ? report::Strict::yes : report::Strict::no);
+  run.key = b.string();
+  run.input = b.string();
+  run.label = "folders";
+  run.config = a.string();
+  result.runs.push_back(std::move(run));
+  write_report(result, options.format);
+  return result.exit_code() == 3 ? k_exit_ok : result.exit_code();
+}
+
+Expected<int> run(const BitaccOptions& options) {
+  std::error_code ec;
+  if (options.words.size() == 2 && fs::is_directory(options.words[0], ec) &&
+      fs::is_directory(options.words[1], ec)) {
+    return compare_folders(options);
+  }
+  runner::Overrides overrides;
+  overrides.store = options.common.store;
+  QA_TRY_ASSIGN(const auto context, runner::load_project_context(fs::current_path(), overrides));
+  QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location));
+
+  std::vector<core::RunRecord> records;
+  if (!options.words.empty()) {
+    runner::PlanRequest request;
+    request.names = options.words;
+    QA_TRY_ASSIGN(request.configs, parse_configs(options.common.configs));
+    QA_TRY_ASSIGN(request.params, parse_params(options.common.params));
+    request.label = options.common.label;
+    QA_TRY_ASSIGN(const auto plan, runner::make_plan(context, request));
+    for (const auto& spec : plan) {
+      QA_TRY_ASSIGN(auto record, store.get_run(context.config.name, context.commit.key(), spec.key));
+      if (!record) {
+        return fail("run {} has no record at {}: run the batch first (qa-batch {})",
+                    quote(spec.key), context.commit.key().substr(0, 12), options.words.front());
+      }
+      records.push_back(std::move(*record));
+    }
+  } else {
+    if (::isatty(STDIN_FILENO) == 1) {
+      return fail("no runs: name batches, pipe records (qa-batch ... | qa-bitacc) or give two "
+                  "folders");
+    }
+    QA_TRY_ASSIGN(records, core::read_record_stream(std::cin, "stdin"));
+    std::erase_if(records, [](const core::RunRecord& r) {
+      return r.status == core::RunStatus::planned;
+    });
+  }
+  if (records.empty()) {
+    return fail("no runs to check");
+  }
+
+  runner::ReferenceRequest request;
+  request.ref = options.reference;
+  request.max_depth = options.max_depth;
+  for (const auto& record : records) {
+    request.keys.push_back(record.key);
+  }
+  QA_TRY_ASSIGN(const auto choice, runner::resolve_reference(context, store, request));
+  util::log::info("reference {}: {}", choice.commit.substr(0, 12), choice.reason);
+
+  const core::FileSelection selection = selection_of(
+      options, core::FileSelection{context.config.bit_accuracy.patterns,
+                                   context.config.bit_accuracy.ignore});
+  report::BitaccReport result;
+  result.reference = runner::to_json(choice);
+  for (const auto& record : records) {
+    QA_TRY_ASSIGN(const auto reference, store.get_run(record.project, choice.commit, record.key));
+    result.runs.push_back(report::compare_run(
+        record, reference, selection, options.strict ? report::Strict::yes : report::Strict::no));
+  }
+  write_report(result, options.format);
+  if (result.exit_code() == k_exit_no_reference) {
+    util::log::info("no run has results at {}: produce them with qa-batch at that commit",
+                    choice.commit.substr(0, 12));
+  }
+  return result.exit_code();
+}
+
+}  // namespace
+
+int qa_bitacc(int argc, char** argv) {
+  BitaccOptions options;
+  auto app = make_app("qa-bitacc",
+                      "Check that outputs are bit-identical to the reference commit's", k_examples);
+  add_common_options(*app, options.common);
+  app->add_option("batch", options.words, "Batches, aliases or inputs; or two folders");
+  app->add_option("--reference", options.reference, "auto (default), or a sha, tag or branch");
+  app->add_option("--pattern", options.patterns, "Compare only files matching (repeatable)")
+      ->allow_extra_args(false);
+  app->add_option("--ignore", options.ignore, "Never compare files matching (repeatable)")
+      ->allow_extra_args(false);
+  app->add_flag("--strict", options.strict, "A file present on one side only fails the check");
+  app->add_option("--format", options.format, "text, json, junit or md")
+      ->check(CLI::IsMember({"text", "json", "junit", "md"}));
+  app->add_option("--max-depth", options.max_depth,
+                  "First parents walked to find reference results (default 20)");
+  return run_tool("qa-bitacc", *app, &options.common, argc, argv, [&] { return run(options); });
+}
+
+}  // namespace qa::cli

@@ -1,0 +1,258 @@
+#include <iostream>
+
+#include <qa/cli/common.hpp>
+#include <qa/cli/tools.hpp>
+#include <qa/core/manifest.hpp>
+#include <qa/core/run_key.hpp>
+#include <qa/runner/output_dir.hpp>
+#include <qa/runner/plan.hpp>
+#include <qa/runner/reference.hpp>
+#include <qa/store/store.hpp>
+#include <qa/util/log.hpp>
+#include <qa/util/path.hpp>
+#include <qa/util/strings.hpp>
+
+namespace qa::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view k_examples = R"(Examples:
+  qa-get commit                          the commit results are recorded under
+  qa-get reference                       the reference commit (why: on stderr; --json: both)
+  qa-get output_dir --input a.png        where qa-run writes the outputs of a.png
+  qa-get --input a.png --reference --to ref/
+                                         materialize the reference run's outputs in ref/
+  qa-get --input a.png --commit main     ... those of the branch main
+  qa-get --input a.png --manifest        the run's manifest, for `xxhsum -c`
+  qa-get runs --commit HEAD~1 smoke      the stored records of a batch, as JSON Lines
+
+Variables: commit, branch, project, store, reference, output_dir. Exit codes: 0 success,
+2 usage, configuration or environment error (e.g. no such run), 3 reference results missing.)";
+
+const std::vector<std::string> k_variables{"commit", "branch",    "project",
+                                           "store",  "reference", "output_dir", "runs"};
+
+struct GetOptions {
+  CommonOptions common;
+  std::vector<std::string> words;  // VARIABLE [BATCH]... or BATCH...
+  std::string input;
+  std::optional<std::string> key;
+  std::optional<std::string> commit;
+  std::optional<std::string> reference;  // "" for a bare --reference: auto
+  std::optional<std::string> to;
+  bool manifest = false;
+  bool json = false;
+  int max_depth = 20;
+};
+
+// The runs the options address: by --key, or the runs of --input in the plan of the batches
+// given (one run built from --input, --label, --config and --param when none is given).
+Expected<std::vector<runner::RunSpec>> addressed_runs(const runner::ProjectContext& context,
+                                                      const GetOptions& options,
+                                                      const std::vector<std::string>& batches) {
+  QA_TRY_ASSIGN(const auto configs, parse_configs(options.common.configs));
+  QA_TRY_ASSIGN(const auto params, parse_params(options.common.params));
+  if (options.key) {
+    QA_TRY(core::check_run_key(*options.key));
+    runner::RunSpec spec;
+    spec.key = *options.key;
+    spec.input = options.input;
+    spec.output_dir = context.output_root / fs::path(*options.key);
+    return std::vector<runner::RunSpec>{spec};
+  }
+  if (batches.empty()) {
+    QA_TRY_ASSIGN(auto spec, runner::make_run_spec(context, options.input, configs, params,
+                                                   options.common.label, std::nullopt));
+    return std::vector<runner::RunSpec>{spec};
+  }
+  runner::PlanRequest request;
+  request.names = batches;
+  request.configs = configs;
+  request.params = params;
+  request.label = options.common.label;
+  QA_TRY_ASSIGN(const auto plan, runner::make_plan(context, request));
+  std::vector<runner::RunSpec> matching;
+  for (const auto& spec : plan) {
+    if (options.input.empty() || spec.input == options.input ||
+        spec.input_path == fs::absolute(options.input).lexically_normal()) {
+      matching.push_back(spec);
+    }
+  }
+  return matching;
+}
+
+Expected<runner::RunSpec> single_run(const runner::ProjectContext& context,
+                                     const GetOptions& options,
+                                     const std::vector<std::string>& batches) {
+  QA_TRY_ASSIGN(const auto runs, addressed_runs(context, options, batches));
+  if (runs.empty()) {
+    return fail("no run of input {} in {}", quote(options.input), util::join(batches, " "));
+  }
+  if (runs.size() > 1) {
+    std::vector<std::string> keys;
+    for (const auto& run : runs) {
+      keys.push_back(run.key);
+    }
+    return fail("{} runs of input {} in the plan; choose one with --key: {}", runs.size(),
+                quote(options.input), util::join(keys, ", "));
+  }
+  return runs.front();
+}
+
+// The commit to read: --commit, else the reference (--reference [REF]), else the current one.
+Expected<std::string> target_commit(const runner::ProjectContext& context, store::Store& store,
+                                    const GetOptions& options, const std::vector<std::string>& keys) {
+  if (options.commit && options.reference) {
+    return fail("--commit and --reference are exclusive");
+  }
+  if (options.reference) {
+    runner::ReferenceRequest request;
+    request.ref = options.reference->empty() ? "auto" : *options.reference;
+    request.keys = keys;
+    request.max_depth = options.max_depth;
+    QA_TRY_ASSIGN(const auto choice, runner::resolve_reference(context, store, request));
+    util::log::info("reference {}: {}", choice.commit.substr(0, 12), choice.reason);
+    return choice.commit;
+  }
+  return runner::resolve_commit(context, store, options.commit.value_or(""));
+}
+
+Expected<int> materialize(const runner::ProjectContext& context, store::Store& store,
+                          const GetOptions& options, const std::vector<std::string>& batches) {
+  QA_TRY_ASSIGN(const auto spec, single_run(context, options, batches));
+  QA_TRY_ASSIGN(const std::string commit, target_commit(context, store, options, {spec.key}));
+  QA_TRY_ASSIGN(const auto record, store.get_run(context.config.name, commit, spec.key));
+  if (!record) {
+    return fail("no run {} at commit {} in store {}", quote(spec.key), commit.substr(0, 12),
+                quote(store.describe()));
+  }
+  if (options.manifest) {
+    std::cout << core::to_xxhsum_format(record->files);
+    return k_exit_ok;
+  }
+  const fs::path dir = options.to ? fs::absolute(*options.to).lexically_normal()
+                                  : context.output_root / "commits" / commit.substr(0, 12) /
+                                        fs::path(spec.key);
+  QA_TRY(runner::prepare_output_dir(dir, runner::KeepPrevious::no, context.config.root));
+  for (const auto& [rel, entry] : record->files) {
+    QA_TRY_ASSIGN(const auto path, util::safe_join(dir, rel));
+    QA_TRY(store.backend().get_blob(entry.hash, path));
+  }
+  std::cout << dir.string() << "\n";
+  return k_exit_ok;
+}
+
+Expected<int> print_runs(const runner::ProjectContext& context, store::Store& store,
+                         const GetOptions& options, const std::vector<std::string>& batches) {
+  QA_TRY_ASSIGN(const std::string commit, target_commit(context, store, options, {}));
+  if (batches.empty()) {
+    QA_TRY_ASSIGN(const auto records, store.list_runs(context.config.name, commit));
+    for (const auto& record : records) {
+      std::cout << core::to_json(record).dump() << "\n";
+    }
+    return k_exit_ok;
+  }
+  GetOptions all = options;
+  all.input.clear();
+  QA_TRY_ASSIGN(const auto runs, addressed_runs(context, all, batches));
+  std::size_t missing = 0;
+  for (const auto& spec : runs) {
+    QA_TRY_ASSIGN(const auto record, store.get_run(context.config.name, commit, spec.key));
+    if (record) {
+      std::cout << core::to_json(*record).dump() << "\n";
+    } else {
+      ++missing;
+    }
+  }
+  if (missing > 0) {
+    util::log::warning("{} of {} runs have no record at {}", missing, runs.size(),
+                       commit.substr(0, 12));
+  }
+  return k_exit_ok;
+}
+
+Expected<int> run(GetOptions& options) {
+  runner::Overrides overrides;
+  overrides.store = options.common.store;
+  QA_TRY_ASSIGN(const auto context,
+                runner::load_project_context(fs::current_path(), overrides));
+  std::string variable;
+  std::vector<std::string> batches = options.words;
+  if (!batches.empty() &&
+      std::find(k_variables.begin(), k_variables.end(), batches.front()) != k_variables.end()) {
+    variable = batches.front();
+    batches.erase(batches.begin());
+  }
+  if (variable.empty() && options.input.empty() && !options.key) {
+    const std::string word = batches.empty() ? std::string() : batches.front();
+    return fail("nothing to get{}: name a variable ({}) or pass --input",
+                word.empty() ? std::string()
+                             : fmt::format(" for {}{}", quote(word),
+                                           util::suggestion_suffix(word, k_variables)),
+                util::join(k_variables, ", "));
+  }
+  if (variable == "commit") {
+    std::cout << context.commit.key() << "\n";
+  } else if (variable == "branch") {
+    std::cout << context.commit.branch.value_or("") << "\n";
+  } else if (variable == "project") {
+    std::cout << context.config.name << "\n";
+  } else if (variable == "store") {
+    std::cout << context.store_location << "\n";
+  } else if (variable == "output_dir") {
+    if (options.input.empty() && !options.key) {
+      return fail("output_dir needs --input (or --key)");
+    }
+    QA_TRY_ASSIGN(const auto spec, single_run(context, options, batches));
+    std::cout << spec.output_dir.string() << "\n";
+  } else {
+    QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location));
+    if (variable == "runs") {
+      return print_runs(context, store, options, batches);
+    }
+    if (variable == "reference") {
+      runner::ReferenceRequest request;
+      request.ref = options.reference && !options.reference->empty() ? *options.reference : "auto";
+      request.max_depth = options.max_depth;
+      QA_TRY_ASSIGN(const auto choice, runner::resolve_reference(context, store, request));
+      if (options.json) {
+        std::cout << runner::to_json(choice).dump() << "\n";
+      } else {
+        util::log::info("{}", choice.reason);
+        std::cout << choice.commit << "\n";
+      }
+      return k_exit_ok;
+    }
+    return materialize(context, store, options, batches);
+  }
+  return k_exit_ok;
+}
+
+}  // namespace
+
+int qa_get(int argc, char** argv) {
+  GetOptions options;
+  auto app = make_app("qa-get", "Resolve commits and references, fetch stored outputs",
+                      k_examples);
+  add_common_options(*app, options.common);
+  app->add_option("variable", options.words,
+                  "commit, branch, project, store, reference, output_dir or runs; then batches");
+  app->add_option("-i,--input", options.input, "Input path, relative to inputs.database");
+  app->add_option("--key", options.key, "The run's key, when the plan holds several runs");
+  app->add_option("--commit", options.commit, "A sha, tag or branch (default: HEAD)");
+  app->add_option("--reference", options.reference,
+                  "The reference (auto when given without a value)")
+      ->expected(0, 1)
+      ->default_str("");
+  app->add_option("--to", options.to, "Folder to write the outputs into");
+  app->add_flag("--manifest", options.manifest,
+                "Print the run's manifest (xxhsum -H2 format) instead of its files");
+  app->add_flag("--json", options.json, "With reference: print the choice as JSON");
+  app->add_option("--max-depth", options.max_depth,
+                  "First parents walked to find reference results (default 20)");
+  return run_tool("qa-get", *app, &options.common, argc, argv, [&] { return run(options); });
+}
+
+}  // namespace qa::cli

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <istream>
+#include <string_view>
+#include <vector>
+
+#include <qa/core/run_record.hpp>
+#include <qa/util/error.hpp>
+
+namespace qa::core {
+
+// Read run records as JSON Lines from `in` (what qa-batch and `qa-get runs` print). Blank lines
+// are skipped; a line that is not a valid record is an error naming `origin` and the line.
+[[nodiscard]] Expected<std::vector<RunRecord>> read_record_stream(std::istream& in,
+                                                                  std::string_view origin);
+
+}  // namespace qa::core

@@ -1,0 +1,101 @@
+#include <qa/report/bitacc.hpp>
+
+#include <algorithm>
+
+#include <qa/util/strings.hpp>
+
+namespace qa::report {
+
+RunBitacc compare_manifests(const core::Manifest& manifest, const core::Manifest& reference,
+                            const core::FileSelection& selection, Strict strict) {
+  RunBitacc result;
+  const core::Manifest mine = core::filter_manifest(manifest, selection);
+  const core::Manifest theirs = core::filter_manifest(reference, selection);
+  bool differs = false;
+  for (const auto& [path, entry] : mine) {
+    const auto other = theirs.find(path);
+    if (other == theirs.end()) {
+      result.diffs.push_back(FileDiff{path, FileChange::only_new, entry, std::nullopt});
+      differs = differs || strict == Strict::yes;
+    } else if (other->second != entry) {
+      ++result.compared;
+      result.diffs.push_back(FileDiff{path, FileChange::changed, entry, other->second});
+      differs = true;
+    } else {
+      ++result.compared;
+    }
+  }
+  for (const auto& [path, entry] : theirs) {
+    if (!mine.contains(path)) {
+      result.diffs.push_back(FileDiff{path, FileChange::only_reference, std::nullopt, entry});
+      differs = differs || strict == Strict::yes;
+    }
+  }
+  std::sort(result.diffs.begin(), result.diffs.end(),
+            [](const FileDiff& a, const FileDiff& b) { return a.path < b.path; });
+  result.verdict = differs ? BitaccVerdict::different : BitaccVerdict::identical;
+  return result;
+}
+
+RunBitacc compare_run(const core::RunRecord& record,
+                      const std::optional<core::RunRecord>& reference,
+                      const core::FileSelection& selection, Strict strict) {
+  RunBitacc result;
+  if (record.status != core::RunStatus::ok && record.status != core::RunStatus::cached) {
+    result.verdict = BitaccVerdict::failed;
+  } else if (!reference || (reference->status != core::RunStatus::ok &&
+                            reference->status != core::RunStatus::cached)) {
+    result.verdict = BitaccVerdict::reference_missing;
+  } else {
+    result = compare_manifests(record.files, reference->files, selection, strict);
+  }
+  result.key = record.key;
+  result.input = record.input;
+  result.label = record.label;
+  const auto parts = util::split(record.key, '/');
+  result.config = parts.size() == 3 ? parts[1] : std::string();
+  return result;
+}
+
+std::size_t BitaccReport::count(BitaccVerdict verdict) const {
+  return static_cast<std::size_t>(std::count_if(
+      runs.begin(), runs.end(), [&](const RunBitacc& run) { return run.verdict == verdict; }));
+}
+
+int BitaccReport::exit_code() const {
+  if (count(BitaccVerdict::different) > 0 || count(BitaccVerdict::failed) > 0) {
+    return 1;
+  }
+  if (runs.empty() || count(BitaccVerdict::reference_missing) == runs.size()) {
+    return 3;
+  }
+  return 0;
+}
+
+std::string_view to_string(BitaccVerdict verdict) {
+  switch (verdict) {
+    case BitaccVerdict::identical:
+      return "identical";
+    case BitaccVerdict::different:
+      return "different";
+    case BitaccVerdict::reference_missing:
+      return "reference-missing";
+    case BitaccVerdict::failed:
+      return "failed";
+  }
+  return "failed";
+}
+
+std::string_view to_string(FileChange change) {
+  switch (change) {
+    case FileChange::changed:
+      return "changed";
+    case FileChange::only_new:
+      return "only-new";
+    case FileChange::only_reference:
+      return "only-reference";
+  }
+  return "changed";
+}
+
+}  // namespace qa::report

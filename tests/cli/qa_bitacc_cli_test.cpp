@@ -1,0 +1,260 @@
+// Reference resolution, qa-get and qa-bitacc on real git histories made by the tests.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "support/tool_fixture.hpp"
+
+namespace qa::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// A project whose outputs depend on `data/level.txt`: changing it changes out.txt.
+class Gate : public ToolTest {
+ protected:
+  Gate() {
+    write_config(R"(project: {name: acme/gate, reference_branch: main}
+inputs: {database: data, globs: ['*.in'], batches: batches.yaml}
+run:
+  command: cat {input_path} {project_root}/level.txt > {output_dir}/out.txt; echo log > {output_dir}/run.log; date +%N > {output_dir}/stamp.tmp
+bit_accuracy:
+  patterns: ['*']
+  ignore: ['*.log', '*.tmp']
+)");
+    write_text(m_project / "batches.yaml", "all:\n  inputs: [a.in, b.in]\n");
+    write_text(m_project / "data" / "a.in", "a\n");
+    write_text(m_project / "data" / "b.in", "b\n");
+    write_text(m_project / "level.txt", "1\n");
+    write_text(m_project / ".gitignore", "output/\n");
+  }
+
+  std::string commit(const std::string& message) { return m_repo->commit_all(message); }
+  ProcessResult batch(const std::map<std::string, std::string>& env = {}) {
+    return run_tool("qa-batch", {"all"}, env);
+  }
+  ProcessResult bitacc(std::vector<std::string> args, const std::map<std::string, std::string>& env = {}) {
+    args.insert(args.begin(), "all");
+    return run_tool("qa-bitacc", args, env);
+  }
+  json reference(const std::map<std::string, std::string>& env = {}) {
+    const auto result = run_tool("qa-get", {"reference", "--json"}, env);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return json::parse(result.out, nullptr, false);
+  }
+};
+
+TEST_F(Gate, AutoReferenceOnAFeatureBranchIsTheMergeBase) {
+  const std::string m1 = commit("M1");
+  ASSERT_EQ(batch().exit_code, 0);
+  write_text(m_project / "notes", "2");
+  const std::string m2 = commit("M2");
+  ASSERT_EQ(batch().exit_code, 0);
+  m_repo->git("checkout -q -b feature");
+  write_text(m_project / "notes", "F1");
+  commit("F1");
+  write_text(m_project / "notes", "F2");
+  commit("F2");
+  m_repo->git("checkout -q main");
+  write_text(m_project / "notes", "3");
+  const std::string m3 = commit("M3");
+  ASSERT_EQ(batch().exit_code, 0);
+  m_repo->git("checkout -q feature");
+  EXPECT_EQ(reference()["commit"], m2);
+  EXPECT_NE(reference()["reason"].get<std::string>().find("merge-base"), std::string::npos);
+
+  // On main itself: the first parent.
+  m_repo->git("checkout -q main");
+  EXPECT_EQ(reference()["commit"], m2);
+  // An explicit reference is used as given.
+  const auto explicit_ref = run_tool("qa-get", {"reference", "--reference", m1.substr(0, 10), "--json"});
+  EXPECT_EQ(json::parse(explicit_ref.out)["commit"], m1);
+  (void)m3;
+}
+
+TEST_F(Gate, AutoWalksBackPastCommitsWithoutResults) {
+  const std::string m1 = commit("M1");
+  ASSERT_EQ(batch().exit_code, 0);
+  write_text(m_project / "notes", "2");
+  const std::string m2 = commit("M2 (no results)");
+  write_text(m_project / "notes", "3");
+  commit("M3");
+  const json choice = reference();
+  EXPECT_EQ(choice["commit"], m1);
+  EXPECT_EQ(choice["tried"], json({m2, m1}));
+  EXPECT_NE(choice["reason"].get<std::string>().find("1 first parent(s) back"), std::string::npos);
+}
+
+TEST_F(Gate, ShallowCloneFallsBackToTheBranchIndex) {
+  const std::string m1 = commit("M1");
+  ASSERT_EQ(batch().exit_code, 0);  // updates the branch index of main
+  m_repo->git("checkout -q -b feature");
+  write_text(m_project / "notes", "F1");
+  commit("F1");
+  const fs::path clone = m_tmp / "shallow clone";
+  sh("git clone -q --depth 1 --branch feature 'file://" + m_project.string() + "' '" +
+         clone.string() + "'",
+     m_tmp.path());
+  const auto result = run_tool("qa-get", {"reference", "--json"}, {}, clone);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const json choice = json::parse(result.out);
+  EXPECT_EQ(choice["commit"], m1);
+  EXPECT_NE(choice["reason"].get<std::string>().find("branch index"), std::string::npos)
+      << choice["reason"];
+}
+
+TEST_F(Gate, CiVariablesOnADetachedHead) {
+  const std::string m1 = commit("M1");
+  ASSERT_EQ(batch().exit_code, 0);
+  write_text(m_project / "notes", "2");
+  const std::string m2 = commit("M2");
+  ASSERT_EQ(batch().exit_code, 0);
+  write_text(m_project / "notes", "3");
+  const std::string m3 = commit("M3");
+  m_repo->git("checkout -q --detach " + m3);
+  const std::map<std::string, std::string> ci{{"CI_COMMIT_SHA", m3},
+                                              {"CI_COMMIT_REF_NAME", "mr-branch"},
+                                              {"CI_MERGE_REQUEST_DIFF_BASE_SHA", m1}};
+  const json choice = reference(ci);
+  EXPECT_EQ(choice["commit"], m1) << "the diff base, not the merge-base " << m2;
+  EXPECT_NE(choice["reason"].get<std::string>().find("CI_MERGE_REQUEST_DIFF_BASE_SHA"),
+            std::string::npos);
+  const auto record = single_record(run_tool("qa-run", {"--input", "a.in"}, ci));
+  EXPECT_EQ(record["commit"], m3);
+  EXPECT_EQ(record["branch"], "mr-branch");
+}
+
+TEST_F(Gate, IdenticalOutputsPass) {
+  commit("M1");
+  ASSERT_EQ(batch().exit_code, 0);
+  m_repo->git("checkout -q -b feature");
+  write_text(m_project / "notes", "unrelated");
+  commit("F1");
+  const auto result = run_tool("qa-batch", {"all"});
+  ASSERT_EQ(result.exit_code, 0);
+  const auto from_stdin = run_process({tool_path("qa-bitacc").string()}, m_project,
+                                      clean_environment(m_home, {{"QA_STORE", m_store.string()}}),
+                                      result.out);
+  EXPECT_EQ(from_stdin.exit_code, 0) << from_stdin.out << from_stdin.err;
+  EXPECT_NE(from_stdin.out.find("2 runs: 2 identical"), std::string::npos) << from_stdin.out;
+  EXPECT_EQ(bitacc({}).exit_code, 0);
+}
+
+TEST_F(Gate, OneChangedByteFailsAndNamesTheFileAndRun) {
+  commit("M1");
+  ASSERT_EQ(batch().exit_code, 0);
+  m_repo->git("checkout -q -b feature");
+  write_text(m_project / "data" / "b.in", "B\n");
+  commit("F1");
+  ASSERT_EQ(batch().exit_code, 0);
+  const auto result = bitacc({});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.out.find("changed            default/default/b.in  out.txt"), std::string::npos)
+      << result.out;
+  EXPECT_EQ(result.out.find("a.in"), std::string::npos) << "a.in did not change: " << result.out;
+  EXPECT_EQ(result.out.find("stamp.tmp"), std::string::npos) << "ignored files never fail";
+  const json report = json::parse(bitacc({"--format", "json"}).out);
+  EXPECT_EQ(report["schema"], "qa.bitacc/1");
+  EXPECT_EQ(report["summary"]["different"], 1);
+  EXPECT_EQ(report["summary"]["identical"], 1);
+}
+
+TEST_F(Gate, AnAddedFileFailsOnlyWhenStrict) {
+  commit("M1");
+  ASSERT_EQ(batch().exit_code, 0);
+  write_config(read_text(m_project / "qaboard.yaml").replace(
+      read_text(m_project / "qaboard.yaml").find("; echo log"), 0,
+      "; echo extra > {output_dir}/extra.txt"));
+  m_repo->git("checkout -q -b feature");
+  commit("F1: one more output");
+  ASSERT_EQ(batch().exit_code, 0);
+  const auto lenient = bitacc({});
+  EXPECT_EQ(lenient.exit_code, 0) << lenient.out << lenient.err;
+  EXPECT_NE(lenient.out.find("only-new"), std::string::npos) << lenient.out;
+  EXPECT_EQ(bitacc({"--strict"}).exit_code, 1);
+  // --ignore replaces bit_accuracy.ignore, so the volatile files are named again.
+  EXPECT_EQ(bitacc({"--strict", "--ignore", "extra.txt", "--ignore", "*.tmp"}).exit_code, 0);
+}
+
+TEST_F(Gate, NoReferenceResultsExitThreeAndSayWhatToDo) {
+  const std::string m1 = commit("M1");
+  m_repo->git("checkout -q -b feature");
+  write_text(m_project / "notes", "F1");
+  commit("F1");
+  ASSERT_EQ(batch().exit_code, 0);
+  const auto result = bitacc({});
+  EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
+  EXPECT_NE(result.err.find(m1.substr(0, 12)), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("produce them by running the batch"), std::string::npos)
+      << result.err;
+}
+
+TEST_F(Gate, JunitHasOneTestcasePerRun) {
+  commit("M1");
+  ASSERT_EQ(batch().exit_code, 0);
+  m_repo->git("checkout -q -b feature");
+  write_text(m_project / "data" / "b.in", "B\n");
+  commit("F1");
+  ASSERT_EQ(batch().exit_code, 0);
+  const auto result = bitacc({"--format", "junit"});
+  write_text(m_tmp / "junit.xml", result.out);
+  sh("xmllint --noout '" + (m_tmp / "junit.xml").string() + "'", m_tmp.path());
+  const std::string xml = result.out;
+  std::size_t testcases = 0;
+  for (std::size_t pos = xml.find("<testcase"); pos != std::string::npos;
+       pos = xml.find("<testcase", pos + 1)) {
+    ++testcases;
+  }
+  EXPECT_EQ(testcases, 2U);
+  EXPECT_NE(xml.find("<failure"), std::string::npos);
+}
+
+TEST_F(Gate, GetMaterializesTheReferenceByteForByte) {
+  commit("M1");
+  ASSERT_EQ(batch().exit_code, 0);
+  const json reference_record = json::parse(
+      run_tool("qa-get", {"runs", "all"}).out.substr(0, run_tool("qa-get", {"runs", "all"}).out.find('\n')));
+  m_repo->git("checkout -q -b feature");
+  write_text(m_project / "level.txt", "2\n");
+  commit("F1");
+  ASSERT_EQ(batch().exit_code, 0);
+  const fs::path to = m_tmp / "reference outputs";
+  const auto got = run_tool("qa-get", {"--input", "a.in", "--reference", "--to", to.string()});
+  ASSERT_EQ(got.exit_code, 0) << got.err;
+  EXPECT_EQ(got.out, to.string() + "\n");
+  EXPECT_EQ(read_text(to / "out.txt"), "a\n1\n");
+  const auto manifest = run_tool("qa-get", {"--input", "a.in", "--reference", "--manifest"});
+  ASSERT_EQ(manifest.exit_code, 0) << manifest.err;
+  write_text(m_tmp / "manifest", manifest.out);
+  sh("xxhsum -c '" + (m_tmp / "manifest").string() + "' >/dev/null", to);
+  EXPECT_EQ(reference_record["input"], "a.in");
+}
+
+TEST_F(Gate, GetVariables) {
+  const std::string sha = commit("M1");
+  EXPECT_EQ(run_tool("qa-get", {"commit"}).out, sha + "\n");
+  EXPECT_EQ(run_tool("qa-get", {"branch"}).out, "main\n");
+  EXPECT_EQ(run_tool("qa-get", {"project"}).out, "acme/gate\n");
+  EXPECT_EQ(run_tool("qa-get", {"store"}).out, m_store.string() + "\n");
+  EXPECT_EQ(run_tool("qa-get", {"output_dir", "--input", "a.in"}).out,
+            (m_project / "output/default/default/a.in").string() + "\n");
+  const auto typo = run_tool("qa-get", {"comit"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("did you mean \"commit\""), std::string::npos) << typo.err;
+}
+
+TEST_F(Gate, TwoFoldersAreComparedDirectly) {
+  write_text(m_tmp / "a" / "x.bin", "same");
+  write_text(m_tmp / "a" / "sub" / "y.bin", "one");
+  write_text(m_tmp / "b" / "x.bin", "same");
+  write_text(m_tmp / "b" / "sub" / "y.bin", "two");
+  const auto different = run_tool("qa-bitacc", {(m_tmp / "a").string(), (m_tmp / "b").string()});
+  EXPECT_EQ(different.exit_code, 1);
+  EXPECT_NE(different.out.find("sub/y.bin"), std::string::npos) << different.out;
+  write_text(m_tmp / "b" / "sub" / "y.bin", "one");
+  EXPECT_EQ(run_tool("qa-bitacc", {(m_tmp / "a").string(), (m_tmp / "b").string()}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace qa::test
