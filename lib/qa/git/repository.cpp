@@ -1,8 +1,9 @@
 #include <qa/git/repository.hpp>
 
+#include <qa/util/env.hpp>
+
 #include <git2.h>
 
-#include <cstdlib>
 #include <mutex>
 
 namespace qa::git {
@@ -20,14 +21,6 @@ void ensure_initialised() {
 std::string last_error() {
   const git_error* error = git_error_last();
   return error != nullptr && error->message != nullptr ? error->message : "unknown libgit2 error";
-}
-
-std::optional<std::string> env_value(const char* name) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') {
-    return std::nullopt;
-  }
-  return std::string(value);
 }
 
 struct ReferenceDeleter {
@@ -191,12 +184,13 @@ bool Repository::is_shallow() const {
 Expected<CommitIdentity> Repository::current_commit() const {
   CommitIdentity identity;
   QA_TRY_ASSIGN(const std::string head, head_sha());
-  identity.sha = env_value("CI_COMMIT_SHA").value_or(env_value("GITHUB_SHA").value_or(head));
+  identity.sha =
+      util::env_value("CI_COMMIT_SHA").value_or(util::env_value("GITHUB_SHA").value_or(head));
   QA_TRY_ASSIGN(identity.dirty, is_dirty());
   QA_TRY_ASSIGN(const auto branch, head_branch());
   identity.detached = !branch.has_value();
   for (const char* name : {"CI_COMMIT_REF_NAME", "GITHUB_HEAD_REF", "GITHUB_REF_NAME"}) {
-    if (auto value = env_value(name)) {
+    if (auto value = util::env_value(name)) {
       identity.branch = *value;
       return identity;
     }

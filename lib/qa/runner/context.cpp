@@ -1,10 +1,9 @@
 #include <qa/runner/context.hpp>
 
-#include <cstdlib>
-
 #include <qa/core/params.hpp>
 #include <qa/core/run_key.hpp>
 #include <qa/store/store.hpp>
+#include <qa/util/env.hpp>
 #include <qa/util/path.hpp>
 
 namespace qa::runner {
@@ -12,14 +11,6 @@ namespace qa::runner {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::optional<std::string> env_value(const char* name) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') {
-    return std::nullopt;
-  }
-  return std::string(value);
-}
 
 // A local store given as a relative path is relative to the current folder, as any path argument.
 std::string absolute_location(const std::string& location) {
@@ -49,7 +40,7 @@ Expected<ProjectContext> load_project_context(const fs::path& cwd, const Overrid
 
   if (overrides.store) {
     context.store_location = absolute_location(*overrides.store);
-  } else if (auto from_env = env_value("QA_STORE")) {
+  } else if (auto from_env = util::env_value("QA_STORE")) {
     context.store_location = absolute_location(*from_env);
   } else if (!context.config.storage.empty()) {
     context.store_location = context.config.storage;
@@ -58,7 +49,7 @@ Expected<ProjectContext> load_project_context(const fs::path& cwd, const Overrid
     context.store_location = location.string();
   }
 
-  if (auto root = env_value("QA_OUTPUT_ROOT")) {
+  if (auto root = util::env_value("QA_OUTPUT_ROOT")) {
     context.output_root = fs::absolute(fs::path(*root)).lexically_normal();
   } else {
     context.output_root = context.config.root / "output";

@@ -4,12 +4,12 @@
 
 #include <qa/core/placeholders.hpp>
 #include <qa/core/run_metrics.hpp>
+#include <qa/runner/plan.hpp>
 #include <qa/util/hash.hpp>
 #include <qa/util/log.hpp>
 #include <qa/util/shell.hpp>
 #include <qa/util/subprocess.hpp>
 #include <qa/util/time.hpp>
-#include <qa/version.hpp>
 
 namespace qa::runner {
 
@@ -93,19 +93,9 @@ Expected<core::RunRecord> execute_run(const ProjectContext& context, store::Stor
   QA_TRY(prepare_output_dir(spec.output_dir, options.keep_previous, context.config.root));
   const fs::path log = spec.output_dir / k_log_file_name;
 
-  core::RunRecord record;
-  record.project = context.config.name;
-  record.commit = context.commit.key();
-  record.branch = context.commit.branch;
-  record.label = spec.label;
-  record.key = spec.key;
-  record.input = spec.input;
-  record.configs = spec.configs;
-  record.params = spec.params;
-  record.output_dir = spec.output_dir.string();
+  core::RunRecord record = planned_record(context, spec);
   record.started_at = util::rfc3339(std::chrono::system_clock::now());
   record.host = util::host_name();
-  record.qatools_version = k_version;
 
   util::log::debug("running {}", command);
   QA_TRY_ASSIGN(const auto result, run_step(context, spec, command, log));

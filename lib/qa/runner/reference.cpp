@@ -1,21 +1,12 @@
 #include <qa/runner/reference.hpp>
 
-#include <cstdlib>
-
 #include <qa/git/repository.hpp>
+#include <qa/util/env.hpp>
 #include <qa/util/strings.hpp>
 
 namespace qa::runner {
 
 namespace {
-
-std::optional<std::string> env_value(const char* name) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') {
-    return std::nullopt;
-  }
-  return std::string(value);
-}
 
 std::string short_sha(std::string_view sha) {
   return std::string(sha.substr(0, 12));
@@ -94,10 +85,10 @@ Expected<ReferenceChoice> resolve_reference(const ProjectContext& context, store
 
   const std::string& head = context.commit.sha;
   const std::string base_branch =
-      env_value("GITHUB_BASE_REF").value_or(context.config.reference_branch);
+      util::env_value("GITHUB_BASE_REF").value_or(context.config.reference_branch);
   std::optional<std::string> start;
   std::string start_reason;
-  if (const auto diff_base = env_value("CI_MERGE_REQUEST_DIFF_BASE_SHA")) {
+  if (const auto diff_base = util::env_value("CI_MERGE_REQUEST_DIFF_BASE_SHA")) {
     start = *diff_base;
     start_reason = "CI_MERGE_REQUEST_DIFF_BASE_SHA";
   } else if (context.commit.branch == base_branch) {

@@ -1,7 +1,8 @@
 #include <qa/runner/shard.hpp>
 
+#include <qa/util/env.hpp>
+
 #include <charconv>
-#include <cstdlib>
 #include <string>
 
 namespace qa::runner {
@@ -15,14 +16,6 @@ std::optional<long long> parse_number(std::string_view text) {
     return std::nullopt;
   }
   return value;
-}
-
-std::optional<std::string> env_value(const char* name) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') {
-    return std::nullopt;
-  }
-  return std::string(value);
 }
 
 Expected<Shard> make_shard(long long index, long long count, std::string_view origin) {
@@ -46,23 +39,23 @@ Expected<Shard> parse_shard(std::string_view text) {
 }
 
 Expected<std::optional<Shard>> shard_from_environment() {
-  if (const auto total = env_value("CI_NODE_TOTAL")) {
-    const auto index = parse_number(env_value("CI_NODE_INDEX").value_or(""));
+  if (const auto total = util::env_value("CI_NODE_TOTAL")) {
+    const auto index = parse_number(util::env_value("CI_NODE_INDEX").value_or(""));
     const auto count = parse_number(*total);
     const std::string origin = "CI_NODE_INDEX/CI_NODE_TOTAL=" +
-                               env_value("CI_NODE_INDEX").value_or("") + "/" + *total;
+                               util::env_value("CI_NODE_INDEX").value_or("") + "/" + *total;
     if (!index || !count) {
       return fail("invalid shard {}", quote(origin));
     }
     QA_TRY_ASSIGN(auto shard, make_shard(*index - 1, *count, origin));
     return std::optional<Shard>(shard);
   }
-  if (const auto total = env_value("SLURM_ARRAY_TASK_COUNT")) {
-    const auto id = parse_number(env_value("SLURM_ARRAY_TASK_ID").value_or(""));
-    const auto min = parse_number(env_value("SLURM_ARRAY_TASK_MIN").value_or("0"));
+  if (const auto total = util::env_value("SLURM_ARRAY_TASK_COUNT")) {
+    const auto id = parse_number(util::env_value("SLURM_ARRAY_TASK_ID").value_or(""));
+    const auto min = parse_number(util::env_value("SLURM_ARRAY_TASK_MIN").value_or("0"));
     const auto count = parse_number(*total);
     const std::string origin = "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT=" +
-                               env_value("SLURM_ARRAY_TASK_ID").value_or("") + "/" + *total;
+                               util::env_value("SLURM_ARRAY_TASK_ID").value_or("") + "/" + *total;
     if (!id || !count || !min) {
       return fail("invalid shard {}", quote(origin));
     }
