@@ -70,6 +70,9 @@ Expected<void> prepare_output_dir(const fs::path& dir, KeepPrevious keep,
     }
   }
   QA_TRY(util::create_dirs(dir));
+  if (fs::exists(dir / k_output_marker, ec)) {
+    return {};  // kept when the folder was emptied
+  }
   return util::write_file_atomic(dir / k_output_marker,
                                  "This folder holds the outputs of a qa-run; qa-run empties it "
                                  "before each run.\n",

@@ -95,9 +95,10 @@ Expected<void> Store::put_run(const core::RunRecord& record, const fs::path& out
   if (record.log) {
     QA_TRY_ASSIGN(const bool present, m_backend->has_blob(record.log->entry.hash));
     if (!present) {
-      // A log is appended to by later runs in the same folder: always copied, never linked.
+      // A log is complete once its run is recorded (the next run removes it before writing
+      // its own), so it can be linked like the outputs.
       QA_TRY(m_backend->put_blob(record.log->entry.hash, record.log->path,
-                                 record.log->entry.size, Ingest::copy));
+                                 record.log->entry.size, ingest));
     }
   }
   return m_backend->put_document(record_path(record.project, record.commit, record.key),
