@@ -39,6 +39,8 @@ bench: bootstrap
 	@scripts/bootstrap --bench
 	@$(MAKE) --no-print-directory build
 	@QA_BUILD_DIR=$(RELEASE_DIR) bench/hash-tree
+	@QA_BUILD_DIR=$(RELEASE_DIR) bench/batch-overhead
+	@QA_BUILD_DIR=$(RELEASE_DIR) bench/bitacc
 
 clean:
 	rm -rf build

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
+#include <charconv>
 
 #include <qa/util/atomic_file.hpp>
 #include <qa/util/file.hpp>
@@ -43,13 +43,23 @@ void HashCache::read_into(const fs::path& file, std::unordered_map<std::string, 
     if (tab == std::string::npos) {
       continue;
     }
-    std::istringstream fields(line.substr(0, tab));
+    // `<inode> <size> <mtime_ns> <ctime_ns> <xxh128>`, parsed without streams: a cache of a
+    // large tree has tens of thousands of lines.
     Entry entry;
-    std::string hex;
-    if (!(fields >> entry.inode >> entry.size >> entry.mtime_ns >> entry.ctime_ns >> hex)) {
-      continue;
-    }
-    auto hash = Hash128::from_hex(hex);
+    const char* cursor = line.data();
+    const char* end = line.data() + tab;
+    bool ok = true;
+    auto next_number = [&](auto& value) {
+      const auto [after, ec] = std::from_chars(cursor, end, value);
+      ok = ok && ec == std::errc() && after < end && *after == ' ';
+      cursor = after + 1;
+    };
+    next_number(entry.inode);
+    next_number(entry.size);
+    next_number(entry.mtime_ns);
+    next_number(entry.ctime_ns);
+    auto hash = ok ? Hash128::from_hex(std::string_view(cursor, static_cast<std::size_t>(end - cursor)))
+                   : Expected<Hash128>(tl::unexpected<Error>(Error{"malformed"}));
     if (!hash) {
       continue;
     }
@@ -135,7 +145,8 @@ Expected<FileHash> hash_file_cached(const fs::path& path, HashCache* cache) {
     return hash_file(path);
   }
   struct stat st {};
-  const std::string key = fs::absolute(path).lexically_normal().string();
+  const std::string key =
+      (path.is_absolute() ? path : fs::absolute(path)).lexically_normal().string();
   if (::stat(path.c_str(), &st) == 0) {
     if (auto hit = cache->lookup(key, st)) {
       return *hit;

@@ -36,9 +36,11 @@ Expected<std::vector<std::string>> list_tree(const fs::path& root) {
   return files;
 }
 
-Expected<std::vector<TreeFile>> hash_files(const fs::path& root,
+Expected<std::vector<TreeFile>> hash_files(const fs::path& root_arg,
                                            const std::vector<std::string>& rel_paths,
                                            std::size_t threads, HashCache* cache) {
+  // Absolute once, so that no per-file lookup asks for the current folder.
+  const fs::path root = fs::absolute(root_arg).lexically_normal();
   std::vector<TreeFile> result(rel_paths.size());
   if (rel_paths.empty()) {
     return result;
