@@ -2,8 +2,9 @@
 # (scripts/bootstrap, Debian packages only), build, then run.
 #
 #   make demo    build (build/release) and run the example project through qatools
-#   make test    build with ASan+UBSan (build/asan) and run every test; then build/release too
-#   make build   build/release only
+#   make test    build with ASan+UBSan (build/asan) and run every test there; then build the
+#                release tools (build/release, -O2: more warnings) and run the demo on them
+#   make build   build/release: tools, example and benchmark programs, no tests
 #   make bench   the benchmarks of bench/ (prints figures beside peer tools)
 
 JOBS ?= $(shell nproc)
@@ -19,7 +20,7 @@ bootstrap:
 	@scripts/bootstrap
 
 build: bootstrap
-	@cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQA_WERROR=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQA_WERROR=ON -DQA_BUILD_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(RELEASE_DIR) -j $(JOBS)
 
 build-asan: bootstrap
@@ -29,11 +30,11 @@ build-asan: bootstrap
 demo: build
 	@examples/denoise/demo $(RELEASE_DIR)
 
-test: build-asan build
+test: build-asan
 	@echo "== tests, ASan+UBSan build ($(ASAN_DIR))"
 	@ctest --test-dir $(ASAN_DIR) -j $(JOBS) --output-on-failure --no-tests=error
-	@echo "== tests, release build ($(RELEASE_DIR))"
-	@ctest --test-dir $(RELEASE_DIR) -j $(JOBS) --output-on-failure --no-tests=error
+	@echo "== release build ($(RELEASE_DIR)) and the demo on it"
+	@$(MAKE) --no-print-directory demo
 
 bench: bootstrap
 	@scripts/bootstrap --bench
