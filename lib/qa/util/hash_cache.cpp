@@ -1,16 +1,17 @@
 #include <qa/util/hash_cache.hpp>
 
-#include <fcntl.h>
-#include <sys/file.h>
-
-#include <chrono>
-#include <cstdlib>
-#include <fstream>
-#include <charconv>
-
 #include <qa/util/atomic_file.hpp>
 #include <qa/util/file.hpp>
 #include <qa/util/unique_fd.hpp>
+
+#include <fcntl.h>
+#include <sys/file.h>
+
+#include <charconv>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
 
 namespace qa::util {
 
@@ -69,7 +70,7 @@ void HashCache::read_into(const fs::path& file, std::unordered_map<std::string, 
 }
 
 std::optional<FileHash> HashCache::lookup(const std::string& path, const struct stat& st) const {
-  const std::lock_guard lock(m_mutex);
+  const std::shared_lock lock(m_mutex);
   const auto it = m_entries.find(path);
   if (it == m_entries.end()) {
     return std::nullopt;
@@ -89,13 +90,13 @@ void HashCache::remember(const std::string& path, const struct stat& st, const F
   }
   const Entry entry{static_cast<std::uint64_t>(st.st_ino), digest.size, nanoseconds(st.st_mtim),
                     nanoseconds(st.st_ctim), digest.hash};
-  const std::lock_guard lock(m_mutex);
+  const std::unique_lock lock(m_mutex);
   m_entries[path] = entry;
   m_new[path] = entry;
 }
 
 Expected<void> HashCache::save() {
-  const std::lock_guard lock(m_mutex);
+  const std::unique_lock lock(m_mutex);
   if (m_new.empty()) {
     return {};
   }

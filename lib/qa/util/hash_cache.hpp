@@ -4,7 +4,8 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <mutex>
+#include <atomic>
+#include <shared_mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -54,10 +55,10 @@ class HashCache {
                         std::unordered_map<std::string, Entry>& entries);
 
   std::filesystem::path m_file;
-  mutable std::mutex m_mutex;
+  mutable std::shared_mutex m_mutex;  // lookups share it, updates own it
   std::unordered_map<std::string, Entry> m_entries;
   std::unordered_map<std::string, Entry> m_new;
-  mutable std::size_t m_hits = 0;
+  mutable std::atomic<std::size_t> m_hits{0};
 };
 
 // Return the digest of `path`, from `cache` when it holds a valid entry (then remember it).

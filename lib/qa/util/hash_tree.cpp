@@ -1,9 +1,11 @@
 #include <qa/util/hash_tree.hpp>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <mutex>
-#include <numeric>
 #include <optional>
 #include <thread>
 
@@ -36,57 +38,34 @@ Expected<std::vector<std::string>> list_tree(const fs::path& root) {
   return files;
 }
 
-Expected<std::vector<TreeFile>> hash_files(const fs::path& root_arg,
-                                           const std::vector<std::string>& rel_paths,
-                                           std::size_t threads, HashCache* cache) {
-  // Absolute once, so that no per-file lookup asks for the current folder.
-  const fs::path root = fs::absolute(root_arg).lexically_normal();
-  std::vector<TreeFile> result(rel_paths.size());
-  if (rel_paths.empty()) {
-    return result;
-  }
-  // Largest first, so that one big file met last does not leave the other workers idle.
-  std::vector<std::size_t> order(rel_paths.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::vector<std::uintmax_t> sizes(rel_paths.size(), 0);
-  for (std::size_t i = 0; i < rel_paths.size(); ++i) {
-    std::error_code ec;
-    sizes[i] = fs::file_size(root / rel_paths[i], ec);
-  }
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return sizes[a] > sizes[b]; });
+namespace {
 
-  if (threads == 0) {
-    threads = std::max(1U, std::thread::hardware_concurrency());
-  }
-  threads = std::min(threads, rel_paths.size());
-
+// Call `task(i)` for i in [0, count) on `threads` workers; stop at the first error and return it.
+Expected<void> parallel_for(std::size_t count, std::size_t threads,
+                            const std::function<Expected<void>(std::size_t)>& task) {
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::mutex error_mutex;
   std::optional<Error> first_error;
   auto work = [&] {
     while (!failed.load(std::memory_order_relaxed)) {
-      const std::size_t slot = next.fetch_add(1, std::memory_order_relaxed);
-      if (slot >= order.size()) {
+      const std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
+      if (i >= count) {
         return;
       }
-      const std::size_t i = order[slot];
-      auto digest = hash_file_cached(root / rel_paths[i], cache);
-      if (!digest) {
+      if (auto done = task(i); !done) {
         const std::lock_guard lock(error_mutex);
         if (!first_error) {
-          first_error = digest.error();
+          first_error = done.error();
         }
         failed = true;
         return;
       }
-      result[i] = TreeFile{rel_paths[i], *digest};
     }
   };
   {
     std::vector<std::jthread> workers;
-    for (std::size_t t = 1; t < threads; ++t) {
+    for (std::size_t t = 1; t < std::min(threads, count); ++t) {
       workers.emplace_back(work);
     }
     work();
@@ -94,6 +73,57 @@ Expected<std::vector<TreeFile>> hash_files(const fs::path& root_arg,
   if (first_error) {
     return tl::unexpected<Error>(*first_error);
   }
+  return {};
+}
+
+}  // namespace
+
+Expected<std::vector<TreeFile>> hash_files(const fs::path& root_arg,
+                                           const std::vector<std::string>& rel_paths,
+                                           std::size_t threads, HashCache* cache) {
+  // Absolute once, so that no per-file lookup asks for the current folder.
+  const fs::path root = fs::absolute(root_arg).lexically_normal();
+  std::vector<TreeFile> result(rel_paths.size());
+  if (threads == 0) {
+    threads = std::max(1U, std::thread::hardware_concurrency());
+  }
+
+  // First pass, in parallel: one stat per file gives its size, and its digest when the cache
+  // still holds it.
+  std::vector<std::uint64_t> sizes(rel_paths.size(), 0);
+  std::vector<char> cached(rel_paths.size(), 0);
+  QA_TRY(parallel_for(rel_paths.size(), threads, [&](std::size_t i) -> Expected<void> {
+    const fs::path path = root / rel_paths[i];
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+      return {};  // the second pass reports it
+    }
+    sizes[i] = static_cast<std::uint64_t>(st.st_size);
+    if (cache != nullptr) {
+      if (auto hit = cache->lookup(path.string(), st)) {
+        result[i] = TreeFile{rel_paths[i], *hit};
+        cached[i] = 1;
+      }
+    }
+    return {};
+  }));
+
+  // Second pass: hash the others, largest first, so that one big file met last does not leave
+  // the other workers idle.
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < rel_paths.size(); ++i) {
+    if (cached[i] == 0) {
+      order.push_back(i);
+    }
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return sizes[a] > sizes[b]; });
+  QA_TRY(parallel_for(order.size(), threads, [&](std::size_t slot) -> Expected<void> {
+    const std::size_t i = order[slot];
+    QA_TRY_ASSIGN(const auto digest, hash_file_cached(root / rel_paths[i], cache));
+    result[i] = TreeFile{rel_paths[i], digest};
+    return {};
+  }));
   return result;
 }
 
