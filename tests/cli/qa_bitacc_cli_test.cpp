@@ -190,6 +190,14 @@ TEST_F(Gate, NoReferenceResultsExitThreeAndSayWhatToDo) {
       << result.err;
 }
 
+TEST_F(Gate, AnUnknownReferenceIsAUsageError) {
+  commit("M1");
+  ASSERT_EQ(batch().exit_code, 0);
+  const auto result = bitacc({"--reference", "mian"});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_NE(result.err.find("unknown reference \"mian\""), std::string::npos) << result.err;
+}
+
 TEST_F(Gate, JunitHasOneTestcasePerRun) {
   commit("M1");
   ASSERT_EQ(batch().exit_code, 0);

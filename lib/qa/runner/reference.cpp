@@ -79,6 +79,12 @@ Expected<ReferenceChoice> resolve_reference(const ProjectContext& context, store
       choice.reason = fmt::format("{} was given", quote(request.ref));
       return choice;
     }
+    QA_TRY_ASSIGN(const auto index, store.get_branch(context.config.name, request.ref));
+    if (!index) {
+      return fail("unknown reference {}: not a sha, tag or branch of the repository, nor a branch "
+                  "of the store's index",
+                  quote(request.ref));
+    }
     return from_branch_index(context, store, choice, request.ref,
                              fmt::format("git does not know {}", quote(request.ref)));
   }
