@@ -107,7 +107,6 @@ int run_tool(std::string_view tool, CLI::App& app, const CommonOptions* common, 
     if (common != nullptr && common->verbose) {
       util::log::configure(tool, util::log::Level::debug);
     }
-    util::install_interrupt_handlers();
     auto result = body();
     std::cout.flush();
     if (!result) {

@@ -10,6 +10,7 @@
 #include <qa/runner/local_runner.hpp>
 #include <qa/runner/plan.hpp>
 #include <qa/runner/shard.hpp>
+#include <qa/util/interrupt.hpp>
 #include <qa/util/log.hpp>
 #include <qa/util/strings.hpp>
 
@@ -90,6 +91,8 @@ Expected<std::vector<runner::RunSpec>> select_shard(std::vector<runner::RunSpec>
 }
 
 Expected<int> run(const BatchOptions& options) {
+  // Commands are stopped with their process groups, and no half-written record is left.
+  util::install_interrupt_handlers();
   const auto start = std::chrono::steady_clock::now();
   runner::Overrides overrides;
   overrides.store = options.common.store;

@@ -5,6 +5,7 @@
 #include <qa/runner/context.hpp>
 #include <qa/runner/execute.hpp>
 #include <qa/store/store.hpp>
+#include <qa/util/interrupt.hpp>
 #include <qa/util/log.hpp>
 
 namespace qa::cli {
@@ -36,6 +37,8 @@ struct RunOptions {
 };
 
 Expected<int> run(const RunOptions& options) {
+  // Commands are stopped with their process groups, and no half-written record is left.
+  util::install_interrupt_handlers();
   runner::Overrides overrides;
   overrides.store = options.common.store;
   QA_TRY_ASSIGN(const auto context,
