@@ -2,9 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <map>
 #include <string>
+
+#include "support/process.hpp"
 
 namespace qa::core {
 namespace {
@@ -20,20 +21,7 @@ bool contains(const std::string& text, const std::string& part) {
 
 // Run `command` under /bin/sh and return its stdout.
 std::string shell_output(const std::string& command) {
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    ADD_FAILURE() << "popen failed for " << command;
-    return {};
-  }
-  std::string out;
-  char buffer[256];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
-    out.append(buffer, n);
-  }
-  const int status = ::pclose(pipe);
-  EXPECT_EQ(status, 0) << command;
-  return out;
+  return test::sh(command, std::filesystem::current_path());
 }
 
 RunValues sample_values() {

@@ -5,10 +5,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <set>
 #include <string>
 #include <vector>
+
+#include "support/process.hpp"
 
 namespace qa::core {
 namespace {
@@ -21,15 +22,7 @@ using nlohmann::json;
 // Return the first 8 hex digits of what `xxhsum -H2` prints for `text`.
 std::string xxhsum_prefix(const std::string& text) {
   const std::string command = "printf '%s' " + util::shell_quote(text) + " | xxhsum -H2";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    ADD_FAILURE() << "popen failed for " << command;
-    return {};
-  }
-  char buffer[128] = {};
-  const std::size_t n = std::fread(buffer, 1, sizeof buffer - 1, pipe);
-  EXPECT_EQ(::pclose(pipe), 0) << command;
-  return std::string(buffer, n).substr(0, 8);
+  return test::sh(command, std::filesystem::current_path()).substr(0, 8);
 }
 
 // A 200-character relative path made of `folderNab/` parts.

@@ -4,11 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
-#include <array>
 #include <cstdint>
-#include <cstdio>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -26,18 +25,9 @@ constexpr std::uint64_t k_mib = std::uint64_t{1} << 20;
 std::string xxhsum_h2(const std::filesystem::path& path) {
   // -q: no progress line on stderr. Errors are left on stderr, where the test log shows them.
   const std::string command = "xxhsum -q -H2 " + shell_quote(path.string());
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    return "popen failed";
-  }
-  std::string output;
-  std::array<char, 256> buffer{};
-  while (const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) {
-    output.append(buffer.data(), n);
-  }
-  const int status = ::pclose(pipe);
-  if (status != 0 || output.size() < 34 || output.substr(32, 2) != "  ") {
-    return "xxhsum failed (status " + std::to_string(status) + "): " + output;
+  const std::string output = qa::test::sh(command, std::filesystem::current_path());
+  if (output.size() < 34 || output.substr(32, 2) != "  ") {
+    return "xxhsum failed: " + output;
   }
   return output.substr(0, 32);
 }

@@ -2,31 +2,17 @@
 
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <string>
+
+#include "support/process.hpp"
 
 namespace qa::util {
 namespace {
 
-// Return what `/bin/sh -c "printf %s <quoted value>"` prints (popen runs its command with
-// /bin/sh -c), or a marker when the shell failed.
+// Return what `/bin/sh -c "printf %s <quoted value>"` prints; the test fails when the shell does.
 std::string printed_by_shell(const std::string& value) {
   const std::string command = "printf %s " + shell_quote(value);
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    return "<popen failed>";
-  }
-  std::string output;
-  std::array<char, 256> buffer{};
-  while (const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) {
-    output.append(buffer.data(), n);
-  }
-  const int status = ::pclose(pipe);
-  if (status != 0) {
-    return "<shell failed with status " + std::to_string(status) + ">" + output;
-  }
-  return output;
+  return qa::test::sh(command, std::filesystem::current_path());
 }
 
 TEST(ShellQuoteTest, PlainWordsAreUnchanged) {
