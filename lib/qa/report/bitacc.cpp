@@ -40,6 +40,11 @@ RunBitacc compare_manifests(const core::Manifest& manifest, const core::Manifest
 RunBitacc compare_run(const core::RunRecord& record,
                       const std::optional<core::RunRecord>& reference,
                       const core::FileSelection& selection, Strict strict) {
+  return compare_run(record, reference ? &*reference : nullptr, selection, strict);
+}
+
+RunBitacc compare_run(const core::RunRecord& record, const core::RunRecord* reference,
+                      const core::FileSelection& selection, Strict strict) {
   RunBitacc result;
   if (record.status != core::RunStatus::ok && record.status != core::RunStatus::cached) {
     result.verdict = BitaccVerdict::failed;

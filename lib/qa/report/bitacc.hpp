@@ -54,6 +54,10 @@ enum class Strict { no, yes };
 [[nodiscard]] RunBitacc compare_run(const core::RunRecord& record,
                                     const std::optional<core::RunRecord>& reference,
                                     const core::FileSelection& selection, Strict strict);
+// The same with the reference record by pointer (null: none), without copying it.
+[[nodiscard]] RunBitacc compare_run(const core::RunRecord& record,
+                                    const core::RunRecord* reference,
+                                    const core::FileSelection& selection, Strict strict);
 
 // The whole check: every run, and the reference it was compared with.
 struct BitaccReport {

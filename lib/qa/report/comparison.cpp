@@ -1,0 +1,367 @@
+#include <qa/report/comparison.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace qa::report {
+
+namespace {
+
+bool is_ok(const core::RunRecord& record) {
+  return record.status == core::RunStatus::ok || record.status == core::RunStatus::cached;
+}
+
+// The key's middle part: `<label>/<config>/<input>`.
+std::string config_of(std::string_view key) {
+  const auto first = key.find('/');
+  const auto last = key.rfind('/');
+  if (first == std::string_view::npos || first == last) {
+    return {};
+  }
+  return std::string(key.substr(first + 1, last - first - 1));
+}
+
+// Main metrics, then declared ones, then the others recorded (qatools' own last), each once.
+std::vector<std::string> metric_order(const core::MetricDefs& defs,
+                                      const std::vector<core::RunRecord>& records,
+                                      const std::vector<core::RunRecord>& reference_records) {
+  std::vector<std::string> order;
+  std::set<std::string, std::less<>> seen;
+  const auto add = [&](const std::string& name) {
+    if (seen.insert(name).second) {
+      order.push_back(name);
+    }
+  };
+  for (const auto& name : defs.main()) {
+    add(name);
+  }
+  for (const auto& name : defs.declared()) {
+    add(name);
+  }
+  std::set<std::string> user;
+  std::set<std::string> builtin;
+  for (const auto* list : {&records, &reference_records}) {
+    for (const auto& record : *list) {
+      for (const auto& item : record.metrics.items()) {
+        (core::is_builtin_metric(item.key()) ? builtin : user).insert(item.key());
+      }
+    }
+  }
+  for (const auto& name : user) {
+    add(name);
+  }
+  for (const auto& name : builtin) {
+    add(name);
+  }
+  return order;
+}
+
+const nlohmann::json& metric_value(const core::RunRecord* record, const std::string& name) {
+  static const nlohmann::json k_null = nullptr;
+  if (record == nullptr) {
+    return k_null;
+  }
+  const auto it = record->metrics.find(name);
+  return it == record->metrics.end() ? k_null : *it;
+}
+
+RunVerdict verdict_of(const RunComparison& run) {
+  if (run.record == nullptr) {
+    return RunVerdict::missing;
+  }
+  if (!is_ok(*run.record)) {
+    return RunVerdict::failed;
+  }
+  if (run.reference == nullptr) {
+    return RunVerdict::new_run;
+  }
+  if (!is_ok(*run.reference)) {
+    return RunVerdict::better;  // the reference run failed, this one works
+  }
+  bool worse = false;
+  bool better = false;
+  for (const auto& metric : run.metrics) {
+    if (metric.informational) {
+      continue;
+    }
+    switch (metric.verdict) {
+      case MetricVerdict::regression:
+        return RunVerdict::regression;
+      case MetricVerdict::worse:
+      case MetricVerdict::missing:
+        worse = true;
+        break;
+      case MetricVerdict::better:
+        better = true;
+        break;
+      default:
+        break;
+    }
+  }
+  if (worse) {
+    return RunVerdict::worse;
+  }
+  return better ? RunVerdict::better : RunVerdict::unchanged;
+}
+
+void count_run(Counts& counts, const RunComparison& run) {
+  ++counts.runs;
+  if (run.record != nullptr) {
+    ++(is_ok(*run.record) ? counts.ok : counts.failed);
+  }
+  switch (run.verdict) {
+    case RunVerdict::missing:
+      ++counts.missing;
+      break;
+    case RunVerdict::new_run:
+      ++counts.new_runs;
+      break;
+    case RunVerdict::regression:
+      ++counts.regressions;
+      break;
+    case RunVerdict::worse:
+      ++counts.worse;
+      break;
+    case RunVerdict::better:
+      ++counts.better;
+      break;
+    case RunVerdict::unchanged:
+      ++counts.unchanged;
+      break;
+    case RunVerdict::failed:
+      break;
+  }
+  if (run.bitacc) {
+    if (run.bitacc->verdict == BitaccVerdict::identical) {
+      ++counts.bit_identical;
+    } else if (run.bitacc->verdict == BitaccVerdict::different) {
+      ++counts.bit_different;
+    }
+  }
+}
+
+void append_number(std::vector<double>& values, const nlohmann::json& value) {
+  if (value.is_number()) {
+    values.push_back(value.get<double>());
+  }
+}
+
+std::vector<Group> group_runs(const std::vector<RunComparison>& runs,
+                              const std::vector<std::string>& order) {
+  std::map<std::pair<std::string, std::string>, std::vector<const RunComparison*>> members;
+  for (const auto& run : runs) {
+    members[{run.label, run.config}].push_back(&run);
+  }
+  std::vector<Group> groups;
+  for (const auto& [id, group_runs] : members) {
+    Group group;
+    group.label = id.first;
+    group.config = id.second;
+    for (const auto* run : group_runs) {
+      count_run(group.counts, *run);
+    }
+    for (const auto& name : order) {
+      std::vector<double> values;
+      std::vector<double> reference_values;
+      for (const auto* run : group_runs) {
+        append_number(values, metric_value(run->record, name));
+        append_number(reference_values, metric_value(run->reference, name));
+      }
+      if (values.empty() && reference_values.empty()) {
+        continue;
+      }
+      group.metrics.push_back(
+          {name, stats_of(std::move(values)), stats_of(std::move(reference_values))});
+    }
+    groups.push_back(std::move(group));
+  }
+  return groups;
+}
+
+}  // namespace
+
+MetricComparison compare_metric(const core::MetricDef& def, const nlohmann::json& value,
+                                const nlohmann::json& reference) {
+  MetricComparison result;
+  result.name = def.name;
+  result.value = value;
+  result.reference = reference;
+  result.informational = def.informational;
+  if (reference.is_null()) {
+    result.verdict = value.is_null() ? MetricVerdict::unchanged : MetricVerdict::new_metric;
+    return result;
+  }
+  if (value.is_null()) {
+    result.verdict = MetricVerdict::missing;
+    return result;
+  }
+  if (!value.is_number() || !reference.is_number()) {
+    result.verdict = value == reference ? MetricVerdict::unchanged : MetricVerdict::changed;
+    return result;
+  }
+  const double new_value = value.get<double>();
+  const double old_value = reference.get<double>();
+  const double delta = new_value - old_value;
+  result.delta = delta;
+  if (old_value != 0) {
+    result.relative = delta / std::fabs(old_value);
+  }
+  if (delta == 0) {
+    result.verdict = MetricVerdict::unchanged;
+  } else if ((delta < 0) == def.smaller_is_better) {
+    result.verdict = MetricVerdict::better;
+  } else if (def.informational ||
+             (result.relative && std::fabs(*result.relative) <= def.tolerance)) {
+    result.verdict = MetricVerdict::worse;
+  } else {
+    result.verdict = MetricVerdict::regression;
+  }
+  return result;
+}
+
+MetricStats stats_of(std::vector<double> values) {
+  MetricStats stats;
+  stats.count = values.size();
+  if (values.empty()) {
+    return stats;
+  }
+  std::sort(values.begin(), values.end());
+  double sum = 0;
+  for (const double value : values) {
+    sum += value;
+  }
+  stats.mean = sum / static_cast<double>(values.size());
+  const std::size_t middle = values.size() / 2;
+  stats.median = values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+  stats.min = values.front();
+  stats.max = values.back();
+  return stats;
+}
+
+Comparison compare(std::vector<core::RunRecord> records,
+                   std::vector<core::RunRecord> reference_records, core::MetricDefs defs,
+                   const CompareOptions& options) {
+  Comparison result;
+  result.records = std::move(records);
+  result.reference_records = std::move(reference_records);
+  result.defs = std::move(defs);
+  result.metric_order = metric_order(result.defs, result.records, result.reference_records);
+  if (!result.records.empty()) {
+    result.project = result.records.front().project;
+    result.commit = result.records.front().commit;
+    result.branch = result.records.front().branch;
+  }
+
+  // A key recorded twice (a rerun in one stream) counts once: the later record wins.
+  std::unordered_map<std::string_view, const core::RunRecord*> by_key;
+  std::vector<const core::RunRecord*> unique;
+  for (const auto& record : result.records) {
+    auto [it, inserted] = by_key.try_emplace(record.key, &record);
+    if (inserted) {
+      unique.push_back(&record);
+    } else {
+      *std::find(unique.begin(), unique.end(), it->second) = &record;
+      it->second = &record;
+    }
+  }
+  std::unordered_map<std::string_view, const core::RunRecord*> reference_by_key;
+  for (const auto& record : result.reference_records) {
+    reference_by_key[record.key] = &record;
+  }
+  std::vector<core::MetricDef> defs_in_order;
+  for (const auto& name : result.metric_order) {
+    defs_in_order.push_back(result.defs.get(name));
+  }
+
+  const auto add_run = [&](const core::RunRecord* record, const core::RunRecord* reference) {
+    const core::RunRecord& any = record != nullptr ? *record : *reference;
+    RunComparison run;
+    run.key = any.key;
+    run.label = any.label;
+    run.config = config_of(any.key);
+    run.input = any.input;
+    run.record = record;
+    run.reference = reference;
+    if (record != nullptr) {
+      run.bitacc = compare_run(*record, reference, options.selection, options.strict);
+    }
+    for (const auto& def : defs_in_order) {
+      const auto& value = metric_value(record, def.name);
+      const auto& reference_value = metric_value(reference, def.name);
+      if (value.is_null() && reference_value.is_null()) {
+        continue;
+      }
+      run.metrics.push_back(compare_metric(def, value, reference_value));
+    }
+    run.verdict = verdict_of(run);
+    result.runs.push_back(std::move(run));
+  };
+  for (const auto* record : unique) {
+    const auto it = reference_by_key.find(record->key);
+    add_run(record, it == reference_by_key.end() ? nullptr : it->second);
+  }
+  for (const auto& reference : result.reference_records) {
+    if (!by_key.contains(reference.key) && reference_by_key[reference.key] == &reference) {
+      add_run(nullptr, &reference);
+    }
+  }
+  std::sort(result.runs.begin(), result.runs.end(),
+            [](const RunComparison& a, const RunComparison& b) {
+              return std::tie(a.verdict, a.key) < std::tie(b.verdict, b.key);
+            });
+  for (const auto& run : result.runs) {
+    count_run(result.totals, run);
+  }
+  result.groups = group_runs(result.runs, result.metric_order);
+  return result;
+}
+
+std::string_view to_string(MetricVerdict verdict) {
+  switch (verdict) {
+    case MetricVerdict::better:
+      return "better";
+    case MetricVerdict::worse:
+      return "worse";
+    case MetricVerdict::regression:
+      return "regression";
+    case MetricVerdict::unchanged:
+      return "unchanged";
+    case MetricVerdict::changed:
+      return "changed";
+    case MetricVerdict::new_metric:
+      return "new";
+    case MetricVerdict::missing:
+      return "missing";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(RunVerdict verdict) {
+  switch (verdict) {
+    case RunVerdict::failed:
+      return "failed";
+    case RunVerdict::regression:
+      return "regression";
+    case RunVerdict::missing:
+      return "missing";
+    case RunVerdict::worse:
+      return "worse";
+    case RunVerdict::better:
+      return "better";
+    case RunVerdict::unchanged:
+      return "unchanged";
+    case RunVerdict::new_run:
+      return "new";
+  }
+  return "unknown";
+}
+
+bool is_change(const RunComparison& run) {
+  return run.verdict != RunVerdict::unchanged ||
+         (run.bitacc && run.bitacc->verdict == BitaccVerdict::different);
+}
+
+}  // namespace qa::report

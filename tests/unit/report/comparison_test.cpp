@@ -1,0 +1,133 @@
+#include <qa/report/comparison.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace qa::report {
+namespace {
+
+using nlohmann::json;
+
+core::MetricDef def(bool smaller_is_better, double tolerance = 0) {
+  core::MetricDef d;
+  d.name = "m";
+  d.smaller_is_better = smaller_is_better;
+  d.tolerance = tolerance;
+  return d;
+}
+
+TEST(CompareMetricTest, DirectionDecidesBetterOrWorse) {
+  EXPECT_EQ(compare_metric(def(false), 31.0, 30.0).verdict, MetricVerdict::better);
+  EXPECT_EQ(compare_metric(def(true), 31.0, 30.0).verdict, MetricVerdict::regression);
+  EXPECT_EQ(compare_metric(def(true), 29.0, 30.0).verdict, MetricVerdict::better);
+  EXPECT_EQ(compare_metric(def(true), 30, 30.0).verdict, MetricVerdict::unchanged);
+}
+
+TEST(CompareMetricTest, ToleranceIsRelativeAndInclusive) {
+  // 1% allowed: -1% is worse, -1.5% a regression.
+  EXPECT_EQ(compare_metric(def(false, 0.01), 99.0, 100.0).verdict, MetricVerdict::worse);
+  EXPECT_EQ(compare_metric(def(false, 0.01), 98.5, 100.0).verdict, MetricVerdict::regression);
+  // The relative change is taken against |reference|: negative references work.
+  const auto negative = compare_metric(def(false, 0.1), -105.0, -100.0);
+  EXPECT_EQ(negative.verdict, MetricVerdict::worse);
+  ASSERT_TRUE(negative.relative);
+  EXPECT_DOUBLE_EQ(*negative.relative, -0.05);
+}
+
+TEST(CompareMetricTest, ZeroReferenceHasNoRelativeChange) {
+  const auto result = compare_metric(def(true, 0.5), 1.0, 0.0);
+  EXPECT_FALSE(result.relative);
+  ASSERT_TRUE(result.delta);
+  EXPECT_DOUBLE_EQ(*result.delta, 1.0);
+  EXPECT_EQ(result.verdict, MetricVerdict::regression);
+}
+
+TEST(CompareMetricTest, InformationalMetricsNeverRegress) {
+  core::MetricDef d = def(true);
+  d.informational = true;
+  const auto result = compare_metric(d, 3.0, 1.0);
+  EXPECT_EQ(result.verdict, MetricVerdict::worse);
+  EXPECT_TRUE(result.informational);
+}
+
+TEST(CompareMetricTest, NonNumbersAreChangedOrUnchanged) {
+  EXPECT_EQ(compare_metric(def(true), "a", "a").verdict, MetricVerdict::unchanged);
+  EXPECT_EQ(compare_metric(def(true), "a", "b").verdict, MetricVerdict::changed);
+  EXPECT_EQ(compare_metric(def(true), true, false).verdict, MetricVerdict::changed);
+  EXPECT_EQ(compare_metric(def(true), 1.0, nullptr).verdict, MetricVerdict::new_metric);
+  EXPECT_EQ(compare_metric(def(true), nullptr, 1.0).verdict, MetricVerdict::missing);
+}
+
+TEST(StatsTest, MeanMedianMinMax) {
+  const auto odd = stats_of({3, 1, 2});
+  EXPECT_EQ(odd.count, 3U);
+  EXPECT_DOUBLE_EQ(odd.mean, 2);
+  EXPECT_DOUBLE_EQ(odd.median, 2);
+  EXPECT_DOUBLE_EQ(odd.min, 1);
+  EXPECT_DOUBLE_EQ(odd.max, 3);
+  EXPECT_DOUBLE_EQ(stats_of({4, 1, 2, 3}).median, 2.5);
+  EXPECT_EQ(stats_of({}).count, 0U);
+}
+
+core::RunRecord record(const std::string& key, core::RunStatus status, json metrics) {
+  core::RunRecord r;
+  r.project = "p";
+  r.commit = std::string(40, 'b');
+  r.key = key;
+  r.label = key.substr(0, key.find('/'));
+  r.input = key.substr(key.rfind('/') + 1);
+  r.status = status;
+  r.metrics = std::move(metrics);
+  return r;
+}
+
+TEST(CompareTest, RunVerdictsAndCounts) {
+  using core::RunStatus;
+  std::vector<core::RunRecord> records{
+      record("default/base/a", RunStatus::ok, {{"m", 1.0}}),
+      record("default/base/b", RunStatus::failed, json::object()),
+      record("default/base/c", RunStatus::ok, {{"m", 1.0}}),
+      record("default/other/d", RunStatus::ok, {{"m", 2.0}, {"compute_time", 9.0}}),
+      // A rerun of a in the same stream: the later record wins.
+      record("default/base/a", RunStatus::ok, {{"m", 0.5}}),
+  };
+  std::vector<core::RunRecord> reference{
+      record("default/base/a", RunStatus::ok, {{"m", 1.0}}),
+      record("default/base/b", RunStatus::ok, {{"m", 1.0}}),
+      record("default/base/gone", RunStatus::ok, {{"m", 1.0}}),
+      record("default/other/d", RunStatus::ok, {{"m", 2.0}, {"compute_time", 1.0}}),
+  };
+  const auto comparison = compare(records, reference, core::MetricDefs{}, CompareOptions{});
+  ASSERT_EQ(comparison.runs.size(), 5U);
+  // By severity, then key.
+  EXPECT_EQ(comparison.runs[0].key, "default/base/b");
+  EXPECT_EQ(comparison.runs[0].verdict, RunVerdict::failed);
+  EXPECT_EQ(comparison.runs[1].key, "default/base/gone");
+  EXPECT_EQ(comparison.runs[1].verdict, RunVerdict::missing);
+  EXPECT_FALSE(comparison.runs[1].bitacc);
+  EXPECT_EQ(comparison.runs[2].key, "default/base/a");
+  EXPECT_EQ(comparison.runs[2].verdict, RunVerdict::better);  // m is smaller, by default better
+  // compute_time got worse, but qatools' own metrics only inform.
+  EXPECT_EQ(comparison.runs[3].key, "default/other/d");
+  EXPECT_EQ(comparison.runs[3].verdict, RunVerdict::unchanged);
+  EXPECT_EQ(comparison.runs[4].verdict, RunVerdict::new_run);
+
+  EXPECT_EQ(comparison.totals.runs, 5U);
+  EXPECT_EQ(comparison.totals.ok, 3U);
+  EXPECT_EQ(comparison.totals.failed, 1U);
+  EXPECT_EQ(comparison.totals.missing, 1U);
+  EXPECT_EQ(comparison.totals.new_runs, 1U);
+  ASSERT_EQ(comparison.groups.size(), 2U);
+  EXPECT_EQ(comparison.groups[0].config, "base");
+  EXPECT_EQ(comparison.groups[0].counts.runs, 4U);
+  ASSERT_FALSE(comparison.groups[0].metrics.empty());
+  EXPECT_EQ(comparison.groups[0].metrics[0].name, "m");
+  EXPECT_EQ(comparison.groups[0].metrics[0].value.count, 2U);      // a and c
+  EXPECT_EQ(comparison.groups[0].metrics[0].reference.count, 3U);  // a, b and gone
+  // User metrics come before qatools' own.
+  EXPECT_EQ(comparison.metric_order, (std::vector<std::string>{"m", "compute_time"}));
+}
+
+}  // namespace
+}  // namespace qa::report
