@@ -1,0 +1,179 @@
+#include <qa/report/report_json.hpp>
+
+#include <qa/version.hpp>
+
+namespace qa::report {
+
+using nlohmann::json;
+
+namespace {
+
+json counts_to_json(const Counts& counts) {
+  return json{{"runs", counts.runs},
+              {"ok", counts.ok},
+              {"failed", counts.failed},
+              {"missing", counts.missing},
+              {"new", counts.new_runs},
+              {"regressions", counts.regressions},
+              {"worse", counts.worse},
+              {"better", counts.better},
+              {"unchanged", counts.unchanged},
+              {"bit_identical", counts.bit_identical},
+              {"bit_different", counts.bit_different}};
+}
+
+json stats_to_json(const MetricStats& stats) {
+  if (stats.count == 0) {
+    return json{{"count", 0}, {"mean", nullptr}, {"median", nullptr}, {"min", nullptr},
+                {"max", nullptr}};
+  }
+  return json{{"count", stats.count}, {"mean", stats.mean}, {"median", stats.median},
+              {"min", stats.min}, {"max", stats.max}};
+}
+
+json optional_number(const std::optional<double>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+json files_to_json(const core::RunRecord* record, const core::RunRecord* reference) {
+  static const core::Manifest k_empty;
+  const core::Manifest& files = record != nullptr ? record->files : k_empty;
+  const core::Manifest& reference_files = reference != nullptr ? reference->files : k_empty;
+  json result = json::array();
+  auto it = files.begin();
+  auto ref = reference_files.begin();
+  while (it != files.end() || ref != reference_files.end()) {
+    const bool take_new = ref == reference_files.end() ||
+                          (it != files.end() && it->first <= ref->first);
+    const bool take_ref = it == files.end() ||
+                          (ref != reference_files.end() && ref->first <= it->first);
+    json file{{"path", take_new ? it->first : ref->first}};
+    if (take_new && take_ref) {
+      file["change"] = it->second == ref->second ? "identical" : "changed";
+    } else {
+      file["change"] = take_new ? "only-new" : "only-reference";
+    }
+    if (take_new) {
+      file["xxh128"] = it->second.hash.hex();
+      file["size"] = it->second.size;
+      ++it;
+    }
+    if (take_ref) {
+      file["reference_xxh128"] = ref->second.hash.hex();
+      file["reference_size"] = ref->second.size;
+      ++ref;
+    }
+    result.push_back(std::move(file));
+  }
+  return result;
+}
+
+json log_to_json(const core::RunRecord* record) {
+  if (record == nullptr || !record->log) {
+    return nullptr;
+  }
+  return json{{"xxh128", record->log->entry.hash.hex()}, {"size", record->log->entry.size}};
+}
+
+json status_of(const core::RunRecord* record) {
+  return record != nullptr ? json(core::to_string(record->status)) : json(nullptr);
+}
+
+}  // namespace
+
+json run_to_json(const RunComparison& run) {
+  // Descriptive fields come from the new run, else (missing) from the reference's.
+  const core::RunRecord& any = run.record != nullptr ? *run.record : *run.reference;
+  json metrics = json::object();
+  for (const auto& metric : run.metrics) {
+    metrics[metric.name] = json{{"value", metric.value},
+                                {"reference", metric.reference},
+                                {"delta", optional_number(metric.delta)},
+                                {"relative", optional_number(metric.relative)},
+                                {"verdict", to_string(metric.verdict)}};
+  }
+  json timing = nullptr;
+  json exit_code = nullptr;
+  json host = nullptr;
+  if (run.record != nullptr) {
+    const auto& t = run.record->timing;
+    timing = json{{"wall_s", t.wall_s}, {"user_s", t.user_s}, {"sys_s", t.sys_s},
+                  {"peak_rss_kb", t.peak_rss_kb}};
+    if (run.record->exit_code) {
+      exit_code = *run.record->exit_code;
+    }
+    host = run.record->host;
+  }
+  return json{{"key", run.key},
+              {"label", run.label},
+              {"config", run.config},
+              {"input", run.input},
+              {"verdict", to_string(run.verdict)},
+              {"status", status_of(run.record)},
+              {"reference_status", status_of(run.reference)},
+              {"bitacc", run.bitacc ? json(to_string(run.bitacc->verdict)) : json(nullptr)},
+              {"configs", any.configs},
+              {"params", any.params},
+              {"badges", any.badges},
+              {"links", any.links},
+              {"exit_code", std::move(exit_code)},
+              {"timing", std::move(timing)},
+              {"host", std::move(host)},
+              {"metrics", std::move(metrics)},
+              {"files", files_to_json(run.record, run.reference)},
+              {"log", log_to_json(run.record)},
+              {"reference_log", log_to_json(run.reference)}};
+}
+
+json metric_defs_to_json(const Comparison& comparison) {
+  json result = json::array();
+  const auto& main = comparison.defs.main();
+  for (const auto& name : comparison.metric_order) {
+    const core::MetricDef def = comparison.defs.get(name);
+    result.push_back(json{{"name", def.name},
+                          {"label", def.label},
+                          {"short_label", def.short_label},
+                          {"smaller_is_better", def.smaller_is_better},
+                          {"target", optional_number(def.target)},
+                          {"scale", def.scale},
+                          {"suffix", def.suffix},
+                          {"precision", def.precision},
+                          {"tolerance", def.tolerance},
+                          {"declared", def.declared},
+                          {"main", std::find(main.begin(), main.end(), name) != main.end()},
+                          {"informational", def.informational}});
+  }
+  return result;
+}
+
+json report_to_json(const Comparison& comparison, std::string_view generated_at) {
+  json groups = json::array();
+  for (const auto& group : comparison.groups) {
+    json metrics = json::object();
+    for (const auto& aggregate : group.metrics) {
+      metrics[aggregate.name] = json{{"value", stats_to_json(aggregate.value)},
+                                     {"reference", stats_to_json(aggregate.reference)}};
+    }
+    groups.push_back(json{{"label", group.label},
+                          {"config", group.config},
+                          {"counts", counts_to_json(group.counts)},
+                          {"metrics", std::move(metrics)}});
+  }
+  json runs = json::array();
+  for (const auto& run : comparison.runs) {
+    runs.push_back(run_to_json(run));
+  }
+  return json{{"schema", k_report_schema},
+              {"project", comparison.project},
+              {"commit", comparison.commit},
+              {"branch", comparison.branch ? json(*comparison.branch) : json(nullptr)},
+              {"reference", comparison.reference},
+              {"generated_at", generated_at},
+              {"qatools_version", k_version},
+              {"metrics", metric_defs_to_json(comparison)},
+              {"totals", counts_to_json(comparison.totals)},
+              {"groups", std::move(groups)},
+              {"runs", std::move(runs)}};
+}
+
+}  // namespace qa::report

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <qa/report/comparison.hpp>
+
+namespace qa::report {
+
+// The report, schema `qa.report/1` (stable: fields are only ever added):
+//
+//   {"schema": "qa.report/1",
+//    "project": "acme/denoise", "commit": "<sha>", "branch": "main" | null,
+//    "reference": {"requested": "auto", "commit": "<sha>", "reason": "...", "tried": [...]},
+//    "generated_at": "<RFC 3339>", "qatools_version": "0.1.0",
+//    "metrics": [{"name": "psnr", "label": "PSNR", "short_label": "PSNR",
+//                 "smaller_is_better": false, "target": 30 | null, "scale": 1, "suffix": " dB",
+//                 "precision": 2, "tolerance": 0.01, "declared": true, "main": true,
+//                 "informational": false}],                       in display order
+//    "totals": COUNTS,
+//    "groups": [{"label": "default", "config": "base", "counts": COUNTS,
+//                "metrics": {"psnr": {"value": STATS, "reference": STATS}}}],
+//    "runs": [RUN]}                              by severity (failed first), then key
+//
+//   COUNTS = {"runs", "ok", "failed", "missing", "new", "regressions", "worse", "better",
+//             "unchanged", "bit_identical", "bit_different"}               (integers)
+//   STATS  = {"count", "mean", "median", "min", "max"}      (count 0: the others are null)
+//   RUN    = {"key", "label", "config", "input",
+//             "verdict": "failed" | "regression" | "missing" | "worse" | "better" |
+//                        "unchanged" | "new",
+//             "status": "ok" | "failed" | "timeout" | "cached" | null (missing),
+//             "reference_status": the same | null (new),
+//             "bitacc": "identical" | "different" | "reference-missing" | "failed",
+//             "configs": [...], "params": {...}, "badges": {...}, "links": {...},
+//             "exit_code": 0 | null, "timing": {...} | null, "host": "..." | null,
+//             "metrics": {"psnr": {"value": 31.2 | null, "reference": 30.1 | null,
+//                                  "delta": 1.1 | null, "relative": 0.0365 | null,
+//                                  "verdict": "better" | "worse" | "regression" | "unchanged"
+//                                             | "changed" | "new" | "missing"}},
+//             "files": [{"path", "change": "identical" | "changed" | "only-new" |
+//                        "only-reference", "xxh128", "size", "reference_xxh128",
+//                        "reference_size"}],      every file of either side, by path
+//             "log": {"xxh128", "size"} | null, "reference_log": {"xxh128", "size"} | null}
+//
+// Hash and size keys are left out on the side where a file does not exist. Values are as
+// recorded (not scaled).
+inline constexpr const char* k_report_schema = "qa.report/1";
+
+// Return the whole comparison as a qa.report/1 object; `generated_at` is written as given.
+[[nodiscard]] nlohmann::json report_to_json(const Comparison& comparison,
+                                            std::string_view generated_at);
+
+// Return one RUN object of qa.report/1.
+[[nodiscard]] nlohmann::json run_to_json(const RunComparison& run);
+
+// Return the "metrics" array of qa.report/1.
+[[nodiscard]] nlohmann::json metric_defs_to_json(const Comparison& comparison);
+
+}  // namespace qa::report

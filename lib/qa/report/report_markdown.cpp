@@ -1,0 +1,171 @@
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include <qa/report/format.hpp>
+#include <qa/report/report_writers.hpp>
+#include <qa/util/escape.hpp>
+
+namespace qa::report {
+
+namespace {
+
+using util::markdown_escape;
+
+std::string_view icon(RunVerdict verdict) {
+  switch (verdict) {
+    case RunVerdict::failed:
+      return "❌";
+    case RunVerdict::regression:
+      return "🔴";
+    case RunVerdict::missing:
+      return "❔";
+    case RunVerdict::worse:
+      return "🟠";
+    case RunVerdict::better:
+      return "🟢";
+    case RunVerdict::unchanged:
+      return "⚪";
+    case RunVerdict::new_run:
+      return "🆕";
+  }
+  return "";
+}
+
+std::string metric_cell(const core::MetricDef& def, const RunComparison& run) {
+  const auto it = std::find_if(run.metrics.begin(), run.metrics.end(),
+                               [&](const MetricComparison& m) { return m.name == def.name; });
+  if (it == run.metrics.end()) {
+    return "-";
+  }
+  std::string cell = markdown_escape(format_value(def, it->value));
+  if (const std::string delta = format_delta(def, *it); !delta.empty()) {
+    cell += " " + markdown_escape(delta);
+  }
+  return cell;
+}
+
+std::string run_row(const Comparison& comparison, const RunComparison& run,
+                    const std::vector<core::MetricDef>& defs, const std::vector<std::string>& shown) {
+  std::string row = fmt::format("| {} {} | {} | {} |", icon(run.verdict), to_string(run.verdict),
+                                markdown_escape(run.input), markdown_escape(run.config));
+  for (const auto& def : defs) {
+    row += " " + metric_cell(def, run) + " |";
+  }
+  row += fmt::format(" {} | {} |\n", run.bitacc ? to_string(run.bitacc->verdict) : "-",
+                     markdown_escape(run_notes(comparison, run, shown)));
+  return row;
+}
+
+std::string table_header(const std::vector<core::MetricDef>& defs) {
+  std::string header = "| verdict | input | config |";
+  std::string rule = "|---|---|---|";
+  for (const auto& def : defs) {
+    header += " " + markdown_escape(def.short_label) + " |";
+    rule += "---|";
+  }
+  return header + " outputs | notes |\n" + rule + "---|---|\n";
+}
+
+std::string aggregates_table(const Comparison& comparison,
+                             const std::vector<core::MetricDef>& defs) {
+  std::string out = "| label | config | runs | ok | failed | missing |";
+  std::string rule = "|---|---|---|---|---|---|";
+  for (const auto& def : defs) {
+    out += fmt::format(" {} mean (reference) |", markdown_escape(def.short_label));
+    rule += "---|";
+  }
+  out += "\n" + rule + "\n";
+  for (const auto& group : comparison.groups) {
+    out += fmt::format("| {} | {} | {} | {} | {} | {} |", markdown_escape(group.label),
+                       markdown_escape(group.config), group.counts.runs, group.counts.ok,
+                       group.counts.failed, group.counts.missing);
+    for (const auto& def : defs) {
+      const auto it = std::find_if(group.metrics.begin(), group.metrics.end(),
+                                   [&](const MetricAggregate& a) { return a.name == def.name; });
+      if (it == group.metrics.end() || it->value.count == 0) {
+        out += " - |";
+        continue;
+      }
+      std::string cell = markdown_escape(format_value(def, it->value.mean));
+      if (it->reference.count > 0) {
+        cell += " (" + markdown_escape(format_value(def, it->reference.mean)) + ")";
+      }
+      out += " " + cell + " |";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+// Return the summary with the run rows that fit in `budget` bytes (see report_to_markdown).
+std::string render(const Comparison& comparison, std::size_t budget, std::size_t max_chars) {
+  std::set<std::string> labels;
+  for (const auto& run : comparison.runs) {
+    labels.insert(run.label);
+  }
+  const auto& totals = comparison.totals;
+  const bool bad = totals.failed > 0 || totals.regressions > 0;
+  std::string out = fmt::format("<!-- qa-report:{} -->\n", fmt::join(labels, ","));
+  out += fmt::format("### {} qa-report: {}\n\n", bad ? "❌" : "✅",
+                     markdown_escape(counts_sentence(totals)));
+  out += markdown_escape(headline(comparison)) + "\n\n";
+
+  std::vector<core::MetricDef> defs;
+  const auto shown = summary_metrics(comparison);
+  for (const auto& name : shown) {
+    defs.push_back(comparison.defs.get(name));
+  }
+  out += aggregates_table(comparison, defs) + "\n";
+
+  std::size_t left_out = 0;
+  const auto add_rows = [&](std::string& section, bool changed) {
+    for (const auto& run : comparison.runs) {
+      if (is_change(run) != changed) {
+        continue;
+      }
+      std::string row = run_row(comparison, run, defs, shown);
+      if (left_out > 0 || out.size() + section.size() + row.size() > budget) {
+        ++left_out;
+        continue;
+      }
+      section += row;
+    }
+  };
+  const std::size_t changed =
+      static_cast<std::size_t>(std::count_if(comparison.runs.begin(), comparison.runs.end(),
+                                             [](const RunComparison& run) { return is_change(run); }));
+  const std::size_t unchanged = comparison.runs.size() - changed;
+  if (changed > 0) {
+    std::string section = fmt::format("#### Changed runs ({})\n\n", changed) + table_header(defs);
+    add_rows(section, true);
+    out += section + "\n";
+  }
+  if (unchanged > 0) {
+    std::string section = fmt::format("<details><summary>Unchanged runs ({})</summary>\n\n",
+                                      unchanged) + table_header(defs);
+    add_rows(section, false);
+    out += section + "\n</details>\n";
+  }
+  if (left_out > 0) {
+    out += fmt::format("\n_{} more {} not shown: this summary is limited to {} characters; the "
+                       "HTML and JSON reports have every run._\n",
+                       left_out, left_out == 1 ? "run" : "runs", max_chars);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string report_to_markdown(const Comparison& comparison, std::size_t max_chars) {
+  std::string whole = render(comparison, max_chars, max_chars);
+  if (whole.size() <= max_chars) {
+    return whole;
+  }
+  // Rows are added while they fit; the closing parts and the note are kept in reserve.
+  constexpr std::size_t k_reserve = 400;
+  return render(comparison, max_chars > k_reserve ? max_chars - k_reserve : 0, max_chars);
+}
+
+}  // namespace qa::report

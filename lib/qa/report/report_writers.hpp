@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include <qa/report/comparison.hpp>
+
+namespace qa::report {
+
+// A table for a terminal: what was compared, the counts, one line per changed run with its main
+// metrics, then the mean of each metric per label and config against the reference's.
+[[nodiscard]] std::string report_to_text(const Comparison& comparison);
+
+// A summary for a merge-request comment or a GitHub job summary (GitHub/GitLab-flavoured
+// Markdown). It starts with the hidden marker `<!-- qa-report:<labels> -->` (labels joined by
+// `,`) so that a bot can find and update its comment; then the counts, the aggregates per label
+// and config, the changed runs, and the unchanged runs folded in `<details>`. It holds at most
+// `max_chars` bytes: rows that do not fit are left out, with a note that says how many.
+inline constexpr std::size_t k_markdown_limit = 60000;
+[[nodiscard]] std::string report_to_markdown(const Comparison& comparison,
+                                             std::size_t max_chars = k_markdown_limit);
+
+// JUnit XML (valid against jenkins-junit.xsd): a suite per label, a testcase per run
+// (classname: config, name: input, time: wall seconds). A failed run, outputs that differ from
+// the reference and a regression are failures; a run without reference, and a missing run, are
+// skipped.
+[[nodiscard]] std::string report_to_junit(const Comparison& comparison);
+
+// OpenMetrics text for GitLab's metrics report (`metrics.txt`): per label and config, the mean
+// and median of each numeric metric (`qa_<metric>_mean{label="...",config="..."}`) and the run
+// counts (`qa_runs{label,config,status}`), ending with `# EOF`.
+[[nodiscard]] std::string report_to_openmetrics(const Comparison& comparison);
+
+}  // namespace qa::report
