@@ -1,0 +1,153 @@
+// qa-report page, part 3 of 4: the detail view of one run (params, badges, links, metrics, output
+// files, image views, log tail), opened from the table, a chart or the URL's #run=<key>.
+function keyValues(object) {
+  const body = el('tbody');
+  for (const [key, value] of Object.entries(object || {})) {
+    body.appendChild(el('tr', null, el('td', { text: key }), el('td', { class: 'mono', text: text(value) })));
+  }
+  return el('table', { class: 'qa-kv' }, body);
+}
+
+function openDetail(index) {
+  const run = runs[index];
+  if (!run) return;
+  const panel = refs.detail;
+  clear(panel);
+  panel.hidden = false;
+  panel.setAttribute('data-index', String(index));
+  const close = el('button', { class: 'qa-close', type: 'button', id: 'qa-close', onclick: closeDetail }, 'close');
+  panel.append(close, el('h2', { text: text(run.key) }));
+  panel.appendChild(el('p', null, verdictBadge(run.verdict), ' status ', el('b', { text: text(run.status) }),
+    ', reference ', el('b', { text: text(run.reference_status) }), ', outputs ', el('b', { text: text(run.bitacc) }),
+    run.exit_code !== null && run.exit_code !== undefined ? ', exit code ' + text(run.exit_code) : '',
+    run.host ? ', host ' + text(run.host) : ''));
+  panel.appendChild(keyValues({ input: run.input, label: run.label, config: run.config }));
+  section(panel, 'Configs', (run.configs || []).length ? el('ul', null, ...(run.configs || []).map((c) => el('li', { class: 'mono', text: text(c) }))) : null);
+  section(panel, 'Params', Object.keys(run.params || {}).length ? keyValues(run.params) : null);
+  if (Object.keys(run.badges || {}).length) {
+    section(panel, 'Badges', el('p', null, ...Object.entries(run.badges).map(([k, v]) => el('span', { class: 'badge', text: k + ': ' + text(v) }))));
+  }
+  if (Object.keys(run.links || {}).length) {
+    const list = el('ul', { id: 'qa-links' });
+    for (const [name, value] of Object.entries(run.links)) {
+      const url = safeUrl(typeof value === 'object' && value ? value.url : value);
+      list.appendChild(el('li', null, url ? el('a', { href: url, target: '_blank', rel: 'noopener noreferrer', text: name })
+        : el('span', { text: name }), ' ', el('span', { class: 'muted mono', text: text(value) })));
+    }
+    section(panel, 'Links', list);
+  }
+  section(panel, 'Metrics', metricTable(run));
+  if (run.timing) section(panel, 'Timing', keyValues(run.timing));
+  const extra = extras[index] || null;
+  if (extra && Array.isArray(extra.images) && extra.images.length) {
+    const box = el('div', { id: 'qa-images' });
+    for (const image of extra.images) box.appendChild(imageView(image));
+    section(panel, 'Images', box);
+  }
+  section(panel, 'Output files', fileTable(run));
+  if (extra && typeof extra.log_tail === 'string') section(panel, 'Log (last lines)', el('pre', { class: 'qa-log', text: extra.log_tail }));
+  close.focus();
+  try {
+    if (location.hash !== '#run=' + encodeURIComponent(text(run.key))) location.hash = 'run=' + encodeURIComponent(text(run.key));
+  } catch (e) { /* a page that cannot change its URL still shows the detail */ }
+}
+
+function closeDetail() {
+  refs.detail.hidden = true;
+  refs.detail.removeAttribute('data-index');
+  clear(refs.detail);
+  try { if (location.hash) history.replaceState(null, '', location.pathname + location.search); } catch (e) { /* ignore */ }
+}
+
+function section(panel, title, content) {
+  if (!content) return;
+  panel.append(el('h3', { text: title }), content);
+}
+
+function metricTable(run) {
+  const names = metrics.map((m) => m.name).filter((n) => run.metrics && n in run.metrics);
+  for (const name of Object.keys(run.metrics || {})) if (!names.includes(name)) names.push(name);
+  if (!names.length) return null;
+  const body = el('tbody');
+  for (const name of names) {
+    const m = def(name);
+    const mc = run.metrics[name] || {};
+    body.appendChild(el('tr', { 'data-metric': name }, el('td', { text: text(m.label || name) }),
+      el('td', { class: 'num', text: formatValue(m, mc.value) }), el('td', { class: 'num', text: formatValue(m, mc.reference) }),
+      el('td', { class: 'num v-' + text(mc.verdict), text: formatDelta(m, mc) }), el('td', null, verdictBadge(mc.verdict))));
+  }
+  return el('table', null, el('thead', null, el('tr', null, ...['metric', 'new', 'reference', 'delta', 'verdict'].map((h) => el('th', { text: h })))), body);
+}
+
+function fileTable(run) {
+  const files = Array.isArray(run.files) ? run.files : [];
+  if (!files.length) return null;
+  const body = el('tbody');
+  for (const f of files) {
+    body.appendChild(el('tr', null, el('td', { class: 'key', text: text(f.path) }), el('td', { class: 'v-' + (f.change === 'identical' ? 'unchanged' : 'worse'), text: text(f.change) }),
+      el('td', { class: 'num', text: text(f.size) }), el('td', { class: 'mono', title: text(f.xxh128), text: short(f.xxh128) }),
+      el('td', { class: 'mono', title: text(f.reference_xxh128), text: short(f.reference_xxh128) })));
+  }
+  return el('table', null, el('thead', null, el('tr', null, ...['path', 'change', 'size', 'xxh128', 'reference xxh128'].map((h) => el('th', { text: h })))), body);
+}
+
+function imageStats(image) {
+  const s = image.stats;
+  if (!s) return image.note ? el('span', { class: 'qa-note', text: text(image.note) }) : null;
+  const psnr = s.psnr === null || s.psnr === undefined ? 'inf (identical)' : Number(s.psnr).toFixed(2) + ' dB';
+  return el('span', { class: 'qa-stats', text: 'max abs difference ' + text(s.max_abs_diff) + ', PSNR ' + psnr + ', pixels changed ' + (Number(s.changed_share) * 100).toFixed(3) + '% (' + text(s.changed_pixels) + ')' });
+}
+
+function img(src, alt, cls) {
+  const node = el('img', { src: src, alt: alt, class: cls || null, decoding: 'async' });
+  node.addEventListener('load', () => { if (node.naturalWidth < 160) node.classList.add('small'); });
+  return node;
+}
+
+function imageView(image) {
+  const path = text(image.path);
+  const box = el('div', { class: 'qa-image', 'data-path': path });
+  box.appendChild(el('h4', null, path, ' ', el('span', { class: 'muted', text: '(' + text(image.change) + ')' })));
+  const stats = imageStats(image);
+  if (stats) box.appendChild(stats);
+  if (image.note && image.stats) box.appendChild(el('div', { class: 'qa-note', text: text(image.note) }));
+  const both = typeof image.new === 'string' && typeof image.reference === 'string';
+  const view = el('div', { class: 'qa-view' });
+  const views = {
+    side: () => el('div', { class: 'qa-side' },
+      typeof image.reference === 'string' ? el('figure', null, img(image.reference, 'reference ' + path), el('figcaption', { text: 'reference' })) : null,
+      typeof image.new === 'string' ? el('figure', null, img(image.new, 'new ' + path), el('figcaption', { text: 'new' })) : null),
+    slider: () => {
+      const top = img(image.new, 'new ' + path, 'top');
+      const frame = el('div', { class: 'qa-slider' }, img(image.reference, 'reference ' + path, 'bottom'), top);
+      const range = el('input', { type: 'range', min: 0, max: 100, value: 50, class: 'qa-slider-range', 'aria-label': 'slider position' });
+      const clip = () => { top.style.clipPath = 'inset(0 ' + (100 - Number(range.value)) + '% 0 0)'; };
+      range.addEventListener('input', clip);
+      clip();
+      return el('div', null, frame, range, el('div', { class: 'muted', text: 'left of the handle: new; right: reference' }));
+    },
+    diff: () => el('figure', { class: 'qa-diff' }, img(image.diff, 'difference ' + path),
+      el('figcaption', { text: 'absolute difference, amplified: white is the largest (' + text(image.stats && image.stats.max_abs_diff) + ')' })),
+  };
+  const tabs = el('div', { class: 'qa-tabs', role: 'tablist' });
+  const select = (name) => {
+    for (const b of tabs.children) b.setAttribute('aria-selected', String(b.getAttribute('data-view') === name));
+    clear(view);
+    view.appendChild(views[name]());
+  };
+  for (const [name, label, enabled] of [['side', 'Side by side', true], ['slider', 'Slider', both], ['diff', 'Difference', typeof image.diff === 'string']]) {
+    tabs.appendChild(el('button', { type: 'button', role: 'tab', 'data-view': name, disabled: !enabled, onclick: () => select(name) }, label));
+  }
+  box.append(tabs, view);
+  if (typeof image.new === 'string' || typeof image.reference === 'string') select('side');
+  return box;
+}
+
+function openFromHash() {
+  const hash = location.hash;
+  if (!hash.startsWith('#run=')) return;
+  let key;
+  try { key = decodeURIComponent(hash.slice(5)); } catch (e) { return; }
+  const index = runs.findIndex((r) => r.key === key);
+  if (index >= 0 && refs.detail.getAttribute('data-index') !== String(index)) openDetail(index);
+}

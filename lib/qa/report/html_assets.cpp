@@ -1,0 +1,335 @@
+#include <qa/report/html_assets.hpp>
+
+#include <qa/report/image_compare.hpp>
+#include <qa/util/file.hpp>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+
+namespace qa::report {
+
+namespace fs = std::filesystem;
+
+AssetFolder asset_folder(const fs::path& html_path, const fs::path& assets_dir) {
+  const fs::path page_dir = fs::absolute(html_path).lexically_normal().parent_path();
+  const fs::path dir = fs::absolute(assets_dir).lexically_normal();
+  std::string prefix;
+  for (const auto& segment : dir.lexically_relative(page_dir)) {
+    const std::string text = segment.string();
+    if (text.empty() || text == ".") {
+      continue;
+    }
+    prefix += url_encode_segment(text);
+    prefix += '/';
+  }
+  return AssetFolder{dir, prefix};
+}
+
+std::string url_encode_segment(std::string_view segment) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(segment.size());
+  for (const char c : segment) {
+    const auto byte = static_cast<unsigned char>(c);
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += c;
+    } else {
+      out += '%';
+      out += k_hex[byte >> 4U];
+      out += k_hex[byte & 0xFU];
+    }
+  }
+  return out;
+}
+
+std::string log_tail(std::string_view text, std::size_t max_lines, std::size_t max_bytes) {
+  std::size_t start = 0;
+  if (text.size() > max_bytes) {
+    start = text.size() - max_bytes;
+    if (text[start - 1] != '\n') {
+      const auto newline = text.find('\n', start);
+      if (newline != std::string_view::npos && newline + 1 < text.size()) {
+        start = newline + 1;
+      } else {
+        while (start < text.size() && (static_cast<unsigned char>(text[start]) & 0xC0U) == 0x80U) {
+          ++start;
+        }
+      }
+    }
+  }
+  std::string_view tail = text.substr(start);
+  std::size_t end = tail.size();
+  while (end > 0 && (tail[end - 1] == '\n' || tail[end - 1] == '\r')) {
+    --end;
+  }
+  tail = tail.substr(0, end);
+  std::size_t lines = 0;
+  for (std::size_t i = tail.size(); i > 0; --i) {
+    if (tail[i - 1] == '\n' && ++lines == max_lines) {
+      return std::string(tail.substr(i));
+    }
+  }
+  return std::string(tail);
+}
+
+namespace {
+
+// Removes a temporary file when it goes out of scope.
+class RemoveOnExit {
+ public:
+  explicit RemoveOnExit(fs::path path) : m_path(std::move(path)) {}
+  ~RemoveOnExit() {
+    std::error_code error;
+    fs::remove(m_path, error);
+  }
+  RemoveOnExit(const RemoveOnExit&) = delete;
+  RemoveOnExit& operator=(const RemoveOnExit&) = delete;
+
+ private:
+  fs::path m_path;
+};
+
+// One image blob, fetched into the assets folder (converted to PNG when the browser cannot show
+// it). An empty `url` means it could not be had; `note` says why.
+struct Asset {
+  fs::path file;
+  std::string url;
+  std::string note;
+};
+
+// The comparison of two image blobs.
+struct PairResult {
+  nlohmann::json fields = nlohmann::json::object();
+};
+
+// Return the last bytes of the file `file`: enough for log_tail to start at a line.
+Expected<std::string> read_end(const fs::path& file, std::size_t max_bytes) {
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  if (!in) {
+    return fail("cannot read {}", quote(file.string()));
+  }
+  const auto size = static_cast<std::size_t>(in.tellg());
+  const std::size_t start = size > max_bytes + 1 ? size - max_bytes - 1 : 0;
+  std::string bytes(size - start, '\0');
+  in.seekg(static_cast<std::streamoff>(start));
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!in) {
+    return fail("cannot read {}", quote(file.string()));
+  }
+  return bytes;
+}
+
+class Collector {
+ public:
+  Collector(const AssetFolder& folder, const BlobFetcher& fetch)
+      : m_folder(folder), m_fetch(fetch) {}
+
+  Expected<nlohmann::json> run_extras(const RunComparison& run) {
+    nlohmann::json images = nlohmann::json::array();
+    std::set<std::string> paths;
+    for (const auto* record : {run.record, run.reference}) {
+      if (record != nullptr) {
+        for (const auto& [path, entry] : record->files) {
+          if (image_kind(path) != ImageKind::none) {
+            paths.insert(path);
+          }
+        }
+      }
+    }
+    for (const auto& path : paths) {
+      QA_TRY_ASSIGN(auto image,
+                    image_entry(path, find(run.record, path), find(run.reference, path)));
+      images.push_back(std::move(image));
+    }
+    nlohmann::json tail = nullptr;
+    if (run.record != nullptr && run.record->log) {
+      tail = log_tail_of(run.record->log->entry);
+    }
+    if (images.empty() && tail.is_null()) {
+      return nlohmann::json(nullptr);
+    }
+    return nlohmann::json{{"images", std::move(images)}, {"log_tail", std::move(tail)}};
+  }
+
+ private:
+  static const core::FileEntry* find(const core::RunRecord* record, const std::string& path) {
+    if (record == nullptr) {
+      return nullptr;
+    }
+    const auto it = record->files.find(path);
+    return it == record->files.end() ? nullptr : &it->second;
+  }
+
+  Expected<void> ensure_dir() {
+    if (!m_dir_ready) {
+      QA_TRY(util::create_dirs(m_folder.dir));
+      m_dir_ready = true;
+    }
+    return {};
+  }
+
+  fs::path temp_path(const std::string& hex) const {
+    return m_folder.dir / (".qa-fetch-" + hex + "-" + std::to_string(::getpid()) + ".tmp");
+  }
+
+  // Return the asset of the blob `entry` of the image file `path`.
+  Expected<const Asset*> asset(const core::FileEntry& entry, const std::string& path) {
+    const std::string hex = entry.hash.hex();
+    if (const auto it = m_assets.find(hex); it != m_assets.end()) {
+      return &it->second;
+    }
+    QA_TRY(ensure_dir());
+    const ImageKind kind = image_kind(path);
+    const std::string name = hex + (kind == ImageKind::jpeg ? ".jpg" : ".png");
+    Asset asset{m_folder.dir / name, m_folder.url_prefix + name, {}};
+    std::error_code error;
+    if (!fs::exists(asset.file, error)) {
+      const fs::path target = kind == ImageKind::pnm ? temp_path(hex) : asset.file;
+      const RemoveOnExit remove_temp(kind == ImageKind::pnm ? target : fs::path());
+      if (auto fetched = m_fetch(entry.hash, target); !fetched) {
+        asset.note =
+            fmt::format("cannot fetch {} ({}): {}", quote(path), hex, fetched.error().message);
+      } else if (kind == ImageKind::pnm) {
+        if (auto image = load_image(target); !image) {
+          asset.note = fmt::format("cannot decode {}: {}", quote(path), image.error().message);
+        } else {
+          QA_TRY(write_png(*image, asset.file));
+        }
+      }
+    }
+    if (!asset.note.empty()) {
+      asset.url.clear();
+    }
+    return &m_assets.emplace(hex, std::move(asset)).first->second;
+  }
+
+  // Return the statistics and difference image of `image` against `reference`.
+  Expected<const PairResult*> pair(const core::FileEntry& image, const Asset& image_asset,
+                                   const core::FileEntry& reference, const Asset& reference_asset) {
+    const std::string key = image.hash.hex() + "-" + reference.hash.hex();
+    if (const auto it = m_pairs.find(key); it != m_pairs.end()) {
+      return &it->second;
+    }
+    PairResult result;
+    auto& fields = result.fields;
+    auto decoded = load_image(image_asset.file);
+    auto decoded_reference = load_image(reference_asset.file);
+    if (!decoded || !decoded_reference) {
+      fields["note"] = !decoded ? decoded.error().message : decoded_reference.error().message;
+    } else {
+      fields["width"] = decoded->width;
+      fields["height"] = decoded->height;
+      fields["reference_width"] = decoded_reference->width;
+      fields["reference_height"] = decoded_reference->height;
+      if (const auto stats = compare_images(*decoded, *decoded_reference); !stats) {
+        fields["note"] = "sizes differ";
+      } else {
+        fields["stats"] = {{"max_abs_diff", stats->max_abs_diff},
+                           {"psnr", std::isinf(stats->psnr) ? nlohmann::json(nullptr)
+                                                            : nlohmann::json(stats->psnr)},
+                           {"changed_share", stats->changed_share},
+                           {"changed_pixels", stats->changed_pixels}};
+        const std::string name = key + "-diff.png";
+        std::error_code error;
+        if (!fs::exists(m_folder.dir / name, error)) {
+          QA_TRY(write_png(difference_image(*decoded, *decoded_reference), m_folder.dir / name));
+        }
+        fields["diff"] = m_folder.url_prefix + name;
+      }
+    }
+    return &m_pairs.emplace(key, std::move(result)).first->second;
+  }
+
+  Expected<nlohmann::json> image_entry(const std::string& path, const core::FileEntry* image,
+                                       const core::FileEntry* reference) {
+    nlohmann::json entry{{"path", path},    {"new", nullptr},   {"reference", nullptr},
+                         {"diff", nullptr}, {"stats", nullptr}, {"note", nullptr}};
+    entry["change"] = image == nullptr       ? "only-reference"
+                      : reference == nullptr ? "only-new"
+                      : *image == *reference ? "identical"
+                                             : "changed";
+    const Asset* image_asset = nullptr;
+    const Asset* reference_asset = nullptr;
+    std::string note;
+    if (image != nullptr) {
+      QA_TRY_ASSIGN(image_asset, asset(*image, path));
+      note = image_asset->note;
+    }
+    if (reference != nullptr) {
+      QA_TRY_ASSIGN(reference_asset, asset(*reference, path));
+      note = note.empty() ? reference_asset->note : note;
+    }
+    if (image_asset != nullptr && !image_asset->url.empty()) {
+      entry["new"] = image_asset->url;
+    }
+    if (reference_asset != nullptr && !reference_asset->url.empty()) {
+      entry["reference"] = reference_asset->url;
+    }
+    if (!note.empty()) {
+      entry["note"] = note;
+    } else if (image != nullptr && reference != nullptr) {
+      if (image->hash == reference->hash) {
+        entry["stats"] = {
+            {"max_abs_diff", 0}, {"psnr", nullptr}, {"changed_share", 0}, {"changed_pixels", 0}};
+      } else {
+        QA_TRY_ASSIGN(const PairResult* result,
+                      pair(*image, *image_asset, *reference, *reference_asset));
+        entry.update(result->fields);
+      }
+    }
+    return entry;
+  }
+
+  nlohmann::json log_tail_of(const core::FileEntry& log) {
+    if (!ensure_dir()) {
+      return nullptr;
+    }
+    const std::string hex = log.hash.hex();
+    const fs::path temp = temp_path(hex);
+    const RemoveOnExit remove_temp(temp);
+    if (auto fetched = m_fetch(log.hash, temp); !fetched) {
+      return "(cannot fetch the log: " + fetched.error().message + ")";
+    }
+    auto bytes = read_end(temp, k_tail_bytes);
+    if (!bytes) {
+      return "(" + bytes.error().message + ")";
+    }
+    return log_tail(*bytes, k_tail_lines, k_tail_bytes);
+  }
+
+  static constexpr std::size_t k_tail_lines = 40;
+  static constexpr std::size_t k_tail_bytes = 4096;
+
+  const AssetFolder& m_folder;
+  const BlobFetcher& m_fetch;
+  bool m_dir_ready = false;
+  std::map<std::string, Asset> m_assets;
+  std::map<std::string, PairResult> m_pairs;
+};
+
+}  // namespace
+
+Expected<nlohmann::json> collect_html_extras(const Comparison& comparison,
+                                             const AssetFolder& folder, const BlobFetcher& fetch) {
+  nlohmann::json extras = nlohmann::json::array();
+  if (!fetch) {
+    return extras;
+  }
+  Collector collector(folder, fetch);
+  bool any = false;
+  for (const auto& run : comparison.runs) {
+    QA_TRY_ASSIGN(auto run_extras, collector.run_extras(run));
+    any = any || !run_extras.is_null();
+    extras.push_back(std::move(run_extras));
+  }
+  return any ? extras : nlohmann::json::array();
+}
+
+}  // namespace qa::report

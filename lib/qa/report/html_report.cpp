@@ -1,0 +1,98 @@
+#include <qa/report/html_report.hpp>
+
+#include <qa/report/html_assets.hpp>
+#include <qa/report/html_resources.hpp>
+#include <qa/report/report_json.hpp>
+#include <qa/util/atomic_file.hpp>
+#include <qa/util/escape.hpp>
+
+#include <string_view>
+
+namespace qa::report {
+
+namespace fs = std::filesystem;
+
+std::string json_for_script(const nlohmann::json& json) {
+  const std::string text = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string out;
+  out.reserve(text.size() + text.size() / 16);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '<') {
+      out += "\\u003c";
+    } else if (c == '>') {
+      out += "\\u003e";
+    } else if (c == '&') {
+      out += "\\u0026";
+    } else if (c == '\xE2' && i + 2 < text.size() && text[i + 1] == '\x80' &&
+               (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
+      out += text[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// Content Security Policy of the page: inline script and style only, images from the page's own
+// folder; nothing can be fetched, framed or submitted.
+constexpr std::string_view k_csp =
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src 'self' file:; base-uri 'none'; form-action 'none'";
+
+std::string page(const Comparison& comparison, const std::string& data) {
+  const std::string short_commit = comparison.commit.substr(0, 12);
+  const std::string title =
+      util::xml_escape(fmt::format("qa-report: {} {}", comparison.project, short_commit));
+  std::string html;
+  html.reserve(data.size() + k_report_dom_js.size() + k_report_charts_js.size() +
+               k_report_detail_js.size() + k_report_js.size() + k_report_css.size() + 2048);
+  html += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  html += "<meta http-equiv=\"Content-Security-Policy\" content=\"";
+  html += k_csp;
+  html += "\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  html += "<meta name=\"generator\" content=\"qa-report\">\n";
+  html += "<title>" + title + "</title>\n<style>\n";
+  html += k_report_css;
+  html += "</style>\n</head>\n<body>\n<header class=\"qa-top\"><h1>" + title + "</h1></header>\n";
+  html +=
+      "<main id=\"qa-app\"><noscript><p>This report needs JavaScript to render; its data is "
+      "the qa.report/1 JSON below.</p></noscript></main>\n";
+  html += "<script type=\"application/json\" id=\"qa-data\">";
+  html += data;
+  // The parts of the script share one block scope, so that nothing leaks to the window.
+  html += "</script>\n<script>\n'use strict';\n{\n";
+  for (const std::string_view part :
+       {k_report_dom_js, k_report_charts_js, k_report_detail_js, k_report_js}) {
+    html += part;
+  }
+  html += "}\n</script>\n</body>\n</html>\n";
+  return html;
+}
+
+}  // namespace
+
+Expected<void> write_html_report(const Comparison& comparison, const HtmlOptions& options) {
+  if (options.html_path.empty()) {
+    return fail("cannot write the html report: no file name");
+  }
+  const fs::path assets_dir =
+      options.assets_dir.empty()
+          ? options.html_path.parent_path() / (options.html_path.stem().string() + "-assets")
+          : options.assets_dir;
+  const AssetFolder folder = asset_folder(options.html_path, assets_dir);
+  auto extras = collect_html_extras(comparison, folder, options.fetch);
+  if (!extras) {
+    return with_context(fmt::format("cannot write {}", quote(options.html_path.string())),
+                        std::move(extras).error());
+  }
+  nlohmann::json data{{"report", report_to_json(comparison, options.generated_at)},
+                      {"extras", std::move(*extras)}};
+  return util::write_file_atomic(options.html_path, page(comparison, json_for_script(data)),
+                                 util::Fsync::no);
+}
+
+}  // namespace qa::report

@@ -1,0 +1,164 @@
+// Browser test of a qa-report HTML page: node report_test.mjs REPORT.html
+//
+// Opens the page from file:// in headless Chromium with every other request aborted, then checks:
+// no request left the machine, no console or page error, sorting by a metric column, the text and
+// verdict filters, pagination, a run's detail with the slider, side-by-side and difference views
+// of an image (the images load), and that data crafted as markup (an input named
+// `<img src=x onerror=alert(1)>.png`, a metric `<script>window.pwned=1</script>`, a
+// `javascript:` link) stays text: no script ran, no dialog opened. Exit 0 when all hold, 1 with
+// the reason otherwise. The page must come from tests/browser/report_browser_test.cpp.
+import { pathToFileURL } from 'node:url';
+import { blockNetwork, launchChromium } from './chromium.mjs';
+
+const XSS_INPUT = '<img src=x onerror=alert(1)>.png';
+const XSS_METRIC = '<script>window.pwned=1</script>';
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function rowValues(page, column, count) {
+  return page.$$eval(`#qa-runs tbody td[data-col="${column}"]`, (cells, n) =>
+    cells.slice(0, n).map((cell) => (cell.hasAttribute('data-value') ? Number(cell.getAttribute('data-value')) : null)), count);
+}
+
+async function visibleInputs(page) {
+  return page.$$eval('#qa-runs tbody td[data-col="input"]', (cells) => cells.map((cell) => cell.textContent));
+}
+
+async function imagesLoaded(page, selector) {
+  return page.$$eval(selector, (images) => Promise.all(images.map((image) => (image.complete ? null
+    : new Promise((resolve) => { image.onload = resolve; image.onerror = resolve; }))))
+    .then(() => images.map((image) => [image.getAttribute('src'), image.naturalWidth])));
+}
+
+async function filter(page, textValue) {
+  await page.fill('#qa-filter', textValue);
+}
+
+async function run(htmlPath) {
+  const started = Date.now();
+  const { context, close } = await launchChromium();
+  const problems = [];
+  const dialogs = [];
+  try {
+    const attempted = await blockNetwork(context);
+    const page = context.pages()[0] || (await context.newPage());
+    page.on('console', (message) => { if (message.type() === 'error') problems.push(`console error: ${message.text()}`); });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('dialog', async (dialog) => { dialogs.push(dialog.message()); await dialog.dismiss(); });
+
+    await page.goto(pathToFileURL(htmlPath).href);
+    await page.waitForFunction(() => document.documentElement.dataset.qaReady === '1', null, { timeout: 10000 });
+    const renderMs = await page.evaluate(() => Number(document.documentElement.dataset.qaRenderMs));
+    const data = await page.evaluate(() => JSON.parse(document.getElementById('qa-data').textContent));
+    const runs = data.report.runs;
+    check(runs.length > 200, `the test report needs more than one page of runs, has ${runs.length}`);
+    check(await page.locator('#qa-summary .qa-card').count() === 8, 'eight summary cards');
+    check(await page.locator('#qa-charts svg[data-metric="psnr"] circle').count() > 0, 'a psnr chart with points');
+    check(await page.locator('#qa-aggregates tbody tr').count() > 0, 'aggregates per label and config');
+
+    // Pagination: 200 rows at once, the next page holds the rest.
+    check(await page.locator('#qa-runs tbody tr').count() === 200, 'the first page shows 200 rows');
+    await page.click('.qa-pager button[data-page="next"]');
+    check(await page.locator('#qa-runs tbody tr').count() === runs.length - 200, 'the second page shows the rest');
+    await page.click('.qa-pager button[data-page="first"]');
+
+    // Sorting by a metric column, on the whole data array.
+    const numbers = runs.map((r) => r.metrics.psnr && r.metrics.psnr.value).filter((v) => typeof v === 'number');
+    const ascending = [...numbers].sort((a, b) => a - b);
+    const before = await rowValues(page, 'metric:psnr', 5);
+    await page.click('th[data-sort="metric:psnr"]');
+    const up = await rowValues(page, 'metric:psnr', 5);
+    check(JSON.stringify(up) === JSON.stringify(ascending.slice(0, 5)), `ascending psnr: got ${up}, want ${ascending.slice(0, 5)}`);
+    check(JSON.stringify(up) !== JSON.stringify(before), 'sorting changed the order of the rows');
+    await page.click('th[data-sort="metric:psnr"]');
+    const down = await rowValues(page, 'metric:psnr', 5);
+    const descending = [...ascending].reverse().slice(0, 5);
+    check(JSON.stringify(down) === JSON.stringify(descending), `descending psnr: got ${down}, want ${descending}`);
+    check(await page.getAttribute('th[data-sort="metric:psnr"]', 'aria-sort') === 'descending', 'the header shows the direction');
+
+    // The text filter hides the rows that do not match; the verdict filter keeps one verdict.
+    await filter(page, 'bulk-01');
+    const filtered = await visibleInputs(page);
+    check(filtered.length > 0 && filtered.length < 20, `the filter keeps a few rows, kept ${filtered.length}`);
+    check(filtered.every((input) => input.includes('bulk-01')), `the filter kept ${filtered}`);
+    await filter(page, '');
+    await page.selectOption('#qa-verdict', 'regression');
+    const verdicts = await page.$$eval('#qa-runs tbody tr', (rows) => rows.map((row) => row.getAttribute('data-verdict')));
+    check(verdicts.length > 0 && verdicts.every((v) => v === 'regression'), `verdict filter kept ${verdicts}`);
+    await page.selectOption('#qa-verdict', '');
+
+    // A run's detail: the image views.
+    await filter(page, 'scenes/cat');
+    await page.click('#qa-runs tbody tr >> nth=0');
+    await page.waitForSelector('#qa-detail:not([hidden]) .qa-image[data-path="out.png"]');
+    const image = page.locator('#qa-detail .qa-image[data-path="out.png"]');
+    const sideImages = await imagesLoaded(page, '#qa-detail .qa-image[data-path="out.png"] img');
+    check(sideImages.length === 2 && sideImages.every(([, width]) => width === 64), `side by side images load: ${JSON.stringify(sideImages)}`);
+    check((await image.locator('.qa-stats').textContent()).includes('max abs difference 60'), 'image statistics are shown');
+    await image.locator('button[data-view="slider"]').click();
+    const top = image.locator('.qa-slider img.top');
+    const clipBefore = await top.evaluate((node) => node.style.clipPath);
+    const boxBefore = await top.evaluate((node) => getComputedStyle(node).clipPath);
+    await image.locator('input[type=range]').fill('20');
+    const clipAfter = await top.evaluate((node) => node.style.clipPath);
+    const boxAfter = await top.evaluate((node) => getComputedStyle(node).clipPath);
+    check(clipBefore.includes('50%') && clipAfter.includes('80%') && boxBefore !== boxAfter,
+      `moving the slider clips the top image: ${clipBefore} -> ${clipAfter}`);
+    const sliderImages = await imagesLoaded(page, '#qa-detail .qa-slider img');
+    check(sliderImages.every(([, width]) => width === 64), `slider images load: ${JSON.stringify(sliderImages)}`);
+    await image.locator('button[data-view="diff"]').click();
+    const diffImages = await imagesLoaded(page, '#qa-detail .qa-diff img');
+    check(diffImages.length === 1 && diffImages[0][1] === 64, `the difference image loads: ${JSON.stringify(diffImages)}`);
+    const ppm = await imagesLoaded(page, '#qa-detail .qa-image[data-path="depth.ppm"] img');
+    check(ppm.length === 2 && ppm.every(([src, width]) => src.endsWith('.png') && width === 8), `a PPM output shows as PNG: ${JSON.stringify(ppm)}`);
+    check((await page.textContent('#qa-detail .qa-log')).includes('denoise: done'), 'the log tail is shown');
+    await page.click('#qa-close');
+    check(await page.locator('#qa-detail').isHidden(), 'the detail closes');
+
+    // Data crafted as markup stays text.
+    await filter(page, 'onerror');
+    const inputs = await visibleInputs(page);
+    check(inputs.length === 1 && inputs[0] === XSS_INPUT, `the crafted input shows as text: ${JSON.stringify(inputs)}`);
+    await page.click('#qa-runs tbody tr >> nth=0');
+    await page.waitForSelector('#qa-detail:not([hidden])');
+    check((await page.textContent('#qa-detail')).includes(XSS_METRIC), 'the crafted metric shows as text');
+    check(await page.locator('#qa-links a').count() === 1, 'only the https link is clickable');
+    check(await page.getAttribute('#qa-links a', 'href') === 'https://ci.example.com/job/1', 'the https link keeps its address');
+    await page.click('#qa-links li:nth-child(2) span >> nth=0').catch(() => {});
+    const crafted = await imagesLoaded(page, '#qa-detail .qa-image img');
+    check(crafted.length >= 1 && crafted.every(([, width]) => width > 0), `the crafted file's image loads: ${JSON.stringify(crafted)}`);
+    await page.waitForTimeout(200);
+    const state = await page.evaluate(() => ({
+      pwned: typeof window.pwned,
+      scripts: document.scripts.length,
+      handlers: document.querySelectorAll('[onerror], [onload], [onclick]').length,
+      javascriptLinks: document.querySelectorAll('a[href^="javascript:" i]').length,
+    }));
+    check(state.pwned === 'undefined', 'window.pwned stays undefined');
+    check(state.scripts === 2, `only the page's two scripts exist, found ${state.scripts}`);
+    check(state.handlers === 0, 'no inline event handler came from data');
+    check(state.javascriptLinks === 0, 'no javascript: link');
+    check(dialogs.length === 0, `no dialog opened: ${dialogs}`);
+    check(attempted.length === 0, `requests left file://: ${attempted.join(', ')}`);
+    check(problems.length === 0, problems.join('\n'));
+    console.log(`report_test: ok: ${runs.length} runs, first render ${renderMs} ms, whole test ${Date.now() - started} ms`);
+  } finally {
+    await close();
+  }
+}
+
+const htmlPath = process.argv[2];
+if (!htmlPath) {
+  console.error('usage: node report_test.mjs REPORT.html');
+  process.exit(2);
+}
+const timer = setTimeout(() => { console.error('report_test: error: timed out after 90 s'); process.exit(1); }, 90000);
+try {
+  await run(htmlPath);
+  clearTimeout(timer);
+} catch (error) {
+  console.error(`report_test: error: ${error.message}`);
+  process.exit(1);
+}
