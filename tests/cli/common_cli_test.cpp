@@ -43,17 +43,5 @@ INSTANTIATE_TEST_SUITE_P(Tools, EveryTool,
                                            "qa-report"),
                          tool_test_name);
 
-class NotYetBuiltTool : public ToolTest, public ::testing::WithParamInterface<std::string> {};
-
-TEST_P(NotYetBuiltTool, SaysNotImplementedWithExitTwo) {
-  const auto result = run_tool(GetParam(), {});
-  EXPECT_EQ(result.exit_code, 2);
-  EXPECT_NE(result.err.find("not implemented yet"), std::string::npos) << result.err;
-}
-
-INSTANTIATE_TEST_SUITE_P(Tools, NotYetBuiltTool,
-                         ::testing::Values("qa-report"),
-                         tool_test_name);
-
 }  // namespace
 }  // namespace qa::test

@@ -125,12 +125,4 @@ int run_tool(std::string_view tool, CLI::App& app, const CommonOptions* common, 
   return k_exit_usage;
 }
 
-int not_implemented(std::string_view tool, std::string_view description, int argc, char** argv) {
-  auto app = make_app(tool, description, "");
-  app->allow_extras();
-  return run_tool(tool, *app, nullptr, argc, argv, [&]() -> Expected<int> {
-    return fail("not implemented yet: this qatools build has no {} command", tool);
-  });
-}
-
 }  // namespace qa::cli

@@ -51,7 +51,4 @@ void add_common_options(CLI::App& app, CommonOptions& options);
 int run_tool(std::string_view tool, CLI::App& app, const CommonOptions* common, int argc,
              char** argv, const std::function<Expected<int>()>& body);
 
-// A tool whose command is not built yet: it answers --help and --version, else exits 2.
-int not_implemented(std::string_view tool, std::string_view description, int argc, char** argv);
-
 }  // namespace qa::cli

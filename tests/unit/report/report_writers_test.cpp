@@ -114,8 +114,11 @@ TEST(ReportWritersTest, MarkdownIsCutAtTheLimitWithANote) {
 }
 
 TEST(ReportWritersTest, MarkdownEscapesDataFromRecords) {
-  const std::string md = report_to_markdown(fixture());
+  Comparison comparison = fixture();
+  comparison.runs.front().input = "<b>x</b>|y*.png";
+  const std::string md = report_to_markdown(comparison);
   EXPECT_EQ(md.find("<b>"), std::string::npos);
+  EXPECT_NE(md.find("&lt;b&gt;x&lt;/b&gt;\\|y\\*.png"), std::string::npos) << md;
 }
 
 TEST(ReportWritersTest, OpenMetricsEndsWithEof) {

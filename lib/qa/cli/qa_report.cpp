@@ -1,0 +1,286 @@
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <unordered_map>
+
+#include <qa/cli/common.hpp>
+#include <qa/cli/tools.hpp>
+#include <qa/core/metric_defs.hpp>
+#include <qa/core/record_stream.hpp>
+#include <qa/report/html_report.hpp>
+#include <qa/report/report_json.hpp>
+#include <qa/report/report_writers.hpp>
+#include <qa/runner/plan.hpp>
+#include <qa/runner/reference.hpp>
+#include <qa/store/store.hpp>
+#include <qa/util/atomic_file.hpp>
+#include <qa/util/env.hpp>
+#include <qa/util/log.hpp>
+#include <qa/util/time.hpp>
+
+namespace qa::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view k_examples = R"(Examples:
+  qa-batch nightly | qa-report                 a table of what changed, on stdout
+  qa-batch nightly | qa-report --html report/index.html --junit junit.xml --md summary.md
+  qa-report --commit HEAD nightly --json report.json      the stored runs of a batch
+  qa-report --reference v1.2 --fail-on regression < runs.jsonl
+
+Each run is compared with the run of the same key at the reference commit (auto: the nearest
+ancestor on the reference branch with results). Metrics are judged by the metrics file
+(outputs.metrics): smaller_is_better, and tolerance, the relative change allowed before a
+worsening is a regression. --json, --md, --junit and --openmetrics take "-" for stdout. With
+GITHUB_STEP_SUMMARY set, the Markdown summary is appended to that file. Exit codes: 0 success,
+1 the gate failed (--fail-on: failed runs by default), 2 usage, configuration or environment
+error, 3 no reference results with --require-reference.)";
+
+struct ReportOptions {
+  CommonOptions common;
+  std::vector<std::string> batches;
+  std::optional<std::string> commit;
+  std::string reference = "auto";
+  bool require_reference = false;
+  std::string fail_on = "failed";
+  int max_depth = 20;
+  std::optional<std::string> json;
+  std::optional<std::string> md;
+  std::optional<std::string> junit;
+  std::optional<std::string> openmetrics;
+  std::optional<std::string> html;
+  std::optional<std::string> assets;
+};
+
+// Write `content` to `target`: "-" is stdout, else a file written atomically.
+Expected<void> write_output(const std::string& target, std::string_view content) {
+  if (target == "-") {
+    std::cout << content;
+    std::cout.flush();
+    return {};
+  }
+  QA_TRY(util::write_file_atomic(target, content, util::Fsync::no));
+  util::log::info("wrote {}", target);
+  return {};
+}
+
+Expected<void> append_step_summary(std::string_view markdown) {
+  const auto summary = util::env_value("GITHUB_STEP_SUMMARY");
+  if (!summary || summary->empty()) {
+    return {};
+  }
+  std::ofstream out(*summary, std::ios::app | std::ios::binary);
+  out << markdown << "\n";
+  out.close();
+  if (!out) {
+    return fail("cannot append to GITHUB_STEP_SUMMARY file {}", quote(*summary));
+  }
+  return {};
+}
+
+// The new runs: the stored runs of the batches (or of the whole commit) with --commit or
+// batches, else the records on stdin. `planned` receives the keys of the batches' plan.
+Expected<std::vector<core::RunRecord>> new_records(const runner::ProjectContext& context,
+                                                   store::Store& store,
+                                                   const ReportOptions& options,
+                                                   std::vector<std::string>& planned) {
+  if (options.batches.empty() && !options.commit) {
+    if (::isatty(STDIN_FILENO) == 1) {
+      return fail("no runs: pipe records (qa-batch ... | qa-report) or name a commit and "
+                  "batches (qa-report --commit HEAD BATCH)");
+    }
+    QA_TRY_ASSIGN(auto records, core::read_record_stream(std::cin, "stdin"));
+    std::erase_if(records, [](const core::RunRecord& r) {
+      return r.status == core::RunStatus::planned;
+    });
+    return records;
+  }
+  QA_TRY_ASSIGN(const std::string commit,
+                runner::resolve_commit(context, store, options.commit.value_or("")));
+  if (options.batches.empty()) {
+    return store.list_runs(context.config.name, commit);
+  }
+  runner::PlanRequest request;
+  request.names = options.batches;
+  QA_TRY_ASSIGN(request.configs, parse_configs(options.common.configs));
+  QA_TRY_ASSIGN(request.params, parse_params(options.common.params));
+  request.label = options.common.label;
+  QA_TRY_ASSIGN(const auto plan, runner::make_plan(context, request));
+  std::vector<core::RunRecord> records;
+  for (const auto& spec : plan) {
+    planned.push_back(spec.key);
+    QA_TRY_ASSIGN(auto record, store.get_run(context.config.name, commit, spec.key));
+    if (record) {
+      records.push_back(std::move(*record));
+    }
+  }
+  if (records.size() < plan.size()) {
+    util::log::warning("{} of {} runs have no record at {}", plan.size() - records.size(),
+                       plan.size(), commit.substr(0, 12));
+  }
+  return records;
+}
+
+// The reference runs to compare with: those of the new runs' keys, plus the runs that only the
+// reference has (reported as missing) among the `planned` keys, or, without a plan, among the
+// reference's runs of the same labels.
+Expected<std::vector<core::RunRecord>> reference_records(
+    store::Store& store, const std::string& project, const std::string& commit,
+    const std::vector<core::RunRecord>& records, const std::vector<std::string>& planned) {
+  std::set<std::string, std::less<>> wanted(planned.begin(), planned.end());
+  std::set<std::string, std::less<>> labels;
+  for (const auto& record : records) {
+    wanted.insert(record.key);
+    labels.insert(record.label);
+  }
+  auto listed = store.list_runs(project, commit);
+  if (listed) {
+    std::erase_if(*listed, [&](const core::RunRecord& r) {
+      return !wanted.contains(r.key) && (!planned.empty() || !labels.contains(r.label));
+    });
+    return std::move(*listed);
+  }
+  util::log::debug("cannot list the reference's runs ({}); reading them one by one",
+                   listed.error().message);
+  std::vector<core::RunRecord> result;
+  for (const auto& key : wanted) {
+    QA_TRY_ASSIGN(auto record, store.get_run(project, commit, key));
+    if (record) {
+      result.push_back(std::move(*record));
+    }
+  }
+  return result;
+}
+
+int gate(const report::Comparison& comparison, const std::string& fail_on) {
+  const auto& totals = comparison.totals;
+  if (fail_on == "never") {
+    return k_exit_ok;
+  }
+  if (totals.failed > 0) {
+    return k_exit_check_failed;
+  }
+  if (fail_on == "regression" && totals.regressions > 0) {
+    return k_exit_check_failed;
+  }
+  return k_exit_ok;
+}
+
+Expected<int> run(const ReportOptions& options) {
+  runner::Overrides overrides;
+  overrides.store = options.common.store;
+  QA_TRY_ASSIGN(const auto context, runner::load_project_context(fs::current_path(), overrides));
+  QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location));
+  core::MetricDefs defs;
+  if (!context.config.metrics_file.empty()) {
+    QA_TRY_ASSIGN(defs, core::load_metric_defs(context.config.metrics_file));
+  }
+
+  std::vector<std::string> planned;
+  QA_TRY_ASSIGN(auto records, new_records(context, store, options, planned));
+  if (records.empty()) {
+    return fail("no runs to report");
+  }
+
+  runner::ReferenceRequest request;
+  request.ref = options.reference;
+  request.max_depth = options.max_depth;
+  for (const auto& record : records) {
+    request.keys.push_back(record.key);
+  }
+  nlohmann::json reference_json;
+  std::vector<core::RunRecord> references;
+  auto choice = runner::resolve_reference(context, store, request);
+  if (choice) {
+    util::log::info("reference {}: {}", choice->commit.substr(0, 12), choice->reason);
+    reference_json = runner::to_json(*choice);
+    QA_TRY_ASSIGN(references, reference_records(store, records.front().project, choice->commit,
+                                                records, planned));
+  } else if (choice.error().exit_code == k_exit_no_reference && !options.require_reference) {
+    util::log::warning("{}; every run is reported as new", choice.error().message);
+    reference_json = {{"requested", options.reference},
+                      {"commit", nullptr},
+                      {"reason", choice.error().message},
+                      {"tried", nlohmann::json::array()}};
+  } else {
+    return tl::unexpected(choice.error());
+  }
+
+  report::CompareOptions compare_options;
+  compare_options.selection = core::FileSelection{context.config.bit_accuracy.patterns,
+                                                  context.config.bit_accuracy.ignore};
+  auto comparison = report::compare(std::move(records), std::move(references), std::move(defs),
+                                    compare_options);
+  comparison.reference = std::move(reference_json);
+  const std::string generated_at = util::rfc3339(std::chrono::system_clock::now());
+
+  if (options.json) {
+    QA_TRY(write_output(*options.json,
+                        report::report_to_json(comparison, generated_at).dump(2) + "\n"));
+  }
+  std::string markdown;
+  if (options.md || util::env_value("GITHUB_STEP_SUMMARY")) {
+    markdown = report::report_to_markdown(comparison);
+  }
+  if (options.md) {
+    QA_TRY(write_output(*options.md, markdown));
+  }
+  if (options.junit) {
+    QA_TRY(write_output(*options.junit, report::report_to_junit(comparison)));
+  }
+  if (options.openmetrics) {
+    QA_TRY(write_output(*options.openmetrics, report::report_to_openmetrics(comparison)));
+  }
+  if (options.html) {
+    report::HtmlOptions html;
+    html.html_path = *options.html;
+    html.assets_dir = options.assets.value_or("");
+    html.generated_at = generated_at;
+    html.fetch = [&store](const util::Hash128& hash, const fs::path& destination) {
+      return store.backend().get_blob(hash, destination);
+    };
+    QA_TRY(report::write_html_report(comparison, html));
+    util::log::info("wrote {}", *options.html);
+  }
+  if (!options.json && !options.md && !options.junit && !options.openmetrics && !options.html) {
+    std::cout << report::report_to_text(comparison);
+  }
+  QA_TRY(append_step_summary(markdown));
+  return gate(comparison, options.fail_on);
+}
+
+}  // namespace
+
+int qa_report(int argc, char** argv) {
+  ReportOptions options;
+  auto app = make_app("qa-report", "Compare a commit's results with its reference", k_examples);
+  add_common_options(*app, options.common);
+  app->add_option("batch", options.batches,
+                  "Batches or aliases whose stored runs to report (default: records on stdin)");
+  app->add_option("--commit", options.commit,
+                  "Report the stored runs of this sha, tag or branch (default HEAD)");
+  app->add_option("--reference", options.reference, "auto (default), or a sha, tag or branch");
+  app->add_flag("--require-reference", options.require_reference,
+                "Exit 3 when no reference results are found (else: every run is new)");
+  app->add_option("--fail-on", options.fail_on,
+                  "Exit 1 on: failed runs (default), regression (or failed), never")
+      ->check(CLI::IsMember({"failed", "regression", "never"}));
+  app->add_option("--max-depth", options.max_depth,
+                  "First parents walked to find reference results (default 20)");
+  app->add_option("--json", options.json, "Write the qa.report/1 JSON to this file");
+  app->add_option("--md", options.md, "Write the Markdown summary to this file");
+  app->add_option("--junit", options.junit, "Write JUnit XML to this file");
+  app->add_option("--openmetrics", options.openmetrics,
+                  "Write OpenMetrics text (GitLab metrics.txt) to this file");
+  app->add_option("--html", options.html, "Write the self-contained HTML report to this file");
+  app->add_option("--assets", options.assets,
+                  "Folder for the HTML report's images (default: <report>-assets beside it)");
+  return run_tool("qa-report", *app, &options.common, argc, argv, [&] { return run(options); });
+}
+
+}  // namespace qa::cli
