@@ -130,7 +130,7 @@ Expected<int> run(const BitaccOptions& options) {
       return fail("no runs: name batches, pipe records (qa-batch ... | qa-bitacc) or give two "
                   "folders");
     }
-    QA_TRY_ASSIGN(records, core::read_record_stream(std::cin, "stdin"));
+    QA_TRY_ASSIGN(records, core::read_stdin_records());
     std::erase_if(records, [](const core::RunRecord& r) {
       return r.status == core::RunStatus::planned;
     });

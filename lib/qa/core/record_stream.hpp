@@ -14,4 +14,11 @@ namespace qa::core {
 [[nodiscard]] Expected<std::vector<RunRecord>> read_record_stream(std::istream& in,
                                                                   std::string_view origin);
 
+// Read run records as JSON Lines from the standard input (see read_record_stream).
+[[nodiscard]] Expected<std::vector<RunRecord>> read_stdin_records();
+
+// Parse `text`, run records as JSON Lines (see read_record_stream).
+[[nodiscard]] Expected<std::vector<RunRecord>> parse_record_lines(std::string_view text,
+                                                                  std::string_view origin);
+
 }  // namespace qa::core

@@ -7,6 +7,7 @@
 #include <qa/core/run_key.hpp>
 #include <qa/store/local_backend.hpp>
 #include <qa/store/memory_backend.hpp>
+#include <qa/util/parallel.hpp>
 #include <qa/util/time.hpp>
 
 namespace qa::store {
@@ -120,22 +121,48 @@ Expected<std::optional<core::RunRecord>> Store::get_run(std::string_view project
 }
 
 Expected<std::vector<core::RunRecord>> Store::list_runs(std::string_view project,
-                                                        std::string_view commit) {
+                                                        std::string_view commit,
+                                                        const KeyFilter& want) {
   QA_TRY(check_commit_key(commit));
   const std::string folder = commit_folder(project, commit);
   QA_TRY_ASSIGN(const auto paths, m_backend->list_documents(folder));
+  // Documents are read in order, in chunks, and each chunk is parsed in parallel: a commit with
+  // 100,000 runs is parsing bound.
+  constexpr std::size_t k_chunk = 4096;
   std::vector<core::RunRecord> records;
+  std::vector<std::pair<std::string, std::string>> texts;  // path, content
+  const auto parse_chunk = [&]() -> Expected<void> {
+    std::vector<std::optional<Expected<core::RunRecord>>> parsed(texts.size());
+    util::parallel_for(texts.size(), [&](std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) {
+        parsed[i] = core::parse_record(texts[i].second, texts[i].first);
+      }
+    });
+    for (auto& result : parsed) {
+      if (!*result) {
+        return tl::unexpected(std::move(*result).error());
+      }
+      records.push_back(std::move(**result));
+    }
+    texts.clear();
+    return {};
+  };
   for (const auto& rel : paths) {
-    if (!rel.ends_with("/run.json")) {
+    constexpr std::string_view k_suffix = "/run.json";
+    if (!rel.ends_with(k_suffix) ||
+        (want && !want(std::string_view(rel).substr(0, rel.size() - k_suffix.size())))) {
       continue;
     }
-    const std::string path = folder + "/" + rel;
-    QA_TRY_ASSIGN(const auto text, m_backend->get_document(path));
+    std::string path = folder + "/" + rel;
+    QA_TRY_ASSIGN(auto text, m_backend->get_document(path));
     if (text) {
-      QA_TRY_ASSIGN(auto record, core::parse_record(*text, path));
-      records.push_back(std::move(record));
+      texts.emplace_back(std::move(path), std::move(*text));
+    }
+    if (texts.size() == k_chunk) {
+      QA_TRY(parse_chunk());
     }
   }
+  QA_TRY(parse_chunk());
   return records;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,9 +54,12 @@ class Store {
                                                                  std::string_view commit,
                                                                  std::string_view key);
 
-  // Return every record of `commit` of `project`, sorted by key.
+  // Return every record of `commit` of `project`, sorted by key; with `want`, only those whose
+  // key it accepts (the others are not even read).
+  using KeyFilter = std::function<bool(std::string_view key)>;
   [[nodiscard]] Expected<std::vector<core::RunRecord>> list_runs(std::string_view project,
-                                                                 std::string_view commit);
+                                                                 std::string_view commit,
+                                                                 const KeyFilter& want = {});
 
   [[nodiscard]] Expected<std::optional<BranchIndex>> get_branch(std::string_view project,
                                                                 std::string_view branch);
