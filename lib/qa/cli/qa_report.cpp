@@ -94,7 +94,7 @@ Expected<std::vector<core::RunRecord>> new_records(const runner::ProjectContext&
       return fail("no runs: pipe records (qa-batch ... | qa-report) or name a commit and "
                   "batches (qa-report --commit HEAD BATCH)");
     }
-    QA_TRY_ASSIGN(auto records, core::read_record_stream(std::cin, "stdin"));
+    QA_TRY_ASSIGN(auto records, core::read_stdin_records());
     std::erase_if(records, [](const core::RunRecord& r) {
       return r.status == core::RunStatus::planned;
     });
@@ -138,11 +138,11 @@ Expected<std::vector<core::RunRecord>> reference_records(
     wanted.insert(record.key);
     labels.insert(record.label);
   }
-  auto listed = store.list_runs(project, commit);
+  auto listed = store.list_runs(project, commit, [&](std::string_view key) {
+    return wanted.contains(key) ||
+           (planned.empty() && labels.contains(key.substr(0, key.find('/'))));
+  });
   if (listed) {
-    std::erase_if(*listed, [&](const core::RunRecord& r) {
-      return !wanted.contains(r.key) && (!planned.empty() || !labels.contains(r.label));
-    });
     return std::move(*listed);
   }
   util::log::debug("cannot list the reference's runs ({}); reading them one by one",
@@ -220,8 +220,16 @@ Expected<int> run(const ReportOptions& options) {
   const std::string generated_at = util::rfc3339(std::chrono::system_clock::now());
 
   if (options.json) {
-    QA_TRY(write_output(*options.json,
-                        report::report_to_json(comparison, generated_at).dump(2) + "\n"));
+    const auto produce = [&](const std::function<void(std::string_view)>& sink) {
+      report::write_report_json(comparison, generated_at, sink);
+    };
+    if (*options.json == "-") {
+      produce([](std::string_view piece) { std::cout << piece; });
+      std::cout.flush();
+    } else {
+      QA_TRY(util::write_file_atomic_streamed(*options.json, produce, util::Fsync::no));
+      util::log::info("wrote {}", *options.json);
+    }
   }
   std::string markdown;
   if (options.md || util::env_value("GITHUB_STEP_SUMMARY")) {

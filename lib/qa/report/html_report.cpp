@@ -12,10 +12,8 @@ namespace qa::report {
 
 namespace fs = std::filesystem;
 
-std::string json_for_script(const nlohmann::json& json) {
-  const std::string text = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::string out;
-  out.reserve(text.size() + text.size() / 16);
+void append_script_safe(std::string_view text, std::string& out) {
+  out.reserve(out.size() + text.size() + text.size() / 16);
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '<') {
@@ -32,6 +30,11 @@ std::string json_for_script(const nlohmann::json& json) {
       out += c;
     }
   }
+}
+
+std::string json_for_script(const nlohmann::json& json) {
+  std::string out;
+  append_script_safe(dump_json(json), out);
   return out;
 }
 
@@ -43,14 +46,12 @@ constexpr std::string_view k_csp =
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
     "img-src 'self' file:; base-uri 'none'; form-action 'none'";
 
-std::string page(const Comparison& comparison, const std::string& data) {
+// The page up to the data element's content.
+std::string page_head(const Comparison& comparison) {
   const std::string short_commit = comparison.commit.substr(0, 12);
   const std::string title =
       util::xml_escape(fmt::format("qa-report: {} {}", comparison.project, short_commit));
-  std::string html;
-  html.reserve(data.size() + k_report_dom_js.size() + k_report_charts_js.size() +
-               k_report_detail_js.size() + k_report_js.size() + k_report_css.size() + 2048);
-  html += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   html += "<meta http-equiv=\"Content-Security-Policy\" content=\"";
   html += k_csp;
   html += "\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
@@ -62,9 +63,13 @@ std::string page(const Comparison& comparison, const std::string& data) {
       "<main id=\"qa-app\"><noscript><p>This report needs JavaScript to render; its data is "
       "the qa.report/1 JSON below.</p></noscript></main>\n";
   html += "<script type=\"application/json\" id=\"qa-data\">";
-  html += data;
+  return html;
+}
+
+// The page after the data element's content.
+std::string page_tail() {
   // The parts of the script share one block scope, so that nothing leaks to the window.
-  html += "</script>\n<script>\n'use strict';\n{\n";
+  std::string html = "</script>\n<script>\n'use strict';\n{\n";
   for (const std::string_view part :
        {k_report_dom_js, k_report_charts_js, k_report_detail_js, k_report_js}) {
     html += part;
@@ -89,10 +94,26 @@ Expected<void> write_html_report(const Comparison& comparison, const HtmlOptions
     return with_context(fmt::format("cannot write {}", quote(options.html_path.string())),
                         std::move(extras).error());
   }
-  nlohmann::json data{{"report", report_to_json(comparison, options.generated_at)},
-                      {"extras", std::move(*extras)}};
-  return util::write_file_atomic(options.html_path, page(comparison, json_for_script(data)),
-                                 util::Fsync::no);
+  // The data, {"report": qa.report/1, "extras": [...]}, is streamed: a report of 100,000 runs
+  // is never held as one document.
+  return util::write_file_atomic_streamed(
+      options.html_path,
+      [&](const std::function<void(std::string_view)>& sink) {
+        sink(page_head(comparison));
+        std::string safe;
+        const auto write_safe = [&](std::string_view text) {
+          safe.clear();
+          append_script_safe(text, safe);
+          sink(safe);
+        };
+        sink("{\"report\":");
+        write_report_json(comparison, options.generated_at, write_safe);
+        sink(",\"extras\":");
+        write_safe(dump_json(*extras));
+        sink("}");
+        sink(page_tail());
+      },
+      util::Fsync::no);
 }
 
 }  // namespace qa::report

@@ -54,4 +54,7 @@ struct HtmlOptions {
 // U+2029 written as \u escapes, invalid UTF-8 replaced by U+FFFD.
 [[nodiscard]] std::string json_for_script(const nlohmann::json& json);
 
+// Append `text` (JSON text) to `out` with the escapes of json_for_script.
+void append_script_safe(std::string_view text, std::string& out);
+
 }  // namespace qa::report

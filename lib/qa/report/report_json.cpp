@@ -146,7 +146,12 @@ json metric_defs_to_json(const Comparison& comparison) {
   return result;
 }
 
-json report_to_json(const Comparison& comparison, std::string_view generated_at) {
+std::string dump_json(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+void write_report_json(const Comparison& comparison, std::string_view generated_at,
+                       const TextSink& sink) {
   json groups = json::array();
   for (const auto& group : comparison.groups) {
     json metrics = json::object();
@@ -159,21 +164,31 @@ json report_to_json(const Comparison& comparison, std::string_view generated_at)
                           {"counts", counts_to_json(group.counts)},
                           {"metrics", std::move(metrics)}});
   }
-  json runs = json::array();
-  for (const auto& run : comparison.runs) {
-    runs.push_back(run_to_json(run));
+  const std::pair<const char*, json> fields[] = {
+      {"schema", k_report_schema},
+      {"project", comparison.project},
+      {"commit", comparison.commit},
+      {"branch", comparison.branch ? json(*comparison.branch) : json(nullptr)},
+      {"reference", comparison.reference},
+      {"generated_at", generated_at},
+      {"qatools_version", k_version},
+      {"metrics", metric_defs_to_json(comparison)},
+      {"totals", counts_to_json(comparison.totals)},
+      {"groups", std::move(groups)},
+  };
+  std::string head = "{";
+  for (const auto& [name, value] : fields) {
+    head += fmt::format("{}\"{}\": {},\n", head.size() == 1 ? "" : " ", name, dump_json(value));
   }
-  return json{{"schema", k_report_schema},
-              {"project", comparison.project},
-              {"commit", comparison.commit},
-              {"branch", comparison.branch ? json(*comparison.branch) : json(nullptr)},
-              {"reference", comparison.reference},
-              {"generated_at", generated_at},
-              {"qatools_version", k_version},
-              {"metrics", metric_defs_to_json(comparison)},
-              {"totals", counts_to_json(comparison.totals)},
-              {"groups", std::move(groups)},
-              {"runs", std::move(runs)}};
+  head += " \"runs\": [";
+  sink(head);
+  bool first = true;
+  for (const auto& run : comparison.runs) {
+    sink(first ? "\n  " : ",\n  ");
+    sink(dump_json(run_to_json(run)));
+    first = false;
+  }
+  sink("\n]}\n");
 }
 
 }  // namespace qa::report

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <functional>
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 #include <qa/report/comparison.hpp>
@@ -45,9 +48,15 @@ namespace qa::report {
 // recorded (not scaled).
 inline constexpr const char* k_report_schema = "qa.report/1";
 
-// Return the whole comparison as a qa.report/1 object; `generated_at` is written as given.
-[[nodiscard]] nlohmann::json report_to_json(const Comparison& comparison,
-                                            std::string_view generated_at);
+// Write the whole comparison as qa.report/1 JSON text to `sink`, in pieces, so that no document
+// of 100,000 runs is ever held in memory: one top-level field per line, then one run per line.
+// `generated_at` is written as given.
+using TextSink = std::function<void(std::string_view)>;
+void write_report_json(const Comparison& comparison, std::string_view generated_at,
+                       const TextSink& sink);
+
+// Return `json` as compact text; invalid UTF-8 in strings is replaced by U+FFFD.
+[[nodiscard]] std::string dump_json(const nlohmann::json& json);
 
 // Return one RUN object of qa.report/1.
 [[nodiscard]] nlohmann::json run_to_json(const RunComparison& run);

@@ -145,6 +145,36 @@ Expected<void> write_file_atomic(const fs::path& path, std::string_view content,
   return file.commit(fsync);
 }
 
+Expected<void> write_file_atomic_streamed(const fs::path& path, const Producer& produce,
+                                          Fsync fsync, unsigned mode) {
+  if (path.has_parent_path()) {
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    if (ec) {
+      return fail("cannot create folder {}: {}", quote(path.parent_path().string()),
+                  ec.message());
+    }
+  }
+  QA_TRY_ASSIGN(auto file, AtomicFile::create(path, mode));
+  constexpr std::size_t k_buffer = std::size_t{1} << 20;
+  std::string buffer;
+  buffer.reserve(k_buffer);
+  Expected<void> status;
+  produce([&](std::string_view piece) {
+    if (!status) {
+      return;
+    }
+    buffer += piece;
+    if (buffer.size() >= k_buffer) {
+      status = file.write(buffer);
+      buffer.clear();
+    }
+  });
+  QA_TRY(status);
+  QA_TRY(file.write(buffer));
+  return file.commit(fsync);
+}
+
 Expected<void> fsync_dir(const fs::path& dir) {
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd) {

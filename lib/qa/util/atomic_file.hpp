@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string_view>
 
 #include <qa/util/error.hpp>
@@ -50,6 +51,13 @@ class AtomicFile {
 [[nodiscard]] Expected<void> write_file_atomic(const std::filesystem::path& path,
                                                std::string_view content, Fsync fsync,
                                                unsigned mode = 0644);
+
+// Write `path` atomically like write_file_atomic, from the pieces that `produce` passes to the
+// sink it is given (buffered): for files too big to assemble in memory first.
+using Producer = std::function<void(const std::function<void(std::string_view)>& sink)>;
+[[nodiscard]] Expected<void> write_file_atomic_streamed(const std::filesystem::path& path,
+                                                        const Producer& produce, Fsync fsync,
+                                                        unsigned mode = 0644);
 
 // Sync the folder `dir` so that a rename inside it survives a crash.
 [[nodiscard]] Expected<void> fsync_dir(const std::filesystem::path& dir);

@@ -61,7 +61,13 @@ TEST(ReportWritersTest, MarkdownMatchesGolden) {
 }
 
 TEST(ReportWritersTest, JsonMatchesGolden) {
-  expect_golden("report.json", report_to_json(fixture(), "2026-11-25T03:00:00Z").dump(2) + "\n");
+  std::string text;
+  write_report_json(fixture(), "2026-11-25T03:00:00Z", [&](std::string_view piece) { text += piece; });
+  expect_golden("report.json", text);
+  // It is one JSON document.
+  const auto parsed = nlohmann::json::parse(text);
+  EXPECT_EQ(parsed["schema"], "qa.report/1");
+  EXPECT_EQ(parsed["runs"].size(), 9U);
 }
 
 TEST(ReportWritersTest, OpenMetricsMatchesGolden) {
