@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -157,6 +158,20 @@ Expected<std::vector<core::RunRecord>> reference_records(
   return result;
 }
 
+// Milliseconds between laps, for -v.
+class Stopwatch {
+ public:
+  long lap_ms() {
+    const auto now = std::chrono::steady_clock::now();
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - m_last).count();
+    m_last = now;
+    return static_cast<long>(ms);
+  }
+
+ private:
+  std::chrono::steady_clock::time_point m_last = std::chrono::steady_clock::now();
+};
+
 int gate(const report::Comparison& comparison, const std::string& fail_on) {
   const auto& totals = comparison.totals;
   if (fail_on == "never") {
@@ -182,7 +197,9 @@ Expected<int> run(const ReportOptions& options) {
   }
 
   std::vector<std::string> planned;
+  Stopwatch watch;
   QA_TRY_ASSIGN(auto records, new_records(context, store, options, planned));
+  util::log::debug("{} records read in {} ms", records.size(), watch.lap_ms());
   if (records.empty()) {
     return fail("no runs to report");
   }
@@ -201,6 +218,7 @@ Expected<int> run(const ReportOptions& options) {
     reference_json = runner::to_json(*choice);
     QA_TRY_ASSIGN(references, reference_records(store, records.front().project, choice->commit,
                                                 records, planned));
+    util::log::debug("{} reference records read in {} ms", references.size(), watch.lap_ms());
   } else if (choice.error().exit_code == k_exit_no_reference && !options.require_reference) {
     util::log::warning("{}; every run is reported as new", choice.error().message);
     reference_json = {{"requested", options.reference},
@@ -217,6 +235,7 @@ Expected<int> run(const ReportOptions& options) {
   auto comparison = report::compare(std::move(records), std::move(references), std::move(defs),
                                     compare_options);
   comparison.reference = std::move(reference_json);
+  util::log::debug("compared in {} ms", watch.lap_ms());
   const std::string generated_at = util::rfc3339(std::chrono::system_clock::now());
 
   if (options.json) {
@@ -255,6 +274,7 @@ Expected<int> run(const ReportOptions& options) {
     QA_TRY(report::write_html_report(comparison, html));
     util::log::info("wrote {}", *options.html);
   }
+  util::log::debug("reports written in {} ms", watch.lap_ms());
   if (!options.json && !options.md && !options.junit && !options.openmetrics && !options.html) {
     std::cout << report::report_to_text(comparison);
   }

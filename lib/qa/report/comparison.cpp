@@ -6,6 +6,8 @@
 #include <set>
 #include <unordered_map>
 
+#include <qa/util/parallel.hpp>
+
 namespace qa::report {
 
 namespace {
@@ -276,38 +278,43 @@ Comparison compare(std::vector<core::RunRecord> records,
     defs_in_order.push_back(result.defs.get(name));
   }
 
-  const auto add_run = [&](const core::RunRecord* record, const core::RunRecord* reference) {
-    const core::RunRecord& any = record != nullptr ? *record : *reference;
-    RunComparison run;
-    run.key = any.key;
-    run.label = any.label;
-    run.config = config_of(any.key);
-    run.input = any.input;
-    run.record = record;
-    run.reference = reference;
-    if (record != nullptr) {
-      run.bitacc = compare_run(*record, reference, options.selection, options.strict);
-    }
-    for (const auto& def : defs_in_order) {
-      const auto& value = metric_value(record, def.name);
-      const auto& reference_value = metric_value(reference, def.name);
-      if (value.is_null() && reference_value.is_null()) {
-        continue;
-      }
-      run.metrics.push_back(compare_metric(def, value, reference_value));
-    }
-    run.verdict = verdict_of(run);
-    result.runs.push_back(std::move(run));
-  };
+  std::vector<std::pair<const core::RunRecord*, const core::RunRecord*>> pairs;
   for (const auto* record : unique) {
     const auto it = reference_by_key.find(record->key);
-    add_run(record, it == reference_by_key.end() ? nullptr : it->second);
+    pairs.emplace_back(record, it == reference_by_key.end() ? nullptr : it->second);
   }
   for (const auto& reference : result.reference_records) {
     if (!by_key.contains(reference.key) && reference_by_key[reference.key] == &reference) {
-      add_run(nullptr, &reference);
+      pairs.emplace_back(nullptr, &reference);
     }
   }
+  // Runs are compared in parallel: each only reads its two records.
+  result.runs.resize(pairs.size());
+  util::parallel_for(pairs.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto [record, reference] = pairs[i];
+      const core::RunRecord& any = record != nullptr ? *record : *reference;
+      RunComparison& run = result.runs[i];
+      run.key = any.key;
+      run.label = any.label;
+      run.config = config_of(any.key);
+      run.input = any.input;
+      run.record = record;
+      run.reference = reference;
+      if (record != nullptr) {
+        run.bitacc = compare_run(*record, reference, options.selection, options.strict);
+      }
+      for (const auto& def : defs_in_order) {
+        const auto& value = metric_value(record, def.name);
+        const auto& reference_value = metric_value(reference, def.name);
+        if (value.is_null() && reference_value.is_null()) {
+          continue;
+        }
+        run.metrics.push_back(compare_metric(def, value, reference_value));
+      }
+      run.verdict = verdict_of(run);
+    }
+  });
   std::sort(result.runs.begin(), result.runs.end(),
             [](const RunComparison& a, const RunComparison& b) {
               return std::tie(a.verdict, a.key) < std::tie(b.verdict, b.key);

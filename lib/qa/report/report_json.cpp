@@ -1,5 +1,8 @@
 #include <qa/report/report_json.hpp>
 
+#include <algorithm>
+
+#include <qa/util/parallel.hpp>
 #include <qa/version.hpp>
 
 namespace qa::report {
@@ -182,11 +185,22 @@ void write_report_json(const Comparison& comparison, std::string_view generated_
   }
   head += " \"runs\": [";
   sink(head);
-  bool first = true;
-  for (const auto& run : comparison.runs) {
-    sink(first ? "\n  " : ",\n  ");
-    sink(dump_json(run_to_json(run)));
-    first = false;
+  // Runs are turned into text in parallel, a chunk at a time, and written in order.
+  constexpr std::size_t k_chunk = 8192;
+  const auto& runs = comparison.runs;
+  std::vector<std::string> texts;
+  for (std::size_t start = 0; start < runs.size(); start += k_chunk) {
+    const std::size_t count = std::min(k_chunk, runs.size() - start);
+    texts.assign(count, std::string());
+    util::parallel_for(count, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) {
+        texts[i] = dump_json(run_to_json(runs[start + i]));
+      }
+    });
+    for (std::size_t i = 0; i < count; ++i) {
+      sink(start + i == 0 ? "\n  " : ",\n  ");
+      sink(texts[i]);
+    }
   }
   sink("\n]}\n");
 }

@@ -5,6 +5,7 @@
 #include <qa/report/format.hpp>
 #include <qa/report/report_writers.hpp>
 #include <qa/util/escape.hpp>
+#include <qa/util/parallel.hpp>
 
 namespace qa::report {
 
@@ -86,29 +87,40 @@ std::string report_to_junit(const Comparison& comparison) {
   std::size_t total_failures = 0;
   double total_time = 0;
   for (const auto& [label, runs] : suites) {
+    // Testcases are written in parallel (each is independent), then joined in order.
+    std::vector<std::string> texts(runs.size());
+    std::vector<Outcome::Kind> kinds(runs.size());
+    util::parallel_for(runs.size(), [&](std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) {
+        const RunComparison& run = *runs[i];
+        const Outcome outcome = outcome_of(comparison, run);
+        kinds[i] = outcome.kind;
+        const double wall = run.record != nullptr ? run.record->timing.wall_s : 0;
+        std::string& text = texts[i];
+        text = fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\">\n",
+                           xml_escape(run.config), xml_escape(run.input), wall);
+        if (outcome.kind == Outcome::Kind::skipped) {
+          text += "      <skipped/>\n";
+        } else if (outcome.kind == Outcome::Kind::failure) {
+          text += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
+                              xml_escape(outcome.message), outcome.type,
+                              xml_escape(outcome.details));
+        }
+        if (const std::string metrics = metrics_text(comparison, run); !metrics.empty()) {
+          text += fmt::format("      <system-out>{}</system-out>\n", xml_escape(metrics));
+        }
+        text += "    </testcase>\n";
+      }
+    });
     std::string cases;
     std::size_t failures = 0;
     std::size_t skipped = 0;
     double time = 0;
-    for (const auto* run : runs) {
-      const Outcome outcome = outcome_of(comparison, *run);
-      const double wall = run->record != nullptr ? run->record->timing.wall_s : 0;
-      time += wall;
-      cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\">\n",
-                           xml_escape(run->config), xml_escape(run->input), wall);
-      if (outcome.kind == Outcome::Kind::skipped) {
-        ++skipped;
-        cases += "      <skipped/>\n";
-      } else if (outcome.kind == Outcome::Kind::failure) {
-        ++failures;
-        cases += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
-                             xml_escape(outcome.message), outcome.type,
-                             xml_escape(outcome.details));
-      }
-      if (const std::string text = metrics_text(comparison, *run); !text.empty()) {
-        cases += fmt::format("      <system-out>{}</system-out>\n", xml_escape(text));
-      }
-      cases += "    </testcase>\n";
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      cases += texts[i];
+      failures += kinds[i] == Outcome::Kind::failure;
+      skipped += kinds[i] == Outcome::Kind::skipped;
+      time += runs[i]->record != nullptr ? runs[i]->record->timing.wall_s : 0;
     }
     body += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
                         "skipped=\"{}\" time=\"{:.3f}\">\n",
