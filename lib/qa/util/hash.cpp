@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <new>
+#include <utility>
 #include <vector>
 
 #include <qa/util/unique_fd.hpp>
@@ -79,6 +81,47 @@ Hash128 hash_bytes(std::span<const std::byte> bytes) {
 
 Hash128 hash_bytes(std::string_view text) {
   return from_xxh(XXH3_128bits(text.data(), text.size()));
+}
+
+Hasher::Hasher() : m_state(XXH3_createState()) {
+  if (m_state == nullptr) {
+    throw std::bad_alloc();
+  }
+  reset();
+}
+
+Hasher::~Hasher() {
+  if (m_state != nullptr) {
+    XXH3_freeState(static_cast<XXH3_state_t*>(m_state));
+  }
+}
+
+Hasher::Hasher(Hasher&& other) noexcept
+    : m_state(std::exchange(other.m_state, nullptr)), m_size(other.m_size) {}
+
+Hasher& Hasher::operator=(Hasher&& other) noexcept {
+  if (this != &other) {
+    if (m_state != nullptr) {
+      XXH3_freeState(static_cast<XXH3_state_t*>(m_state));
+    }
+    m_state = std::exchange(other.m_state, nullptr);
+    m_size = other.m_size;
+  }
+  return *this;
+}
+
+void Hasher::reset() {
+  XXH3_128bits_reset(static_cast<XXH3_state_t*>(m_state));
+  m_size = 0;
+}
+
+void Hasher::update(std::string_view bytes) {
+  XXH3_128bits_update(static_cast<XXH3_state_t*>(m_state), bytes.data(), bytes.size());
+  m_size += bytes.size();
+}
+
+Hash128 Hasher::digest() const {
+  return from_xxh(XXH3_128bits_digest(static_cast<XXH3_state_t*>(m_state)));
 }
 
 Expected<FileHash> hash_file(const std::filesystem::path& path) {

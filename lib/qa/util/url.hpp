@@ -1,0 +1,13 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace qa::util {
+
+// Return `url` without the userinfo of its authority (`https://user:secret@host/x` becomes
+// `https://host/x`), so that it can be printed, logged or recorded without leaking a password.
+// A text without `://` is returned unchanged.
+[[nodiscard]] std::string redact_url(std::string_view url);
+
+}  // namespace qa::util
