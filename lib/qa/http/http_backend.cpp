@@ -72,16 +72,20 @@ Expected<std::vector<bool>> HttpBackend::has_blobs(const std::vector<util::Hash1
 
 Expected<void> HttpBackend::put_blobs(const std::vector<store::BlobUpload>& uploads,
                                       store::Ingest /*ingest*/) {
+  std::vector<const store::BlobUpload*> distinct;
   std::vector<util::Hash128> hashes;
   for (const auto& upload : uploads) {
-    hashes.push_back(upload.hash);
+    if (std::find(hashes.begin(), hashes.end(), upload.hash) == hashes.end()) {
+      distinct.push_back(&upload);
+      hashes.push_back(upload.hash);
+    }
   }
   QA_TRY_ASSIGN(const auto present, has_blobs(hashes));
   std::vector<Request> requests;
-  for (std::size_t i = 0; i < uploads.size(); ++i) {
+  for (std::size_t i = 0; i < distinct.size(); ++i) {
     if (!present[i]) {
-      requests.push_back(Request{Method::put, blob_path(uploads[i].hash), uploads[i].source,
-                                 uploads[i].size, {}, nullptr, {}});
+      requests.push_back(Request{Method::put, blob_path(distinct[i]->hash), distinct[i]->source,
+                                 distinct[i]->size, {}, nullptr, {}});
     }
   }
   const auto responses = m_client.perform(requests);
