@@ -1,22 +1,15 @@
 #include <qa/http/client.hpp>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <deque>
 #include <map>
 #include <mutex>
-#include <random>
 #include <thread>
 
 #include <qa/http/curl_handles.hpp>
+#include <qa/http/transfer.hpp>
 #include <qa/util/log.hpp>
-#include <qa/util/unique_fd.hpp>
 #include <qa/version.hpp>
 
 namespace qa::http {
@@ -25,119 +18,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr double k_max_backoff_s = 8.0;
-
 bool unreserved(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
          std::string_view("-._~/+=,@").find(c) != std::string_view::npos;
-}
-
-// One attempt of one request: its easy handle and what its callbacks need.
-struct Transfer {
-  std::size_t index = 0;
-  Request* request = nullptr;
-  Response* response = nullptr;
-  EasyHandle easy;
-  HeaderList headers;
-  util::UniqueFd upload_fd;
-  std::size_t body_offset = 0;
-  std::optional<Error> local_error;  // from the sink or the upload file: never retried
-  Clock::time_point started;
-  std::string url;
-  std::array<char, CURL_ERROR_SIZE> error_buffer{};
-};
-
-long response_code(CURL* easy) {
-  long code = 0;
-  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
-  return code;
-}
-
-std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* transfer = static_cast<Transfer*>(user);
-  const std::size_t bytes = size * count;
-  const long code = response_code(transfer->easy.get());
-  if (code < 200 || code >= 300) {
-    return bytes;  // an error page: not content
-  }
-  if (transfer->request->sink == nullptr) {
-    transfer->response->body.append(data, bytes);
-    return bytes;
-  }
-  auto written = transfer->request->sink->write(std::string_view(data, bytes));
-  if (!written) {
-    transfer->local_error = std::move(written).error();
-    return 0;  // CURLE_WRITE_ERROR
-  }
-  return bytes;
-}
-
-std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* user) {
-  auto* transfer = static_cast<Transfer*>(user);
-  const std::size_t room = size * count;
-  if (transfer->upload_fd) {
-    while (true) {
-      const ssize_t n = ::read(transfer->upload_fd.get(), buffer, room);
-      if (n >= 0) {
-        return static_cast<std::size_t>(n);
-      }
-      if (errno != EINTR) {
-        transfer->local_error = Error{fmt::format("cannot read {}: {}",
-                                                  quote(transfer->request->upload_file.string()),
-                                                  std::strerror(errno)),
-                                      2};
-        return CURL_READFUNC_ABORT;
-      }
-    }
-  }
-  const std::string& body = transfer->request->upload_body;
-  const std::size_t n = std::min(room, body.size() - transfer->body_offset);
-  std::memcpy(buffer, body.data() + transfer->body_offset, n);
-  transfer->body_offset += n;
-  return n;
-}
-
-int on_seek(void* user, curl_off_t offset, int origin) {
-  auto* transfer = static_cast<Transfer*>(user);
-  if (origin != SEEK_SET || offset < 0) {
-    return CURL_SEEKFUNC_CANTSEEK;
-  }
-  if (transfer->upload_fd) {
-    return ::lseek(transfer->upload_fd.get(), static_cast<off_t>(offset), SEEK_SET) < 0
-               ? CURL_SEEKFUNC_FAIL
-               : CURL_SEEKFUNC_OK;
-  }
-  transfer->body_offset =
-      std::min(static_cast<std::size_t>(offset), transfer->request->upload_body.size());
-  return CURL_SEEKFUNC_OK;
-}
-
-bool retryable(CURLcode code, long status) {
-  switch (code) {
-    case CURLE_OK:
-      return status >= 500 || status == 408 || status == 429;
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_GOT_NOTHING:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-    case CURLE_SSL_CONNECT_ERROR:
-      return true;
-    default:
-      return false;
-  }
-}
-
-double backoff_seconds(const Settings& settings, int attempt) {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  const double base = std::min(k_max_backoff_s, settings.backoff_s * double(1 << std::min(attempt - 1, 16)));
-  // Jitter: between half and all of the exponential delay, so that many clients that failed
-  // together do not retry together.
-  return base * std::uniform_real_distribution<double>(0.5, 1.0)(rng);
 }
 
 }  // namespace
@@ -236,7 +119,6 @@ std::vector<Response> Client::perform(std::vector<Request>& requests) {
   std::multimap<Clock::time_point, std::size_t> waiting;  // retries, by the time they are due
   std::map<CURL*, std::unique_ptr<Transfer>> active;
   const std::string user_agent = fmt::format("qatools/{}", k_version);
-  const std::string auth_token = m_settings.credentials.token;
 
   auto start = [&](std::size_t index) {
     Request& request = requests[index];
@@ -251,85 +133,11 @@ std::vector<Response> Client::perform(std::vector<Request>& requests) {
     transfer->response = &response;
     transfer->url = url(request.path);
     transfer->started = Clock::now();
-    if (request.sink != nullptr) {
-      if (auto restarted = request.sink->restart(); !restarted) {
-        response.error = std::move(restarted).error();
-        return;
-      }
-    }
-    if (request.method == Method::put && !request.upload_file.empty()) {
-      transfer->upload_fd.reset(::open(request.upload_file.c_str(), O_RDONLY | O_CLOEXEC));
-      struct stat st {};
-      if (!transfer->upload_fd || ::fstat(transfer->upload_fd.get(), &st) != 0) {
-        response.error = Error{fmt::format("cannot read {}: {}",
-                                           quote(request.upload_file.string()),
-                                           std::strerror(errno)),
-                               2};
-        return;
-      }
-      if (static_cast<std::uint64_t>(st.st_size) != request.upload_size) {
-        response.error = Error{fmt::format("{} changed while it was recorded ({} bytes, "
-                                           "expected {})",
-                                           quote(request.upload_file.string()), st.st_size,
-                                           request.upload_size),
-                               2};
-        return;
-      }
-    }
-    transfer->easy.reset(curl_easy_init());
-    if (!transfer->easy) {
-      throw std::bad_alloc();
+    if (auto prepared = prepare_transfer(*transfer, m_settings, user_agent); !prepared) {
+      response.error = std::move(prepared).error();
+      return;
     }
     CURL* easy = transfer->easy.get();
-    curl_easy_setopt(easy, CURLOPT_URL, transfer->url.c_str());
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, user_agent.c_str());
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error_buffer.data());
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, m_settings.timeout_s);
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, m_settings.timeout_s);
-    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
-    if (!m_settings.ca_bundle.empty()) {
-      curl_easy_setopt(easy, CURLOPT_CAINFO, m_settings.ca_bundle.c_str());
-    }
-    if (!auth_token.empty()) {
-      curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_BEARER);
-      curl_easy_setopt(easy, CURLOPT_XOAUTH2_BEARER, auth_token.c_str());
-    } else if (!m_settings.credentials.user.empty()) {
-      curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-      curl_easy_setopt(easy, CURLOPT_USERNAME, m_settings.credentials.user.c_str());
-      curl_easy_setopt(easy, CURLOPT_PASSWORD, m_settings.credentials.password.c_str());
-    }
-    append_header(transfer->headers, "Expect:");
-    if (!request.accept.empty()) {
-      const std::string accept = "Accept: " + request.accept;
-      append_header(transfer->headers, accept.c_str());
-    }
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers.get());
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_write);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
-    switch (request.method) {
-      case Method::head:
-        curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
-        break;
-      case Method::get:
-        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
-        break;
-      case Method::put:
-        curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
-        curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_read);
-        curl_easy_setopt(easy, CURLOPT_READDATA, transfer.get());
-        curl_easy_setopt(easy, CURLOPT_SEEKFUNCTION, on_seek);
-        curl_easy_setopt(easy, CURLOPT_SEEKDATA, transfer.get());
-        curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE,
-                         static_cast<curl_off_t>(request.upload_file.empty()
-                                                     ? request.upload_body.size()
-                                                     : request.upload_size));
-        break;
-    }
     curl_multi_add_handle(multi.get(), easy);
     active.emplace(easy, std::move(transfer));
   };

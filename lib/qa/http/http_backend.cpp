@@ -104,10 +104,12 @@ Expected<void> HttpBackend::get_blobs(const std::vector<store::BlobDownload>& do
     destinations[download.hash].push_back(download.destination);
   }
   std::vector<std::unique_ptr<BlobSink>> sinks;
+  std::vector<util::Hash128> cached;
   for (const auto& [hash, paths] : destinations) {
     if (m_cache) {
-      QA_TRY_ASSIGN(const bool cached, m_cache->copy_out(hash, paths.front()));
-      if (cached) {
+      QA_TRY_ASSIGN(const bool hit, m_cache->copy_out(hash, paths.front()));
+      if (hit) {
+        cached.push_back(hash);
         continue;
       }
     }
@@ -141,24 +143,26 @@ Expected<void> HttpBackend::get_blobs(const std::vector<store::BlobDownload>& do
   if (first_error) {
     return tl::unexpected<Error>(std::move(*first_error));
   }
-  for (const auto& [hash, paths] : destinations) {
-    const fs::path source = m_cache ? m_cache->path(hash) : paths.front();
-    for (const auto& path : paths) {
-      if (path == source) {
+  // Copy what was just downloaded (and checked) to where it was asked for.
+  for (const auto& sink : sinks) {
+    for (const auto& path : destinations[sink->hash()]) {
+      if (path == sink->target()) {
         continue;
       }
-      if (m_cache) {
-        QA_TRY_ASSIGN(const bool copied, m_cache->copy_out(hash, path));
-        if (!copied) {
-          return fail("cannot copy blob {} out of the cache {}", hash.hex(),
-                      quote(m_cache->root().string()));
-        }
-      } else {
-        if (path.has_parent_path()) {
-          QA_TRY(util::create_dirs(path.parent_path()));
-        }
-        QA_TRY(util::copy_file_atomic(source, path, k_output_mode));
+      if (path.has_parent_path()) {
+        QA_TRY(util::create_dirs(path.parent_path()));
       }
+      QA_TRY(util::copy_file_atomic(sink->target(), path, k_output_mode));
+    }
+  }
+  // Blobs found in the cache were copied (and checked) to their first destination.
+  for (const auto& hash : cached) {
+    const auto& paths = destinations[hash];
+    for (std::size_t i = 1; i < paths.size(); ++i) {
+      if (paths[i].has_parent_path()) {
+        QA_TRY(util::create_dirs(paths[i].parent_path()));
+      }
+      QA_TRY(util::copy_file_atomic(paths.front(), paths[i], k_output_mode));
     }
   }
   return {};
