@@ -139,6 +139,25 @@ TEST_F(HttpStore, TwoMachinesShareOneNginxStore) {
   }
 }
 
+TEST_F(HttpStore, StorageInQaboardYamlSelectsTheStoreAndItsPasswordIsNeverShown) {
+  NginxServer nginx(m_tmp / "nginx");
+  ASSERT_TRUE(nginx.running());
+  const std::string url = nginx.url("qa");
+  const std::string with_password = "http://bot:pa55w0rd@" + url.substr(7);
+  write_config(read_text(m_project / "qaboard.yaml") + "storage: " + with_password + "\n");
+  m_repo->commit_all("A");
+  // Without QA_STORE, the tools use qaboard.yaml's storage.
+  const auto store = run_process({tool_path("qa-get").string(), "store"}, m_project,
+                                 clean_environment(m_home));
+  EXPECT_EQ(store.out, url + "\n");
+  const auto run = run_process({tool_path("qa-run").string(), "--input", "a.in", "-v"}, m_project,
+                               clean_environment(m_home));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(nginx.count("PUT", "/qa/acme/shared/commits/"), 1U);
+  EXPECT_EQ((run.out + run.err + store.err).find("pa55w0rd"), std::string::npos);
+  EXPECT_EQ(all_files(nginx.data()).find("pa55w0rd"), std::string::npos);
+}
+
 TEST_F(HttpStore, AWrongOrMissingTokenIsExit2NamingTheVariable) {
   FaultServer server(m_tmp / "fault", "401");
   ASSERT_TRUE(server.running());
