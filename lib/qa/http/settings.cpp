@@ -11,33 +11,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
-// Decode the %XX escapes of a URL's userinfo part.
-std::string percent_decode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 && hex_digit(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
 template <typename T>
 Expected<T> number_from_env(const char* name, T fallback, T low, T high) {
   const auto text = util::env_value(name);
@@ -82,9 +55,9 @@ Expected<Settings> settings_from_environment(std::string_view location) {
   if (const std::size_t at = host_part.rfind('@'); at != std::string_view::npos) {
     const std::string_view userinfo = host_part.substr(0, at);
     const std::size_t colon = userinfo.find(':');
-    settings.credentials.user = percent_decode(userinfo.substr(0, colon));
+    settings.credentials.user = util::percent_decode(userinfo.substr(0, colon));
     if (colon != std::string_view::npos) {
-      settings.credentials.password = percent_decode(userinfo.substr(colon + 1));
+      settings.credentials.password = util::percent_decode(userinfo.substr(colon + 1));
     }
     host_part.remove_prefix(at + 1);
   }

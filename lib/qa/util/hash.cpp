@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include <qa/util/strings.hpp>
 #include <qa/util/unique_fd.hpp>
 
 namespace qa::util {
@@ -29,19 +30,6 @@ using StatePtr = std::unique_ptr<XXH3_state_t, StateDeleter>;
 
 Hash128 from_xxh(XXH128_hash_t value) {
   return Hash128{value.high64, value.low64};
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
 }
 
 }  // namespace
@@ -65,8 +53,8 @@ Expected<Hash128> Hash128::from_hex(std::string_view text) {
   }
   XXH128_canonical_t canonical;
   for (std::size_t i = 0; i < 16; ++i) {
-    const int hi = hex_value(text[2 * i]);
-    const int lo = hex_value(text[2 * i + 1]);
+    const int hi = hex_digit_value(text[2 * i]);
+    const int lo = hex_digit_value(text[2 * i + 1]);
     if (hi < 0 || lo < 0) {
       return fail("invalid xxh128 hash {}: expected 32 hex digits", quote(text));
     }

@@ -1,5 +1,7 @@
 #include <qa/util/url.hpp>
 
+#include <qa/util/strings.hpp>
+
 namespace qa::util {
 
 std::string redact_url(std::string_view url) {
@@ -17,6 +19,21 @@ std::string redact_url(std::string_view url) {
     return std::string(url);
   }
   return std::string(url.substr(0, authority)) + std::string(url.substr(authority + at + 1));
+}
+
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const int high = i + 2 < text.size() ? hex_digit_value(text[i + 1]) : -1;
+    const int low = i + 2 < text.size() ? hex_digit_value(text[i + 2]) : -1;
+    if (text[i] == '%' && high >= 0 && low >= 0) {
+      out += static_cast<char>(high * 16 + low);
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
 }
 
 }  // namespace qa::util

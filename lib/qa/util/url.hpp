@@ -10,4 +10,7 @@ namespace qa::util {
 // A text without `://` is returned unchanged.
 [[nodiscard]] std::string redact_url(std::string_view url);
 
+// Return `text` with its `%XX` escapes decoded (a `%` not followed by two hex digits is kept).
+[[nodiscard]] std::string percent_decode(std::string_view text);
+
 }  // namespace qa::util

@@ -13,5 +13,11 @@ TEST(RedactUrl, RemovesTheUserinfoOnly) {
   EXPECT_EQ(redact_url("/home/me/store@2"), "/home/me/store@2");
 }
 
+TEST(PercentDecode, DecodesEscapesAndKeepsTheRest) {
+  EXPECT_EQ(percent_decode("p%40ss%2fw"), "p@ss/w");
+  EXPECT_EQ(percent_decode("100%"), "100%");
+  EXPECT_EQ(percent_decode("%zz%4"), "%zz%4");
+}
+
 }  // namespace
 }  // namespace qa::util
