@@ -143,14 +143,43 @@ std::vector<std::string> read_lines(const fs::path& file) {
 
 }  // namespace
 
+LoopbackServer::LoopbackServer(fs::path dir, std::string log_name, int stop_signal)
+    : m_dir(std::move(dir)),
+      m_data(m_dir / "data"),
+      m_log(m_dir / log_name),
+      m_stop_signal(stop_signal) {
+  fs::create_directories(m_data);
+}
+
+LoopbackServer::~LoopbackServer() {
+  stop(m_pid, m_stop_signal);
+}
+
+std::string LoopbackServer::url(std::string_view prefix) const {
+  return "http://127.0.0.1:" + std::to_string(m_port) + "/" + std::string(prefix);
+}
+
+std::vector<std::string> LoopbackServer::requests() const {
+  return read_lines(m_log);
+}
+
+std::size_t LoopbackServer::count(std::string_view method, std::string_view uri_part) const {
+  return count_requests(m_log, method, uri_part);
+}
+
+void LoopbackServer::clear_log() const {
+  // Servers append (O_APPEND): truncating in place keeps their descriptor valid.
+  std::error_code ec;
+  fs::resize_file(m_log, 0, ec);
+}
+
 NginxServer::NginxServer(fs::path dir, std::string token)
-    : m_dir(std::move(dir)), m_data(m_dir / "data") {
+    : LoopbackServer(std::move(dir), "access.log", SIGQUIT) {
   const std::string nginx = find_program({"/usr/sbin/nginx", "/usr/bin/nginx"});
   if (nginx.empty()) {
     ADD_FAILURE() << "nginx not found: install nginx-light (scripts/bootstrap does)";
     return;
   }
-  fs::create_directories(m_data);
   fs::create_directories(m_dir / "body");
   fs::create_directories(m_dir / "tmp");
   for (int attempt = 0; attempt < 5 && m_pid < 0; ++attempt) {
@@ -183,40 +212,18 @@ NginxServer::NginxServer(fs::path dir, std::string token)
   }
 }
 
-NginxServer::~NginxServer() {
-  stop(m_pid, SIGQUIT);
-}
-
-std::string NginxServer::url(std::string_view prefix) const {
-  return "http://127.0.0.1:" + std::to_string(m_port) + "/" + std::string(prefix);
-}
-
-std::vector<std::string> NginxServer::requests() const {
-  return read_lines(m_dir / "access.log");
-}
-
-std::size_t NginxServer::count(std::string_view method, std::string_view uri_part) const {
-  return count_requests(m_dir / "access.log", method, uri_part);
-}
-
-void NginxServer::clear_log() const {
-  // nginx appends (O_APPEND): truncating in place keeps its descriptor valid.
-  fs::resize_file(m_dir / "access.log", 0);
-}
-
-FaultServer::FaultServer(fs::path dir, std::string mode, std::string match)
-    : m_dir(std::move(dir)), m_data(m_dir / "data") {
+FaultServer::FaultServer(fs::path dir, const std::string& mode, const std::string& match)
+    : LoopbackServer(std::move(dir), "requests.log", SIGTERM) {
   const std::string python = find_program({"/usr/bin/python3", "/usr/local/bin/python3"});
   if (python.empty()) {
     ADD_FAILURE() << "python3 not found: install python3 (scripts/bootstrap does)";
     return;
   }
-  fs::create_directories(m_data);
   const fs::path port_file = m_dir / "port";
   const int pid = spawn_process(
       {python, std::string(QA_SOURCE_DIR) + "/tests/support/fault_server.py", "--root",
        m_data.string(), "--port-file", port_file.string(), "--log",
-       (m_dir / "requests.log").string(), "--mode", mode, "--match", match},
+       m_log.string(), "--mode", mode, "--match", match},
       m_dir, clean_environment(m_dir), m_dir / "server.out", m_dir / "server.err");
   for (int waited = 0; waited < 10000; waited += 10) {
     if (fs::exists(port_file)) {
@@ -233,22 +240,6 @@ FaultServer::FaultServer(fs::path dir, std::string mode, std::string match)
   int failed = pid;
   stop(failed, SIGKILL);
   ADD_FAILURE() << "the fault server did not start: " << read_text(m_dir / "server.err");
-}
-
-FaultServer::~FaultServer() {
-  stop(m_pid, SIGTERM);
-}
-
-std::string FaultServer::url(std::string_view prefix) const {
-  return "http://127.0.0.1:" + std::to_string(m_port) + "/" + std::string(prefix);
-}
-
-std::vector<std::string> FaultServer::requests() const {
-  return read_lines(m_dir / "requests.log");
-}
-
-std::size_t FaultServer::count(std::string_view method, std::string_view uri_part) const {
-  return count_requests(m_dir / "requests.log", method, uri_part);
 }
 
 }  // namespace qa::test

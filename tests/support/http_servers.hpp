@@ -8,17 +8,13 @@
 
 namespace qa::test {
 
-// A real nginx WebDAV server on a free loopback port, serving the folder `<dir>/data` (GET,
-// HEAD, PUT, JSON folder listings), started by the constructor and stopped by PID (SIGQUIT) in
-// the destructor. Its access log holds one `METHOD URI STATUS` line per request. With a
-// `token`, every request without `Authorization: Bearer <token>` is answered 401. A missing
-// nginx fails the test (scripts/bootstrap installs nginx-light): it is never a skip.
-class NginxServer {
+// A server process started by a test on a free loopback port, serving the folder `<dir>/data`
+// and logging one `METHOD URI STATUS` line per request; stopped by PID (with `stop_signal`)
+// when destroyed.
+class LoopbackServer {
  public:
-  explicit NginxServer(std::filesystem::path dir, std::string token = "");
-  ~NginxServer();
-  NginxServer(const NginxServer&) = delete;
-  NginxServer& operator=(const NginxServer&) = delete;
+  LoopbackServer(const LoopbackServer&) = delete;
+  LoopbackServer& operator=(const LoopbackServer&) = delete;
 
   [[nodiscard]] bool running() const { return m_pid > 0; }
   // Return `http://127.0.0.1:<port>/<prefix>`.
@@ -31,34 +27,31 @@ class NginxServer {
   // Forget the requests logged so far.
   void clear_log() const;
 
- private:
+ protected:
+  LoopbackServer(std::filesystem::path dir, std::string log_name, int stop_signal);
+  ~LoopbackServer();
+
   std::filesystem::path m_dir;
   std::filesystem::path m_data;
+  std::filesystem::path m_log;
+  int m_stop_signal;
   int m_port = 0;
   int m_pid = -1;
 };
 
-// The fault-injecting server of tests/support/fault_server.py (Python 3), serving `<dir>/data`
-// on a free loopback port with the fault `mode` on the paths that match the regex `match`;
-// stopped by PID in the destructor. A missing python3 fails the test.
-class FaultServer {
+// A real nginx WebDAV server (GET, HEAD, PUT, JSON folder listings), stopped with SIGQUIT. With
+// a `token`, every request without `Authorization: Bearer <token>` is answered 401. A missing
+// nginx fails the test (scripts/bootstrap installs nginx-light): it is never a skip.
+class NginxServer : public LoopbackServer {
  public:
-  FaultServer(std::filesystem::path dir, std::string mode, std::string match = "/cas/");
-  ~FaultServer();
-  FaultServer(const FaultServer&) = delete;
-  FaultServer& operator=(const FaultServer&) = delete;
+  explicit NginxServer(std::filesystem::path dir, std::string token = "");
+};
 
-  [[nodiscard]] bool running() const { return m_pid > 0; }
-  [[nodiscard]] std::string url(std::string_view prefix = "store") const;
-  [[nodiscard]] const std::filesystem::path& data() const { return m_data; }
-  [[nodiscard]] std::vector<std::string> requests() const;
-  [[nodiscard]] std::size_t count(std::string_view method, std::string_view uri_part) const;
-
- private:
-  std::filesystem::path m_dir;
-  std::filesystem::path m_data;
-  int m_port = 0;
-  int m_pid = -1;
+// The fault-injecting server of tests/support/fault_server.py (Python 3) with the fault `mode`
+// on the paths that match the regex `match`. A missing python3 fails the test.
+class FaultServer : public LoopbackServer {
+ public:
+  FaultServer(std::filesystem::path dir, const std::string& mode, const std::string& match = "/cas/");
 };
 
 // Return the lines of the request log `log` whose method is `method` (any when empty) and
