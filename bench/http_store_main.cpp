@@ -84,8 +84,9 @@ qa::Expected<int> run(const std::vector<std::string>& args) {
       return 0;
     }
   }
-  return qa::fail("usage: qa-http-bench manifest FOLDER | upload URL MANIFEST | download URL "
-                  "MANIFEST OUT");
+  return qa::fail(
+      "usage: qa-http-bench manifest FOLDER | upload URL MANIFEST | download URL "
+      "MANIFEST OUT");
 }
 
 }  // namespace

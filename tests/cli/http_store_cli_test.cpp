@@ -118,7 +118,8 @@ TEST_F(HttpStore, TwoMachinesShareOneNginxStore) {
   EXPECT_EQ(read_text(d / "big.bin"), read_text(produced / "big.bin"));
   EXPECT_EQ(read_text(d / "big.bin").size(), 300000U);
   EXPECT_EQ(nginx.count("GET", "/cas/"), 2U);
-  get = on(2, url, "qa-get", {"--input", "b.in", "--reference", a, "--to", (m_tmp / "again").string()});
+  get = on(2, url, "qa-get",
+           {"--input", "b.in", "--reference", a, "--to", (m_tmp / "again").string()});
   ASSERT_EQ(get.exit_code, 0) << get.err;
   EXPECT_EQ(nginx.count("GET", "/cas/"), 2U) << "the second qa-get downloads nothing";
   EXPECT_EQ(read_text(m_tmp / "again" / "big.bin"), read_text(produced / "big.bin"));
@@ -133,8 +134,9 @@ TEST_F(HttpStore, TwoMachinesShareOneNginxStore) {
   // The token is nowhere: outputs, logs, records, caches, anything printed.
   EXPECT_EQ(m_printed.find(k_token), std::string::npos);
   EXPECT_NE(m_printed.find("debug: GET "), std::string::npos) << "-v logs the requests";
-  for (const fs::path& dir : {nginx.data(), m_tmp / "nginx" / "access.log", m_project / "output", m_tmp / "clone" / "output",
-                             m_tmp / "machine1", m_tmp / "machine2", d}) {
+  for (const fs::path& dir :
+       {nginx.data(), m_tmp / "nginx" / "access.log", m_project / "output",
+        m_tmp / "clone" / "output", m_tmp / "machine1", m_tmp / "machine2", d}) {
     EXPECT_EQ(all_files(dir).find(k_token), std::string::npos) << dir;
   }
 }
@@ -147,8 +149,8 @@ TEST_F(HttpStore, StorageInQaboardYamlSelectsTheStoreAndItsPasswordIsNeverShown)
   write_config(read_text(m_project / "qaboard.yaml") + "storage: " + with_password + "\n");
   m_repo->commit_all("A");
   // Without QA_STORE, the tools use qaboard.yaml's storage.
-  const auto store = run_process({tool_path("qa-get").string(), "store"}, m_project,
-                                 clean_environment(m_home));
+  const auto store =
+      run_process({tool_path("qa-get").string(), "store"}, m_project, clean_environment(m_home));
   EXPECT_EQ(store.out, url + "\n");
   const auto run = run_process({tool_path("qa-run").string(), "--input", "a.in", "-v"}, m_project,
                                clean_environment(m_home));

@@ -69,7 +69,8 @@ TEST_F(HttpBackendTest, NginxRoundTripUploadsOnceAndDownloadsOnce) {
   std::vector<store::BlobDownload> downloads;
   for (int i = 0; i < 20; ++i) {
     const std::string name = "f" + std::to_string(i);
-    uploads.push_back(file(name, std::string(static_cast<std::size_t>(1000 + i * 5000), 'a' + static_cast<char>(i))));
+    uploads.push_back(file(
+        name, std::string(static_cast<std::size_t>(1000 + i * 5000), 'a' + static_cast<char>(i))));
     downloads.push_back(store::BlobDownload{uploads.back().hash, m_tmp / "out" / "sub" / name});
   }
   uploads.push_back(uploads.front());  // the same blob twice travels once
@@ -152,7 +153,8 @@ TEST_F(HttpBackendTest, CorruptContentIsRefusedAndNeverCached) {
     HttpBackend backend(settings_for(server.url()));
     const auto fetched = backend.get_blob(hash, m_tmp / "out" / mode);
     ASSERT_FALSE(fetched) << mode;
-    EXPECT_NE(fetched.error().message.find("corrupt"), std::string::npos) << fetched.error().message;
+    EXPECT_NE(fetched.error().message.find("corrupt"), std::string::npos)
+        << fetched.error().message;
     EXPECT_FALSE(fs::exists(m_tmp / "out" / mode));
     EXPECT_EQ(cached_blobs(), 0U);
   }

@@ -83,12 +83,20 @@ std::string nginx_config(const fs::path& dir, int port, const std::string& token
          "daemon off;\nworker_processes 1;\npid " + d + "/nginx.pid;\nerror_log " + d +
          "/error.log warn;\nevents { worker_connections 256; }\nhttp {\n"
          "  log_format qa '$request_method $request_uri $status';\n"
-         "  access_log " + d + "/access.log qa;\n"
-         "  client_body_temp_path " + d + "/body;\n  client_max_body_size 0;\n"
-         "  proxy_temp_path " + d + "/tmp; fastcgi_temp_path " + d + "/tmp;\n"
-         "  uwsgi_temp_path " + d + "/tmp; scgi_temp_path " + d + "/tmp;\n"
-         "  server {\n    listen 127.0.0.1:" + std::to_string(port) + ";\n    root " + d +
-         "/data;\n    location / {\n" + auth +
+         "  access_log " +
+         d +
+         "/access.log qa;\n"
+         "  client_body_temp_path " +
+         d +
+         "/body;\n  client_max_body_size 0;\n"
+         "  proxy_temp_path " +
+         d + "/tmp; fastcgi_temp_path " + d +
+         "/tmp;\n"
+         "  uwsgi_temp_path " +
+         d + "/tmp; scgi_temp_path " + d +
+         "/tmp;\n"
+         "  server {\n    listen 127.0.0.1:" +
+         std::to_string(port) + ";\n    root " + d + "/data;\n    location / {\n" + auth +
          "      dav_methods PUT DELETE MKCOL;\n      create_full_put_path on;\n"
          "      dav_access user:rw group:r all:r;\n"
          "      autoindex on;\n      autoindex_format json;\n    }\n  }\n}\n";
@@ -151,17 +159,13 @@ LoopbackServer::LoopbackServer(fs::path dir, std::string log_name, int stop_sign
   fs::create_directories(m_data);
 }
 
-LoopbackServer::~LoopbackServer() {
-  stop(m_pid, m_stop_signal);
-}
+LoopbackServer::~LoopbackServer() { stop(m_pid, m_stop_signal); }
 
 std::string LoopbackServer::url(std::string_view prefix) const {
   return "http://127.0.0.1:" + std::to_string(m_port) + "/" + std::string(prefix);
 }
 
-std::vector<std::string> LoopbackServer::requests() const {
-  return read_lines(m_log);
-}
+std::vector<std::string> LoopbackServer::requests() const { return read_lines(m_log); }
 
 std::size_t LoopbackServer::count(std::string_view method, std::string_view uri_part) const {
   return count_requests(m_log, method, uri_part);
@@ -185,10 +189,10 @@ NginxServer::NginxServer(fs::path dir, std::string token)
   for (int attempt = 0; attempt < 5 && m_pid < 0; ++attempt) {
     m_port = free_port();
     write_text(m_dir / "nginx.conf", nginx_config(m_dir, m_port, token));
-    const int pid = spawn_process({nginx, "-p", m_dir.string(), "-c", (m_dir / "nginx.conf").string(),
-                                   "-e", (m_dir / "error.log").string()},
-                                  m_dir, clean_environment(m_dir), m_dir / "nginx.out",
-                                  m_dir / "nginx.err");
+    const int pid =
+        spawn_process({nginx, "-p", m_dir.string(), "-c", (m_dir / "nginx.conf").string(), "-e",
+                       (m_dir / "error.log").string()},
+                      m_dir, clean_environment(m_dir), m_dir / "nginx.out", m_dir / "nginx.err");
     bool exited = false;
     for (int waited = 0; waited < 5000; waited += 10) {
       if (accepts_connections(m_port)) {
@@ -220,11 +224,11 @@ FaultServer::FaultServer(fs::path dir, const std::string& mode, const std::strin
     return;
   }
   const fs::path port_file = m_dir / "port";
-  const int pid = spawn_process(
-      {python, std::string(QA_SOURCE_DIR) + "/tests/support/fault_server.py", "--root",
-       m_data.string(), "--port-file", port_file.string(), "--log",
-       m_log.string(), "--mode", mode, "--match", match},
-      m_dir, clean_environment(m_dir), m_dir / "server.out", m_dir / "server.err");
+  const int pid =
+      spawn_process({python, std::string(QA_SOURCE_DIR) + "/tests/support/fault_server.py",
+                     "--root", m_data.string(), "--port-file", port_file.string(), "--log",
+                     m_log.string(), "--mode", mode, "--match", match},
+                    m_dir, clean_environment(m_dir), m_dir / "server.out", m_dir / "server.err");
   for (int waited = 0; waited < 10000; waited += 10) {
     if (fs::exists(port_file)) {
       m_port = std::stoi(read_text(port_file));

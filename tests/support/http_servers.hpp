@@ -51,7 +51,8 @@ class NginxServer : public LoopbackServer {
 // on the paths that match the regex `match`. A missing python3 fails the test.
 class FaultServer : public LoopbackServer {
  public:
-  FaultServer(std::filesystem::path dir, const std::string& mode, const std::string& match = "/cas/");
+  FaultServer(std::filesystem::path dir, const std::string& mode,
+              const std::string& match = "/cas/");
 };
 
 // Return the lines of the request log `log` whose method is `method` (any when empty) and

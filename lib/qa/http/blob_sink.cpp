@@ -30,9 +30,10 @@ Expected<void> BlobSink::finish(std::string_view url, Replace replace) {
   const util::Hash128 digest = m_hasher.digest();
   if (digest != m_hash) {
     m_file.reset();
-    return fail("cannot GET {}: the content is corrupt: {} bytes that hash to {}, not {}; "
-                "nothing was kept",
-                quote(url), m_hasher.size(), digest.hex(), m_hash.hex());
+    return fail(
+        "cannot GET {}: the content is corrupt: {} bytes that hash to {}, not {}; "
+        "nothing was kept",
+        quote(url), m_hasher.size(), digest.hex(), m_hash.hex());
   }
   auto committed = replace == Replace::yes ? m_file->commit(util::Fsync::no)
                                            : m_file->commit_no_replace(util::Fsync::no);

@@ -43,7 +43,8 @@ std::string_view method_name(Method method) {
   return "GET";
 }
 
-Client::Client(Settings settings) : m_settings(std::move(settings)), m_pool(std::make_unique<Pool>()) {
+Client::Client(Settings settings)
+    : m_settings(std::move(settings)), m_pool(std::make_unique<Pool>()) {
   global_init();
 }
 
@@ -63,8 +64,8 @@ std::string Client::url(std::string_view path) const {
 }
 
 std::string Client::failure(const Request& request, const Response& response) const {
-  const std::string what = fmt::format("cannot {} {}", method_name(request.method),
-                                       quote(url(request.path)));
+  const std::string what =
+      fmt::format("cannot {} {}", method_name(request.method), quote(url(request.path)));
   if (response.error) {
     return fmt::format("{}: {}", what, response.error->message);
   }
@@ -75,23 +76,24 @@ std::string Client::failure(const Request& request, const Response& response) co
                                 : "";
   if (response.status == 401) {
     return given.empty()
-               ? fmt::format("{}: 401 unauthorized: the store needs credentials: set "
-                             "QA_STORE_TOKEN (or QA_STORE_USER and QA_STORE_PASSWORD)",
-                             what)
-               : fmt::format("{}: 401 unauthorized: the server refused the credentials of {}",
-                             what, given);
-  }
-  if (response.status == 403) {
-    return given.empty()
-               ? fmt::format("{}: 403 forbidden: set QA_STORE_TOKEN (or QA_STORE_USER and "
-                             "QA_STORE_PASSWORD) to credentials allowed to do it",
-                             what)
-               : fmt::format("{}: 403 forbidden: the credentials of {} do not allow it", what,
+               ? fmt::format(
+                     "{}: 401 unauthorized: the store needs credentials: set "
+                     "QA_STORE_TOKEN (or QA_STORE_USER and QA_STORE_PASSWORD)",
+                     what)
+               : fmt::format("{}: 401 unauthorized: the server refused the credentials of {}", what,
                              given);
   }
-  return fmt::format("{}: the server answered {}{}", what, response.status,
-                     response.attempts > 1 ? fmt::format(" ({} attempts)", response.attempts)
-                                           : std::string());
+  if (response.status == 403) {
+    return given.empty() ? fmt::format(
+                               "{}: 403 forbidden: set QA_STORE_TOKEN (or QA_STORE_USER and "
+                               "QA_STORE_PASSWORD) to credentials allowed to do it",
+                               what)
+                         : fmt::format("{}: 403 forbidden: the credentials of {} do not allow it",
+                                       what, given);
+  }
+  return fmt::format(
+      "{}: the server answered {}{}", what, response.status,
+      response.attempts > 1 ? fmt::format(" ({} attempts)", response.attempts) : std::string());
 }
 
 std::vector<Response> Client::perform(std::vector<Request>& requests) {
@@ -148,12 +150,11 @@ std::vector<Response> Client::perform(std::vector<Request>& requests) {
     curl_multi_remove_handle(multi.get(), easy);
     Response& response = *transfer.response;
     response.status = response_code(easy);
-    const double seconds =
-        std::chrono::duration<double>(Clock::now() - transfer.started).count();
-    util::log::debug("{} {} -> {} ({:.3f} s)", method_name(transfer.request->method),
-                     transfer.url, code == CURLE_OK ? std::to_string(response.status)
-                                                    : std::string(curl_easy_strerror(code)),
-                     seconds);
+    const double seconds = std::chrono::duration<double>(Clock::now() - transfer.started).count();
+    util::log::debug(
+        "{} {} -> {} ({:.3f} s)", method_name(transfer.request->method), transfer.url,
+        code == CURLE_OK ? std::to_string(response.status) : std::string(curl_easy_strerror(code)),
+        seconds);
     if (transfer.local_error) {
       response.error = std::move(transfer.local_error);
       return;

@@ -28,9 +28,7 @@ HttpBackend::HttpBackend(Settings settings) : m_client(std::move(settings)) {
   }
 }
 
-std::string HttpBackend::describe() const {
-  return m_client.settings().base_url;
-}
+std::string HttpBackend::describe() const { return m_client.settings().base_url; }
 
 std::string HttpBackend::blob_path(const util::Hash128& hash) {
   const std::string hex = hash.hex();
@@ -84,8 +82,13 @@ Expected<void> HttpBackend::put_blobs(const std::vector<store::BlobUpload>& uplo
   std::vector<Request> requests;
   for (std::size_t i = 0; i < distinct.size(); ++i) {
     if (!present[i]) {
-      requests.push_back(Request{Method::put, blob_path(distinct[i]->hash), distinct[i]->source,
-                                 distinct[i]->size, {}, nullptr, {}});
+      requests.push_back(Request{Method::put,
+                                 blob_path(distinct[i]->hash),
+                                 distinct[i]->source,
+                                 distinct[i]->size,
+                                 {},
+                                 nullptr,
+                                 {}});
     }
   }
   const auto responses = m_client.perform(requests);
@@ -113,8 +116,8 @@ Expected<void> HttpBackend::get_blobs(const std::vector<store::BlobDownload>& do
         continue;
       }
     }
-    sinks.push_back(std::make_unique<BlobSink>(
-        hash, m_cache ? m_cache->path(hash) : paths.front(), m_cache ? 0444 : k_output_mode));
+    sinks.push_back(std::make_unique<BlobSink>(hash, m_cache ? m_cache->path(hash) : paths.front(),
+                                               m_cache ? 0444 : k_output_mode));
   }
   std::vector<Request> requests;
   for (const auto& sink : sinks) {
@@ -125,10 +128,10 @@ Expected<void> HttpBackend::get_blobs(const std::vector<store::BlobDownload>& do
   for (std::size_t i = 0; i < responses.size(); ++i) {
     const std::string url = m_client.url(requests[i].path);
     if (!responses[i].error && responses[i].status == 404) {
-      first_error = first_error.value_or(Error{
-          fmt::format("blob {} is missing from store {}", sinks[i]->hash().hex(),
-                      quote(describe())),
-          2});
+      first_error =
+          first_error.value_or(Error{fmt::format("blob {} is missing from store {}",
+                                                 sinks[i]->hash().hex(), quote(describe())),
+                                     2});
       continue;
     }
     if (!succeeded(responses[i])) {
@@ -200,8 +203,13 @@ Expected<std::vector<std::string>> HttpBackend::list_documents(std::string_view 
   while (!folders.empty()) {
     std::vector<Request> requests;
     for (const auto& folder : folders) {
-      requests.push_back(Request{Method::get, fmt::format("{}/{}", prefix, folder), {}, 0, {},
-                                 nullptr, "application/json"});
+      requests.push_back(Request{Method::get,
+                                 fmt::format("{}/{}", prefix, folder),
+                                 {},
+                                 0,
+                                 {},
+                                 nullptr,
+                                 "application/json"});
     }
     const auto responses = m_client.perform(requests);
     std::vector<std::string> next;
@@ -210,9 +218,10 @@ Expected<std::vector<std::string>> HttpBackend::list_documents(std::string_view 
         continue;
       }
       const auto cannot_list = [&](std::string_view why) {
-        return fail("the http store {} cannot list {}: {}; serve JSON folder listings (nginx: "
-                    "`autoindex on; autoindex_format json;`) or name the batch",
-                    quote(describe()), quote(prefix), why);
+        return fail(
+            "the http store {} cannot list {}: {}; serve JSON folder listings (nginx: "
+            "`autoindex on; autoindex_format json;`) or name the batch",
+            quote(describe()), quote(prefix), why);
       };
       if (!responses[i].error && (responses[i].status == 403 || responses[i].status == 405 ||
                                   responses[i].status == 501)) {

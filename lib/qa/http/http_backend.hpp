@@ -41,8 +41,7 @@ class HttpBackend final : public store::Backend {
   [[nodiscard]] Expected<std::optional<std::string>> get_document(std::string_view rel) override;
   [[nodiscard]] Expected<void> put_document(std::string_view rel,
                                             std::string_view content) override;
-  [[nodiscard]] Expected<std::vector<std::string>> list_documents(
-      std::string_view prefix) override;
+  [[nodiscard]] Expected<std::vector<std::string>> list_documents(std::string_view prefix) override;
 
   // Return the path of the blob `hash` relative to the base URL.
   [[nodiscard]] static std::string blob_path(const util::Hash128& hash);

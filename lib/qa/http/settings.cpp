@@ -49,9 +49,9 @@ Expected<Settings> settings_from_environment(std::string_view location) {
   }
   const std::size_t authority = scheme_end + 3;
   const std::size_t path_start = location.find_first_of("/?#", authority);
-  std::string_view host_part = location.substr(
-      authority, path_start == std::string_view::npos ? std::string_view::npos
-                                                      : path_start - authority);
+  std::string_view host_part =
+      location.substr(authority, path_start == std::string_view::npos ? std::string_view::npos
+                                                                      : path_start - authority);
   if (const std::size_t at = host_part.rfind('@'); at != std::string_view::npos) {
     const std::string_view userinfo = host_part.substr(0, at);
     const std::size_t colon = userinfo.find(':');
@@ -73,8 +73,7 @@ Expected<Settings> settings_from_environment(std::string_view location) {
   while (path.ends_with('/')) {
     path.pop_back();
   }
-  settings.base_url =
-      std::string(location.substr(0, authority)) + std::string(host_part) + path;
+  settings.base_url = std::string(location.substr(0, authority)) + std::string(host_part) + path;
 
   if (auto user = util::env_value("QA_STORE_USER")) {
     settings.credentials.user = *user;

@@ -21,12 +21,12 @@ struct Credentials {
 struct Settings {
   std::string base_url;  // scheme://host[:port]/prefix, without userinfo nor final `/`
   Credentials credentials;
-  std::string ca_bundle;               // QA_STORE_CA: a CA bundle file for TLS verification
-  std::size_t jobs = 8;                // QA_STORE_JOBS: transfers at once
-  int retries = 4;                     // QA_STORE_RETRIES: retries after the first attempt
-  long timeout_s = 30;                 // QA_STORE_TIMEOUT: connect and stall timeout, seconds
-  double backoff_s = 0.25;             // first retry delay; doubles, capped at 8 s, jittered
-  std::filesystem::path blob_cache;    // the local blob cache folder; empty: none
+  std::string ca_bundle;             // QA_STORE_CA: a CA bundle file for TLS verification
+  std::size_t jobs = 8;              // QA_STORE_JOBS: transfers at once
+  int retries = 4;                   // QA_STORE_RETRIES: retries after the first attempt
+  long timeout_s = 30;               // QA_STORE_TIMEOUT: connect and stall timeout, seconds
+  double backoff_s = 0.25;           // first retry delay; doubles, capped at 8 s, jittered
+  std::filesystem::path blob_cache;  // the local blob cache folder; empty: none
 };
 
 // Return the settings of the store at `location` (`http://` or `https://`): the URL's userinfo

@@ -45,10 +45,10 @@ std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* use
         return static_cast<std::size_t>(n);
       }
       if (errno != EINTR) {
-        transfer->local_error = Error{fmt::format("cannot read {}: {}",
-                                                  quote(transfer->request->upload_file.string()),
-                                                  std::strerror(errno)),
-                                      2};
+        transfer->local_error =
+            Error{fmt::format("cannot read {}: {}", quote(transfer->request->upload_file.string()),
+                              std::strerror(errno)),
+                  2};
         return CURL_READFUNC_ABORT;
       }
     }
@@ -124,8 +124,7 @@ Expected<void> prepare_transfer(Transfer& transfer, const Settings& settings,
     transfer.upload_fd.reset(::open(request.upload_file.c_str(), O_RDONLY | O_CLOEXEC));
     struct stat st {};
     if (!transfer.upload_fd || ::fstat(transfer.upload_fd.get(), &st) != 0) {
-      return fail("cannot read {}: {}", quote(request.upload_file.string()),
-                  std::strerror(errno));
+      return fail("cannot read {}: {}", quote(request.upload_file.string()), std::strerror(errno));
     }
     if (static_cast<std::uint64_t>(st.st_size) != request.upload_size) {
       return fail("{} changed while it was recorded ({} bytes, expected {})",
@@ -182,10 +181,10 @@ Expected<void> prepare_transfer(Transfer& transfer, const Settings& settings,
       curl_easy_setopt(easy, CURLOPT_READDATA, &transfer);
       curl_easy_setopt(easy, CURLOPT_SEEKFUNCTION, on_seek);
       curl_easy_setopt(easy, CURLOPT_SEEKDATA, &transfer);
-      curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE,
-                       static_cast<curl_off_t>(request.upload_file.empty()
-                                                   ? request.upload_body.size()
-                                                   : request.upload_size));
+      curl_easy_setopt(
+          easy, CURLOPT_INFILESIZE_LARGE,
+          static_cast<curl_off_t>(request.upload_file.empty() ? request.upload_body.size()
+                                                              : request.upload_size));
       break;
   }
   return {};

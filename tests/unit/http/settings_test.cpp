@@ -20,9 +20,9 @@ class SettingsTest : public ::testing::Test {
       ::unsetenv(name);
     }
   }
-  static constexpr const char* k_names[] = {"QA_STORE_TOKEN", "QA_STORE_USER", "QA_STORE_PASSWORD",
-                                            "QA_STORE_CA",    "QA_STORE_JOBS", "QA_STORE_RETRIES",
-                                            "QA_STORE_TIMEOUT", "QA_CACHE_DIR"};
+  static constexpr const char* k_names[] = {
+      "QA_STORE_TOKEN", "QA_STORE_USER",    "QA_STORE_PASSWORD", "QA_STORE_CA",
+      "QA_STORE_JOBS",  "QA_STORE_RETRIES", "QA_STORE_TIMEOUT",  "QA_CACHE_DIR"};
 };
 
 TEST_F(SettingsTest, TheUrlsUserinfoBecomesCredentialsAndLeavesTheBaseUrl) {
