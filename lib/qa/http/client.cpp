@@ -9,6 +9,7 @@
 
 #include <qa/http/curl_handles.hpp>
 #include <qa/http/transfer.hpp>
+#include <qa/util/interrupt.hpp>
 #include <qa/util/log.hpp>
 #include <qa/version.hpp>
 
@@ -182,6 +183,22 @@ std::vector<Response> Client::perform(std::vector<Request>& requests) {
   };
 
   while (true) {
+    if (util::interrupted()) {
+      // SIGINT/SIGTERM in a tool that traps them: abandon every transfer, half-sent PUTs
+      // included (the server keeps nothing of an incomplete body).
+      for (auto& [easy, transfer] : active) {
+        curl_multi_remove_handle(multi.get(), easy);
+        transfer->response->error = Error{"interrupted", 130};
+      }
+      active.clear();
+      for (const std::size_t index : ready) {
+        responses[index].error = Error{"interrupted", 130};
+      }
+      for (const auto& [time, index] : waiting) {
+        responses[index].error = Error{"interrupted", 130};
+      }
+      break;
+    }
     const auto now = Clock::now();
     while (!waiting.empty() && waiting.begin()->first <= now) {
       ready.push_back(waiting.begin()->second);

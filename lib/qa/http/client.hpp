@@ -62,7 +62,8 @@ class Client {
   // one Response per request, in order. Connection errors, timeouts (no connection within
   // `timeout_s`, or no byte moving for `timeout_s`), 408, 429 and 5xx answers are retried up to
   // `retries` times with exponential backoff and jitter; other answers are returned as they
-  // are. Thread-safe: concurrent calls use separate connection pools.
+  // are. When the process is interrupted (util/interrupt.hpp), the requests not finished fail
+  // with "interrupted". Thread-safe: concurrent calls use separate connection pools.
   [[nodiscard]] std::vector<Response> perform(std::vector<Request>& requests);
 
   // Return the URL of `path` (escaped), without credentials.
