@@ -43,6 +43,7 @@ bench: bootstrap
 	@QA_BUILD_DIR=$(RELEASE_DIR) bench/batch-overhead
 	@QA_BUILD_DIR=$(RELEASE_DIR) bench/bitacc
 	@QA_BUILD_DIR=$(RELEASE_DIR) bench/report
+	@QA_BUILD_DIR=$(RELEASE_DIR) bench/http-store
 
 clean:
 	rm -rf build

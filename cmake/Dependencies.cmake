@@ -8,6 +8,7 @@ find_package(tl-expected 1.0 REQUIRED CONFIG)
 find_package(fmt 9 REQUIRED CONFIG)
 find_package(CLI11 2.1 REQUIRED CONFIG)
 find_package(Threads REQUIRED)
+find_package(CURL 7.85 REQUIRED)  # CURL::libcurl, for lib/qa/http only
 
 # yaml-cpp 0.7 exports `yaml-cpp`, 0.8 exports `yaml-cpp::yaml-cpp`.
 if(TARGET yaml-cpp::yaml-cpp)
@@ -29,6 +30,7 @@ function(qa_dependency_summary)
   message(STATUS "  tl-expected    ${tl-expected_VERSION}")
   message(STATUS "  fmt            ${fmt_VERSION}")
   message(STATUS "  CLI11          ${CLI11_VERSION}")
+  message(STATUS "  libcurl        ${CURL_VERSION_STRING} (qa_http only)")
   if(QA_BUILD_TESTS)
     message(STATUS "  GoogleTest     ${GTest_VERSION}")
   endif()

@@ -11,6 +11,7 @@
 #include <qa/util/log.hpp>
 #include <qa/util/path.hpp>
 #include <qa/util/strings.hpp>
+#include <qa/util/url.hpp>
 
 namespace qa::cli {
 
@@ -136,10 +137,12 @@ Expected<int> materialize(const runner::ProjectContext& context, store::Store& s
                                   : context.output_root / "commits" / commit.substr(0, 12) /
                                         fs::path(spec.key);
   QA_TRY(runner::prepare_output_dir(dir, runner::KeepPrevious::no, context.config.root));
+  std::vector<store::BlobDownload> downloads;
   for (const auto& [rel, entry] : record->files) {
     QA_TRY_ASSIGN(const auto path, util::safe_join(dir, rel));
-    QA_TRY(store.backend().get_blob(entry.hash, path));
+    downloads.push_back(store::BlobDownload{entry.hash, path});
   }
+  QA_TRY(store.backend().get_blobs(downloads));
   std::cout << dir.string() << "\n";
   return k_exit_ok;
 }
@@ -200,7 +203,7 @@ Expected<int> run(GetOptions& options) {
   } else if (variable == "project") {
     std::cout << context.config.name << "\n";
   } else if (variable == "store") {
-    std::cout << context.store_location << "\n";
+    std::cout << util::redact_url(context.store_location) << "\n";
   } else if (variable == "output_dir") {
     if (options.input.empty() && !options.key) {
       return fail("output_dir needs --input (or --key)");

@@ -30,6 +30,18 @@ Expected<void> unshare_links(const fs::path& dir) {
   return {};
 }
 
+// Return whether `dir` holds nothing but the temporary files of interrupted atomic writes (a
+// run killed while it wrote the marker leaves `.tmp..qa-output.*`): such a folder is empty.
+bool holds_only_leftovers(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (!entry.path().filename().string().starts_with(".tmp.")) {
+      return false;
+    }
+  }
+  return !ec;
+}
+
 }  // namespace
 
 const std::set<std::string>& reserved_output_names() {
@@ -48,7 +60,7 @@ Expected<void> prepare_output_dir(const fs::path& dir, KeepPrevious keep,
     if (!fs::is_directory(dir, ec)) {
       return fail("cannot use output folder {}: it is a file", quote(dir.string()));
     }
-    const bool empty = fs::is_empty(dir, ec);
+    const bool empty = holds_only_leftovers(dir);
     if (!empty && !fs::exists(dir / k_output_marker, ec)) {
       return fail("refusing to empty {}: it was not made by qa-run (no {} file); remove it or "
                   "choose another --output-dir",

@@ -15,6 +15,19 @@ namespace qa::store {
 // which makes the file read-only; or always by copy.
 enum class Ingest { link, copy };
 
+// A blob to store: the file `source` whose content hashes to `hash` and holds `size` bytes.
+struct BlobUpload {
+  util::Hash128 hash;
+  std::filesystem::path source;
+  std::uint64_t size = 0;
+};
+
+// A blob to fetch into the file `destination`.
+struct BlobDownload {
+  util::Hash128 hash;
+  std::filesystem::path destination;
+};
+
 // A storage backend: content-addressed blobs and small documents (run records, branch indexes)
 // at relative `/`-separated paths. Backends are dumb; the Store facade owns the layout and the
 // order of writes. Every write is atomic: a reader sees nothing or the whole content.
@@ -35,6 +48,18 @@ class Backend {
   // `hash`; a mismatch is an error and leaves no file at `destination`.
   [[nodiscard]] virtual Expected<void> get_blob(const util::Hash128& hash,
                                                 const std::filesystem::path& destination) = 0;
+
+  // The batch forms of the blob operations, for the many files of a run. Remote backends
+  // override them to transfer in parallel; the defaults loop over the single-blob operations.
+  // Return, for each of `hashes` in order, whether the store holds it.
+  [[nodiscard]] virtual Expected<std::vector<bool>> has_blobs(
+      const std::vector<util::Hash128>& hashes);
+  // Store every blob of `uploads` that the store does not hold yet (see put_blob). When one
+  // fails, the others may or may not be stored; nothing else is written.
+  [[nodiscard]] virtual Expected<void> put_blobs(const std::vector<BlobUpload>& uploads,
+                                                 Ingest ingest);
+  // Fetch every blob of `downloads` (see get_blob); the first failure is returned.
+  [[nodiscard]] virtual Expected<void> get_blobs(const std::vector<BlobDownload>& downloads);
 
   // Return the document at `rel`, or nothing when there is none.
   [[nodiscard]] virtual Expected<std::optional<std::string>> get_document(

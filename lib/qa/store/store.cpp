@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <mutex>
+#include <set>
 
 #include <qa/core/config.hpp>
 #include <qa/core/run_key.hpp>
@@ -9,6 +11,7 @@
 #include <qa/store/memory_backend.hpp>
 #include <qa/util/parallel.hpp>
 #include <qa/util/time.hpp>
+#include <qa/util/url.hpp>
 
 namespace qa::store {
 
@@ -17,8 +20,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* k_branch_schema = "qa.branch/1";
-
-using Opener = Expected<std::unique_ptr<Backend>> (*)(std::string_view location);
 
 Expected<std::unique_ptr<Backend>> open_local(std::string_view location) {
   if (location.starts_with("file://")) {
@@ -32,23 +33,41 @@ Expected<std::unique_ptr<Backend>> open_memory(std::string_view /*location*/) {
   return std::unique_ptr<Backend>(std::make_unique<MemoryBackend>());
 }
 
-Expected<std::unique_ptr<Backend>> open_http(std::string_view location) {
-  return fail("cannot use store {}: the http(s) backend is not available in this build yet",
-              quote(location));
+Expected<std::unique_ptr<Backend>> open_unlinked_http(std::string_view location) {
+  return fail("cannot use store {}: this program was built without the http backend",
+              quote(util::redact_url(location)));
 }
 
 struct Scheme {
-  std::string_view prefix;
-  Opener open;
+  std::string prefix;
+  BackendOpener open;
 };
 
-// Backends by URL scheme; a location without one is a local folder.
-constexpr Scheme k_schemes[] = {
-    {"file://", open_local},
-    {"memory://", open_memory},
-    {"http://", open_http},
-    {"https://", open_http},
+// Backends by URL scheme; a location without one is a local folder. The http(s) entries are
+// replaced by register_scheme() in programs that link the http backend.
+struct SchemeTable {
+  std::mutex mutex;
+  std::vector<Scheme> schemes{{"file://", open_local},
+                              {"memory://", open_memory},
+                              {"http://", open_unlinked_http},
+                              {"https://", open_unlinked_http}};
 };
+
+SchemeTable& scheme_table() {
+  static SchemeTable table;
+  return table;
+}
+
+std::optional<BackendOpener> find_opener(std::string_view location) {
+  auto& table = scheme_table();
+  const std::lock_guard lock(table.mutex);
+  for (const auto& scheme : table.schemes) {
+    if (location.starts_with(scheme.prefix)) {
+      return scheme.open;
+    }
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -56,19 +75,29 @@ Expected<Store> Store::open(std::string_view location) {
   if (location.empty()) {
     return fail("cannot open store: no location given");
   }
-  for (const auto& scheme : k_schemes) {
-    if (location.starts_with(scheme.prefix)) {
-      QA_TRY_ASSIGN(auto backend, scheme.open(location));
-      return Store(std::move(backend));
-    }
+  if (const auto open = find_opener(location)) {
+    QA_TRY_ASSIGN(auto backend, (*open)(location));
+    return Store(std::move(backend));
   }
   if (location.find("://") != std::string_view::npos) {
     return fail("cannot open store {}: unknown scheme (use a folder, file://, http:// or "
                 "https://)",
-                quote(location));
+                quote(util::redact_url(location)));
   }
   QA_TRY_ASSIGN(auto backend, open_local(location));
   return Store(std::move(backend));
+}
+
+void register_scheme(std::string_view prefix, BackendOpener open) {
+  auto& table = scheme_table();
+  const std::lock_guard lock(table.mutex);
+  for (auto& scheme : table.schemes) {
+    if (scheme.prefix == prefix) {
+      scheme.open = std::move(open);
+      return;
+    }
+  }
+  table.schemes.push_back(Scheme{std::string(prefix), std::move(open)});
 }
 
 Store::Store(std::unique_ptr<Backend> backend) : m_backend(std::move(backend)) {}
@@ -87,21 +116,20 @@ Expected<void> Store::put_run(const core::RunRecord& record, const fs::path& out
   QA_TRY(core::check_project_name(record.project));
   QA_TRY(check_commit_key(record.commit));
   QA_TRY(core::check_run_key(record.key));
+  // Each distinct blob once; the backend skips those it holds and transfers the rest together.
+  std::vector<BlobUpload> uploads;
+  std::set<util::Hash128> seen;
   for (const auto& [rel, entry] : record.files) {
-    QA_TRY_ASSIGN(const bool present, m_backend->has_blob(entry.hash));
-    if (!present) {
-      QA_TRY(m_backend->put_blob(entry.hash, output_dir / fs::path(rel), entry.size, ingest));
+    if (seen.insert(entry.hash).second) {
+      uploads.push_back(BlobUpload{entry.hash, output_dir / fs::path(rel), entry.size});
     }
   }
-  if (record.log) {
-    QA_TRY_ASSIGN(const bool present, m_backend->has_blob(record.log->entry.hash));
-    if (!present) {
-      // A log is complete once its run is recorded (the next run removes it before writing
-      // its own), so it can be linked like the outputs.
-      QA_TRY(m_backend->put_blob(record.log->entry.hash, record.log->path,
-                                 record.log->entry.size, ingest));
-    }
+  if (record.log && seen.insert(record.log->entry.hash).second) {
+    // A log is complete once its run is recorded (the next run removes it before writing its
+    // own), so it can be linked like the outputs.
+    uploads.push_back(BlobUpload{record.log->entry.hash, record.log->path, record.log->entry.size});
   }
+  QA_TRY(m_backend->put_blobs(uploads, ingest));
   return m_backend->put_document(record_path(record.project, record.commit, record.key),
                                  core::to_json(record).dump(2) + "\n");
 }

@@ -33,11 +33,21 @@ struct BranchIndex {
   std::string updated_at;
 };
 
+// Open the backend of a store location (the whole location, URL scheme included).
+using BackendOpener = std::function<Expected<std::unique_ptr<Backend>>(std::string_view)>;
+
+// Make Store::open use `open` for locations that start with `prefix` (such as `https://`),
+// replacing the opener registered for the same prefix. Programs that link a backend library
+// register it at startup (qa::http::register_schemes() for http and https); without that,
+// `http(s)://` locations fail with a message that says so. Thread-safe.
+void register_scheme(std::string_view prefix, BackendOpener open);
+
 // A store: typed operations over one backend, chosen by the location's URL scheme.
 class Store {
  public:
   // Open the store at `location`: a folder path (or `file://` URL) for the local backend,
-  // `memory://` for an in-memory one. `http(s)://` is reserved for the http backend.
+  // `memory://` for an in-memory one, `http(s)://` for the http backend once registered (see
+  // register_scheme). Messages never show the userinfo of a URL.
   [[nodiscard]] static Expected<Store> open(std::string_view location);
   explicit Store(std::unique_ptr<Backend> backend);
 

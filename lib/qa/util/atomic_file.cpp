@@ -81,6 +81,24 @@ Expected<void> AtomicFile::write(std::string_view data) {
 }
 
 Expected<void> AtomicFile::write_from(int source_fd) {
+  // In the kernel when it can (no copy through user space); else read and write.
+  while (true) {
+    const ssize_t n = ::copy_file_range(source_fd, nullptr, m_fd.get(), nullptr,
+                                        std::size_t{1} << 30, 0);
+    if (n == 0) {
+      return {};
+    }
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      if (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP ||
+          errno == EBADF) {
+        break;  // another filesystem or kind of file: copy what is left below
+      }
+      return fail("cannot copy into {}: {}", quote(m_path.string()), std::strerror(errno));
+    }
+  }
   std::array<char, 1 << 16> buffer{};
   while (true) {
     const ssize_t n = ::read(source_fd, buffer.data(), buffer.size());

@@ -10,8 +10,11 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <new>
+#include <utility>
 #include <vector>
 
+#include <qa/util/strings.hpp>
 #include <qa/util/unique_fd.hpp>
 
 namespace qa::util {
@@ -27,19 +30,6 @@ using StatePtr = std::unique_ptr<XXH3_state_t, StateDeleter>;
 
 Hash128 from_xxh(XXH128_hash_t value) {
   return Hash128{value.high64, value.low64};
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
 }
 
 }  // namespace
@@ -63,8 +53,8 @@ Expected<Hash128> Hash128::from_hex(std::string_view text) {
   }
   XXH128_canonical_t canonical;
   for (std::size_t i = 0; i < 16; ++i) {
-    const int hi = hex_value(text[2 * i]);
-    const int lo = hex_value(text[2 * i + 1]);
+    const int hi = hex_digit_value(text[2 * i]);
+    const int lo = hex_digit_value(text[2 * i + 1]);
     if (hi < 0 || lo < 0) {
       return fail("invalid xxh128 hash {}: expected 32 hex digits", quote(text));
     }
@@ -79,6 +69,47 @@ Hash128 hash_bytes(std::span<const std::byte> bytes) {
 
 Hash128 hash_bytes(std::string_view text) {
   return from_xxh(XXH3_128bits(text.data(), text.size()));
+}
+
+Hasher::Hasher() : m_state(XXH3_createState()) {
+  if (m_state == nullptr) {
+    throw std::bad_alloc();
+  }
+  reset();
+}
+
+Hasher::~Hasher() {
+  if (m_state != nullptr) {
+    XXH3_freeState(static_cast<XXH3_state_t*>(m_state));
+  }
+}
+
+Hasher::Hasher(Hasher&& other) noexcept
+    : m_state(std::exchange(other.m_state, nullptr)), m_size(other.m_size) {}
+
+Hasher& Hasher::operator=(Hasher&& other) noexcept {
+  if (this != &other) {
+    if (m_state != nullptr) {
+      XXH3_freeState(static_cast<XXH3_state_t*>(m_state));
+    }
+    m_state = std::exchange(other.m_state, nullptr);
+    m_size = other.m_size;
+  }
+  return *this;
+}
+
+void Hasher::reset() {
+  XXH3_128bits_reset(static_cast<XXH3_state_t*>(m_state));
+  m_size = 0;
+}
+
+void Hasher::update(std::string_view bytes) {
+  XXH3_128bits_update(static_cast<XXH3_state_t*>(m_state), bytes.data(), bytes.size());
+  m_size += bytes.size();
+}
+
+Hash128 Hasher::digest() const {
+  return from_xxh(XXH3_128bits_digest(static_cast<XXH3_state_t*>(m_state)));
 }
 
 Expected<FileHash> hash_file(const std::filesystem::path& path) {

@@ -29,6 +29,28 @@ struct Hash128 {
 [[nodiscard]] Hash128 hash_bytes(std::span<const std::byte> bytes);
 [[nodiscard]] Hash128 hash_bytes(std::string_view text);
 
+// An XXH3-128 digest computed piece by piece, for content that streams in (a download): feed
+// every piece to `update()` in order, then `digest()` equals `hash_bytes` of the concatenation.
+// `reset()` starts over. Move-only (it owns the xxHash state).
+class Hasher {
+ public:
+  Hasher();
+  ~Hasher();
+  Hasher(Hasher&& other) noexcept;
+  Hasher& operator=(Hasher&& other) noexcept;
+  Hasher(const Hasher&) = delete;
+  Hasher& operator=(const Hasher&) = delete;
+
+  void reset();
+  void update(std::string_view bytes);
+  [[nodiscard]] Hash128 digest() const;
+  [[nodiscard]] std::uint64_t size() const { return m_size; }
+
+ private:
+  void* m_state = nullptr;  // XXH3_state_t, kept out of this header
+  std::uint64_t m_size = 0;
+};
+
 // A file's digest and the number of bytes that were hashed.
 struct FileHash {
   Hash128 hash;

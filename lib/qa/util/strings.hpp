@@ -23,6 +23,9 @@ namespace qa::util {
 // Return `parts` joined with `separator`.
 [[nodiscard]] std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
+// Return the value of the hex digit `c` (either case), or -1 when it is not one.
+[[nodiscard]] int hex_digit_value(char c);
+
 // Split `text` at each `separator`; "a,,b" gives {"a", "", "b"}, "" gives {""}.
 [[nodiscard]] std::vector<std::string> split(std::string_view text, char separator);
 

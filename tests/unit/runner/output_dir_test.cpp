@@ -83,6 +83,15 @@ TEST(OutputDir, EmptyExistingFolderIsAccepted) {
   EXPECT_TRUE(fs::exists(tmp / "empty" / k_output_marker));
 }
 
+TEST(OutputDir, AFolderLeftByAKilledRunIsAccepted) {
+  test::TempDir tmp;
+  const auto dir = tmp / "out";
+  test::write_text(dir / ".tmp..qa-output.abc123", "");  // killed between create and rename
+  ASSERT_TRUE(prepare_output_dir(dir, KeepPrevious::no, tmp / "project"));
+  EXPECT_FALSE(fs::exists(dir / ".tmp..qa-output.abc123"));
+  EXPECT_TRUE(fs::exists(dir / k_output_marker));
+}
+
 TEST(OutputDir, AFileInTheWayIsAnError) {
   test::TempDir tmp;
   test::write_text(tmp / "file", "x");

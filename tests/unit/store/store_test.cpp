@@ -127,6 +127,30 @@ TEST_F(StoreTest, OpenChoosesTheBackendByScheme) {
   EXPECT_FALSE(Store::open(""));
 }
 
+TEST_F(StoreTest, HttpNeedsARegisteredBackendAndNeverShowsTheUserinfo) {
+  // qa_unit_tests never calls qa::http::register_schemes(): the table's placeholder answers.
+  const auto http = Store::open("https://ci:s3cr3t@store.example/qa");
+  ASSERT_FALSE(http);
+  EXPECT_NE(http.error().message.find("built without the http backend"), std::string::npos);
+  EXPECT_EQ(http.error().message.find("s3cr3t"), std::string::npos) << http.error().message;
+  const auto unknown = Store::open("ftp://me:s3cr3t@host/x");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().message.find("s3cr3t"), std::string::npos);
+}
+
+TEST_F(StoreTest, RegisteredSchemesOpenTheirBackend) {
+  std::string seen;
+  register_scheme("test://",
+                  [&seen](std::string_view location) -> Expected<std::unique_ptr<Backend>> {
+                    seen = std::string(location);
+                    return std::unique_ptr<Backend>(std::make_unique<MemoryBackend>());
+                  });
+  auto store = Store::open("test://somewhere");
+  ASSERT_TRUE(store);
+  EXPECT_EQ(seen, "test://somewhere");
+  EXPECT_EQ(store->describe(), "memory://");
+}
+
 TEST_F(StoreTest, DefaultLocationFollowsXdgThenHome) {
   const char* old_xdg = std::getenv("XDG_CACHE_HOME");
   const std::string saved = old_xdg != nullptr ? old_xdg : "";

@@ -187,3 +187,22 @@ TEST(HashTest, FolderIsAnErrorNamingIt) {
 
 }  // namespace
 }  // namespace qa::util
+
+namespace qa::util {
+namespace {
+
+TEST(Hasher, PiecesHashLikeTheWhole) {
+  Hasher hasher;
+  hasher.update("hello ");
+  hasher.update("world");
+  EXPECT_EQ(hasher.digest().hex(), "df8d09e93f874900a99b8775cc15b6c7");
+  EXPECT_EQ(hasher.size(), 11U);
+  hasher.reset();
+  hasher.update("hello world");
+  EXPECT_EQ(hasher.digest(), hash_bytes("hello world"));
+  Hasher moved(std::move(hasher));
+  EXPECT_EQ(moved.digest(), hash_bytes("hello world"));
+}
+
+}  // namespace
+}  // namespace qa::util

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string_view>
+
+#include <qa/http/client.hpp>
+#include <qa/util/atomic_file.hpp>
+#include <qa/util/hash.hpp>
+
+namespace qa::http {
+
+enum class Replace { no, yes };
+
+// The sink of a blob download: the body streams into a temporary file beside `target` while it
+// is hashed; finish() checks the hash and only then moves the file into place. Until then, and
+// whenever the check fails, nothing is visible at `target`.
+class BlobSink final : public Sink {
+ public:
+  BlobSink(util::Hash128 hash, std::filesystem::path target, unsigned mode);
+
+  [[nodiscard]] Expected<void> restart() override;
+  [[nodiscard]] Expected<void> write(std::string_view bytes) override;
+
+  // Check the content received against the blob's hash; on success put it at the target (with
+  // Replace::no an existing file is kept), else remove it and fail naming `url`.
+  [[nodiscard]] Expected<void> finish(std::string_view url, Replace replace);
+
+  [[nodiscard]] const util::Hash128& hash() const { return m_hash; }
+  [[nodiscard]] const std::filesystem::path& target() const { return m_target; }
+
+ private:
+  util::Hash128 m_hash;
+  std::filesystem::path m_target;
+  unsigned m_mode;
+  std::optional<util::AtomicFile> m_file;
+  util::Hasher m_hasher;
+};
+
+}  // namespace qa::http

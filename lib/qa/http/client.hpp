@@ -1,0 +1,85 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <qa/http/settings.hpp>
+#include <qa/util/error.hpp>
+
+namespace qa::http {
+
+enum class Method { head, get, put };
+
+// Where the body of a GET goes while it streams in. `restart()` is called before every attempt
+// (a retry starts from nothing); `write()` receives the pieces in order. An error from either
+// ends the request without retry.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  [[nodiscard]] virtual Expected<void> restart() = 0;
+  [[nodiscard]] virtual Expected<void> write(std::string_view bytes) = 0;
+};
+
+// One HTTP request against the store. A PUT sends `upload_file` (which must hold exactly
+// `upload_size` bytes) when it is set, else `upload_body`. A GET streams its body into `sink`
+// when set, else into Response::body (documents: small).
+struct Request {
+  Method method = Method::get;
+  std::string path;  // relative to the store's base URL, `/`-separated
+  std::filesystem::path upload_file;
+  std::uint64_t upload_size = 0;
+  std::string upload_body;
+  Sink* sink = nullptr;
+  std::string accept;  // an Accept header, when not empty
+};
+
+// How a request ended: the HTTP status of its last attempt (0 when no answer came), the body of
+// a successful GET without sink, or the error that ended it (transport, after the retries, or
+// from the sink).
+struct Response {
+  long status = 0;
+  std::string body;
+  std::optional<Error> error;
+  int attempts = 0;
+};
+
+// An HTTP client for one store: parallel transfers over reused connections with retries.
+// Credentials are sent, never printed: URLs in messages and logs carry no userinfo, and curl's
+// own verbose output (which shows headers) is never enabled. TLS peers are always verified.
+class Client {
+ public:
+  explicit Client(Settings settings);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Perform `requests`, at most `settings.jobs` at once over kept-alive connections, and return
+  // one Response per request, in order. Connection errors, timeouts (no connection within
+  // `timeout_s`, or no byte moving for `timeout_s`), 408, 429 and 5xx answers are retried up to
+  // `retries` times with exponential backoff and jitter; other answers are returned as they
+  // are. When the process is interrupted (util/interrupt.hpp), the requests not finished fail
+  // with "interrupted". Thread-safe: concurrent calls use separate connection pools.
+  [[nodiscard]] std::vector<Response> perform(std::vector<Request>& requests);
+
+  // Return the URL of `path` (escaped), without credentials.
+  [[nodiscard]] std::string url(std::string_view path) const;
+  [[nodiscard]] const Settings& settings() const { return m_settings; }
+
+  // Return the message of a request that did not succeed, in the project's style:
+  // `cannot GET "<url>": <why>`, where 401 and 403 name the credential variables.
+  [[nodiscard]] std::string failure(const Request& request, const Response& response) const;
+
+ private:
+  struct Pool;
+  Settings m_settings;
+  std::unique_ptr<Pool> m_pool;
+};
+
+[[nodiscard]] std::string_view method_name(Method method);
+
+}  // namespace qa::http

@@ -1,0 +1,252 @@
+#include <qa/http/http_backend.hpp>
+
+#include <algorithm>
+#include <map>
+
+#include <qa/http/autoindex.hpp>
+#include <qa/http/blob_sink.hpp>
+#include <qa/util/file.hpp>
+#include <qa/util/path.hpp>
+
+namespace qa::http {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr unsigned k_output_mode = 0644;
+
+bool succeeded(const Response& response) {
+  return !response.error && response.status >= 200 && response.status < 300;
+}
+
+}  // namespace
+
+HttpBackend::HttpBackend(Settings settings) : m_client(std::move(settings)) {
+  if (!m_client.settings().blob_cache.empty()) {
+    m_cache.emplace(m_client.settings().blob_cache);
+  }
+}
+
+std::string HttpBackend::describe() const { return m_client.settings().base_url; }
+
+std::string HttpBackend::blob_path(const util::Hash128& hash) {
+  const std::string hex = hash.hex();
+  return fmt::format("cas/{}/{}", hex.substr(0, 2), hex.substr(2));
+}
+
+Expected<bool> HttpBackend::has_blob(const util::Hash128& hash) {
+  QA_TRY_ASSIGN(const auto present, has_blobs({hash}));
+  return present.front();
+}
+
+Expected<void> HttpBackend::put_blob(const util::Hash128& hash, const fs::path& source,
+                                     std::uint64_t size, store::Ingest ingest) {
+  return put_blobs({store::BlobUpload{hash, source, size}}, ingest);
+}
+
+Expected<void> HttpBackend::get_blob(const util::Hash128& hash, const fs::path& destination) {
+  return get_blobs({store::BlobDownload{hash, destination}});
+}
+
+Expected<std::vector<bool>> HttpBackend::has_blobs(const std::vector<util::Hash128>& hashes) {
+  std::vector<Request> requests;
+  for (const auto& hash : hashes) {
+    requests.push_back(Request{Method::head, blob_path(hash), {}, 0, {}, nullptr, {}});
+  }
+  const auto responses = m_client.perform(requests);
+  std::vector<bool> present;
+  for (std::size_t i = 0; i < responses.size(); ++i) {
+    if (!responses[i].error && responses[i].status == 404) {
+      present.push_back(false);
+    } else if (succeeded(responses[i])) {
+      present.push_back(true);
+    } else {
+      return fail("{}", m_client.failure(requests[i], responses[i]));
+    }
+  }
+  return present;
+}
+
+Expected<void> HttpBackend::put_blobs(const std::vector<store::BlobUpload>& uploads,
+                                      store::Ingest /*ingest*/) {
+  std::vector<const store::BlobUpload*> distinct;
+  std::vector<util::Hash128> hashes;
+  for (const auto& upload : uploads) {
+    if (std::find(hashes.begin(), hashes.end(), upload.hash) == hashes.end()) {
+      distinct.push_back(&upload);
+      hashes.push_back(upload.hash);
+    }
+  }
+  QA_TRY_ASSIGN(const auto present, has_blobs(hashes));
+  std::vector<Request> requests;
+  for (std::size_t i = 0; i < distinct.size(); ++i) {
+    if (!present[i]) {
+      requests.push_back(Request{Method::put,
+                                 blob_path(distinct[i]->hash),
+                                 distinct[i]->source,
+                                 distinct[i]->size,
+                                 {},
+                                 nullptr,
+                                 {}});
+    }
+  }
+  const auto responses = m_client.perform(requests);
+  for (std::size_t i = 0; i < responses.size(); ++i) {
+    if (!succeeded(responses[i])) {
+      return fail("{}", m_client.failure(requests[i], responses[i]));
+    }
+  }
+  return {};
+}
+
+Expected<void> HttpBackend::get_blobs(const std::vector<store::BlobDownload>& downloads) {
+  // Each distinct blob travels once; the cache (or the first destination) then serves the rest.
+  std::map<util::Hash128, std::vector<fs::path>> destinations;
+  for (const auto& download : downloads) {
+    destinations[download.hash].push_back(download.destination);
+  }
+  std::vector<std::unique_ptr<BlobSink>> sinks;
+  std::vector<util::Hash128> cached;
+  for (const auto& [hash, paths] : destinations) {
+    if (m_cache) {
+      QA_TRY_ASSIGN(const bool hit, m_cache->copy_out(hash, paths.front()));
+      if (hit) {
+        cached.push_back(hash);
+        continue;
+      }
+    }
+    sinks.push_back(std::make_unique<BlobSink>(hash, m_cache ? m_cache->path(hash) : paths.front(),
+                                               m_cache ? 0444 : k_output_mode));
+  }
+  std::vector<Request> requests;
+  for (const auto& sink : sinks) {
+    requests.push_back(Request{Method::get, blob_path(sink->hash()), {}, 0, {}, sink.get(), {}});
+  }
+  const auto responses = m_client.perform(requests);
+  std::optional<Error> first_error;
+  for (std::size_t i = 0; i < responses.size(); ++i) {
+    const std::string url = m_client.url(requests[i].path);
+    if (!responses[i].error && responses[i].status == 404) {
+      first_error =
+          first_error.value_or(Error{fmt::format("blob {} is missing from store {}",
+                                                 sinks[i]->hash().hex(), quote(describe())),
+                                     2});
+      continue;
+    }
+    if (!succeeded(responses[i])) {
+      first_error = first_error.value_or(Error{m_client.failure(requests[i], responses[i]), 2});
+      continue;
+    }
+    auto finished = sinks[i]->finish(url, m_cache ? Replace::no : Replace::yes);
+    if (!finished) {
+      first_error = first_error.value_or(std::move(finished).error());
+    }
+  }
+  if (first_error) {
+    return tl::unexpected<Error>(std::move(*first_error));
+  }
+  // Copy what was just downloaded (and checked) to where it was asked for.
+  for (const auto& sink : sinks) {
+    for (const auto& path : destinations[sink->hash()]) {
+      if (path == sink->target()) {
+        continue;
+      }
+      if (path.has_parent_path()) {
+        QA_TRY(util::create_dirs(path.parent_path()));
+      }
+      QA_TRY(util::copy_file_atomic(sink->target(), path, k_output_mode));
+    }
+  }
+  // Blobs found in the cache were copied (and checked) to their first destination.
+  for (const auto& hash : cached) {
+    const auto& paths = destinations[hash];
+    for (std::size_t i = 1; i < paths.size(); ++i) {
+      if (paths[i].has_parent_path()) {
+        QA_TRY(util::create_dirs(paths[i].parent_path()));
+      }
+      QA_TRY(util::copy_file_atomic(paths.front(), paths[i], k_output_mode));
+    }
+  }
+  return {};
+}
+
+Expected<std::optional<std::string>> HttpBackend::get_document(std::string_view rel) {
+  QA_TRY(util::check_relative_path(rel));
+  std::vector<Request> requests{Request{Method::get, std::string(rel), {}, 0, {}, nullptr, {}}};
+  auto responses = m_client.perform(requests);
+  if (!responses[0].error && responses[0].status == 404) {
+    return std::optional<std::string>();
+  }
+  if (!succeeded(responses[0])) {
+    return fail("{}", m_client.failure(requests[0], responses[0]));
+  }
+  return std::optional<std::string>(std::move(responses[0].body));
+}
+
+Expected<void> HttpBackend::put_document(std::string_view rel, std::string_view content) {
+  QA_TRY(util::check_relative_path(rel));
+  std::vector<Request> requests{
+      Request{Method::put, std::string(rel), {}, 0, std::string(content), nullptr, {}}};
+  const auto responses = m_client.perform(requests);
+  if (!succeeded(responses[0])) {
+    return fail("{}", m_client.failure(requests[0], responses[0]));
+  }
+  return {};
+}
+
+Expected<std::vector<std::string>> HttpBackend::list_documents(std::string_view prefix) {
+  QA_TRY(util::check_relative_path(prefix));
+  // Breadth first: the folders of one depth are listed together.
+  std::vector<std::string> files;
+  std::vector<std::string> folders{""};
+  while (!folders.empty()) {
+    std::vector<Request> requests;
+    for (const auto& folder : folders) {
+      requests.push_back(Request{Method::get,
+                                 fmt::format("{}/{}", prefix, folder),
+                                 {},
+                                 0,
+                                 {},
+                                 nullptr,
+                                 "application/json"});
+    }
+    const auto responses = m_client.perform(requests);
+    std::vector<std::string> next;
+    for (std::size_t i = 0; i < responses.size(); ++i) {
+      if (!responses[i].error && responses[i].status == 404) {
+        continue;
+      }
+      const auto cannot_list = [&](std::string_view why) {
+        return fail(
+            "the http store {} cannot list {}: {}; serve JSON folder listings (nginx: "
+            "`autoindex on; autoindex_format json;`) or name the batch",
+            quote(describe()), quote(prefix), why);
+      };
+      if (!responses[i].error && (responses[i].status == 403 || responses[i].status == 405 ||
+                                  responses[i].status == 501)) {
+        return cannot_list(fmt::format("the server answered {}", responses[i].status));
+      }
+      if (!succeeded(responses[i])) {
+        return fail("{}", m_client.failure(requests[i], responses[i]));
+      }
+      auto entries = parse_autoindex(responses[i].body);
+      if (!entries) {
+        return cannot_list(entries.error().message);
+      }
+      for (const auto& entry : *entries) {
+        const std::string rel = folders[i] + entry.name;
+        if (entry.directory) {
+          next.push_back(rel + "/");
+        } else if (!entry.name.starts_with(".tmp.")) {
+          files.push_back(rel);
+        }
+      }
+    }
+    folders = std::move(next);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace qa::http

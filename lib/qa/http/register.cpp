@@ -1,0 +1,23 @@
+#include <qa/http/register.hpp>
+
+#include <qa/http/http_backend.hpp>
+#include <qa/http/settings.hpp>
+#include <qa/store/store.hpp>
+
+namespace qa::http {
+
+namespace {
+
+Expected<std::unique_ptr<store::Backend>> open_http(std::string_view location) {
+  QA_TRY_ASSIGN(auto settings, settings_from_environment(location));
+  return std::unique_ptr<store::Backend>(std::make_unique<HttpBackend>(std::move(settings)));
+}
+
+}  // namespace
+
+void register_schemes() {
+  store::register_scheme("http://", open_http);
+  store::register_scheme("https://", open_http);
+}
+
+}  // namespace qa::http

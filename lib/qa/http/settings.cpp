@@ -1,0 +1,93 @@
+#include <qa/http/settings.hpp>
+
+#include <charconv>
+
+#include <qa/util/env.hpp>
+#include <qa/util/url.hpp>
+
+namespace qa::http {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+template <typename T>
+Expected<T> number_from_env(const char* name, T fallback, T low, T high) {
+  const auto text = util::env_value(name);
+  if (!text) {
+    return fallback;
+  }
+  T value{};
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < low || value > high) {
+    return fail("invalid {} {}: expected a whole number from {} to {}", name, quote(*text), low,
+                high);
+  }
+  return value;
+}
+
+}  // namespace
+
+fs::path blob_cache_location() {
+  if (const auto dir = util::env_value("QA_CACHE_DIR")) {
+    return fs::path(*dir) / "blobs";
+  }
+  if (const auto xdg = util::env_value("XDG_CACHE_HOME")) {
+    return fs::path(*xdg) / "qatools-blobs";
+  }
+  if (const auto home = util::env_value("HOME")) {
+    return fs::path(*home) / ".cache" / "qatools-blobs";
+  }
+  return {};
+}
+
+Expected<Settings> settings_from_environment(std::string_view location) {
+  Settings settings;
+  const std::size_t scheme_end = location.find("://");
+  if (!(location.starts_with("http://") || location.starts_with("https://"))) {
+    return fail("cannot use store {}: not an http(s) URL", quote(util::redact_url(location)));
+  }
+  const std::size_t authority = scheme_end + 3;
+  const std::size_t path_start = location.find_first_of("/?#", authority);
+  std::string_view host_part =
+      location.substr(authority, path_start == std::string_view::npos ? std::string_view::npos
+                                                                      : path_start - authority);
+  if (const std::size_t at = host_part.rfind('@'); at != std::string_view::npos) {
+    const std::string_view userinfo = host_part.substr(0, at);
+    const std::size_t colon = userinfo.find(':');
+    settings.credentials.user = util::percent_decode(userinfo.substr(0, colon));
+    if (colon != std::string_view::npos) {
+      settings.credentials.password = util::percent_decode(userinfo.substr(colon + 1));
+    }
+    host_part.remove_prefix(at + 1);
+  }
+  if (host_part.empty()) {
+    return fail("cannot use store {}: no host", quote(util::redact_url(location)));
+  }
+  std::string path(path_start == std::string_view::npos ? std::string_view()
+                                                        : location.substr(path_start));
+  if (path.find_first_of("?#") != std::string::npos) {
+    return fail("cannot use store {}: a query or fragment is not supported",
+                quote(util::redact_url(location)));
+  }
+  while (path.ends_with('/')) {
+    path.pop_back();
+  }
+  settings.base_url = std::string(location.substr(0, authority)) + std::string(host_part) + path;
+
+  if (auto user = util::env_value("QA_STORE_USER")) {
+    settings.credentials.user = *user;
+    settings.credentials.password = util::env_value("QA_STORE_PASSWORD").value_or("");
+  } else if (auto password = util::env_value("QA_STORE_PASSWORD")) {
+    settings.credentials.password = *password;
+  }
+  settings.credentials.token = util::env_value("QA_STORE_TOKEN").value_or("");
+  settings.ca_bundle = util::env_value("QA_STORE_CA").value_or("");
+  QA_TRY_ASSIGN(settings.jobs, number_from_env<std::size_t>("QA_STORE_JOBS", 8, 1, 64));
+  QA_TRY_ASSIGN(settings.retries, number_from_env<int>("QA_STORE_RETRIES", 4, 0, 20));
+  QA_TRY_ASSIGN(settings.timeout_s, number_from_env<long>("QA_STORE_TIMEOUT", 30, 1, 3600));
+  settings.blob_cache = blob_cache_location();
+  return settings;
+}
+
+}  // namespace qa::http

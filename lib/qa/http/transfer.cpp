@@ -1,0 +1,193 @@
+#include <qa/http/transfer.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+namespace qa::http {
+
+namespace {
+
+constexpr double k_max_backoff_s = 8.0;
+constexpr long k_buffer_size = 256L * 1024;  // fewer, larger writes of big blobs
+
+std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const std::size_t bytes = size * count;
+  const long code = response_code(transfer->easy.get());
+  if (code < 200 || code >= 300) {
+    return bytes;  // an error page: not content
+  }
+  if (transfer->request->sink == nullptr) {
+    transfer->response->body.append(data, bytes);
+    return bytes;
+  }
+  auto written = transfer->request->sink->write(std::string_view(data, bytes));
+  if (!written) {
+    transfer->local_error = std::move(written).error();
+    return 0;  // CURLE_WRITE_ERROR
+  }
+  return bytes;
+}
+
+std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const std::size_t room = size * count;
+  if (transfer->upload_fd) {
+    while (true) {
+      const ssize_t n = ::read(transfer->upload_fd.get(), buffer, room);
+      if (n >= 0) {
+        return static_cast<std::size_t>(n);
+      }
+      if (errno != EINTR) {
+        transfer->local_error =
+            Error{fmt::format("cannot read {}: {}", quote(transfer->request->upload_file.string()),
+                              std::strerror(errno)),
+                  2};
+        return CURL_READFUNC_ABORT;
+      }
+    }
+  }
+  const std::string& body = transfer->request->upload_body;
+  const std::size_t n = std::min(room, body.size() - transfer->body_offset);
+  std::memcpy(buffer, body.data() + transfer->body_offset, n);
+  transfer->body_offset += n;
+  return n;
+}
+
+int on_seek(void* user, curl_off_t offset, int origin) {
+  auto* transfer = static_cast<Transfer*>(user);
+  if (origin != SEEK_SET || offset < 0) {
+    return CURL_SEEKFUNC_CANTSEEK;
+  }
+  if (transfer->upload_fd) {
+    return ::lseek(transfer->upload_fd.get(), static_cast<off_t>(offset), SEEK_SET) < 0
+               ? CURL_SEEKFUNC_FAIL
+               : CURL_SEEKFUNC_OK;
+  }
+  transfer->body_offset =
+      std::min(static_cast<std::size_t>(offset), transfer->request->upload_body.size());
+  return CURL_SEEKFUNC_OK;
+}
+
+}  // namespace
+
+long response_code(CURL* easy) {
+  long code = 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
+  return code;
+}
+
+bool retryable(CURLcode code, long status) {
+  switch (code) {
+    case CURLE_OK:
+      return status >= 500 || status == 408 || status == 429;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_GOT_NOTHING:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_SSL_CONNECT_ERROR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+double backoff_seconds(const Settings& settings, int attempt) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const double base =
+      std::min(k_max_backoff_s, settings.backoff_s * double(1 << std::min(attempt - 1, 16)));
+  // Jitter: between half and all of the exponential delay, so that many clients that failed
+  // together do not retry together.
+  return base * std::uniform_real_distribution<double>(0.5, 1.0)(rng);
+}
+
+Expected<void> prepare_transfer(Transfer& transfer, const Settings& settings,
+                                const std::string& user_agent) {
+  const Request& request = *transfer.request;
+  if (request.sink != nullptr) {
+    if (auto restarted = request.sink->restart(); !restarted) {
+      return tl::unexpected<Error>(std::move(restarted).error());
+    }
+  }
+  if (request.method == Method::put && !request.upload_file.empty()) {
+    transfer.upload_fd.reset(::open(request.upload_file.c_str(), O_RDONLY | O_CLOEXEC));
+    struct stat st {};
+    if (!transfer.upload_fd || ::fstat(transfer.upload_fd.get(), &st) != 0) {
+      return fail("cannot read {}: {}", quote(request.upload_file.string()), std::strerror(errno));
+    }
+    if (static_cast<std::uint64_t>(st.st_size) != request.upload_size) {
+      return fail("{} changed while it was recorded ({} bytes, expected {})",
+                  quote(request.upload_file.string()), st.st_size, request.upload_size);
+    }
+  }
+  transfer.easy.reset(curl_easy_init());
+  if (!transfer.easy) {
+    throw std::bad_alloc();
+  }
+  CURL* easy = transfer.easy.get();
+  curl_easy_setopt(easy, CURLOPT_URL, transfer.url.c_str());
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_USERAGENT, user_agent.c_str());
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error_buffer.data());
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, settings.timeout_s);
+  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, settings.timeout_s);
+  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, k_buffer_size);
+  curl_easy_setopt(easy, CURLOPT_UPLOAD_BUFFERSIZE, k_buffer_size);
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
+  if (!settings.ca_bundle.empty()) {
+    curl_easy_setopt(easy, CURLOPT_CAINFO, settings.ca_bundle.c_str());
+  }
+  if (!settings.credentials.token.empty()) {
+    curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_BEARER);
+    curl_easy_setopt(easy, CURLOPT_XOAUTH2_BEARER, settings.credentials.token.c_str());
+  } else if (!settings.credentials.user.empty()) {
+    curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    curl_easy_setopt(easy, CURLOPT_USERNAME, settings.credentials.user.c_str());
+    curl_easy_setopt(easy, CURLOPT_PASSWORD, settings.credentials.password.c_str());
+  }
+  append_header(transfer.headers, "Expect:");
+  if (!request.accept.empty()) {
+    const std::string accept = "Accept: " + request.accept;
+    append_header(transfer.headers, accept.c_str());
+  }
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.headers.get());
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_write);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
+  switch (request.method) {
+    case Method::head:
+      curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+      break;
+    case Method::get:
+      curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+      break;
+    case Method::put:
+      curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+      curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_read);
+      curl_easy_setopt(easy, CURLOPT_READDATA, &transfer);
+      curl_easy_setopt(easy, CURLOPT_SEEKFUNCTION, on_seek);
+      curl_easy_setopt(easy, CURLOPT_SEEKDATA, &transfer);
+      curl_easy_setopt(
+          easy, CURLOPT_INFILESIZE_LARGE,
+          static_cast<curl_off_t>(request.upload_file.empty() ? request.upload_body.size()
+                                                              : request.upload_size));
+      break;
+  }
+  return {};
+}
+
+}  // namespace qa::http

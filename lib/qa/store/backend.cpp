@@ -1,0 +1,32 @@
+#include <qa/store/backend.hpp>
+
+namespace qa::store {
+
+Expected<std::vector<bool>> Backend::has_blobs(const std::vector<util::Hash128>& hashes) {
+  std::vector<bool> present;
+  present.reserve(hashes.size());
+  for (const auto& hash : hashes) {
+    QA_TRY_ASSIGN(const bool found, has_blob(hash));
+    present.push_back(found);
+  }
+  return present;
+}
+
+Expected<void> Backend::put_blobs(const std::vector<BlobUpload>& uploads, Ingest ingest) {
+  for (const auto& upload : uploads) {
+    QA_TRY_ASSIGN(const bool present, has_blob(upload.hash));
+    if (!present) {
+      QA_TRY(put_blob(upload.hash, upload.source, upload.size, ingest));
+    }
+  }
+  return {};
+}
+
+Expected<void> Backend::get_blobs(const std::vector<BlobDownload>& downloads) {
+  for (const auto& download : downloads) {
+    QA_TRY(get_blob(download.hash, download.destination));
+  }
+  return {};
+}
+
+}  // namespace qa::store

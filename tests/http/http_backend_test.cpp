@@ -1,0 +1,199 @@
+// The http backend in-process, against a real nginx WebDAV server and the fault server.
+#include <qa/http/http_backend.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include <qa/core/run_record.hpp>
+#include <qa/store/store.hpp>
+#include <qa/util/hash.hpp>
+
+#include "support/http_servers.hpp"
+#include "support/temp_dir.hpp"
+
+namespace qa::http {
+namespace {
+
+namespace fs = std::filesystem;
+using qa::test::FaultServer;
+using qa::test::NginxServer;
+using qa::test::read_text;
+using qa::test::TempDir;
+using qa::test::write_text;
+
+class HttpBackendTest : public ::testing::Test {
+ protected:
+  // Settings for `url` with short retry delays and timeouts, and a cache in the test's folder.
+  Settings settings_for(const std::string& url) const {
+    Settings settings;
+    settings.base_url = url;
+    settings.retries = 3;
+    settings.backoff_s = 0.02;
+    settings.timeout_s = 2;
+    settings.blob_cache = m_tmp / "cache";
+    return settings;
+  }
+
+  // Write `content` to `name` under the test's folder; return its upload.
+  store::BlobUpload file(const std::string& name, const std::string& content) const {
+    write_text(m_tmp / "files" / name, content);
+    return store::BlobUpload{util::hash_bytes(content), m_tmp / "files" / name, content.size()};
+  }
+
+  // Put `content` directly in the server folder `data`, as the blob of its hash.
+  static util::Hash128 seed_blob(const fs::path& data, const std::string& content) {
+    const auto hash = util::hash_bytes(content);
+    write_text(data / "store" / HttpBackend::blob_path(hash), content);
+    return hash;
+  }
+
+  [[nodiscard]] std::size_t cached_blobs() const {
+    std::size_t count = 0;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(m_tmp / "cache", ec);
+         it != fs::recursive_directory_iterator(); ++it) {
+      count += it->is_regular_file() ? 1U : 0U;
+    }
+    return count;
+  }
+
+  TempDir m_tmp;
+};
+
+TEST_F(HttpBackendTest, NginxRoundTripUploadsOnceAndDownloadsOnce) {
+  NginxServer nginx(m_tmp / "nginx");
+  ASSERT_TRUE(nginx.running());
+  HttpBackend backend(settings_for(nginx.url()));
+  std::vector<store::BlobUpload> uploads;
+  std::vector<store::BlobDownload> downloads;
+  for (int i = 0; i < 20; ++i) {
+    const std::string name = "f" + std::to_string(i);
+    uploads.push_back(file(
+        name, std::string(static_cast<std::size_t>(1000 + i * 5000), 'a' + static_cast<char>(i))));
+    downloads.push_back(store::BlobDownload{uploads.back().hash, m_tmp / "out" / "sub" / name});
+  }
+  uploads.push_back(uploads.front());  // the same blob twice travels once
+  ASSERT_TRUE(backend.put_blobs(uploads, store::Ingest::copy));
+  EXPECT_EQ(nginx.count("PUT", "/store/cas/"), 20U);
+  ASSERT_TRUE(backend.put_blobs(uploads, store::Ingest::copy));
+  EXPECT_EQ(nginx.count("PUT", "/store/cas/"), 20U) << "a stored blob is never sent again";
+  EXPECT_TRUE(*backend.has_blob(uploads[3].hash));
+  EXPECT_FALSE(*backend.has_blob(util::hash_bytes("absent")));
+
+  downloads.push_back(store::BlobDownload{uploads[0].hash, m_tmp / "out" / "copy-of-f0"});
+  ASSERT_TRUE(backend.get_blobs(downloads));
+  for (int i = 0; i < 20; ++i) {
+    const std::string name = "f" + std::to_string(i);
+    EXPECT_EQ(read_text(m_tmp / "out" / "sub" / name), read_text(m_tmp / "files" / name));
+  }
+  EXPECT_EQ(read_text(m_tmp / "out" / "copy-of-f0"), read_text(m_tmp / "files" / "f0"));
+  EXPECT_EQ(nginx.count("GET", "/store/cas/"), 20U);
+  EXPECT_EQ(cached_blobs(), 20U);
+  // A second fetch is served by the cache.
+  ASSERT_TRUE(backend.get_blob(uploads[5].hash, m_tmp / "again"));
+  EXPECT_EQ(nginx.count("GET", "/store/cas/"), 20U);
+  const auto missing = backend.get_blob(util::hash_bytes("absent"), m_tmp / "absent");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("missing from store"), std::string::npos);
+}
+
+TEST_F(HttpBackendTest, NginxDocumentsAndListings) {
+  NginxServer nginx(m_tmp / "nginx");
+  ASSERT_TRUE(nginx.running());
+  HttpBackend backend(settings_for(nginx.url()));
+  EXPECT_FALSE(backend.get_document("p/branches/main.json")->has_value());
+  ASSERT_TRUE(backend.put_document("p/commits/ab/cd/default/x/a/run.json", "{1}"));
+  ASSERT_TRUE(backend.put_document("p/commits/ab/cd/default/x/b/run.json", "{2}"));
+  ASSERT_TRUE(backend.put_document("p/commits/ab/cd/default/x/b/run.json", "{3}"));
+  EXPECT_EQ(**backend.get_document("p/commits/ab/cd/default/x/b/run.json"), "{3}");
+  const auto listed = backend.list_documents("p/commits/ab/cd");
+  ASSERT_TRUE(listed) << listed.error().message;
+  EXPECT_EQ(*listed, (std::vector<std::string>{"default/x/a/run.json", "default/x/b/run.json"}));
+  EXPECT_TRUE(backend.list_documents("p/commits/zz/yy")->empty());
+}
+
+TEST_F(HttpBackendTest, AServerWithoutJsonListingsCannotList) {
+  FaultServer server(m_tmp / "fault", "ok");
+  ASSERT_TRUE(server.running());
+  HttpBackend backend(settings_for(server.url()));
+  ASSERT_TRUE(backend.put_document("p/commits/ab/cd/k/run.json", "{}"));
+  const auto listed = backend.list_documents("p/commits/ab/cd");
+  ASSERT_FALSE(listed);
+  EXPECT_NE(listed.error().message.find("cannot list"), std::string::npos);
+  EXPECT_NE(listed.error().message.find("name the batch"), std::string::npos);
+}
+
+TEST_F(HttpBackendTest, ServerErrorsAreRetried) {
+  FaultServer server(m_tmp / "fault", "500-twice");
+  ASSERT_TRUE(server.running());
+  const auto hash = seed_blob(server.data(), "content");
+  HttpBackend backend(settings_for(server.url()));
+  ASSERT_TRUE(backend.get_blob(hash, m_tmp / "out"));
+  EXPECT_EQ(read_text(m_tmp / "out"), "content");
+  EXPECT_EQ(server.count("GET", "/cas/"), 3U);
+}
+
+TEST_F(HttpBackendTest, AConnectionResetMidBodyIsRetried) {
+  FaultServer server(m_tmp / "fault", "reset-mid-body");
+  ASSERT_TRUE(server.running());
+  const auto hash = seed_blob(server.data(), std::string(1 << 20, 'r'));
+  HttpBackend backend(settings_for(server.url()));
+  const auto fetched = backend.get_blob(hash, m_tmp / "out");
+  ASSERT_TRUE(fetched) << fetched.error().message;
+  EXPECT_EQ(read_text(m_tmp / "out").size(), std::size_t{1} << 20);
+  EXPECT_EQ(server.count("GET", "/cas/"), 2U);
+}
+
+TEST_F(HttpBackendTest, CorruptContentIsRefusedAndNeverCached) {
+  for (const std::string mode : {"truncated", "wrong-bytes"}) {
+    FaultServer server(m_tmp / ("fault-" + mode), mode);
+    ASSERT_TRUE(server.running());
+    const auto hash = seed_blob(server.data(), std::string(4096, 'c'));
+    HttpBackend backend(settings_for(server.url()));
+    const auto fetched = backend.get_blob(hash, m_tmp / "out" / mode);
+    ASSERT_FALSE(fetched) << mode;
+    EXPECT_NE(fetched.error().message.find("corrupt"), std::string::npos)
+        << fetched.error().message;
+    EXPECT_FALSE(fs::exists(m_tmp / "out" / mode));
+    EXPECT_EQ(cached_blobs(), 0U);
+  }
+}
+
+TEST_F(HttpBackendTest, AServerThatNeverAnswersFailsWithinTheTimeout) {
+  FaultServer server(m_tmp / "fault", "hang");
+  ASSERT_TRUE(server.running());
+  Settings settings = settings_for(server.url());
+  settings.timeout_s = 1;
+  settings.retries = 1;
+  HttpBackend backend(settings);
+  const auto start = std::chrono::steady_clock::now();
+  const auto present = backend.has_blob(util::hash_bytes("x"));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_FALSE(present);
+  EXPECT_LT(seconds, 6.0);
+  EXPECT_NE(present.error().message.find("after 2 attempts"), std::string::npos)
+      << present.error().message;
+}
+
+TEST_F(HttpBackendTest, AFailedUploadWritesNoRecord) {
+  FaultServer server(m_tmp / "fault", "put-500");
+  ASSERT_TRUE(server.running());
+  store::Store store(std::make_unique<HttpBackend>(settings_for(server.url())));
+  write_text(m_tmp / "run" / "out.txt", "output");
+  core::RunRecord record;
+  record.project = "acme/x";
+  record.commit = std::string(40, 'a');
+  record.key = "default/default/a.in";
+  record.files["out.txt"] = core::FileEntry{util::hash_bytes("output"), 6};
+  const auto put = store.put_run(record, m_tmp / "run", store::Ingest::copy);
+  ASSERT_FALSE(put);
+  EXPECT_NE(put.error().message.find("the server answered 500"), std::string::npos)
+      << put.error().message;
+  EXPECT_EQ(server.count("PUT", "run.json"), 0U);
+  EXPECT_FALSE(fs::exists(server.data() / "store" / "acme"));
+}
+
+}  // namespace
+}  // namespace qa::http

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""A small HTTP store server that misbehaves on purpose, for the tests of the http backend.
+
+It serves GET, HEAD and PUT on files under --root (a PUT is written to a temporary file, then
+renamed) and injects one fault, --mode, into the requests whose path matches --match:
+
+  ok              no fault
+  500-twice       the first two matching requests (any method) answer 500
+  reset-mid-body  the first matching GET sends half the body, then resets the connection
+  truncated       every matching GET announces and sends only half the body
+  wrong-bytes     every matching GET sends the right length of wrong bytes
+  hang            matching requests are never answered
+  put-500         every matching PUT answers 500
+  401             every request answers 401 (the server wants credentials)
+
+It binds 127.0.0.1 on a free port and writes the port to --port-file once it listens. Every
+request is appended to --log as `METHOD path status`. Python 3 standard library only.
+"""
+import argparse
+import http.server
+import os
+import re
+import socket
+import struct
+import tempfile
+import threading
+import time
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--root", required=True)
+    parser.add_argument("--port-file", required=True)
+    parser.add_argument("--log", required=True)
+    parser.add_argument("--mode", default="ok")
+    parser.add_argument("--match", default="/cas/")
+    args = parser.parse_args()
+    lock = threading.Lock()
+    state = {"count": 0}
+    match = re.compile(args.match)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_request(self, code="-", size="-"):
+            with lock, open(args.log, "a") as log:
+                log.write(f"{self.command} {self.path} {code}\n")
+
+        def log_message(self, *unused):
+            pass
+
+        def fault(self, methods):
+            if args.mode == "401":
+                return "401"
+            if self.command not in methods or not match.search(self.path):
+                return None
+            with lock:
+                state["count"] += 1
+                count = state["count"]
+            if args.mode == "500-twice":
+                return "500" if count <= 2 else None
+            if args.mode in ("reset-mid-body",):
+                return args.mode if count == 1 else None
+            return args.mode
+
+        def file(self):
+            rel = self.path.split("?", 1)[0].lstrip("/")
+            if ".." in rel.split("/"):
+                return None
+            return os.path.join(args.root, rel)
+
+        def answer(self, code, body=b"", headers=()):
+            self.send_response(code)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def common_fault(self, methods):
+            """Answer the faults common to every method; return (answered, fault)."""
+            fault = self.fault(methods)
+            if fault == "401":
+                self.answer(401, b"unauthorized\n", [("WWW-Authenticate", 'Bearer realm="store"')])
+                return True, fault
+            if fault == "500" or (fault == "put-500" and self.command == "PUT"):
+                self.answer(500, b"injected failure\n")
+                return True, fault
+            if fault == "hang":
+                time.sleep(3600)
+                return True, fault
+            return False, fault
+
+        def do_HEAD(self):
+            if self.common_fault({"HEAD"})[0]:
+                return
+            path = self.file()
+            if path and os.path.isfile(path):
+                self.send_response(200)
+                self.send_header("Content-Length", str(os.path.getsize(path)))
+                self.end_headers()
+            else:
+                self.answer(404)
+
+        def do_GET(self):
+            answered, fault = self.common_fault({"GET"})
+            if answered:
+                return
+            path = self.file()
+            if path and os.path.isdir(path):
+                self.answer(200, b"<html><body>a folder</body></html>\n",
+                            [("Content-Type", "text/html")])
+                return
+            if not path or not os.path.isfile(path):
+                self.answer(404, b"not found\n")
+                return
+            with open(path, "rb") as f:
+                body = f.read()
+            half = body[: len(body) // 2]
+            if fault == "reset-mid-body":
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(half)
+                self.wfile.flush()
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                           struct.pack("ii", 1, 0))
+                self.connection.close()
+                self.close_connection = True
+                return
+            if fault == "truncated":
+                body = half
+            elif fault == "wrong-bytes":
+                body = bytes(b ^ 0x5A for b in body)
+            self.answer(200, body)
+
+        def do_PUT(self):
+            length = int(self.headers.get("Content-Length", "0"))
+            body = self.rfile.read(length)
+            if self.common_fault({"PUT"})[0]:
+                return
+            path = self.file()
+            if not path:
+                self.answer(400)
+                return
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            existed = os.path.exists(path)
+            fd, temp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp.")
+            with os.fdopen(fd, "wb") as f:
+                f.write(body)
+            os.rename(temp, path)
+            self.answer(204 if existed else 201)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    with open(args.port_file + ".tmp", "w") as f:
+        f.write(str(server.server_address[1]))
+    os.rename(args.port_file + ".tmp", args.port_file)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
