@@ -131,12 +131,25 @@ TEST_F(HttpStore, TwoMachinesShareOneNginxStore) {
   bitacc = on(2, url, "qa-bitacc", {"all", "--reference", a});
   EXPECT_EQ(bitacc.exit_code, 1) << bitacc.out << bitacc.err;
 
+  // qa-report on machine 2 reads A's records over http too.
+  const fs::path reports = m_tmp / "reports";
+  const auto report = on(2, url, "qa-report",
+                         {"--commit", "HEAD", "all", "--reference", a, "--json",
+                          (reports / "report.json").string(), "--md",
+                          (reports / "summary.md").string(), "--html",
+                          (reports / "index.html").string()});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  const json report_json = json::parse(read_text(reports / "report.json"));
+  EXPECT_EQ(report_json["reference"]["commit"], a);
+  EXPECT_EQ(report_json["totals"]["bit_different"], 1);
+  EXPECT_EQ(report_json["totals"]["bit_identical"], 1);
+
   // The token is nowhere: outputs, logs, records, caches, anything printed.
   EXPECT_EQ(m_printed.find(k_token), std::string::npos);
   EXPECT_NE(m_printed.find("debug: GET "), std::string::npos) << "-v logs the requests";
   for (const fs::path& dir :
        {nginx.data(), m_tmp / "nginx" / "access.log", m_project / "output",
-        m_tmp / "clone" / "output", m_tmp / "machine1", m_tmp / "machine2", d}) {
+        m_tmp / "clone" / "output", m_tmp / "machine1", m_tmp / "machine2", d, reports}) {
     EXPECT_EQ(all_files(dir).find(k_token), std::string::npos) << dir;
   }
 }

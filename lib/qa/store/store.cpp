@@ -1,9 +1,11 @@
 #include <qa/store/store.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include <qa/core/config.hpp>
 #include <qa/core/run_key.hpp>
@@ -154,43 +156,49 @@ Expected<std::vector<core::RunRecord>> Store::list_runs(std::string_view project
   QA_TRY(check_commit_key(commit));
   const std::string folder = commit_folder(project, commit);
   QA_TRY_ASSIGN(const auto paths, m_backend->list_documents(folder));
-  // Documents are read in order, in chunks, and each chunk is parsed in parallel: a commit with
-  // 100,000 runs is parsing bound.
+  std::vector<std::string> wanted;
+  for (const auto& rel : paths) {
+    constexpr std::string_view k_suffix = "/run.json";
+    if (rel.ends_with(k_suffix) &&
+        (!want || want(std::string_view(rel).substr(0, rel.size() - k_suffix.size())))) {
+      wanted.push_back(folder + "/" + rel);
+    }
+  }
+  // Records are read and parsed in parallel, a chunk at a time: a commit of 100,000 runs is
+  // bound by parsing locally and by round trips remotely (backends are thread-safe).
   constexpr std::size_t k_chunk = 4096;
+  const std::size_t threads = std::max<std::size_t>(8, std::thread::hardware_concurrency());
   std::vector<core::RunRecord> records;
-  std::vector<std::pair<std::string, std::string>> texts;  // path, content
-  const auto parse_chunk = [&]() -> Expected<void> {
-    std::vector<std::optional<Expected<core::RunRecord>>> parsed(texts.size());
-    util::parallel_for(texts.size(), [&](std::size_t begin, std::size_t end) {
-      for (std::size_t i = begin; i < end; ++i) {
-        parsed[i] = core::parse_record(texts[i].second, texts[i].first);
-      }
-    });
+  std::vector<std::optional<Expected<std::optional<core::RunRecord>>>> parsed;
+  for (std::size_t start = 0; start < wanted.size(); start += k_chunk) {
+    const std::size_t count = std::min(k_chunk, wanted.size() - start);
+    parsed.assign(count, std::nullopt);
+    util::parallel_for(
+        count,
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t i = begin; i < end; ++i) {
+            const std::string& path = wanted[start + i];
+            parsed[i] = m_backend->get_document(path).and_then(
+                [&](const std::optional<std::string>& text)
+                    -> Expected<std::optional<core::RunRecord>> {
+                  if (!text) {
+                    return std::optional<core::RunRecord>();  // removed since the listing
+                  }
+                  QA_TRY_ASSIGN(auto record, core::parse_record(*text, path));
+                  return std::optional<core::RunRecord>(std::move(record));
+                });
+          }
+        },
+        threads, 64);
     for (auto& result : parsed) {
       if (!*result) {
         return tl::unexpected(std::move(*result).error());
       }
-      records.push_back(std::move(**result));
-    }
-    texts.clear();
-    return {};
-  };
-  for (const auto& rel : paths) {
-    constexpr std::string_view k_suffix = "/run.json";
-    if (!rel.ends_with(k_suffix) ||
-        (want && !want(std::string_view(rel).substr(0, rel.size() - k_suffix.size())))) {
-      continue;
-    }
-    std::string path = folder + "/" + rel;
-    QA_TRY_ASSIGN(auto text, m_backend->get_document(path));
-    if (text) {
-      texts.emplace_back(std::move(path), std::move(*text));
-    }
-    if (texts.size() == k_chunk) {
-      QA_TRY(parse_chunk());
+      if (**result) {
+        records.push_back(std::move(***result));
+      }
     }
   }
-  QA_TRY(parse_chunk());
   return records;
 }
 
