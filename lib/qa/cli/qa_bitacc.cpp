@@ -117,13 +117,17 @@ Expected<int> run(const BitaccOptions& options) {
     QA_TRY_ASSIGN(request.params, parse_params(options.common.params));
     request.label = options.common.label;
     QA_TRY_ASSIGN(const auto plan, runner::make_plan(context, request));
+    std::vector<std::string> keys;
     for (const auto& spec : plan) {
-      QA_TRY_ASSIGN(auto record, store.get_run(context.config.name, context.commit.key(), spec.key));
-      if (!record) {
+      keys.push_back(spec.key);
+    }
+    QA_TRY_ASSIGN(auto found, store.get_runs(context.config.name, context.commit.key(), keys));
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      if (!found[i]) {
         return fail("run {} has no record at {}: run the batch first (qa-batch {})",
-                    quote(spec.key), context.commit.key().substr(0, 12), options.words.front());
+                    quote(keys[i]), context.commit.key().substr(0, 12), options.words.front());
       }
-      records.push_back(std::move(*record));
+      records.push_back(std::move(*found[i]));
     }
   } else {
     if (::isatty(STDIN_FILENO) == 1) {
@@ -153,10 +157,17 @@ Expected<int> run(const BitaccOptions& options) {
                                    context.config.bit_accuracy.ignore});
   report::BitaccReport result;
   result.reference = runner::to_json(choice);
+  std::vector<std::string> keys;
   for (const auto& record : records) {
-    QA_TRY_ASSIGN(const auto reference, store.get_run(record.project, choice.commit, record.key));
-    result.runs.push_back(report::compare_run(
-        record, reference, selection, options.strict ? report::Strict::yes : report::Strict::no));
+    keys.push_back(record.key);
+  }
+  // Only records travel: a remote check downloads no output file.
+  QA_TRY_ASSIGN(const auto references,
+                store.get_runs(records.front().project, choice.commit, keys));
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    result.runs.push_back(report::compare_run(records[i], references[i], selection,
+                                              options.strict ? report::Strict::yes
+                                                             : report::Strict::no));
   }
   write_report(result, options.format);
   if (result.exit_code() == k_exit_no_reference) {

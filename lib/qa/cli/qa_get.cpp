@@ -160,9 +160,13 @@ Expected<int> print_runs(const runner::ProjectContext& context, store::Store& st
   GetOptions all = options;
   all.input.clear();
   QA_TRY_ASSIGN(const auto runs, addressed_runs(context, all, batches));
-  std::size_t missing = 0;
+  std::vector<std::string> keys;
   for (const auto& spec : runs) {
-    QA_TRY_ASSIGN(const auto record, store.get_run(context.config.name, commit, spec.key));
+    keys.push_back(spec.key);
+  }
+  QA_TRY_ASSIGN(const auto found, store.get_runs(context.config.name, commit, keys));
+  std::size_t missing = 0;
+  for (const auto& record : found) {
     if (record) {
       std::cout << core::to_json(*record).dump() << "\n";
     } else {

@@ -112,10 +112,12 @@ Expected<std::vector<core::RunRecord>> new_records(const runner::ProjectContext&
   QA_TRY_ASSIGN(request.params, parse_params(options.common.params));
   request.label = options.common.label;
   QA_TRY_ASSIGN(const auto plan, runner::make_plan(context, request));
-  std::vector<core::RunRecord> records;
   for (const auto& spec : plan) {
     planned.push_back(spec.key);
-    QA_TRY_ASSIGN(auto record, store.get_run(context.config.name, commit, spec.key));
+  }
+  QA_TRY_ASSIGN(auto found, store.get_runs(context.config.name, commit, planned));
+  std::vector<core::RunRecord> records;
+  for (auto& record : found) {
     if (record) {
       records.push_back(std::move(*record));
     }
@@ -148,9 +150,10 @@ Expected<std::vector<core::RunRecord>> reference_records(
   }
   util::log::debug("cannot list the reference's runs ({}); reading them one by one",
                    listed.error().message);
+  QA_TRY_ASSIGN(auto found, store.get_runs(project, commit,
+                                           std::vector<std::string>(wanted.begin(), wanted.end())));
   std::vector<core::RunRecord> result;
-  for (const auto& key : wanted) {
-    QA_TRY_ASSIGN(auto record, store.get_run(project, commit, key));
+  for (auto& record : found) {
     if (record) {
       result.push_back(std::move(*record));
     }

@@ -9,12 +9,15 @@ Expected<bool> update_branch_index(const ProjectContext& context, store::Store& 
   if (!context.commit.branch || context.commit.dirty || plan.empty()) {
     return false;
   }
+  std::vector<std::string> keys;
   for (const auto& spec : plan) {
-    QA_TRY_ASSIGN(const auto record,
-                  store.get_run(context.config.name, context.commit.key(), spec.key));
-    if (!record || record->status != core::RunStatus::ok) {
+    keys.push_back(spec.key);
+  }
+  QA_TRY_ASSIGN(const auto records, store.get_runs(context.config.name, context.commit.key(), keys));
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (!records[i] || records[i]->status != core::RunStatus::ok) {
       util::log::debug("branch index of {} not updated: {} has no ok record yet",
-                       *context.commit.branch, spec.key);
+                       *context.commit.branch, keys[i]);
       return false;
     }
   }

@@ -1,5 +1,7 @@
 #include <qa/runner/reference.hpp>
 
+#include <algorithm>
+
 #include <qa/git/repository.hpp>
 #include <qa/util/env.hpp>
 #include <qa/util/strings.hpp>
@@ -18,13 +20,16 @@ Expected<bool> has_results(const ProjectContext& context, store::Store& store,
     QA_TRY_ASSIGN(const auto runs, store.list_runs(context.config.name, commit));
     return !runs.empty();
   }
-  for (const auto& key : keys) {
-    QA_TRY_ASSIGN(const auto record, store.get_run(context.config.name, commit, key));
-    if (record) {
-      return true;
-    }
+  // The first key answers at once for a commit with results; the others are asked in parallel.
+  QA_TRY_ASSIGN(const auto first, store.get_run(context.config.name, commit, keys.front()));
+  if (first || keys.size() == 1) {
+    return first.has_value();
   }
-  return false;
+  QA_TRY_ASSIGN(const auto records,
+                store.get_runs(context.config.name, commit,
+                               std::vector<std::string>(keys.begin() + 1, keys.end())));
+  return std::any_of(records.begin(), records.end(),
+                     [](const auto& record) { return record.has_value(); });
 }
 
 tl::unexpected<Error> no_results(const ReferenceChoice& choice, std::string_view why) {

@@ -150,6 +150,57 @@ Expected<std::optional<core::RunRecord>> Store::get_run(std::string_view project
   return std::optional<core::RunRecord>(std::move(record));
 }
 
+Expected<std::vector<std::optional<core::RunRecord>>> Store::get_runs(
+    std::string_view project, std::string_view commit, const std::vector<std::string>& keys) {
+  QA_TRY(check_commit_key(commit));
+  std::vector<std::string> paths;
+  paths.reserve(keys.size());
+  for (const auto& key : keys) {
+    QA_TRY(core::check_run_key(key));
+    paths.push_back(record_path(project, commit, key));
+  }
+  return fetch_records(paths);
+}
+
+Expected<std::vector<std::optional<core::RunRecord>>> Store::fetch_records(
+    const std::vector<std::string>& paths) {
+  // Records are read and parsed in parallel, a chunk at a time: 100,000 records are bound by
+  // parsing locally and by round trips remotely (backends are thread-safe).
+  constexpr std::size_t k_chunk = 4096;
+  const std::size_t threads = std::max<std::size_t>(8, std::thread::hardware_concurrency());
+  std::vector<std::optional<core::RunRecord>> records;
+  records.reserve(paths.size());
+  std::vector<std::optional<Expected<std::optional<core::RunRecord>>>> parsed;
+  for (std::size_t start = 0; start < paths.size(); start += k_chunk) {
+    const std::size_t count = std::min(k_chunk, paths.size() - start);
+    parsed.assign(count, std::nullopt);
+    util::parallel_for(
+        count,
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t i = begin; i < end; ++i) {
+            const std::string& path = paths[start + i];
+            parsed[i] = m_backend->get_document(path).and_then(
+                [&](const std::optional<std::string>& text)
+                    -> Expected<std::optional<core::RunRecord>> {
+                  if (!text) {
+                    return std::optional<core::RunRecord>();
+                  }
+                  QA_TRY_ASSIGN(auto record, core::parse_record(*text, path));
+                  return std::optional<core::RunRecord>(std::move(record));
+                });
+          }
+        },
+        threads, 16);
+    for (auto& result : parsed) {
+      if (!*result) {
+        return tl::unexpected(std::move(*result).error());
+      }
+      records.push_back(std::move(**result));
+    }
+  }
+  return records;
+}
+
 Expected<std::vector<core::RunRecord>> Store::list_runs(std::string_view project,
                                                         std::string_view commit,
                                                         const KeyFilter& want) {
@@ -164,39 +215,11 @@ Expected<std::vector<core::RunRecord>> Store::list_runs(std::string_view project
       wanted.push_back(folder + "/" + rel);
     }
   }
-  // Records are read and parsed in parallel, a chunk at a time: a commit of 100,000 runs is
-  // bound by parsing locally and by round trips remotely (backends are thread-safe).
-  constexpr std::size_t k_chunk = 4096;
-  const std::size_t threads = std::max<std::size_t>(8, std::thread::hardware_concurrency());
+  QA_TRY_ASSIGN(auto found, fetch_records(wanted));
   std::vector<core::RunRecord> records;
-  std::vector<std::optional<Expected<std::optional<core::RunRecord>>>> parsed;
-  for (std::size_t start = 0; start < wanted.size(); start += k_chunk) {
-    const std::size_t count = std::min(k_chunk, wanted.size() - start);
-    parsed.assign(count, std::nullopt);
-    util::parallel_for(
-        count,
-        [&](std::size_t begin, std::size_t end) {
-          for (std::size_t i = begin; i < end; ++i) {
-            const std::string& path = wanted[start + i];
-            parsed[i] = m_backend->get_document(path).and_then(
-                [&](const std::optional<std::string>& text)
-                    -> Expected<std::optional<core::RunRecord>> {
-                  if (!text) {
-                    return std::optional<core::RunRecord>();  // removed since the listing
-                  }
-                  QA_TRY_ASSIGN(auto record, core::parse_record(*text, path));
-                  return std::optional<core::RunRecord>(std::move(record));
-                });
-          }
-        },
-        threads, 64);
-    for (auto& result : parsed) {
-      if (!*result) {
-        return tl::unexpected(std::move(*result).error());
-      }
-      if (**result) {
-        records.push_back(std::move(***result));
-      }
+  for (auto& record : found) {
+    if (record) {  // else removed since the listing
+      records.push_back(std::move(*record));
     }
   }
   return records;

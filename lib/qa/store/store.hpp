@@ -64,6 +64,11 @@ class Store {
                                                                  std::string_view commit,
                                                                  std::string_view key);
 
+  // Return the records of `keys` at `commit` of `project`, in the order of `keys` (nothing for a
+  // key without record), fetched in parallel.
+  [[nodiscard]] Expected<std::vector<std::optional<core::RunRecord>>> get_runs(
+      std::string_view project, std::string_view commit, const std::vector<std::string>& keys);
+
   // Return every record of `commit` of `project`, sorted by key; with `want`, only those whose
   // key it accepts (the others are not even read).
   using KeyFilter = std::function<bool(std::string_view key)>;
@@ -82,6 +87,11 @@ class Store {
                                                  std::string_view commit);
 
  private:
+  // Return the records at the document paths `paths` (nothing where there is none), read and
+  // parsed in parallel.
+  [[nodiscard]] Expected<std::vector<std::optional<core::RunRecord>>> fetch_records(
+      const std::vector<std::string>& paths);
+
   std::unique_ptr<Backend> m_backend;
 };
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cstdlib>
 
 #include <qa/store/memory_backend.hpp>
@@ -101,6 +103,42 @@ TEST_F(StoreTest, ListRunsReturnsEveryRecordOfACommitSorted) {
   EXPECT_EQ((*runs)[1].key, "default/base/b.png");
   EXPECT_EQ((*runs)[2].key, "nightly/x/a.png");
   EXPECT_TRUE(m_store->list_runs("acme/denoise", std::string(40, 'f'))->empty());
+}
+
+TEST_F(StoreTest, ListRunsReadsOnlyTheKeysAsked) {
+  ASSERT_TRUE(m_store->put_run(make_record("default/base/a.png", {}), m_tmp.path(), Ingest::copy));
+  ASSERT_TRUE(m_store->put_run(make_record("nightly/x/a.png", {}), m_tmp.path(), Ingest::copy));
+  const auto runs = m_store->list_runs("acme/denoise", k_sha, [](std::string_view key) {
+    return key.starts_with("nightly/");
+  });
+  ASSERT_TRUE(runs) << runs.error().message;
+  ASSERT_EQ(runs->size(), 1U);
+  EXPECT_EQ((*runs)[0].key, "nightly/x/a.png");
+}
+
+TEST_F(StoreTest, GetRunsKeepsTheOrderOfTheKeys) {
+  // More keys than one parallel chunk holds, so that order across chunks is checked too.
+  std::vector<std::string> keys;
+  for (int i = 0; i < 5000; ++i) {
+    keys.push_back(fmt::format("default/base/{:04}.png", i));
+  }
+  for (int i = 0; i < 5000; i += 2) {  // every other key has a record
+    ASSERT_TRUE(m_store->put_run(make_record(keys[static_cast<std::size_t>(i)], {}), m_tmp.path(),
+                                 Ingest::copy));
+  }
+  std::reverse(keys.begin(), keys.end());
+  const auto runs = m_store->get_runs("acme/denoise", k_sha, keys);
+  ASSERT_TRUE(runs) << runs.error().message;
+  ASSERT_EQ(runs->size(), keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const bool stored = (4999 - i) % 2 == 0;
+    ASSERT_EQ((*runs)[i].has_value(), stored) << keys[i];
+    if (stored) {
+      EXPECT_EQ((*runs)[i]->key, keys[i]);
+    }
+  }
+  EXPECT_FALSE(m_store->get_runs("acme/denoise", k_sha, {"not a key"}));
+  EXPECT_FALSE(m_store->get_runs("acme/denoise", "HEAD", {"default/base/a.png"}));
 }
 
 TEST_F(StoreTest, BranchIndexRoundTrips) {
