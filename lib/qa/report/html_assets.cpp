@@ -2,9 +2,12 @@
 
 #include <qa/report/image_compare.hpp>
 #include <qa/util/file.hpp>
+#include <qa/util/parallel.hpp>
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -131,8 +134,98 @@ class Collector {
   Collector(const AssetFolder& folder, const BlobFetcher& fetch)
       : m_folder(folder), m_fetch(fetch) {}
 
-  Expected<nlohmann::json> run_extras(const RunComparison& run) {
+  // Fetch every image blob of `runs` and compare every changed pair, in parallel (fetching is
+  // bound by round trips to a remote store, decoding by the CPU), so that run_extras finds them.
+  Expected<void> prepare(const std::vector<RunComparison>& runs) {
+    std::map<std::string, std::pair<core::FileEntry, std::string>> blobs;  // hex -> entry, path
+    std::map<std::string, std::pair<std::string, std::string>> pairs;     // key -> hex, hex
+    for (const auto& run : runs) {
+      for (const auto& path : image_paths(run)) {
+        const auto* image = find(run.record, path);
+        const auto* reference = find(run.reference, path);
+        for (const auto* entry : {image, reference}) {
+          if (entry != nullptr) {
+            blobs.try_emplace(entry->hash.hex(), *entry, path);
+          }
+        }
+        if (image != nullptr && reference != nullptr && !(*image == *reference)) {
+          pairs.try_emplace(image->hash.hex() + "-" + reference->hash.hex(), image->hash.hex(),
+                            reference->hash.hex());
+        }
+      }
+    }
+    if (blobs.empty()) {
+      return {};
+    }
+    QA_TRY(ensure_dir());
+    const std::vector<std::pair<std::string, std::pair<core::FileEntry, std::string>>> blob_list(
+        blobs.begin(), blobs.end());
+    std::vector<std::optional<Expected<Asset>>> assets(blob_list.size());
+    util::parallel_for(
+        blob_list.size(),
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t i = begin; i < end; ++i) {
+            assets[i] = make_asset(blob_list[i].second.first, blob_list[i].second.second);
+          }
+        },
+        k_threads, 1);
+    for (std::size_t i = 0; i < blob_list.size(); ++i) {
+      QA_TRY_ASSIGN(auto made, std::move(*assets[i]));
+      m_assets.emplace(blob_list[i].first, std::move(made));
+    }
+    std::vector<std::pair<std::string, std::pair<std::string, std::string>>> pair_list;
+    for (const auto& item : pairs) {
+      const Asset& image = m_assets.at(item.second.first);
+      const Asset& reference = m_assets.at(item.second.second);
+      if (image.note.empty() && reference.note.empty()) {
+        pair_list.push_back(item);
+      }
+    }
+    std::vector<std::optional<Expected<PairResult>>> results(pair_list.size());
+    util::parallel_for(
+        pair_list.size(),
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t i = begin; i < end; ++i) {
+            results[i] = make_pair_result(pair_list[i].first, m_assets.at(pair_list[i].second.first),
+                                          m_assets.at(pair_list[i].second.second));
+          }
+        },
+        0, 1);
+    for (std::size_t i = 0; i < pair_list.size(); ++i) {
+      QA_TRY_ASSIGN(auto made, std::move(*results[i]));
+      m_pairs.emplace(pair_list[i].first, std::move(made));
+    }
+    return {};
+  }
+
+  // Return the extras of `run`; `tail` is the end of its log (or null).
+  Expected<nlohmann::json> run_extras(const RunComparison& run, nlohmann::json tail) {
     nlohmann::json images = nlohmann::json::array();
+    for (const auto& path : image_paths(run)) {
+      QA_TRY_ASSIGN(auto image,
+                    image_entry(path, find(run.record, path), find(run.reference, path)));
+      images.push_back(std::move(image));
+    }
+    if (images.empty() && tail.is_null()) {
+      return nlohmann::json(nullptr);
+    }
+    return nlohmann::json{{"images", std::move(images)}, {"log_tail", std::move(tail)}};
+  }
+
+  // Return the end of the log of `run` (null without log); thread-safe.
+  nlohmann::json run_log_tail(const RunComparison& run) {
+    if (run.record == nullptr || !run.record->log) {
+      return nullptr;
+    }
+    return log_tail_of(run.record->log->entry);
+  }
+
+ private:
+  // Fetches at once: enough to hide the round trips to a remote store.
+  static constexpr std::size_t k_threads = 8;
+
+  // Return the paths of the image files of either side of `run`, sorted.
+  static std::set<std::string> image_paths(const RunComparison& run) {
     std::set<std::string> paths;
     for (const auto* record : {run.record, run.reference}) {
       if (record != nullptr) {
@@ -143,22 +236,9 @@ class Collector {
         }
       }
     }
-    for (const auto& path : paths) {
-      QA_TRY_ASSIGN(auto image,
-                    image_entry(path, find(run.record, path), find(run.reference, path)));
-      images.push_back(std::move(image));
-    }
-    nlohmann::json tail = nullptr;
-    if (run.record != nullptr && run.record->log) {
-      tail = log_tail_of(run.record->log->entry);
-    }
-    if (images.empty() && tail.is_null()) {
-      return nlohmann::json(nullptr);
-    }
-    return nlohmann::json{{"images", std::move(images)}, {"log_tail", std::move(tail)}};
+    return paths;
   }
 
- private:
   static const core::FileEntry* find(const core::RunRecord* record, const std::string& path) {
     if (record == nullptr) {
       return nullptr;
@@ -175,17 +255,24 @@ class Collector {
     return {};
   }
 
-  fs::path temp_path(const std::string& hex) const {
-    return m_folder.dir / (".qa-fetch-" + hex + "-" + std::to_string(::getpid()) + ".tmp");
+  fs::path temp_path(const std::string& hex) {
+    return m_folder.dir / fmt::format(".qa-fetch-{}-{}-{}.tmp", hex, ::getpid(), m_temp_count++);
   }
 
-  // Return the asset of the blob `entry` of the image file `path`.
+  // Return the asset of the blob `entry` of the image file `path` (prepared, or made now).
   Expected<const Asset*> asset(const core::FileEntry& entry, const std::string& path) {
     const std::string hex = entry.hash.hex();
     if (const auto it = m_assets.find(hex); it != m_assets.end()) {
       return &it->second;
     }
     QA_TRY(ensure_dir());
+    QA_TRY_ASSIGN(auto made, make_asset(entry, path));
+    return &m_assets.emplace(hex, std::move(made)).first->second;
+  }
+
+  // Fetch the blob `entry` of the image file `path` into the assets folder (thread-safe).
+  Expected<Asset> make_asset(const core::FileEntry& entry, const std::string& path) {
+    const std::string hex = entry.hash.hex();
     const ImageKind kind = image_kind(path);
     const std::string name = hex + (kind == ImageKind::jpeg ? ".jpg" : ".png");
     Asset asset{m_folder.dir / name, m_folder.url_prefix + name, {}};
@@ -207,7 +294,7 @@ class Collector {
     if (!asset.note.empty()) {
       asset.url.clear();
     }
-    return &m_assets.emplace(hex, std::move(asset)).first->second;
+    return asset;
   }
 
   // Return the statistics and difference image of `image` against `reference`.
@@ -217,6 +304,13 @@ class Collector {
     if (const auto it = m_pairs.find(key); it != m_pairs.end()) {
       return &it->second;
     }
+    QA_TRY_ASSIGN(auto made, make_pair_result(key, image_asset, reference_asset));
+    return &m_pairs.emplace(key, std::move(made)).first->second;
+  }
+
+  // Compare the images of two assets; write their difference image (thread-safe).
+  Expected<PairResult> make_pair_result(const std::string& key, const Asset& image_asset,
+                                        const Asset& reference_asset) const {
     PairResult result;
     auto& fields = result.fields;
     auto decoded = load_image(image_asset.file);
@@ -244,7 +338,7 @@ class Collector {
         fields["diff"] = m_folder.url_prefix + name;
       }
     }
-    return &m_pairs.emplace(key, std::move(result)).first->second;
+    return result;
   }
 
   Expected<nlohmann::json> image_entry(const std::string& path, const core::FileEntry* image,
@@ -288,9 +382,6 @@ class Collector {
   }
 
   nlohmann::json log_tail_of(const core::FileEntry& log) {
-    if (!ensure_dir()) {
-      return nullptr;
-    }
     const std::string hex = log.hash.hex();
     const fs::path temp = temp_path(hex);
     const RemoveOnExit remove_temp(temp);
@@ -310,6 +401,7 @@ class Collector {
   const AssetFolder& m_folder;
   const BlobFetcher& m_fetch;
   bool m_dir_ready = false;
+  std::atomic<std::uint64_t> m_temp_count{0};
   std::map<std::string, Asset> m_assets;
   std::map<std::string, PairResult> m_pairs;
 };
@@ -323,9 +415,26 @@ Expected<nlohmann::json> collect_html_extras(const Comparison& comparison,
     return extras;
   }
   Collector collector(folder, fetch);
+  QA_TRY(collector.prepare(comparison.runs));
+  // Log tails are fetched in parallel too; the folder must exist first for their temp files.
+  const bool any_log = std::any_of(comparison.runs.begin(), comparison.runs.end(),
+                                   [](const RunComparison& run) {
+                                     return run.record != nullptr && run.record->log;
+                                   });
+  std::vector<nlohmann::json> tails(comparison.runs.size());
+  if (any_log && util::create_dirs(folder.dir)) {
+    util::parallel_for(
+        comparison.runs.size(),
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t i = begin; i < end; ++i) {
+            tails[i] = collector.run_log_tail(comparison.runs[i]);
+          }
+        },
+        8, 1);
+  }
   bool any = false;
-  for (const auto& run : comparison.runs) {
-    QA_TRY_ASSIGN(auto run_extras, collector.run_extras(run));
+  for (std::size_t i = 0; i < comparison.runs.size(); ++i) {
+    QA_TRY_ASSIGN(auto run_extras, collector.run_extras(comparison.runs[i], std::move(tails[i])));
     any = any || !run_extras.is_null();
     extras.push_back(std::move(run_extras));
   }
