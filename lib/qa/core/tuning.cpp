@@ -101,7 +101,7 @@ Expected<json> read_tuning_argument(std::string_view argument) {
   }
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // a syntax error, or a number out of range
     return fail("invalid tuning search in {}: {}", quote(origin), e.what());
   }
 }

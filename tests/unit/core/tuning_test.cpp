@@ -71,6 +71,10 @@ TEST(ReadTuningArgument, JsonTextOrFile) {
   const auto malformed = read_tuning_argument("{\"parameter_search\": ");
   ASSERT_FALSE(malformed);
   EXPECT_NE(malformed.error().message.find("invalid tuning search"), std::string::npos);
+  // A number too large for a double is an error, not an exception (found by fuzz_tuning).
+  const auto overflow = read_tuning_argument(R"({"parameter_search": {"a": [77e777]}})");
+  ASSERT_FALSE(overflow);
+  EXPECT_NE(overflow.error().message.find("invalid tuning search"), std::string::npos);
   const auto missing = read_tuning_argument("@" + (tmp / "nope.json").string());
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message.find("nope.json"), std::string::npos);
