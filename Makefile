@@ -6,13 +6,17 @@
 #                release tools (build/release, -O2: more warnings) and run the demo on them
 #   make build   build/release: tools, example and benchmark programs, no tests
 #   make bench   the benchmarks of bench/ (prints figures beside peer tools)
+#   make fuzz    libFuzzer builds of tests/fuzz/ (clang-16, build/fuzz), each run FUZZ_SECONDS
 
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 RELEASE_DIR := build/release
 ASAN_DIR := build/asan
+FUZZ_DIR := build/fuzz
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := fuzz_record fuzz_config fuzz_metric_defs fuzz_batches fuzz_run_metrics fuzz_tuning
 
-.PHONY: all bootstrap build build-asan demo test bench clean
+.PHONY: all bootstrap build build-asan demo test bench fuzz clean
 
 all: build
 
@@ -44,6 +48,24 @@ bench: bootstrap
 	@QA_BUILD_DIR=$(RELEASE_DIR) bench/bitacc
 	@QA_BUILD_DIR=$(RELEASE_DIR) bench/report
 	@QA_BUILD_DIR=$(RELEASE_DIR) bench/http-store
+
+# Each fuzzer runs on a copy of its seed corpus (new inputs go to $(FUZZ_DIR)/corpus/<target>,
+# never into tests/fuzz/corpus); crashes are written to $(FUZZ_DIR)/crashes/.
+fuzz:
+	@scripts/bootstrap --fuzz
+	@CC=clang-16 CXX=clang++-16 cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQA_FUZZ=ON -DQA_BUILD_EXAMPLES=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target qa_fuzzers
+	@mkdir -p $(FUZZ_DIR)/crashes
+	@failed=; for target in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$target && { cp -n tests/fuzz/corpus/$$target/* $(FUZZ_DIR)/corpus/$$target/ || true; }; \
+	  echo "== $$target: $(FUZZ_SECONDS) s on $(FUZZ_DIR)/corpus/$$target (log: $(FUZZ_DIR)/$$target.log)"; \
+	  $(FUZZ_DIR)/tests/fuzz/$$target -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_DIR)/crashes/$$target- $(FUZZ_DIR)/corpus/$$target 2>$(FUZZ_DIR)/$$target.log; \
+	  status=$$?; grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^Done ' $(FUZZ_DIR)/$$target.log; \
+	  if [ $$status -ne 0 ]; then grep -E -A3 '^==[0-9]+==|^SUMMARY|^terminate|what\(\)|Test unit written' $(FUZZ_DIR)/$$target.log | head -n 20; failed="$$failed $$target"; fi; \
+	done; \
+	echo "== fuzzed $(FUZZ_TARGETS) for $(FUZZ_SECONDS) s each; corpora in $(FUZZ_DIR)/corpus"; \
+	if [ -n "$$failed" ]; then echo "== failed:$$failed (reproducers in $(FUZZ_DIR)/crashes)"; exit 1; fi
 
 clean:
 	rm -rf build
