@@ -53,7 +53,7 @@ bench: bootstrap
 # never into tests/fuzz/corpus); crashes are written to $(FUZZ_DIR)/crashes/.
 fuzz:
 	@scripts/bootstrap --fuzz
-	@CC=clang-16 CXX=clang++-16 cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQA_FUZZ=ON -DQA_BUILD_EXAMPLES=OFF $(CMAKE_FLAGS) >/dev/null
+	@CC=clang-16 CXX=clang++-16 cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQA_FUZZ=ON -DQA_WERROR=ON -DQA_BUILD_EXAMPLES=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target qa_fuzzers
 	@mkdir -p $(FUZZ_DIR)/crashes
 	@failed=; for target in $(FUZZ_TARGETS); do \
