@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include <qa/util/strings.hpp>
+#include <qa/core/run_key.hpp>
 
 namespace qa::report {
 
@@ -57,8 +57,7 @@ RunBitacc compare_run(const core::RunRecord& record, const core::RunRecord* refe
   result.key = record.key;
   result.input = record.input;
   result.label = record.label;
-  const auto parts = util::split(record.key, '/');
-  result.config = parts.size() == 3 ? parts[1] : std::string();
+  result.config = core::key_config(record.key);
   return result;
 }
 

@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_map>
 
+#include <qa/core/run_key.hpp>
 #include <qa/util/parallel.hpp>
 
 namespace qa::report {
@@ -14,16 +15,6 @@ namespace {
 
 bool is_ok(const core::RunRecord& record) {
   return record.status == core::RunStatus::ok || record.status == core::RunStatus::cached;
-}
-
-// The key's middle part: `<label>/<config>/<input>`.
-std::string config_of(std::string_view key) {
-  const auto first = key.find('/');
-  const auto last = key.rfind('/');
-  if (first == std::string_view::npos || first == last) {
-    return {};
-  }
-  return std::string(key.substr(first + 1, last - first - 1));
 }
 
 // Main metrics, then declared ones, then the others recorded (qatools' own last), each once.
@@ -297,7 +288,7 @@ Comparison compare(std::vector<core::RunRecord> records,
       RunComparison& run = result.runs[i];
       run.key = any.key;
       run.label = any.label;
-      run.config = config_of(any.key);
+      run.config = core::key_config(any.key);
       run.input = any.input;
       run.record = record;
       run.reference = reference;

@@ -213,5 +213,11 @@ TEST(CheckRunKeyTest, RejectsMalformedKeys) {
   }
 }
 
+TEST(KeyConfigTest, IsTheMiddlePart) {
+  EXPECT_EQ(key_config("default/base+strength=0.5/images-a.png"), "base+strength=0.5");
+  EXPECT_EQ(key_config("default/a.png"), "");
+  EXPECT_EQ(key_config("nokey"), "");
+}
+
 }  // namespace
 }  // namespace qa::core
