@@ -143,12 +143,7 @@ Expected<int> run(const BitaccOptions& options) {
     return fail("no runs to check");
   }
 
-  runner::ReferenceRequest request;
-  request.ref = options.reference;
-  request.max_depth = options.max_depth;
-  for (const auto& record : records) {
-    request.keys.push_back(record.key);
-  }
+  const auto request = runner::reference_request(options.reference, options.max_depth, records);
   QA_TRY_ASSIGN(const auto choice, runner::resolve_reference(context, store, request));
   util::log::info("reference {}: {}", choice.commit.substr(0, 12), choice.reason);
 
@@ -157,13 +152,9 @@ Expected<int> run(const BitaccOptions& options) {
                                    context.config.bit_accuracy.ignore});
   report::BitaccReport result;
   result.reference = runner::to_json(choice);
-  std::vector<std::string> keys;
-  for (const auto& record : records) {
-    keys.push_back(record.key);
-  }
   // Only records travel: a remote check downloads no output file.
   QA_TRY_ASSIGN(const auto references,
-                store.get_runs(records.front().project, choice.commit, keys));
+                store.get_runs(records.front().project, choice.commit, request.keys));
   for (std::size_t i = 0; i < records.size(); ++i) {
     result.runs.push_back(report::compare_run(records[i], references[i], selection,
                                               options.strict ? report::Strict::yes

@@ -207,15 +207,10 @@ Expected<int> run(const ReportOptions& options) {
     return fail("no runs to report");
   }
 
-  runner::ReferenceRequest request;
-  request.ref = options.reference;
-  request.max_depth = options.max_depth;
-  for (const auto& record : records) {
-    request.keys.push_back(record.key);
-  }
   nlohmann::json reference_json;
   std::vector<core::RunRecord> references;
-  auto choice = runner::resolve_reference(context, store, request);
+  auto choice = runner::resolve_reference(
+      context, store, runner::reference_request(options.reference, options.max_depth, records));
   if (choice) {
     util::log::info("reference {}: {}", choice->commit.substr(0, 12), choice->reason);
     reference_json = runner::to_json(*choice);

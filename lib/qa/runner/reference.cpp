@@ -70,6 +70,17 @@ nlohmann::json to_json(const ReferenceChoice& choice) {
                         {"tried", choice.tried}};
 }
 
+ReferenceRequest reference_request(std::string ref, int max_depth,
+                                   const std::vector<core::RunRecord>& records) {
+  ReferenceRequest request;
+  request.ref = std::move(ref);
+  request.max_depth = max_depth;
+  for (const auto& record : records) {
+    request.keys.push_back(record.key);
+  }
+  return request;
+}
+
 Expected<ReferenceChoice> resolve_reference(const ProjectContext& context, store::Store& store,
                                             const ReferenceRequest& request) {
   ReferenceChoice choice;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <qa/core/run_record.hpp>
 #include <qa/runner/context.hpp>
 #include <qa/store/store.hpp>
 #include <qa/util/error.hpp>
@@ -28,6 +29,11 @@ struct ReferenceRequest {
   std::vector<std::string> keys;  // the runs asked for (none: any run of the commit counts)
   int max_depth = 20;             // first parents walked by `auto`
 };
+
+// Return the request for the reference of `records`: `ref` (or "auto"), walking up to
+// `max_depth` first parents, for their keys.
+[[nodiscard]] ReferenceRequest reference_request(std::string ref, int max_depth,
+                                                 const std::vector<core::RunRecord>& records);
 
 // Resolve the reference of the current commit (SPEC section 5, "Reference resolution").
 // An explicit ref is used as given: a sha, tag or branch known to git, else a branch of the
