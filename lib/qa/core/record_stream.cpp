@@ -2,12 +2,11 @@
 
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <iterator>
 #include <optional>
 #include <string>
 
+#include <qa/util/file.hpp>
 #include <qa/util/parallel.hpp>
 
 namespace qa::core {
@@ -19,21 +18,7 @@ Expected<std::vector<RunRecord>> read_record_stream(std::istream& in, std::strin
 
 Expected<std::vector<RunRecord>> read_stdin_records() {
   // Straight from the descriptor: std::cin, synchronized with stdio, reads a byte at a time.
-  std::string text;
-  char buffer[1 << 16];
-  for (;;) {
-    const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
-    if (n == 0) {
-      break;
-    }
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return fail("cannot read stdin: {}", std::strerror(errno));
-    }
-    text.append(buffer, static_cast<std::size_t>(n));
-  }
+  QA_TRY_ASSIGN(const std::string text, util::read_fd(STDIN_FILENO, "stdin"));
   return parse_record_lines(text, "stdin");
 }
 

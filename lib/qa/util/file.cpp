@@ -17,15 +17,19 @@ Expected<std::string> read_file(const fs::path& path) {
   if (!fd) {
     return fail("cannot read {}: {}", quote(path.string()), std::strerror(errno));
   }
+  return read_fd(fd.get(), quote(path.string()));
+}
+
+Expected<std::string> read_fd(int fd, std::string_view name) {
   std::string content;
   char buffer[1 << 16];
   while (true) {
-    const ssize_t n = ::read(fd.get(), buffer, sizeof(buffer));
+    const ssize_t n = ::read(fd, buffer, sizeof(buffer));
     if (n < 0) {
       if (errno == EINTR) {
         continue;
       }
-      return fail("cannot read {}: {}", quote(path.string()), std::strerror(errno));
+      return fail("cannot read {}: {}", name, std::strerror(errno));
     }
     if (n == 0) {
       return content;

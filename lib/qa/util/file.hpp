@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include <qa/util/error.hpp>
 
@@ -9,6 +10,9 @@ namespace qa::util {
 
 // Return the whole content of the file at `path`, or an error naming it.
 [[nodiscard]] Expected<std::string> read_file(const std::filesystem::path& path);
+
+// Return everything left to read from the open descriptor `fd`; errors name it as `name`.
+[[nodiscard]] Expected<std::string> read_fd(int fd, std::string_view name);
 
 // Create the folder `dir` and its parents; fail naming it (e.g. a file is in the way).
 [[nodiscard]] Expected<void> create_dirs(const std::filesystem::path& dir);
