@@ -148,8 +148,10 @@ Expected<void> AtomicFile::commit_no_replace(Fsync fsync) {
   return {};
 }
 
-Expected<void> write_file_atomic(const fs::path& path, std::string_view content, Fsync fsync,
-                                 unsigned mode) {
+namespace {
+
+// Create the folder that will hold `path`, and its parents.
+Expected<void> create_parent(const fs::path& path) {
   if (path.has_parent_path()) {
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
@@ -158,6 +160,14 @@ Expected<void> write_file_atomic(const fs::path& path, std::string_view content,
                   ec.message());
     }
   }
+  return {};
+}
+
+}  // namespace
+
+Expected<void> write_file_atomic(const fs::path& path, std::string_view content, Fsync fsync,
+                                 unsigned mode) {
+  QA_TRY(create_parent(path));
   QA_TRY_ASSIGN(auto file, AtomicFile::create(path, mode));
   QA_TRY(file.write(content));
   return file.commit(fsync);
@@ -165,14 +175,7 @@ Expected<void> write_file_atomic(const fs::path& path, std::string_view content,
 
 Expected<void> write_file_atomic_streamed(const fs::path& path, const Producer& produce,
                                           Fsync fsync, unsigned mode) {
-  if (path.has_parent_path()) {
-    std::error_code ec;
-    fs::create_directories(path.parent_path(), ec);
-    if (ec) {
-      return fail("cannot create folder {}: {}", quote(path.parent_path().string()),
-                  ec.message());
-    }
-  }
+  QA_TRY(create_parent(path));
   QA_TRY_ASSIGN(auto file, AtomicFile::create(path, mode));
   constexpr std::size_t k_buffer = std::size_t{1} << 20;
   std::string buffer;
