@@ -31,6 +31,24 @@ std::string format_delta(const core::MetricDef& def, const MetricComparison& met
   return text;
 }
 
+const MetricComparison* find_metric(const RunComparison& run, std::string_view name) {
+  const auto it = std::find_if(run.metrics.begin(), run.metrics.end(),
+                               [&](const MetricComparison& m) { return m.name == name; });
+  return it == run.metrics.end() ? nullptr : &*it;
+}
+
+std::string metric_cell(const core::MetricDef& def, const RunComparison& run) {
+  const MetricComparison* metric = find_metric(run, def.name);
+  if (metric == nullptr) {
+    return "-";
+  }
+  std::string cell = format_value(def, metric->value);
+  if (const std::string delta = format_delta(def, *metric); !delta.empty()) {
+    cell += " " + delta;
+  }
+  return cell;
+}
+
 std::string short_commit(std::string_view commit) {
   if (commit.empty()) {
     return "none";

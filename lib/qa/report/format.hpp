@@ -18,6 +18,13 @@ namespace qa::report {
 // change, "" when there is no numeric delta.
 [[nodiscard]] std::string format_delta(const core::MetricDef& def, const MetricComparison& metric);
 
+// Return the comparison of the metric `name` in `run`, or null when the run has none.
+[[nodiscard]] const MetricComparison* find_metric(const RunComparison& run, std::string_view name);
+
+// Return the cell of the metric `def` in `run` as shown in tables: "31.20 dB +0.57 (+1.7%)"
+// (value, then the change when there is one), "-" when the run has no such metric.
+[[nodiscard]] std::string metric_cell(const core::MetricDef& def, const RunComparison& run);
+
 // Return the first 12 characters of a commit key (the whole key when shorter), "none" when empty.
 [[nodiscard]] std::string short_commit(std::string_view commit);
 

@@ -33,25 +33,12 @@ std::string_view icon(RunVerdict verdict) {
   return "";
 }
 
-std::string metric_cell(const core::MetricDef& def, const RunComparison& run) {
-  const auto it = std::find_if(run.metrics.begin(), run.metrics.end(),
-                               [&](const MetricComparison& m) { return m.name == def.name; });
-  if (it == run.metrics.end()) {
-    return "-";
-  }
-  std::string cell = markdown_escape(format_value(def, it->value));
-  if (const std::string delta = format_delta(def, *it); !delta.empty()) {
-    cell += " " + markdown_escape(delta);
-  }
-  return cell;
-}
-
 std::string run_row(const Comparison& comparison, const RunComparison& run,
                     const std::vector<core::MetricDef>& defs, const std::vector<std::string>& shown) {
   std::string row = fmt::format("| {} {} | {} | {} |", icon(run.verdict), to_string(run.verdict),
                                 markdown_escape(run.input), markdown_escape(run.config));
   for (const auto& def : defs) {
-    row += " " + metric_cell(def, run) + " |";
+    row += " " + markdown_escape(metric_cell(def, run)) + " |";
   }
   row += fmt::format(" {} | {} |\n", run.bitacc ? to_string(run.bitacc->verdict) : "-",
                      markdown_escape(run_notes(comparison, run, shown)));

@@ -34,23 +34,6 @@ std::string render_table(const std::vector<Row>& rows) {
   return out;
 }
 
-std::string metric_cell(const core::MetricDef& def, const MetricComparison* metric) {
-  if (metric == nullptr) {
-    return "-";
-  }
-  std::string cell = format_value(def, metric->value);
-  if (const std::string delta = format_delta(def, *metric); !delta.empty()) {
-    cell += " " + delta;
-  }
-  return cell;
-}
-
-const MetricComparison* find_metric(const RunComparison& run, const std::string& name) {
-  const auto it = std::find_if(run.metrics.begin(), run.metrics.end(),
-                               [&](const MetricComparison& m) { return m.name == name; });
-  return it == run.metrics.end() ? nullptr : &*it;
-}
-
 std::string bitacc_cell(const RunComparison& run) {
   if (!run.bitacc) {
     return "-";
@@ -84,7 +67,7 @@ std::string report_to_text(const Comparison& comparison) {
     }
     Row row{std::string(to_string(run.verdict)), run.key};
     for (const auto& def : defs) {
-      row.push_back(metric_cell(def, find_metric(run, def.name)));
+      row.push_back(metric_cell(def, run));
     }
     row.push_back(bitacc_cell(run));
     row.push_back(run_notes(comparison, run, names));
