@@ -34,7 +34,8 @@ bit_accuracy:
   ProcessResult batch(const std::map<std::string, std::string>& env = {}) {
     return run_tool("qa-batch", {"all"}, env);
   }
-  ProcessResult bitacc(std::vector<std::string> args, const std::map<std::string, std::string>& env = {}) {
+  ProcessResult bitacc(std::vector<std::string> args,
+                       const std::map<std::string, std::string>& env = {}) {
     args.insert(args.begin(), "all");
     return run_tool("qa-bitacc", args, env);
   }
@@ -68,7 +69,8 @@ TEST_F(Gate, AutoReferenceOnAFeatureBranchIsTheMergeBase) {
   m_repo->git("checkout -q main");
   EXPECT_EQ(reference()["commit"], m2);
   // An explicit reference is used as given.
-  const auto explicit_ref = run_tool("qa-get", {"reference", "--reference", m1.substr(0, 10), "--json"});
+  const auto explicit_ref =
+      run_tool("qa-get", {"reference", "--reference", m1.substr(0, 10), "--json"});
   EXPECT_EQ(json::parse(explicit_ref.out)["commit"], m1);
   (void)m3;
 }
@@ -133,9 +135,9 @@ TEST_F(Gate, IdenticalOutputsPass) {
   commit("F1");
   const auto result = run_tool("qa-batch", {"all"});
   ASSERT_EQ(result.exit_code, 0);
-  const auto from_stdin = run_process({tool_path("qa-bitacc").string()}, m_project,
-                                      clean_environment(m_home, {{"QA_STORE", m_store.string()}}),
-                                      result.out);
+  const auto from_stdin =
+      run_process({tool_path("qa-bitacc").string()}, m_project,
+                  clean_environment(m_home, {{"QA_STORE", m_store.string()}}), result.out);
   EXPECT_EQ(from_stdin.exit_code, 0) << from_stdin.out << from_stdin.err;
   EXPECT_NE(from_stdin.out.find("2 runs: 2 identical"), std::string::npos) << from_stdin.out;
   EXPECT_EQ(bitacc({}).exit_code, 0);
@@ -163,9 +165,9 @@ TEST_F(Gate, OneChangedByteFailsAndNamesTheFileAndRun) {
 TEST_F(Gate, AnAddedFileFailsOnlyWhenStrict) {
   commit("M1");
   ASSERT_EQ(batch().exit_code, 0);
-  write_config(read_text(m_project / "qaboard.yaml").replace(
-      read_text(m_project / "qaboard.yaml").find("; echo log"), 0,
-      "; echo extra > {output_dir}/extra.txt"));
+  write_config(read_text(m_project / "qaboard.yaml")
+                   .replace(read_text(m_project / "qaboard.yaml").find("; echo log"), 0,
+                            "; echo extra > {output_dir}/extra.txt"));
   m_repo->git("checkout -q -b feature");
   commit("F1: one more output");
   ASSERT_EQ(batch().exit_code, 0);
@@ -186,8 +188,7 @@ TEST_F(Gate, NoReferenceResultsExitThreeAndSayWhatToDo) {
   const auto result = bitacc({});
   EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
   EXPECT_NE(result.err.find(m1.substr(0, 12)), std::string::npos) << result.err;
-  EXPECT_NE(result.err.find("produce them by running the batch"), std::string::npos)
-      << result.err;
+  EXPECT_NE(result.err.find("produce them by running the batch"), std::string::npos) << result.err;
 }
 
 TEST_F(Gate, AnUnknownReferenceIsAUsageError) {
@@ -221,8 +222,9 @@ TEST_F(Gate, JunitHasOneTestcasePerRun) {
 TEST_F(Gate, GetMaterializesTheReferenceByteForByte) {
   commit("M1");
   ASSERT_EQ(batch().exit_code, 0);
-  const json reference_record = json::parse(
-      run_tool("qa-get", {"runs", "all"}).out.substr(0, run_tool("qa-get", {"runs", "all"}).out.find('\n')));
+  const json reference_record =
+      json::parse(run_tool("qa-get", {"runs", "all"})
+                      .out.substr(0, run_tool("qa-get", {"runs", "all"}).out.find('\n')));
   m_repo->git("checkout -q -b feature");
   write_text(m_project / "level.txt", "2\n");
   commit("F1");

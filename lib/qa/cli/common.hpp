@@ -46,8 +46,9 @@ void add_common_options(CLI::App& app, CommonOptions& options);
 // Run `body` as the tool `tool`: parse `argv` with `app` first (help and version print and exit
 // 0; a usage error prints `<tool>: error: ...` and exits 2), set up logging (-v), then call
 // `body`. Tools that run commands install the interrupt handlers themselves (util/interrupt.hpp)
-// and poll them; the others keep the default: SIGINT ends them at once. An Error from it is printed as `<tool>: error: <message>` and its
-// exit code returned; any exception escaping is caught here, the one catch of the tool.
+// and poll them; the others keep the default: SIGINT ends them at once. An Error from it is printed
+// as `<tool>: error: <message>` and its exit code returned; any exception escaping is caught here,
+// the one catch of the tool.
 int run_tool(std::string_view tool, CLI::App& app, const CommonOptions* common, int argc,
              char** argv, const std::function<Expected<int>()>& body);
 

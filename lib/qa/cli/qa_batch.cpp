@@ -161,8 +161,10 @@ Expected<int> run(const BatchOptions& options) {
 
 int qa_batch(int argc, char** argv) {
   BatchOptions options;
-  auto app = make_app("qa-batch", "Run batches of inputs x configurations in parallel and "
-                      "stream their records as JSON Lines", k_examples);
+  auto app = make_app("qa-batch",
+                      "Run batches of inputs x configurations in parallel and "
+                      "stream their records as JSON Lines",
+                      k_examples);
   add_common_options(*app, options.common);
   app->add_option("batch", options.names, "Batches, aliases, input paths or globs");
   app->add_option("--batches-file", options.batches_files,

@@ -124,20 +124,20 @@ Expected<int> run(const BitaccOptions& options) {
     QA_TRY_ASSIGN(auto found, store.get_runs(context.config.name, context.commit.key(), keys));
     for (std::size_t i = 0; i < found.size(); ++i) {
       if (!found[i]) {
-        return fail("run {} has no record at {}: run the batch first (qa-batch {})",
-                    quote(keys[i]), context.commit.key().substr(0, 12), options.words.front());
+        return fail("run {} has no record at {}: run the batch first (qa-batch {})", quote(keys[i]),
+                    context.commit.key().substr(0, 12), options.words.front());
       }
       records.push_back(std::move(*found[i]));
     }
   } else {
     if (::isatty(STDIN_FILENO) == 1) {
-      return fail("no runs: name batches, pipe records (qa-batch ... | qa-bitacc) or give two "
-                  "folders");
+      return fail(
+          "no runs: name batches, pipe records (qa-batch ... | qa-bitacc) or give two "
+          "folders");
     }
     QA_TRY_ASSIGN(records, core::read_stdin_records());
-    std::erase_if(records, [](const core::RunRecord& r) {
-      return r.status == core::RunStatus::planned;
-    });
+    std::erase_if(records,
+                  [](const core::RunRecord& r) { return r.status == core::RunStatus::planned; });
   }
   if (records.empty()) {
     return fail("no runs to check");
@@ -147,18 +147,18 @@ Expected<int> run(const BitaccOptions& options) {
   QA_TRY_ASSIGN(const auto choice, runner::resolve_reference(context, store, request));
   util::log::info("reference {}: {}", choice.commit.substr(0, 12), choice.reason);
 
-  const core::FileSelection selection = selection_of(
-      options, core::FileSelection{context.config.bit_accuracy.patterns,
-                                   context.config.bit_accuracy.ignore});
+  const core::FileSelection selection =
+      selection_of(options, core::FileSelection{context.config.bit_accuracy.patterns,
+                                                context.config.bit_accuracy.ignore});
   report::BitaccReport result;
   result.reference = runner::to_json(choice);
   // Only records travel: a remote check downloads no output file.
   QA_TRY_ASSIGN(const auto references,
                 store.get_runs(records.front().project, choice.commit, request.keys));
   for (std::size_t i = 0; i < records.size(); ++i) {
-    result.runs.push_back(report::compare_run(records[i], references[i], selection,
-                                              options.strict ? report::Strict::yes
-                                                             : report::Strict::no));
+    result.runs.push_back(
+        report::compare_run(records[i], references[i], selection,
+                            options.strict ? report::Strict::yes : report::Strict::no));
   }
   write_report(result, options.format);
   if (result.exit_code() == k_exit_no_reference) {
@@ -172,8 +172,8 @@ Expected<int> run(const BitaccOptions& options) {
 
 int qa_bitacc(int argc, char** argv) {
   BitaccOptions options;
-  auto app = make_app("qa-bitacc",
-                      "Check that outputs are bit-identical to the reference commit's", k_examples);
+  auto app = make_app("qa-bitacc", "Check that outputs are bit-identical to the reference commit's",
+                      k_examples);
   add_common_options(*app, options.common);
   app->add_option("batch", options.words, "Batches, aliases or inputs; or two folders");
   app->add_option("--reference", options.reference, "auto (default), or a sha, tag or branch");

@@ -32,8 +32,8 @@ constexpr std::string_view k_examples = R"(Examples:
 Variables: commit, branch, project, store, reference, output_dir. Exit codes: 0 success,
 2 usage, configuration or environment error (e.g. no such run), 3 reference results missing.)";
 
-const std::vector<std::string> k_variables{"commit", "branch",    "project",
-                                           "store",  "reference", "output_dir", "runs"};
+const std::vector<std::string> k_variables{"commit",    "branch",     "project", "store",
+                                           "reference", "output_dir", "runs"};
 
 struct GetOptions {
   CommonOptions common;
@@ -104,7 +104,8 @@ Expected<runner::RunSpec> single_run(const runner::ProjectContext& context,
 
 // The commit to read: --commit, else the reference (--reference [REF]), else the current one.
 Expected<std::string> target_commit(const runner::ProjectContext& context, store::Store& store,
-                                    const GetOptions& options, const std::vector<std::string>& keys) {
+                                    const GetOptions& options,
+                                    const std::vector<std::string>& keys) {
   if (options.commit && options.reference) {
     return fail("--commit and --reference are exclusive");
   }
@@ -133,9 +134,9 @@ Expected<int> materialize(const runner::ProjectContext& context, store::Store& s
     std::cout << core::to_xxhsum_format(record->files);
     return k_exit_ok;
   }
-  const fs::path dir = options.to ? fs::absolute(*options.to).lexically_normal()
-                                  : context.output_root / "commits" / commit.substr(0, 12) /
-                                        fs::path(spec.key);
+  const fs::path dir =
+      options.to ? fs::absolute(*options.to).lexically_normal()
+                 : context.output_root / "commits" / commit.substr(0, 12) / fs::path(spec.key);
   QA_TRY(runner::prepare_output_dir(dir, runner::KeepPrevious::no, context.config.root));
   std::vector<store::BlobDownload> downloads;
   for (const auto& [rel, entry] : record->files) {
@@ -183,8 +184,7 @@ Expected<int> print_runs(const runner::ProjectContext& context, store::Store& st
 Expected<int> run(GetOptions& options) {
   runner::Overrides overrides;
   overrides.store = options.common.store;
-  QA_TRY_ASSIGN(const auto context,
-                runner::load_project_context(fs::current_path(), overrides));
+  QA_TRY_ASSIGN(const auto context, runner::load_project_context(fs::current_path(), overrides));
   std::string variable;
   std::vector<std::string> batches = options.words;
   if (!batches.empty() &&
@@ -241,8 +241,7 @@ Expected<int> run(GetOptions& options) {
 
 int qa_get(int argc, char** argv) {
   GetOptions options;
-  auto app = make_app("qa-get", "Resolve commits and references, fetch stored outputs",
-                      k_examples);
+  auto app = make_app("qa-get", "Resolve commits and references, fetch stored outputs", k_examples);
   add_common_options(*app, options.common);
   app->add_option("variable", options.words,
                   "commit, branch, project, store, reference, output_dir or runs; then batches");

@@ -92,13 +92,13 @@ Expected<std::vector<core::RunRecord>> new_records(const runner::ProjectContext&
                                                    std::vector<std::string>& planned) {
   if (options.batches.empty() && !options.commit) {
     if (::isatty(STDIN_FILENO) == 1) {
-      return fail("no runs: pipe records (qa-batch ... | qa-report) or name a commit and "
-                  "batches (qa-report --commit HEAD BATCH)");
+      return fail(
+          "no runs: pipe records (qa-batch ... | qa-report) or name a commit and "
+          "batches (qa-report --commit HEAD BATCH)");
     }
     QA_TRY_ASSIGN(auto records, core::read_stdin_records());
-    std::erase_if(records, [](const core::RunRecord& r) {
-      return r.status == core::RunStatus::planned;
-    });
+    std::erase_if(records,
+                  [](const core::RunRecord& r) { return r.status == core::RunStatus::planned; });
     return records;
   }
   QA_TRY_ASSIGN(const std::string commit,
@@ -228,10 +228,10 @@ Expected<int> run(const ReportOptions& options) {
   }
 
   report::CompareOptions compare_options;
-  compare_options.selection = core::FileSelection{context.config.bit_accuracy.patterns,
-                                                  context.config.bit_accuracy.ignore};
-  auto comparison = report::compare(std::move(records), std::move(references), std::move(defs),
-                                    compare_options);
+  compare_options.selection =
+      core::FileSelection{context.config.bit_accuracy.patterns, context.config.bit_accuracy.ignore};
+  auto comparison =
+      report::compare(std::move(records), std::move(references), std::move(defs), compare_options);
   comparison.reference = std::move(reference_json);
   util::log::debug("compared in {} ms", watch.lap_ms());
   const std::string generated_at = util::rfc3339(std::chrono::system_clock::now());

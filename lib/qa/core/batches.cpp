@@ -19,8 +19,9 @@ using nlohmann::json;
 namespace {
 
 const std::vector<std::string> k_batch_keys{
-    "inputs",   "tests",   "configs", "configurations", "configuration", "database",
-    "globs",    "glob",    "use_parent_folder", "matrix", "local", "slurm", "lsf"};
+    "inputs",   "tests", "configs", "configurations",    "configuration",
+    "database", "globs", "glob",    "use_parent_folder", "matrix",
+    "local",    "slurm", "lsf"};
 
 bool has_glob_chars(std::string_view text) {
   return text.find_first_of("*?[") != std::string_view::npos;
@@ -112,9 +113,8 @@ Expected<std::vector<InputEntry>> input_entries(const YAML::Node& inputs) {
       }
       entries.push_back(std::move(entry));
     } else {
-      return tl::unexpected<Error>(
-          Error{fmt::format("line {}: an input is a path, {{path: configs}} or [path, config...]",
-                            yaml_line(item))});
+      return tl::unexpected<Error>(Error{fmt::format(
+          "line {}: an input is a path, {{path: configs}} or [path, config...]", yaml_line(item))});
     }
   }
   return entries;
@@ -212,18 +212,17 @@ Expected<Batches> Batches::load(const std::vector<fs::path>& files, const fs::pa
           continue;
         }
         if (!item.second.IsNull() && !item.second.IsMap()) {
-          return yaml_error(file, item.first,
-                            fmt::format("batch {} must be a map (inputs, configs, ...)",
-                                        quote(name)));
+          return yaml_error(
+              file, item.first,
+              fmt::format("batch {} must be a map (inputs, configs, ...)", quote(name)));
         }
         for (const auto& key : item.second) {
           const std::string key_name = key.first.Scalar();
-          if (std::find(k_batch_keys.begin(), k_batch_keys.end(), key_name) ==
-              k_batch_keys.end()) {
-            return yaml_error(file, key.first,
-                              fmt::format("batch {}: unknown key {}{}", quote(name),
-                                          quote(key_name),
-                                          util::suggestion_suffix(key_name, k_batch_keys)));
+          if (std::find(k_batch_keys.begin(), k_batch_keys.end(), key_name) == k_batch_keys.end()) {
+            return yaml_error(
+                file, key.first,
+                fmt::format("batch {}: unknown key {}{}", quote(name), quote(key_name),
+                            util::suggestion_suffix(key_name, k_batch_keys)));
           }
         }
         batches.m_batches[name] = Definition{file, item.second, file_database};
@@ -291,11 +290,12 @@ Expected<std::vector<BatchRun>> Batches::expand(const std::vector<std::string>& 
         for (const auto& file : m_files) {
           files.push_back(quote(file.string()));
         }
-        return fail("unknown batch {}{}: no batch or alias of that name in {}, and no input "
-                    "under {}",
-                    quote(name), util::suggestion_suffix(name, this->names()),
-                    files.empty() ? std::string("(no batches file)") : util::join(files, ", "),
-                    quote(defaults.database.string()));
+        return fail(
+            "unknown batch {}{}: no batch or alias of that name in {}, and no input "
+            "under {}",
+            quote(name), util::suggestion_suffix(name, this->names()),
+            files.empty() ? std::string("(no batches file)") : util::join(files, ", "),
+            quote(defaults.database.string()));
       }
       for (auto& input : *inputs) {
         runs.push_back(BatchRun{name, defaults.database, std::move(input), json::array()});
@@ -314,8 +314,8 @@ Expected<std::vector<BatchRun>> Batches::expand_batch(const std::string& name,
                       fmt::format("batch {}: {}", quote(name), what));
   };
 
-  fs::path database = definition.file_database.empty() ? defaults.database
-                                                       : definition.file_database;
+  fs::path database =
+      definition.file_database.empty() ? defaults.database : definition.file_database;
   std::vector<std::string> globs = defaults.globs;
   bool use_parent_folder = defaults.use_parent_folder;
   json batch_configs = json::array();
@@ -382,7 +382,7 @@ Expected<std::vector<BatchRun>> Batches::expand_batch(const std::string& name,
         const YAML::Node batch_configs_node =
             node.IsMap() ? first_of(node, {"configs", "configurations", "configuration"})
                          : YAML::Node(YAML::NodeType::Undefined);
-        return error(!entry.configs.empty()        ? entry.node
+        return error(!entry.configs.empty()           ? entry.node
                      : batch_configs_node.IsDefined() ? batch_configs_node
                                                       : node["matrix"],
                      substituted.error().message);

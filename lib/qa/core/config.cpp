@@ -31,8 +31,8 @@ const YamlSchema& config_schema() {
     s.keys["runners"] = YamlSchema{
         {{"default", any},
          {"local", YamlSchema{{{"concurrency", any}}, false}},
-         {"slurm", YamlSchema{{{"partition", any}, {"max_parallel", any}, {"extra_args", any}},
-                              false}}},
+         {"slurm",
+          YamlSchema{{{"partition", any}, {"max_parallel", any}, {"extra_args", any}}, false}}},
         false};
     return s;
   }();
@@ -119,7 +119,8 @@ class Reader {
     }
     const fs::path p(*expanded);
     fs::path resolved = (p.is_absolute() ? p : m_file.parent_path() / p).lexically_normal();
-    if (!resolved.has_filename() && resolved.has_parent_path() && resolved != resolved.root_path()) {
+    if (!resolved.has_filename() && resolved.has_parent_path() &&
+        resolved != resolved.root_path()) {
       resolved = resolved.parent_path();  // `data/` is the folder `data`
     }
     return resolved;
@@ -132,9 +133,7 @@ class Reader {
   YAML::Node m_root;
 };
 
-int to_count(double value) {
-  return value < 0 ? -1 : static_cast<int>(value);
-}
+int to_count(double value) { return value < 0 ? -1 : static_cast<int>(value); }
 
 }  // namespace
 
@@ -171,8 +170,7 @@ Expected<fs::path> find_config(const fs::path& start) {
     }
     dir = dir.parent_path();
   }
-  return fail("no {} found in {} or any parent folder", k_config_file_name,
-              quote(first.string()));
+  return fail("no {} found in {} or any parent folder", k_config_file_name, quote(first.string()));
 }
 
 Expected<ProjectConfig> load_config(const fs::path& file_arg) {
@@ -311,8 +309,7 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
     const YAML::Node slurm = runners["slurm"];
     QA_TRY_ASSIGN(auto partition, r.string(slurm["partition"], "runners.slurm.partition"));
     config.runners.slurm_partition = partition.value_or("");
-    QA_TRY_ASSIGN(auto max_parallel,
-                  r.number(slurm["max_parallel"], "runners.slurm.max_parallel"));
+    QA_TRY_ASSIGN(auto max_parallel, r.number(slurm["max_parallel"], "runners.slurm.max_parallel"));
     config.runners.slurm_max_parallel = to_count(max_parallel.value_or(0));
     QA_TRY_ASSIGN(config.runners.slurm_extra_args,
                   r.strings(slurm["extra_args"], "runners.slurm.extra_args"));

@@ -30,8 +30,8 @@ struct ProjectConfig {
 
   struct Run {
     std::string command;
-    std::string postprocess;           // empty: none
-    std::optional<double> timeout_s;   // none: no limit
+    std::string postprocess;          // empty: none
+    std::optional<double> timeout_s;  // none: no limit
     std::map<std::string, std::string> env;
     nlohmann::json params = nlohmann::json::object();  // default parameters (run.params)
     std::vector<std::string> deps;

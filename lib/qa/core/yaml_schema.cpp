@@ -38,9 +38,9 @@ Expected<void> check_yaml_keys(const YAML::Node& node, const YamlSchema& schema,
     const std::string path = prefix.empty() ? key : std::string(prefix) + "." + key;
     const auto found = schema.keys.find(key);
     if (found == schema.keys.end()) {
-      return yaml_error(file, item.first,
-                        fmt::format("unknown key {}{}", quote(path),
-                                    util::suggestion_suffix(key, known)));
+      return yaml_error(
+          file, item.first,
+          fmt::format("unknown key {}{}", quote(path), util::suggestion_suffix(key, known)));
     }
     QA_TRY(check_yaml_keys(item.second, found->second, file, path));
   }

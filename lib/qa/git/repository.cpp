@@ -53,9 +53,7 @@ Expected<git_oid> parse_oid(std::string_view sha) {
 
 }  // namespace
 
-void Repository::Deleter::operator()(git_repository* repo) const {
-  git_repository_free(repo);
-}
+void Repository::Deleter::operator()(git_repository* repo) const { git_repository_free(repo); }
 
 Repository::Repository(git_repository* repo, fs::path workdir)
     : m_repo(repo), m_workdir(std::move(workdir)) {}
@@ -68,9 +66,10 @@ Expected<Repository> Repository::discover(const fs::path& path) {
   git_buf found = GIT_BUF_INIT;
   if (git_repository_discover(&found, path.c_str(), 0, nullptr) != 0) {
     git_buf_dispose(&found);
-    return fail("not a git repository: {} (qatools records results under git commits; run "
-                "\"git init\" and commit, or work inside a clone)",
-                quote(path.string()));
+    return fail(
+        "not a git repository: {} (qatools records results under git commits; run "
+        "\"git init\" and commit, or work inside a clone)",
+        quote(path.string()));
   }
   git_repository* repo = nullptr;
   const int opened = git_repository_open(&repo, found.ptr);
@@ -178,9 +177,7 @@ Expected<std::optional<std::string>> Repository::first_parent(std::string_view s
   return std::optional<std::string>(to_hex(*parent));
 }
 
-bool Repository::is_shallow() const {
-  return git_repository_is_shallow(m_repo.get()) == 1;
-}
+bool Repository::is_shallow() const { return git_repository_is_shallow(m_repo.get()) == 1; }
 
 Expected<CommitIdentity> Repository::current_commit() const {
   CommitIdentity identity;

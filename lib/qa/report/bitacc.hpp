@@ -37,8 +37,8 @@ struct RunBitacc {
   std::string label;
   std::string config;  // the key's middle part
   BitaccVerdict verdict = BitaccVerdict::identical;
-  std::size_t compared = 0;    // files present on both sides
-  std::vector<FileDiff> diffs; // every file that is not identical, sorted by path
+  std::size_t compared = 0;     // files present on both sides
+  std::vector<FileDiff> diffs;  // every file that is not identical, sorted by path
 };
 
 enum class Strict { no, yes };
@@ -55,8 +55,7 @@ enum class Strict { no, yes };
                                     const std::optional<core::RunRecord>& reference,
                                     const core::FileSelection& selection, Strict strict);
 // The same with the reference record by pointer (null: none), without copying it.
-[[nodiscard]] RunBitacc compare_run(const core::RunRecord& record,
-                                    const core::RunRecord* reference,
+[[nodiscard]] RunBitacc compare_run(const core::RunRecord& record, const core::RunRecord* reference,
                                     const core::FileSelection& selection, Strict strict);
 
 // The whole check: every run, and the reference it was compared with.

@@ -114,8 +114,8 @@ std::string bitacc_to_markdown(const BitaccReport& report) {
       files += fmt::format("{}`{}` ({})", files.empty() ? "" : "<br>",
                            util::markdown_escape(diff.path), to_string(diff.change));
     }
-    out += fmt::format("| {} | {} | {} |\n", util::markdown_escape(run.key),
-                       to_string(run.verdict), files);
+    out += fmt::format("| {} | {} | {} |\n", util::markdown_escape(run.key), to_string(run.verdict),
+                       files);
   }
   return out;
 }
@@ -144,8 +144,8 @@ std::string bitacc_to_junit(const BitaccReport& report) {
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">\n",
         util::xml_escape(label), runs.size(), suite_failures, skipped);
     for (const auto* run : runs) {
-      out += fmt::format("    <testcase classname=\"{}\" name=\"{}\"", util::xml_escape(run->config),
-                         util::xml_escape(run->input));
+      out += fmt::format("    <testcase classname=\"{}\" name=\"{}\"",
+                         util::xml_escape(run->config), util::xml_escape(run->input));
       switch (run->verdict) {
         case BitaccVerdict::identical:
           out += "/>\n";
@@ -154,7 +154,8 @@ std::string bitacc_to_junit(const BitaccReport& report) {
           out += ">\n      <skipped/>\n    </testcase>\n";
           break;
         case BitaccVerdict::failed:
-          out += ">\n      <failure message=\"the run failed\" type=\"failed\"/>\n    </testcase>\n";
+          out +=
+              ">\n      <failure message=\"the run failed\" type=\"failed\"/>\n    </testcase>\n";
           break;
         case BitaccVerdict::different: {
           std::string body;
@@ -186,10 +187,10 @@ std::string bitacc_to_github_annotations(const BitaccReport& report, std::size_t
       continue;
     }
     // Workflow commands: `%`, CR and LF are escaped in the message.
-    std::string message = run.verdict == BitaccVerdict::failed
-                              ? std::string("the run failed")
-                              : describe(run) + ": " +
-                                    (run.diffs.empty() ? std::string() : run.diffs.front().path);
+    std::string message =
+        run.verdict == BitaccVerdict::failed
+            ? std::string("the run failed")
+            : describe(run) + ": " + (run.diffs.empty() ? std::string() : run.diffs.front().path);
     std::string escaped;
     for (const char c : message) {
       escaped += c == '%' ? "%25" : c == '\n' ? "%0A" : c == '\r' ? "%0D" : std::string(1, c);

@@ -56,8 +56,8 @@ struct RunComparison {
   const core::RunRecord* record = nullptr;     // the new run; null when missing
   const core::RunRecord* reference = nullptr;  // the reference run; null when new
   RunVerdict verdict = RunVerdict::unchanged;
-  std::optional<RunBitacc> bitacc;             // outputs against the reference's; none when missing
-  std::vector<MetricComparison> metrics;       // in Comparison::metric_order
+  std::optional<RunBitacc> bitacc;        // outputs against the reference's; none when missing
+  std::vector<MetricComparison> metrics;  // in Comparison::metric_order
 };
 
 // Statistics of one metric over the runs of a group that have a numeric value.
@@ -105,7 +105,7 @@ struct Comparison {
   nlohmann::json reference = nlohmann::json::object();  // the ReferenceChoice as JSON
   core::MetricDefs defs;
   std::vector<std::string> metric_order;  // main metrics, then declared ones, then the others
-  std::vector<core::RunRecord> records;            // owned; runs point into them
+  std::vector<core::RunRecord> records;   // owned; runs point into them
   std::vector<core::RunRecord> reference_records;  // owned; runs point into them
   std::vector<RunComparison> runs;                 // sorted by severity, then key
   std::vector<Group> groups;                       // sorted by label, then config

@@ -18,10 +18,14 @@ namespace fs = std::filesystem;
 namespace {
 
 core::RunValues run_values(const ProjectContext& context, const RunSpec& spec) {
-  return core::RunValues{spec.input_path.string(),     spec.rel_input_path,
-                         spec.output_dir.string(),     spec.params,
-                         spec.configs,                 context.config.root.string(),
-                         context.commit.key(),         spec.label};
+  return core::RunValues{spec.input_path.string(),
+                         spec.rel_input_path,
+                         spec.output_dir.string(),
+                         spec.params,
+                         spec.configs,
+                         context.config.root.string(),
+                         context.commit.key(),
+                         spec.label};
 }
 
 std::optional<std::chrono::milliseconds> timeout_of(const ProjectContext& context) {
@@ -125,8 +129,7 @@ Expected<core::RunRecord> execute_run(const ProjectContext& context, store::Stor
 
   core::FileSelection everything;
   QA_TRY_ASSIGN(record.files, core::build_manifest(spec.output_dir, everything,
-                                                   reserved_output_names(),
-                                                   options.hash_threads));
+                                                   reserved_output_names(), options.hash_threads));
   QA_TRY_ASSIGN(const auto log_digest, util::hash_file(log));
   record.log = core::LogFile{log.string(), core::FileEntry{log_digest.hash, log_digest.size}};
   QA_TRY(store.put_run(record, spec.output_dir, store::Ingest::link));

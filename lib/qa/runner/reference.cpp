@@ -10,9 +10,7 @@ namespace qa::runner {
 
 namespace {
 
-std::string short_sha(std::string_view sha) {
-  return std::string(sha.substr(0, 12));
-}
+std::string short_sha(std::string_view sha) { return std::string(sha.substr(0, 12)); }
 
 Expected<bool> has_results(const ProjectContext& context, store::Store& store,
                            const std::string& commit, const std::vector<std::string>& keys) {
@@ -51,8 +49,8 @@ Expected<ReferenceChoice> from_branch_index(const ProjectContext& context, store
                                             std::string_view why) {
   QA_TRY_ASSIGN(const auto index, store.get_branch(context.config.name, branch));
   if (!index) {
-    return no_results(choice, fmt::format("{}, and the store has no branch index for {}", why,
-                                          quote(branch)));
+    return no_results(
+        choice, fmt::format("{}, and the store has no branch index for {}", why, quote(branch)));
   }
   choice.commit = index->commit;
   choice.tried.push_back(index->commit);
@@ -97,9 +95,10 @@ Expected<ReferenceChoice> resolve_reference(const ProjectContext& context, store
     }
     QA_TRY_ASSIGN(const auto index, store.get_branch(context.config.name, request.ref));
     if (!index) {
-      return fail("unknown reference {}: not a sha, tag or branch of the repository, nor a branch "
-                  "of the store's index",
-                  quote(request.ref));
+      return fail(
+          "unknown reference {}: not a sha, tag or branch of the repository, nor a branch "
+          "of the store's index",
+          quote(request.ref));
     }
     return from_branch_index(context, store, choice, request.ref,
                              fmt::format("git does not know {}", quote(request.ref)));
@@ -115,21 +114,21 @@ Expected<ReferenceChoice> resolve_reference(const ProjectContext& context, store
     start_reason = "CI_MERGE_REQUEST_DIFF_BASE_SHA";
   } else if (context.commit.branch == base_branch) {
     QA_TRY_ASSIGN(start, repository.first_parent(head));
-    start_reason = fmt::format("the first parent of {} on the reference branch {}",
-                               short_sha(head), quote(base_branch));
+    start_reason = fmt::format("the first parent of {} on the reference branch {}", short_sha(head),
+                               quote(base_branch));
   } else {
     QA_TRY_ASSIGN(const auto branch_sha, repository.resolve(base_branch));
     if (branch_sha) {
       QA_TRY_ASSIGN(start, repository.merge_base(head, *branch_sha));
-      start_reason = fmt::format("the merge-base of {} and {}", short_sha(head),
-                                 quote(base_branch));
+      start_reason =
+          fmt::format("the merge-base of {} and {}", short_sha(head), quote(base_branch));
     }
   }
   if (!start) {
-    const std::string why = repository.is_shallow()
-                                ? std::string("the clone is shallow: git has no merge-base")
-                                : fmt::format("git finds no merge-base with {}",
-                                              quote(base_branch));
+    const std::string why =
+        repository.is_shallow()
+            ? std::string("the clone is shallow: git has no merge-base")
+            : fmt::format("git finds no merge-base with {}", quote(base_branch));
     return from_branch_index(context, store, choice, base_branch, why);
   }
 
@@ -140,10 +139,10 @@ Expected<ReferenceChoice> resolve_reference(const ProjectContext& context, store
     if (found) {
       choice.commit = *commit;
       choice.reason = depth == 0 ? fmt::format("{} ({})", start_reason, short_sha(*commit))
-                                 : fmt::format("{} ({}) had no results; {} first parent(s) "
-                                               "back, {} has",
-                                               start_reason, short_sha(*start), depth,
-                                               short_sha(*commit));
+                                 : fmt::format(
+                                       "{} ({}) had no results; {} first parent(s) "
+                                       "back, {} has",
+                                       start_reason, short_sha(*start), depth, short_sha(*commit));
       return choice;
     }
     QA_TRY_ASSIGN(commit, repository.first_parent(*commit));

@@ -30,8 +30,8 @@ Expected<Shard> make_shard(long long index, long long count, std::string_view or
 Expected<Shard> parse_shard(std::string_view text) {
   const std::size_t slash = text.find('/');
   const auto index = parse_number(text.substr(0, slash));
-  const auto count = slash == std::string_view::npos ? std::nullopt
-                                                     : parse_number(text.substr(slash + 1));
+  const auto count =
+      slash == std::string_view::npos ? std::nullopt : parse_number(text.substr(slash + 1));
   if (!index || !count) {
     return fail("invalid shard {}: expected I/N, e.g. 0/3", quote(text));
   }
@@ -42,8 +42,9 @@ Expected<std::optional<Shard>> shard_from_environment() {
   if (const auto total = util::env_value("CI_NODE_TOTAL")) {
     const auto index = parse_number(util::env_value("CI_NODE_INDEX").value_or(""));
     const auto count = parse_number(*total);
-    const std::string origin = "CI_NODE_INDEX/CI_NODE_TOTAL=" +
-                               util::env_value("CI_NODE_INDEX").value_or("") + "/" + *total;
+    const std::string origin =
+        "CI_NODE_INDEX/CI_NODE_TOTAL=" + util::env_value("CI_NODE_INDEX").value_or("") + "/" +
+        *total;
     if (!index || !count) {
       return fail("invalid shard {}", quote(origin));
     }

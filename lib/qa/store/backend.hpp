@@ -62,8 +62,7 @@ class Backend {
   [[nodiscard]] virtual Expected<void> get_blobs(const std::vector<BlobDownload>& downloads);
 
   // Return the document at `rel`, or nothing when there is none.
-  [[nodiscard]] virtual Expected<std::optional<std::string>> get_document(
-      std::string_view rel) = 0;
+  [[nodiscard]] virtual Expected<std::optional<std::string>> get_document(std::string_view rel) = 0;
   [[nodiscard]] virtual Expected<void> put_document(std::string_view rel,
                                                     std::string_view content) = 0;
   // Return the paths of the documents under the folder `prefix`, relative to it, sorted.

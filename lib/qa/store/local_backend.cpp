@@ -50,9 +50,7 @@ Expected<std::unique_ptr<LocalBackend>> LocalBackend::open(const fs::path& root)
   return std::unique_ptr<LocalBackend>(new LocalBackend(fs::absolute(root).lexically_normal()));
 }
 
-std::string LocalBackend::describe() const {
-  return m_root.string();
-}
+std::string LocalBackend::describe() const { return m_root.string(); }
 
 fs::path LocalBackend::blob_path(const util::Hash128& hash) const {
   const std::string hex = hash.hex();

@@ -26,8 +26,7 @@ class LocalBackend final : public Backend {
   [[nodiscard]] Expected<std::optional<std::string>> get_document(std::string_view rel) override;
   [[nodiscard]] Expected<void> put_document(std::string_view rel,
                                             std::string_view content) override;
-  [[nodiscard]] Expected<std::vector<std::string>> list_documents(
-      std::string_view prefix) override;
+  [[nodiscard]] Expected<std::vector<std::string>> list_documents(std::string_view prefix) override;
 
   // Return the path of the blob `hash` (it may not exist).
   [[nodiscard]] std::filesystem::path blob_path(const util::Hash128& hash) const;

@@ -82,9 +82,10 @@ Expected<Store> Store::open(std::string_view location) {
     return Store(std::move(backend));
   }
   if (location.find("://") != std::string_view::npos) {
-    return fail("cannot open store {}: unknown scheme (use a folder, file://, http:// or "
-                "https://)",
-                quote(util::redact_url(location)));
+    return fail(
+        "cannot open store {}: unknown scheme (use a folder, file://, http:// or "
+        "https://)",
+        quote(util::redact_url(location)));
   }
   QA_TRY_ASSIGN(auto backend, open_local(location));
   return Store(std::move(backend));
@@ -227,8 +228,7 @@ Expected<std::vector<core::RunRecord>> Store::list_runs(std::string_view project
 
 Expected<std::optional<BranchIndex>> Store::get_branch(std::string_view project,
                                                        std::string_view branch) {
-  const std::string path =
-      fmt::format("{}/branches/{}.json", project, core::make_slug(branch));
+  const std::string path = fmt::format("{}/branches/{}.json", project, core::make_slug(branch));
   QA_TRY_ASSIGN(const auto text, m_backend->get_document(path));
   if (!text) {
     return std::optional<BranchIndex>();
@@ -245,12 +245,12 @@ Expected<void> Store::put_branch(std::string_view project, const BranchIndex& in
   QA_TRY(check_commit_key(index.commit));
   const std::string path =
       fmt::format("{}/branches/{}.json", project, core::make_slug(index.branch));
-  const nlohmann::json json{{"schema", k_branch_schema},
-                            {"branch", index.branch},
-                            {"commit", index.commit},
-                            {"updated_at", index.updated_at.empty()
-                                               ? util::rfc3339(std::chrono::system_clock::now())
-                                               : index.updated_at}};
+  const nlohmann::json json{
+      {"schema", k_branch_schema},
+      {"branch", index.branch},
+      {"commit", index.commit},
+      {"updated_at", index.updated_at.empty() ? util::rfc3339(std::chrono::system_clock::now())
+                                              : index.updated_at}};
   return m_backend->put_document(path, json.dump(2) + "\n");
 }
 
@@ -261,8 +261,9 @@ Expected<fs::path> default_store_location() {
   }
   const char* home = std::getenv("HOME");
   if (home == nullptr || *home == '\0') {
-    return fail("cannot find the default store: neither XDG_CACHE_HOME nor HOME is set "
-                "(set QA_STORE or pass --store)");
+    return fail(
+        "cannot find the default store: neither XDG_CACHE_HOME nor HOME is set "
+        "(set QA_STORE or pass --store)");
   }
   return fs::path(home) / ".cache" / "qatools";
 }

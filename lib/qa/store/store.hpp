@@ -83,8 +83,7 @@ class Store {
   // Return the path of a record in the layout above.
   [[nodiscard]] static std::string record_path(std::string_view project, std::string_view commit,
                                                std::string_view key);
-  [[nodiscard]] static std::string commit_folder(std::string_view project,
-                                                 std::string_view commit);
+  [[nodiscard]] static std::string commit_folder(std::string_view project, std::string_view commit);
 
  private:
   // Return the records at the document paths `paths` (nothing where there is none), read and

@@ -83,8 +83,8 @@ Expected<void> AtomicFile::write(std::string_view data) {
 Expected<void> AtomicFile::write_from(int source_fd) {
   // In the kernel when it can (no copy through user space); else read and write.
   while (true) {
-    const ssize_t n = ::copy_file_range(source_fd, nullptr, m_fd.get(), nullptr,
-                                        std::size_t{1} << 30, 0);
+    const ssize_t n =
+        ::copy_file_range(source_fd, nullptr, m_fd.get(), nullptr, std::size_t{1} << 30, 0);
     if (n == 0) {
       return {};
     }
@@ -156,8 +156,7 @@ Expected<void> create_parent(const fs::path& path) {
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
     if (ec) {
-      return fail("cannot create folder {}: {}", quote(path.parent_path().string()),
-                  ec.message());
+      return fail("cannot create folder {}: {}", quote(path.parent_path().string()), ec.message());
     }
   }
   return {};

@@ -42,19 +42,19 @@ template <typename... Args>
 #define QA_CONCAT(a, b) QA_CONCAT_INNER(a, b)
 
 // Evaluate `expr` (an Expected); on failure return its error from the enclosing function.
-#define QA_TRY(expr)                                                  \
-  do {                                                                \
-    auto&& qa_try_result_ = (expr);                                   \
-    if (!qa_try_result_) {                                            \
+#define QA_TRY(expr)                                                         \
+  do {                                                                       \
+    auto&& qa_try_result_ = (expr);                                          \
+    if (!qa_try_result_) {                                                   \
       return tl::unexpected<::qa::Error>(std::move(qa_try_result_).error()); \
-    }                                                                 \
+    }                                                                        \
   } while (false)
 
 // Evaluate `expr` (an Expected); on failure return its error, else declare or assign `lhs` from
 // its value: `QA_TRY_ASSIGN(auto config, load_config(dir));`.
-#define QA_TRY_ASSIGN(lhs, expr)                                                         \
-  auto&& QA_CONCAT(qa_try_value_, __LINE__) = (expr);                                   \
-  if (!QA_CONCAT(qa_try_value_, __LINE__)) {                                             \
+#define QA_TRY_ASSIGN(lhs, expr)                                                               \
+  auto&& QA_CONCAT(qa_try_value_, __LINE__) = (expr);                                          \
+  if (!QA_CONCAT(qa_try_value_, __LINE__)) {                                                   \
     return tl::unexpected<::qa::Error>(std::move(QA_CONCAT(qa_try_value_, __LINE__)).error()); \
-  }                                                                                      \
+  }                                                                                            \
   lhs = std::move(*QA_CONCAT(qa_try_value_, __LINE__))

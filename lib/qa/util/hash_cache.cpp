@@ -59,8 +59,9 @@ void HashCache::read_into(const fs::path& file, std::unordered_map<std::string, 
     next_number(entry.size);
     next_number(entry.mtime_ns);
     next_number(entry.ctime_ns);
-    auto hash = ok ? Hash128::from_hex(std::string_view(cursor, static_cast<std::size_t>(end - cursor)))
-                   : Expected<Hash128>(tl::unexpected<Error>(Error{"malformed"}));
+    auto hash =
+        ok ? Hash128::from_hex(std::string_view(cursor, static_cast<std::size_t>(end - cursor)))
+           : Expected<Hash128>(tl::unexpected<Error>(Error{"malformed"}));
     if (!hash) {
       continue;
     }

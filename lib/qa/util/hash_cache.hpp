@@ -29,7 +29,8 @@ class HashCache {
   [[nodiscard]] static std::unique_ptr<HashCache> load(const std::filesystem::path& file);
 
   // Return the digest of `path` when the cache holds one for the file as `st` describes it.
-  [[nodiscard]] std::optional<FileHash> lookup(const std::string& path, const struct stat& st) const;
+  [[nodiscard]] std::optional<FileHash> lookup(const std::string& path,
+                                               const struct stat& st) const;
   void remember(const std::string& path, const struct stat& st, const FileHash& digest);
 
   // Merge with the entries saved meanwhile by other processes (under a lock) and write the file

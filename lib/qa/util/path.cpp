@@ -107,8 +107,7 @@ Expected<std::string> expand_user_and_env(std::string_view text) {
     const std::string name(text.substr(start + 2, end - start - 2));
     const char* value = std::getenv(name.c_str());
     if (value == nullptr) {
-      return fail("cannot expand {}: environment variable {} is not set", quote(text),
-                  quote(name));
+      return fail("cannot expand {}: environment variable {} is not set", quote(text), quote(name));
     }
     out.append(value);
     pos = end + 1;

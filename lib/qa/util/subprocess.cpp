@@ -357,8 +357,8 @@ Expected<CommandResult> run_shell(const ShellCommand& command) {
     envp.push_back(entry.data());
   }
   envp.push_back(nullptr);
-  const ChildPlan plan{cwd.c_str(),       input.get(), log.get(),
-                       error_write.get(), argv.data(), envp.data(), ::getpid()};
+  const ChildPlan plan{cwd.c_str(), input.get(), log.get(), error_write.get(),
+                       argv.data(), envp.data(), ::getpid()};
 
   const auto start = Clock::now();
   const pid_t pid = ::fork();

@@ -26,7 +26,8 @@ const core::FileSelection k_all{{"*"}, {"*.log"}};
 
 TEST(CompareManifests, ChangedOneSidedAndIgnoredFiles) {
   const core::Manifest mine{{"a.png", entry("A")}, {"new.txt", entry("n")}, {"x.log", entry("1")}};
-  const core::Manifest theirs{{"a.png", entry("a")}, {"gone.txt", entry("g")}, {"x.log", entry("2")}};
+  const core::Manifest theirs{
+      {"a.png", entry("a")}, {"gone.txt", entry("g")}, {"x.log", entry("2")}};
   const auto lenient = compare_manifests(mine, theirs, k_all, Strict::no);
   EXPECT_EQ(lenient.verdict, BitaccVerdict::different);
   ASSERT_EQ(lenient.diffs.size(), 3U);
@@ -50,7 +51,8 @@ TEST(CompareRun, FailedAndMissingReference) {
   const auto failed = compare_run(record("default/base/a.png", {}, core::RunStatus::failed),
                                   record("default/base/a.png", {}), k_all, Strict::no);
   EXPECT_EQ(failed.verdict, BitaccVerdict::failed);
-  const auto missing = compare_run(record("default/base/a.png", {}), std::nullopt, k_all, Strict::no);
+  const auto missing =
+      compare_run(record("default/base/a.png", {}), std::nullopt, k_all, Strict::no);
   EXPECT_EQ(missing.verdict, BitaccVerdict::reference_missing);
   EXPECT_EQ(missing.config, "base");
   const auto failed_reference =
@@ -81,7 +83,8 @@ BitaccReport sample() {
   report.runs.push_back(compare_run(record("default/base/<img src=x>.png", {{"o.png", entry("1")}}),
                                     record("default/base/<img src=x>.png", {{"o.png", entry("2")}}),
                                     k_all, Strict::no));
-  report.runs.push_back(compare_run(record("nightly/hdr/b.png", {}), std::nullopt, k_all, Strict::no));
+  report.runs.push_back(
+      compare_run(record("nightly/hdr/b.png", {}), std::nullopt, k_all, Strict::no));
   return report;
 }
 

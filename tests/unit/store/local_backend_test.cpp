@@ -39,8 +39,8 @@ TEST_F(LocalBackendTest, BlobIsLinkedReadOnlyAndFoundAgain) {
   ASSERT_TRUE(backend->put_blob(digest.hash, m_tmp / "out.png", digest.size, Ingest::link));
   EXPECT_TRUE(*backend->has_blob(digest.hash));
   const fs::path blob = backend->blob_path(digest.hash);
-  EXPECT_EQ(blob, m_tmp / "store" / "cas" / digest.hash.hex().substr(0, 2) /
-                      digest.hash.hex().substr(2));
+  EXPECT_EQ(blob,
+            m_tmp / "store" / "cas" / digest.hash.hex().substr(0, 2) / digest.hash.hex().substr(2));
   struct stat blob_stat {};
   struct stat source_stat {};
   ASSERT_EQ(::stat(blob.c_str(), &blob_stat), 0);

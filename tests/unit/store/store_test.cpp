@@ -66,10 +66,10 @@ TEST_F(StoreTest, PutRunStoresBlobsThenTheRecordWhichReadsBack) {
 }
 
 TEST_F(StoreTest, IdenticalOutputsTravelOnce) {
-  ASSERT_TRUE(m_store->put_run(make_record("default/base/a.png", {{"x", "same"}}),
-                               m_tmp / "out", Ingest::copy));
-  ASSERT_TRUE(m_store->put_run(make_record("default/base/b.png", {{"y", "same"}}),
-                               m_tmp / "out", Ingest::copy));
+  ASSERT_TRUE(m_store->put_run(make_record("default/base/a.png", {{"x", "same"}}), m_tmp / "out",
+                               Ingest::copy));
+  ASSERT_TRUE(m_store->put_run(make_record("default/base/b.png", {{"y", "same"}}), m_tmp / "out",
+                               Ingest::copy));
   EXPECT_EQ(m_memory->blob_writes(), 1U);
 }
 
@@ -108,9 +108,8 @@ TEST_F(StoreTest, ListRunsReturnsEveryRecordOfACommitSorted) {
 TEST_F(StoreTest, ListRunsReadsOnlyTheKeysAsked) {
   ASSERT_TRUE(m_store->put_run(make_record("default/base/a.png", {}), m_tmp.path(), Ingest::copy));
   ASSERT_TRUE(m_store->put_run(make_record("nightly/x/a.png", {}), m_tmp.path(), Ingest::copy));
-  const auto runs = m_store->list_runs("acme/denoise", k_sha, [](std::string_view key) {
-    return key.starts_with("nightly/");
-  });
+  const auto runs = m_store->list_runs(
+      "acme/denoise", k_sha, [](std::string_view key) { return key.starts_with("nightly/"); });
   ASSERT_TRUE(runs) << runs.error().message;
   ASSERT_EQ(runs->size(), 1U);
   EXPECT_EQ((*runs)[0].key, "nightly/x/a.png");
