@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
   const auto done = run(*options);
   if (!done) {
     fmt::print(stderr, "qa-hash-tree: error: {}\n", done.error().message);
-    return done.error().exit_code;
+    return 2;
   }
   return 0;
 }

@@ -113,8 +113,10 @@ Expected<std::vector<InputEntry>> input_entries(const YAML::Node& inputs) {
       }
       entries.push_back(std::move(entry));
     } else {
-      return tl::unexpected<Error>(Error{fmt::format(
-          "line {}: an input is a path, {{path: configs}} or [path, config...]", yaml_line(item))});
+      return tl::unexpected<Error>(
+          Error{fmt::format("line {}: an input is a path, {{path: configs}} or [path, config...]",
+                            yaml_line(item)),
+                ErrorKind::config});
     }
   }
   return entries;

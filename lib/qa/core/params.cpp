@@ -38,12 +38,12 @@ nlohmann::json merge_params(const nlohmann::json& defaults, const nlohmann::json
 Expected<void> apply_param_assignment(nlohmann::json& params, std::string_view assignment) {
   const std::size_t equal = assignment.find('=');
   if (equal == std::string_view::npos || equal == 0) {
-    return fail("invalid --param {}: expected KEY=VALUE", quote(assignment));
+    return fail_as(ErrorKind::usage, "invalid --param {}: expected KEY=VALUE", quote(assignment));
   }
   const auto parts = util::split(assignment.substr(0, equal), '.');
   for (const auto& part : parts) {
     if (part.empty()) {
-      return fail("invalid --param {}: empty key", quote(assignment));
+      return fail_as(ErrorKind::usage, "invalid --param {}: empty key", quote(assignment));
     }
   }
   nlohmann::json* node = &params;

@@ -19,9 +19,10 @@ tl::unexpected<Error> yaml_error(const std::filesystem::path& file, const YAML::
                                  std::string_view what) {
   const int line = yaml_line(node);
   if (line > 0) {
-    return fail("cannot read {}: line {}: {}", quote(file.string()), line, what);
+    return fail_as(ErrorKind::config, "cannot read {}: line {}: {}", quote(file.string()), line,
+                   what);
   }
-  return fail("cannot read {}: {}", quote(file.string()), what);
+  return fail_as(ErrorKind::config, "cannot read {}: {}", quote(file.string()), what);
 }
 
 Expected<void> check_yaml_keys(const YAML::Node& node, const YamlSchema& schema,
@@ -52,8 +53,8 @@ Expected<YAML::Node> load_yaml_file(const std::filesystem::path& file) {
   try {
     return YAML::Load(content);
   } catch (const YAML::Exception& e) {
-    return fail("cannot read {}: line {}, column {}: {}", quote(file.string()), e.mark.line + 1,
-                e.mark.column + 1, e.msg);
+    return fail_as(ErrorKind::config, "cannot read {}: line {}, column {}: {}",
+                   quote(file.string()), e.mark.line + 1, e.mark.column + 1, e.msg);
   }
 }
 

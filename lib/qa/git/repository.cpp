@@ -66,21 +66,23 @@ Expected<Repository> Repository::discover(const fs::path& path) {
   git_buf found = GIT_BUF_INIT;
   if (git_repository_discover(&found, path.c_str(), 0, nullptr) != 0) {
     git_buf_dispose(&found);
-    return fail(
-        "not a git repository: {} (qatools records results under git commits; run "
-        "\"git init\" and commit, or work inside a clone)",
-        quote(path.string()));
+    return fail_as(ErrorKind::environment,
+                   "not a git repository: {} (qatools records results under git commits; run "
+                   "\"git init\" and commit, or work inside a clone)",
+                   quote(path.string()));
   }
   git_repository* repo = nullptr;
   const int opened = git_repository_open(&repo, found.ptr);
   git_buf_dispose(&found);
   if (opened != 0) {
-    return fail("cannot open the git repository of {}: {}", quote(path.string()), last_error());
+    return fail_as(ErrorKind::environment, "cannot open the git repository of {}: {}",
+                   quote(path.string()), last_error());
   }
   const char* workdir = git_repository_workdir(repo);
   if (workdir == nullptr) {
     git_repository_free(repo);
-    return fail("cannot use the git repository of {}: it is bare", quote(path.string()));
+    return fail_as(ErrorKind::environment, "cannot use the git repository of {}: it is bare",
+                   quote(path.string()));
   }
   return Repository(repo, fs::path(workdir));
 }

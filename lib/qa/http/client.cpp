@@ -178,7 +178,7 @@ std::vector<Response> Client::perform(std::vector<Request>& requests) {
       response.error = Error{response.attempts > 1
                                  ? fmt::format("{} (after {} attempts)", why, response.attempts)
                                  : why,
-                             2};
+                             ErrorKind::environment};
     }
   };
 
@@ -188,14 +188,14 @@ std::vector<Response> Client::perform(std::vector<Request>& requests) {
       // included (the server keeps nothing of an incomplete body).
       for (auto& [easy, transfer] : active) {
         curl_multi_remove_handle(multi.get(), easy);
-        transfer->response->error = Error{"interrupted", 130};
+        transfer->response->error = Error{"interrupted", ErrorKind::interrupted};
       }
       active.clear();
       for (const std::size_t index : ready) {
-        responses[index].error = Error{"interrupted", 130};
+        responses[index].error = Error{"interrupted", ErrorKind::interrupted};
       }
       for (const auto& [time, index] : waiting) {
-        responses[index].error = Error{"interrupted", 130};
+        responses[index].error = Error{"interrupted", ErrorKind::interrupted};
       }
       break;
     }

@@ -131,11 +131,12 @@ Expected<void> HttpBackend::get_blobs(const std::vector<store::BlobDownload>& do
       first_error =
           first_error.value_or(Error{fmt::format("blob {} is missing from store {}",
                                                  sinks[i]->hash().hex(), quote(describe())),
-                                     2});
+                                     ErrorKind::environment});
       continue;
     }
     if (!succeeded(responses[i])) {
-      first_error = first_error.value_or(Error{m_client.failure(requests[i], responses[i]), 2});
+      first_error = first_error.value_or(
+          Error{m_client.failure(requests[i], responses[i]), ErrorKind::environment});
       continue;
     }
     auto finished = sinks[i]->finish(url, m_cache ? Replace::no : Replace::yes);

@@ -48,7 +48,7 @@ std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* use
         transfer->local_error =
             Error{fmt::format("cannot read {}: {}", quote(transfer->request->upload_file.string()),
                               std::strerror(errno)),
-                  2};
+                  ErrorKind::io};
         return CURL_READFUNC_ABORT;
       }
     }

@@ -66,14 +66,14 @@ std::size_t BitaccReport::count(BitaccVerdict verdict) const {
       runs.begin(), runs.end(), [&](const RunBitacc& run) { return run.verdict == verdict; }));
 }
 
-int BitaccReport::exit_code() const {
+BitaccOutcome BitaccReport::outcome() const {
   if (count(BitaccVerdict::different) > 0 || count(BitaccVerdict::failed) > 0) {
-    return 1;
+    return BitaccOutcome::different;
   }
   if (runs.empty() || count(BitaccVerdict::reference_missing) == runs.size()) {
-    return 3;
+    return BitaccOutcome::no_reference;
   }
-  return 0;
+  return BitaccOutcome::identical;
 }
 
 std::string_view to_string(BitaccVerdict verdict) {

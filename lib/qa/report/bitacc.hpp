@@ -58,14 +58,20 @@ enum class Strict { no, yes };
 [[nodiscard]] RunBitacc compare_run(const core::RunRecord& record, const core::RunRecord* reference,
                                     const core::FileSelection& selection, Strict strict);
 
+// The verdict of a whole check.
+enum class BitaccOutcome {
+  identical,     // every run compared is identical (runs without reference results aside)
+  different,     // a run differs or failed
+  no_reference,  // no run had reference results
+};
+
 // The whole check: every run, and the reference it was compared with.
 struct BitaccReport {
   nlohmann::json reference = nlohmann::json::object();  // the ReferenceChoice, as JSON
   std::vector<RunBitacc> runs;
 
   [[nodiscard]] std::size_t count(BitaccVerdict verdict) const;
-  // 0 every run identical, 1 a run differs or failed, 3 no run had reference results.
-  [[nodiscard]] int exit_code() const;
+  [[nodiscard]] BitaccOutcome outcome() const;
 };
 
 [[nodiscard]] std::string_view to_string(BitaccVerdict verdict);

@@ -98,7 +98,7 @@ std::string bitacc_to_text(const BitaccReport& report) {
 
 std::string bitacc_to_markdown(const BitaccReport& report) {
   std::string out = "### Bit-accuracy\n\n";
-  const bool clean = report.exit_code() == 0;
+  const bool clean = report.outcome() == BitaccOutcome::identical;
   out += fmt::format("{} {}\n\n", clean ? "✅" : "❌", util::markdown_escape(summary_line(report)));
   bool header = false;
   for (const auto& run : report.runs) {

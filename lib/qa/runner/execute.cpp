@@ -60,7 +60,7 @@ Expected<util::CommandResult> run_step(const ProjectContext& context, const RunS
   util::ShellCommand shell{command, context.config.root, env, log, timeout_of(context)};
   QA_TRY_ASSIGN(auto result, util::run_shell(shell));
   if (result.kind == util::ExitKind::interrupted) {
-    return tl::unexpected<Error>(Error{"interrupted", 130});
+    return tl::unexpected<Error>(Error{"interrupted", ErrorKind::interrupted});
   }
   if (result.kind == util::ExitKind::timed_out) {
     note_in_log(log, fmt::format("qa-run: killed after the timeout of {} s\n",

@@ -28,7 +28,7 @@ struct ExecuteOptions {
 // outputs and store them and the record in `store`. Return the stored record, whose status says
 // whether the run succeeded (ok), failed or timed out. Errors are for trouble that is not the
 // run's own result: bad configuration, invalid metrics.json, store failures, an interrupt
-// (exit code 130).
+// (kind interrupted).
 [[nodiscard]] Expected<core::RunRecord> execute_run(const ProjectContext& context,
                                                     store::Store& store, const RunSpec& spec,
                                                     const ExecuteOptions& options);

@@ -39,7 +39,7 @@ tl::unexpected<Error> no_results(const ReferenceChoice& choice, std::string_view
                           "at {} (e.g. in the pipeline of that commit)",
                           why, tried.empty() ? std::string("no commit") : util::join(tried, ", "),
                           tried.empty() ? std::string("the reference") : tried.front()),
-              3};
+              ErrorKind::no_reference};
   return tl::unexpected<Error>(std::move(error));
 }
 

@@ -20,7 +20,8 @@ std::optional<long long> parse_number(std::string_view text) {
 
 Expected<Shard> make_shard(long long index, long long count, std::string_view origin) {
   if (count < 1 || index < 0 || index >= count) {
-    return fail("invalid shard {}: expected I/N with 0 <= I < N", quote(origin));
+    return fail_as(ErrorKind::usage, "invalid shard {}: expected I/N with 0 <= I < N",
+                   quote(origin));
   }
   return Shard{static_cast<std::size_t>(index), static_cast<std::size_t>(count)};
 }
@@ -33,7 +34,7 @@ Expected<Shard> parse_shard(std::string_view text) {
   const auto count =
       slash == std::string_view::npos ? std::nullopt : parse_number(text.substr(slash + 1));
   if (!index || !count) {
-    return fail("invalid shard {}: expected I/N, e.g. 0/3", quote(text));
+    return fail_as(ErrorKind::usage, "invalid shard {}: expected I/N, e.g. 0/3", quote(text));
   }
   return make_shard(*index, *count, text);
 }
@@ -46,7 +47,7 @@ Expected<std::optional<Shard>> shard_from_environment() {
         "CI_NODE_INDEX/CI_NODE_TOTAL=" + util::env_value("CI_NODE_INDEX").value_or("") + "/" +
         *total;
     if (!index || !count) {
-      return fail("invalid shard {}", quote(origin));
+      return fail_as(ErrorKind::usage, "invalid shard {}", quote(origin));
     }
     QA_TRY_ASSIGN(auto shard, make_shard(*index - 1, *count, origin));
     return std::optional<Shard>(shard);
@@ -58,7 +59,7 @@ Expected<std::optional<Shard>> shard_from_environment() {
     const std::string origin = "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT=" +
                                util::env_value("SLURM_ARRAY_TASK_ID").value_or("") + "/" + *total;
     if (!id || !count || !min) {
-      return fail("invalid shard {}", quote(origin));
+      return fail_as(ErrorKind::usage, "invalid shard {}", quote(origin));
     }
     QA_TRY_ASSIGN(auto shard, make_shard(*id - *min, *count, origin));
     return std::optional<Shard>(shard);

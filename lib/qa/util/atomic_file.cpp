@@ -26,7 +26,8 @@ std::string random_suffix() {
 }
 
 tl::unexpected<Error> os_error(std::string_view what, const fs::path& path) {
-  return fail("cannot {} {}: {}", what, quote(path.string()), std::strerror(errno));
+  return fail_as(ErrorKind::io, "cannot {} {}: {}", what, quote(path.string()),
+                 std::strerror(errno));
 }
 
 }  // namespace

@@ -8,21 +8,50 @@
 
 namespace qa {
 
+// What kind of failure an Error is. The library says what went wrong; only `cli/` decides what
+// a kind means for a tool's exit code (cli/exit_status.hpp), as ninja's exit_status.h does.
+enum class ErrorKind {
+  general,       // any other trouble: the default of `fail`
+  usage,         // the command line is wrong (an option's value, a missing argument)
+  config,        // a project file (qaboard.yaml, batches, metrics) is invalid
+  environment,   // the machine is not as needed: not a git repository, no HOME, a store
+                 // that cannot be opened or reached
+  io,            // reading or writing a file failed
+  check_failed,  // the check a tool exists for failed (outputs differ, a run failed)
+  no_reference,  // no reference results to compare with
+  interrupted,   // SIGINT or SIGTERM arrived
+};
+
 // An expected failure: a message in the project's style (lowercase, no final period, what failed
-// first, then why: `cannot read "qaboard.yaml": line 7: unknown key "batchs"`). Tools print it as
-// `qa-<tool>: error: <message>` and exit with `exit_code` (2 unless a caller says otherwise).
+// first, then why: `cannot read "qaboard.yaml": line 7: unknown key "batchs"`) and its kind.
+// Tools print it as `qa-<tool>: error: <message>` and exit with the code of its kind.
 struct Error {
   std::string message;
-  int exit_code = 2;
+  ErrorKind kind = ErrorKind::general;
 };
 
 template <typename T>
 using Expected = tl::expected<T, Error>;
 
-// Return an unexpected Error whose message is formatted from `format` and `args`.
+// Return an unexpected Error of kind general whose message is formatted from `format` and
+// `args`.
 template <typename... Args>
 [[nodiscard]] tl::unexpected<Error> fail(fmt::format_string<Args...> format, Args&&... args) {
-  return tl::unexpected<Error>(Error{fmt::format(format, std::forward<Args>(args)...), 2});
+  return tl::unexpected<Error>(
+      Error{fmt::format(format, std::forward<Args>(args)...), ErrorKind::general});
+}
+
+// The same with the kind `kind`: `fail_as(ErrorKind::usage, "invalid --shard {}", quote(s))`.
+template <typename... Args>
+[[nodiscard]] tl::unexpected<Error> fail_as(ErrorKind kind, fmt::format_string<Args...> format,
+                                            Args&&... args) {
+  return tl::unexpected<Error>(Error{fmt::format(format, std::forward<Args>(args)...), kind});
+}
+
+// Return `error` as the kind `kind` (for a caller that knows better what the failure means).
+[[nodiscard]] inline tl::unexpected<Error> as_kind(ErrorKind kind, Error error) {
+  error.kind = kind;
+  return tl::unexpected<Error>(std::move(error));
 }
 
 // Return `error` with `context` put in front: "cannot open store: " + error.message.

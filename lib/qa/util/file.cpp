@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 Expected<std::string> read_file(const fs::path& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) {
-    return fail("cannot read {}: {}", quote(path.string()), std::strerror(errno));
+    return fail_as(ErrorKind::io, "cannot read {}: {}", quote(path.string()), std::strerror(errno));
   }
   return read_fd(fd.get(), quote(path.string()));
 }
@@ -29,7 +29,7 @@ Expected<std::string> read_fd(int fd, std::string_view name) {
       if (errno == EINTR) {
         continue;
       }
-      return fail("cannot read {}: {}", name, std::strerror(errno));
+      return fail_as(ErrorKind::io, "cannot read {}: {}", name, std::strerror(errno));
     }
     if (n == 0) {
       return content;
@@ -42,8 +42,8 @@ Expected<void> create_dirs(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir, ec)) {
-    return fail("cannot create folder {}: {}", quote(dir.string()),
-                ec ? ec.message() : std::string("a file is in the way"));
+    return fail_as(ErrorKind::io, "cannot create folder {}: {}", quote(dir.string()),
+                   ec ? ec.message() : std::string("a file is in the way"));
   }
   return {};
 }
@@ -52,7 +52,8 @@ Expected<void> copy_file_atomic(const fs::path& source, const fs::path& destinat
                                 unsigned mode) {
   UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
   if (!in) {
-    return fail("cannot read {}: {}", quote(source.string()), std::strerror(errno));
+    return fail_as(ErrorKind::io, "cannot read {}: {}", quote(source.string()),
+                   std::strerror(errno));
   }
   QA_TRY_ASSIGN(auto out, AtomicFile::create(destination, mode));
   QA_TRY(out.write_from(in.get()));

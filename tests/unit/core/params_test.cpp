@@ -146,7 +146,7 @@ TEST(ApplyParamAssignmentTest, MalformedAssignmentsAreErrorsNamingThem) {
     ASSERT_FALSE(applied) << text;
     EXPECT_NE(applied.error().message.find("\"" + text + "\""), std::string::npos)
         << applied.error().message;
-    EXPECT_EQ(applied.error().exit_code, 2);
+    EXPECT_EQ(applied.error().kind, ErrorKind::usage);
     EXPECT_EQ(params, json::parse(R"({"keep": 1})")) << "changed by " << text;
   }
   json params = json::object();

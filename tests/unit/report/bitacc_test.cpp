@@ -61,20 +61,20 @@ TEST(CompareRun, FailedAndMissingReference) {
   EXPECT_EQ(failed_reference.verdict, BitaccVerdict::reference_missing);
 }
 
-TEST(BitaccReportTest, ExitCodes) {
+TEST(BitaccReportTest, OutcomeOfTheWholeCheck) {
   BitaccReport report;
-  EXPECT_EQ(report.exit_code(), 3) << "nothing compared";
+  EXPECT_EQ(report.outcome(), BitaccOutcome::no_reference) << "nothing compared";
   RunBitacc identical;
   RunBitacc missing;
   missing.verdict = BitaccVerdict::reference_missing;
   report.runs = {missing};
-  EXPECT_EQ(report.exit_code(), 3);
+  EXPECT_EQ(report.outcome(), BitaccOutcome::no_reference);
   report.runs = {identical, missing};
-  EXPECT_EQ(report.exit_code(), 0);
+  EXPECT_EQ(report.outcome(), BitaccOutcome::identical);
   RunBitacc different;
   different.verdict = BitaccVerdict::different;
   report.runs = {identical, different, missing};
-  EXPECT_EQ(report.exit_code(), 1);
+  EXPECT_EQ(report.outcome(), BitaccOutcome::different);
 }
 
 BitaccReport sample() {
