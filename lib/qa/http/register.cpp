@@ -2,13 +2,14 @@
 
 #include <qa/http/http_backend.hpp>
 #include <qa/http/settings.hpp>
-#include <qa/store/store.hpp>
+#include <qa/store/scheme.hpp>
 
 namespace qa::http {
 
 namespace {
 
-Expected<std::unique_ptr<store::Backend>> open_http(std::string_view location) {
+Expected<std::unique_ptr<store::Backend>> open_http(std::string_view location,
+                                                    store::Access /*access*/) {
   QA_TRY_ASSIGN(auto settings, settings_from_environment(location));
   return std::unique_ptr<store::Backend>(std::make_unique<HttpBackend>(std::move(settings)));
 }

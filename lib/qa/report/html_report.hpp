@@ -11,7 +11,7 @@
 namespace qa::report {
 
 // Copy the blob `hash` of the store to the file `destination` (verified against `hash`), e.g.
-// through `store.backend().get_blob`.
+// through `Store::get_blob`.
 using BlobFetcher = std::function<Expected<void>(const util::Hash128& hash,
                                                  const std::filesystem::path& destination)>;
 

@@ -15,6 +15,11 @@ namespace qa::store {
 // which makes the file read-only; or always by copy.
 enum class Ingest { link, copy };
 
+// How a store is opened. Readers (qa-report, qa-bitacc, qa-get) open it read-only: a missing
+// local folder is then an empty store, not a new folder, and no write access is needed (a
+// read-only mount works).
+enum class Access { read_write, read_only };
+
 // A blob to store: the file `source` whose content hashes to `hash` and holds `size` bytes.
 struct BlobUpload {
   util::Hash128 hash;

@@ -38,14 +38,29 @@ Expected<void> copy_no_replace(const fs::path& source, const fs::path& destinati
 
 }  // namespace
 
-Expected<std::unique_ptr<LocalBackend>> LocalBackend::open(const fs::path& root) {
-  auto created = util::create_dirs(root);
-  if (!created) {
-    return fail("cannot use store {}: {}", quote(root.string()),
-                created.error().message.substr(created.error().message.find(": ") + 2));
+Expected<std::unique_ptr<LocalBackend>> LocalBackend::open(const fs::path& root, Access access) {
+  const auto unusable = [&](std::string_view why) {
+    return fail_as(ErrorKind::environment, "cannot use store {}: {}", quote(root.string()), why);
+  };
+  std::error_code ec;
+  if (access == Access::read_write) {
+    fs::create_directories(root, ec);
+    if (ec) {
+      return unusable(ec.message());
+    }
+  } else if (!fs::exists(root, ec)) {
+    if (ec) {
+      return unusable(ec.message());
+    }
+    // Nothing was ever stored there: an empty store, and no folder is made for it.
+    return std::unique_ptr<LocalBackend>(new LocalBackend(fs::absolute(root).lexically_normal()));
   }
-  if (::access(root.c_str(), R_OK | W_OK | X_OK) != 0) {
-    return fail("cannot use store {}: {}", quote(root.string()), std::strerror(errno));
+  if (!fs::is_directory(root, ec)) {
+    return unusable("not a folder");
+  }
+  const int needed = access == Access::read_write ? R_OK | W_OK | X_OK : R_OK | X_OK;
+  if (::access(root.c_str(), needed) != 0) {
+    return unusable(std::strerror(errno));
   }
   return std::unique_ptr<LocalBackend>(new LocalBackend(fs::absolute(root).lexically_normal()));
 }

@@ -11,10 +11,11 @@ namespace qa::store {
 // are written to a temporary file, synced and renamed. Several processes may write at once.
 class LocalBackend final : public Backend {
  public:
-  // Open (creating it when missing) the store folder `root`; fail naming it when it cannot be
-  // used (a file in the way, no permission).
+  // Open the store folder `root`; fail naming it when it cannot be used (a file in the way, no
+  // permission). For Access::read_write it is created when missing and must be writable; for
+  // Access::read_only it needs only read access, and a missing folder is an empty store.
   [[nodiscard]] static Expected<std::unique_ptr<LocalBackend>> open(
-      const std::filesystem::path& root);
+      const std::filesystem::path& root, Access access = Access::read_write);
 
   [[nodiscard]] std::string describe() const override;
   [[nodiscard]] Expected<bool> has_blob(const util::Hash128& hash) override;

@@ -2,18 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
-#include <mutex>
 #include <set>
 #include <thread>
 
 #include <qa/core/config.hpp>
 #include <qa/core/run_key.hpp>
-#include <qa/store/local_backend.hpp>
-#include <qa/store/memory_backend.hpp>
+#include <qa/util/cache_dir.hpp>
 #include <qa/util/parallel.hpp>
 #include <qa/util/time.hpp>
-#include <qa/util/url.hpp>
 
 namespace qa::store {
 
@@ -23,87 +19,30 @@ namespace {
 
 constexpr const char* k_branch_schema = "qa.branch/1";
 
-Expected<std::unique_ptr<Backend>> open_local(std::string_view location) {
-  if (location.starts_with("file://")) {
-    location.remove_prefix(7);
-  }
-  QA_TRY_ASSIGN(auto backend, LocalBackend::open(fs::path(location)));
-  return std::unique_ptr<Backend>(std::move(backend));
-}
-
-Expected<std::unique_ptr<Backend>> open_memory(std::string_view /*location*/) {
-  return std::unique_ptr<Backend>(std::make_unique<MemoryBackend>());
-}
-
-Expected<std::unique_ptr<Backend>> open_unlinked_http(std::string_view location) {
-  return fail("cannot use store {}: this program was built without the http backend",
-              quote(util::redact_url(location)));
-}
-
-struct Scheme {
-  std::string prefix;
-  BackendOpener open;
-};
-
-// Backends by URL scheme; a location without one is a local folder. The http(s) entries are
-// replaced by register_scheme() in programs that link the http backend.
-struct SchemeTable {
-  std::mutex mutex;
-  std::vector<Scheme> schemes{{"file://", open_local},
-                              {"memory://", open_memory},
-                              {"http://", open_unlinked_http},
-                              {"https://", open_unlinked_http}};
-};
-
-SchemeTable& scheme_table() {
-  static SchemeTable table;
-  return table;
-}
-
-std::optional<BackendOpener> find_opener(std::string_view location) {
-  auto& table = scheme_table();
-  const std::lock_guard lock(table.mutex);
-  for (const auto& scheme : table.schemes) {
-    if (location.starts_with(scheme.prefix)) {
-      return scheme.open;
-    }
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
-Expected<Store> Store::open(std::string_view location) {
-  if (location.empty()) {
-    return fail("cannot open store: no location given");
-  }
-  if (const auto open = find_opener(location)) {
-    QA_TRY_ASSIGN(auto backend, (*open)(location));
-    return Store(std::move(backend));
-  }
-  if (location.find("://") != std::string_view::npos) {
-    return fail(
-        "cannot open store {}: unknown scheme (use a folder, file://, http:// or "
-        "https://)",
-        quote(util::redact_url(location)));
-  }
-  QA_TRY_ASSIGN(auto backend, open_local(location));
-  return Store(std::move(backend));
+Expected<Store> Store::open(std::string_view location, Access access) {
+  QA_TRY_ASSIGN(auto backend, open_backend(location, access));
+  return Store(std::move(backend), access);
 }
 
-void register_scheme(std::string_view prefix, BackendOpener open) {
-  auto& table = scheme_table();
-  const std::lock_guard lock(table.mutex);
-  for (auto& scheme : table.schemes) {
-    if (scheme.prefix == prefix) {
-      scheme.open = std::move(open);
-      return;
-    }
+Store::Store(std::unique_ptr<Backend> backend, Access access)
+    : m_backend(std::move(backend)), m_access(access) {}
+
+Expected<void> Store::check_writable(std::string_view what) const {
+  if (m_access == Access::read_only) {
+    return fail("cannot write {} to store {}: it was opened read-only", what, quote(describe()));
   }
-  table.schemes.push_back(Scheme{std::string(prefix), std::move(open)});
+  return {};
 }
 
-Store::Store(std::unique_ptr<Backend> backend) : m_backend(std::move(backend)) {}
+Expected<void> Store::get_blob(const util::Hash128& hash, const fs::path& destination) {
+  return m_backend->get_blob(hash, destination);
+}
+
+Expected<void> Store::get_blobs(const std::vector<BlobDownload>& downloads) {
+  return m_backend->get_blobs(downloads);
+}
 
 std::string Store::commit_folder(std::string_view project, std::string_view commit) {
   return fmt::format("{}/commits/{}/{}", project, commit.substr(0, 2), commit.substr(2));
@@ -116,6 +55,7 @@ std::string Store::record_path(std::string_view project, std::string_view commit
 
 Expected<void> Store::put_run(const core::RunRecord& record, const fs::path& output_dir,
                               Ingest ingest) {
+  QA_TRY(check_writable("run " + quote(record.key)));
   QA_TRY(core::check_project_name(record.project));
   QA_TRY(check_commit_key(record.commit));
   QA_TRY(core::check_run_key(record.key));
@@ -242,6 +182,7 @@ Expected<std::optional<BranchIndex>> Store::get_branch(std::string_view project,
 }
 
 Expected<void> Store::put_branch(std::string_view project, const BranchIndex& index) {
+  QA_TRY(check_writable("branch index " + quote(index.branch)));
   QA_TRY(check_commit_key(index.commit));
   const std::string path =
       fmt::format("{}/branches/{}.json", project, core::make_slug(index.branch));
@@ -255,17 +196,12 @@ Expected<void> Store::put_branch(std::string_view project, const BranchIndex& in
 }
 
 Expected<fs::path> default_store_location() {
-  const char* xdg = std::getenv("XDG_CACHE_HOME");
-  if (xdg != nullptr && *xdg != '\0') {
-    return fs::path(xdg) / "qatools";
+  if (const auto home = util::user_cache_home()) {
+    return *home / "qatools";
   }
-  const char* home = std::getenv("HOME");
-  if (home == nullptr || *home == '\0') {
-    return fail(
-        "cannot find the default store: neither XDG_CACHE_HOME nor HOME is set "
-        "(set QA_STORE or pass --store)");
-  }
-  return fs::path(home) / ".cache" / "qatools";
+  return fail_as(ErrorKind::environment,
+                 "cannot find the default store: neither XDG_CACHE_HOME nor HOME is set "
+                 "(set QA_STORE or pass --store)");
 }
 
 Expected<void> check_commit_key(std::string_view commit) {

@@ -10,6 +10,7 @@
 
 #include <qa/core/run_record.hpp>
 #include <qa/store/backend.hpp>
+#include <qa/store/scheme.hpp>
 #include <qa/util/error.hpp>
 
 namespace qa::store {
@@ -33,26 +34,26 @@ struct BranchIndex {
   std::string updated_at;
 };
 
-// Open the backend of a store location (the whole location, URL scheme included).
-using BackendOpener = std::function<Expected<std::unique_ptr<Backend>>(std::string_view)>;
-
-// Make Store::open use `open` for locations that start with `prefix` (such as `https://`),
-// replacing the opener registered for the same prefix. Programs that link a backend library
-// register it at startup (qa::http::register_schemes() for http and https); without that,
-// `http(s)://` locations fail with a message that says so. Thread-safe.
-void register_scheme(std::string_view prefix, BackendOpener open);
-
-// A store: typed operations over one backend, chosen by the location's URL scheme.
+// A store: typed operations over one backend, chosen by the location's URL scheme. Callers
+// reach the backend only through these methods.
 class Store {
  public:
   // Open the store at `location`: a folder path (or `file://` URL) for the local backend,
   // `memory://` for an in-memory one, `http(s)://` for the http backend once registered (see
-  // register_scheme). Messages never show the userinfo of a URL.
-  [[nodiscard]] static Expected<Store> open(std::string_view location);
-  explicit Store(std::unique_ptr<Backend> backend);
+  // store/scheme.hpp). With Access::read_only nothing is created and every write is refused.
+  // Messages never show the userinfo of a URL.
+  [[nodiscard]] static Expected<Store> open(std::string_view location,
+                                            Access access = Access::read_write);
+  explicit Store(std::unique_ptr<Backend> backend, Access access = Access::read_write);
 
-  [[nodiscard]] Backend& backend() { return *m_backend; }
   [[nodiscard]] std::string describe() const { return m_backend->describe(); }
+
+  // Write the blob `hash` to `destination` after checking its content (see Backend::get_blob).
+  [[nodiscard]] Expected<void> get_blob(const util::Hash128& hash,
+                                        const std::filesystem::path& destination);
+  // Fetch every blob of `downloads`, in parallel where the backend can; the first failure is
+  // returned.
+  [[nodiscard]] Expected<void> get_blobs(const std::vector<BlobDownload>& downloads);
 
   // Store the outputs of `record` (the files of `record.files` under `output_dir`, and the log),
   // then the record itself.
@@ -91,7 +92,11 @@ class Store {
   [[nodiscard]] Expected<std::vector<std::optional<core::RunRecord>>> fetch_records(
       const std::vector<std::string>& paths);
 
+  // Fail naming `what` when the store was opened read-only.
+  [[nodiscard]] Expected<void> check_writable(std::string_view what) const;
+
   std::unique_ptr<Backend> m_backend;
+  Access m_access = Access::read_write;
 };
 
 // Return the default store folder: `$XDG_CACHE_HOME/qatools`, else `~/.cache/qatools`.

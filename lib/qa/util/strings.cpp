@@ -89,4 +89,14 @@ int hex_digit_value(char c) {
   return -1;
 }
 
+std::string to_lower(std::string_view text) {
+  std::string lowered(text);
+  for (char& c : lowered) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return lowered;
+}
+
 }  // namespace qa::util

@@ -29,4 +29,7 @@ namespace qa::util {
 // Split `text` at each `separator`; "a,,b" gives {"a", "", "b"}, "" gives {""}.
 [[nodiscard]] std::vector<std::string> split(std::string_view text, char separator);
 
+// Return `text` with its ASCII letters in lowercase (other bytes unchanged, whatever the locale).
+[[nodiscard]] std::string to_lower(std::string_view text);
+
 }  // namespace qa::util

@@ -136,6 +136,34 @@ TEST_F(LocalBackendTest, AFileInPlaceOfTheStoreIsAnError) {
   EXPECT_NE(backend.error().message.find((m_tmp / "store").string()), std::string::npos);
 }
 
+TEST_F(LocalBackendTest, TheWhyOfAFailedCreationIsKeptWhole) {
+  test::write_text(m_tmp / "file", "in the way");
+  const auto backend = LocalBackend::open(m_tmp / "file" / "store");
+  ASSERT_FALSE(backend);
+  EXPECT_EQ(backend.error().message,
+            "cannot use store \"" + (m_tmp / "file" / "store").string() + "\": Not a directory");
+  EXPECT_EQ(backend.error().kind, ErrorKind::environment);
+}
+
+TEST_F(LocalBackendTest, ReadOnlyOpeningCreatesNothingAndNeedsNoWriteAccess) {
+  const auto missing = LocalBackend::open(m_tmp / "missing", Access::read_only);
+  ASSERT_TRUE(missing) << missing.error().message;
+  EXPECT_FALSE(*(*missing)->has_blob(util::hash_bytes("x")));
+  EXPECT_TRUE((*missing)->list_documents("p/commits")->empty());
+  EXPECT_FALSE((*missing)->get_document("p/branches/main.json")->has_value());
+  EXPECT_FALSE(fs::exists(m_tmp / "missing"));
+
+  test::write_text(m_tmp / "file", "not a folder");
+  const auto file = LocalBackend::open(m_tmp / "file", Access::read_only);
+  ASSERT_FALSE(file);
+  EXPECT_NE(file.error().message.find("not a folder"), std::string::npos);
+
+  ASSERT_TRUE(LocalBackend::open(m_tmp / "store"));
+  fs::permissions(m_tmp / "store", fs::perms::owner_read | fs::perms::owner_exec);
+  EXPECT_TRUE(LocalBackend::open(m_tmp / "store", Access::read_only));
+  fs::permissions(m_tmp / "store", fs::perms::owner_all);
+}
+
 TEST_F(LocalBackendTest, ConcurrentWritersOfTheSameBlobsAllSucceed) {
   std::vector<util::FileHash> digests;
   for (int i = 0; i < 50; ++i) {

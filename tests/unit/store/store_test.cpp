@@ -9,6 +9,7 @@
 #include <qa/store/memory_backend.hpp>
 #include <qa/util/hash.hpp>
 
+#include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qa::store {
@@ -158,46 +159,57 @@ TEST_F(StoreTest, OpenChoosesTheBackendByScheme) {
   ASSERT_TRUE(file_url);
   EXPECT_TRUE(fs::is_directory(m_tmp / "other"));
   EXPECT_TRUE(Store::open("memory://"));
-  const auto unknown = Store::open("ftp://host/x");
-  ASSERT_FALSE(unknown);
-  EXPECT_NE(unknown.error().message.find("unknown scheme"), std::string::npos);
-  EXPECT_FALSE(Store::open(""));
 }
 
-TEST_F(StoreTest, HttpNeedsARegisteredBackendAndNeverShowsTheUserinfo) {
-  // qa_unit_tests never calls qa::http::register_schemes(): the table's placeholder answers.
-  const auto http = Store::open("https://ci:s3cr3t@store.example/qa");
-  ASSERT_FALSE(http);
-  EXPECT_NE(http.error().message.find("built without the http backend"), std::string::npos);
-  EXPECT_EQ(http.error().message.find("s3cr3t"), std::string::npos) << http.error().message;
-  const auto unknown = Store::open("ftp://me:s3cr3t@host/x");
-  ASSERT_FALSE(unknown);
-  EXPECT_EQ(unknown.error().message.find("s3cr3t"), std::string::npos);
-}
-
-TEST_F(StoreTest, RegisteredSchemesOpenTheirBackend) {
-  std::string seen;
-  register_scheme("test://",
-                  [&seen](std::string_view location) -> Expected<std::unique_ptr<Backend>> {
-                    seen = std::string(location);
-                    return std::unique_ptr<Backend>(std::make_unique<MemoryBackend>());
-                  });
-  auto store = Store::open("test://somewhere");
-  ASSERT_TRUE(store);
-  EXPECT_EQ(seen, "test://somewhere");
-  EXPECT_EQ(store->describe(), "memory://");
-}
-
-TEST_F(StoreTest, DefaultLocationFollowsXdgThenHome) {
-  const char* old_xdg = std::getenv("XDG_CACHE_HOME");
-  const std::string saved = old_xdg != nullptr ? old_xdg : "";
-  ::setenv("XDG_CACHE_HOME", "/xdg", 1);
-  EXPECT_EQ(*default_store_location(), fs::path("/xdg/qatools"));
-  ::unsetenv("XDG_CACHE_HOME");
-  EXPECT_EQ(*default_store_location(), fs::path(std::getenv("HOME")) / ".cache/qatools");
-  if (old_xdg != nullptr) {
-    ::setenv("XDG_CACHE_HOME", saved.c_str(), 1);
+TEST_F(StoreTest, ReadOnlyStoresServeReadsAndRefuseWrites) {
+  const fs::path root = m_tmp / "store";
+  {
+    auto writer = Store::open(root.string());
+    ASSERT_TRUE(writer);
+    ASSERT_TRUE(writer->put_run(make_record("default/base/a", {{"out.txt", "bytes"}}),
+                                m_tmp / "out", Ingest::copy));
   }
+  auto reader = Store::open(root.string(), Access::read_only);
+  ASSERT_TRUE(reader) << reader.error().message;
+  const auto record = reader->get_run("acme/denoise", k_sha, "default/base/a");
+  ASSERT_TRUE(record && record->has_value());
+  const auto& entry = (*record)->files.at("out.txt");
+  ASSERT_TRUE(reader->get_blob(entry.hash, m_tmp / "fetched.txt"));
+  EXPECT_EQ(test::read_text(m_tmp / "fetched.txt"), "bytes");
+
+  const auto put =
+      reader->put_run(make_record("default/base/b", {{"b.txt", "b"}}), m_tmp / "out", Ingest::copy);
+  ASSERT_FALSE(put);
+  EXPECT_NE(put.error().message.find("read-only"), std::string::npos) << put.error().message;
+  EXPECT_FALSE(reader->put_branch("acme/denoise", BranchIndex{"main", k_sha, ""}));
+  EXPECT_FALSE(reader->get_run("acme/denoise", k_sha, "default/base/b")->has_value());
+}
+
+TEST_F(StoreTest, AMissingStoreOpenedReadOnlyIsEmptyAndNotCreated) {
+  const fs::path root = m_tmp / "never written";
+  auto reader = Store::open(root.string(), Access::read_only);
+  ASSERT_TRUE(reader) << reader.error().message;
+  EXPECT_FALSE(reader->get_run("acme/denoise", k_sha, "default/base/a")->has_value());
+  const auto listed = reader->list_runs("acme/denoise", k_sha);
+  ASSERT_TRUE(listed);
+  EXPECT_TRUE(listed->empty());
+  EXPECT_FALSE(reader->get_branch("acme/denoise", "main")->has_value());
+  EXPECT_FALSE(fs::exists(root)) << "a reader made the store folder";
+}
+
+TEST_F(StoreTest, DefaultLocationFollowsXdgThenHomeElseSaysWhatToSet) {
+  const test::ScopedEnv home("HOME", "/home/u");
+  {
+    const test::ScopedEnv xdg("XDG_CACHE_HOME", "/xdg");
+    EXPECT_EQ(*default_store_location(), fs::path("/xdg/qatools"));
+  }
+  const test::ScopedEnv xdg("XDG_CACHE_HOME", std::nullopt);
+  EXPECT_EQ(*default_store_location(), fs::path("/home/u/.cache/qatools"));
+  const test::ScopedEnv no_home("HOME", std::nullopt);
+  const auto none = default_store_location();
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().kind, ErrorKind::environment);
+  EXPECT_NE(none.error().message.find("QA_STORE"), std::string::npos);
 }
 
 TEST(CommitKey, AcceptsFullShasWithOptionalDirtySuffix) {

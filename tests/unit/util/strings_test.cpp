@@ -103,5 +103,11 @@ TEST(SplitTest, JoinUndoesSplit) {
   }
 }
 
+TEST(ToLowerTest, LowersAsciiLettersOnly) {
+  EXPECT_EQ(to_lower("HTTPS://Host/A_b-9"), "https://host/a_b-9");
+  EXPECT_EQ(to_lower("\xc3\x89t\xc3\xa9"), "\xc3\x89t\xc3\xa9") << "UTF-8 bytes are kept";
+  EXPECT_EQ(to_lower(""), "");
+}
+
 }  // namespace
 }  // namespace qa::util
