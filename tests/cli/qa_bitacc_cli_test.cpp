@@ -1,6 +1,7 @@
 // Reference resolution, qa-get and qa-bitacc on real git histories made by the tests.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "support/tool_fixture.hpp"
@@ -264,6 +265,76 @@ TEST_F(Gate, TwoFoldersAreComparedDirectly) {
   EXPECT_NE(different.out.find("sub/y.bin"), std::string::npos) << different.out;
   write_text(m_tmp / "b" / "sub" / "y.bin", "one");
   EXPECT_EQ(run_tool("qa-bitacc", {(m_tmp / "a").string(), (m_tmp / "b").string()}).exit_code, 0);
+}
+
+TEST_F(Gate, CommitChecksTheStoredRunsOfAnotherCommit) {
+  const std::string m1 = commit("M1");
+  ASSERT_EQ(batch().exit_code, 0);
+  write_text(m_project / "level.txt", "2\n");
+  commit("M2");
+  ASSERT_EQ(batch().exit_code, 0);
+  const auto head = bitacc({"--reference", m1});
+  EXPECT_EQ(head.exit_code, 1) << head.out << head.err;
+  const auto older = bitacc({"--commit", m1, "--reference", m1});
+  EXPECT_EQ(older.exit_code, 0) << older.out << older.err;
+  const auto unknown = bitacc({"--commit", "no-such-ref"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("no-such-ref"), std::string::npos) << unknown.err;
+}
+
+// A store on a read-only mount (a private mount namespace binds it read-only over itself): the
+// readers need no write access, even as root.
+TEST_F(Gate, AReadOnlyStoreServesEveryReader) {
+  const std::string m1 = commit("M1");
+  ASSERT_EQ(batch().exit_code, 0);
+  write_text(m_project / "level.txt", "2\n");
+  commit("M2");
+  ASSERT_EQ(batch().exit_code, 0);
+  const auto read_only = [&](const std::string& tool, const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"/usr/bin/unshare",
+                                  "-m",
+                                  "/bin/sh",
+                                  "-c",
+                                  "/bin/mount --bind -o ro \"$0\" \"$0\" && exec \"$@\"",
+                                  m_store.string(),
+                                  tool_path(tool).string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv, m_project,
+                       clean_environment(m_home, {{"QA_STORE", m_store.string()}}));
+  };
+  const auto probe = read_only("qa-get", {"commit"});
+  ASSERT_EQ(probe.exit_code, 0) << "cannot make a read-only mount here: " << probe.err;
+
+  const auto gate = read_only("qa-bitacc", {"all", "--reference", m1});
+  EXPECT_EQ(gate.exit_code, 1) << gate.out << gate.err;
+  EXPECT_NE(gate.out.find("out.txt"), std::string::npos) << gate.out;
+  const auto report =
+      read_only("qa-report", {"--commit", "HEAD", "all", "--reference", m1, "--json", "-", "--html",
+                              (m_tmp / "report/index.html").string()});
+  EXPECT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_TRUE(fs::exists(m_tmp / "report/index.html"));
+  const auto runs = read_only("qa-get", {"runs", "all"});
+  EXPECT_EQ(runs.exit_code, 0) << runs.err;
+  EXPECT_EQ(std::count(runs.out.begin(), runs.out.end(), '\n'), 2) << runs.out;
+  const fs::path to = m_tmp / "fetched";
+  const auto got = read_only("qa-get", {"--input", "a.in", "--commit", m1, "--to", to.string()});
+  EXPECT_EQ(got.exit_code, 0) << got.err;
+  EXPECT_EQ(read_text(to / "out.txt"), "a\n1\n");
+}
+
+TEST_F(Gate, AMissingStoreHasNoResultsAndIsNotCreatedByReaders) {
+  commit("M1");
+  const fs::path nowhere = m_tmp / "no store yet";
+  const std::map<std::string, std::string> env{{"QA_STORE", nowhere.string()}};
+  const auto reference = run_tool("qa-get", {"reference"}, env);
+  EXPECT_EQ(reference.exit_code, 3) << reference.err;
+  const auto gate = bitacc({}, env);
+  EXPECT_EQ(gate.exit_code, 2);
+  EXPECT_NE(gate.err.find("has no record"), std::string::npos) << gate.err;
+  const auto report = run_tool("qa-report", {"--commit", "HEAD"}, env);
+  EXPECT_EQ(report.exit_code, 2);
+  EXPECT_NE(report.err.find("no runs to report"), std::string::npos) << report.err;
+  EXPECT_FALSE(fs::exists(nowhere)) << "a reader created the store";
 }
 
 }  // namespace

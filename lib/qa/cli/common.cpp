@@ -62,14 +62,15 @@ Expected<nlohmann::json> parse_configs(const std::vector<std::string>& values) {
       try {
         const YAML::Node node = YAML::Load(value);
         if (!node.IsMap()) {
-          return fail("invalid --config {}: expected a name or a map", quote(value));
+          return fail_as(ErrorKind::usage, "invalid --config {}: expected a name or a map",
+                         quote(value));
         }
         configs.push_back(core::yaml_to_json(node));
       } catch (const YAML::Exception& e) {
-        return fail("invalid --config {}: {}", quote(value), e.msg);
+        return fail_as(ErrorKind::usage, "invalid --config {}: {}", quote(value), e.msg);
       }
     } else if (value.empty()) {
-      return fail("invalid --config \"\": expected a name or a map");
+      return fail_as(ErrorKind::usage, "invalid --config \"\": expected a name or a map");
     } else {
       configs.push_back(value);
     }
@@ -83,6 +84,22 @@ Expected<nlohmann::json> parse_params(const std::vector<std::string>& values) {
     QA_TRY(core::apply_param_assignment(params, value));
   }
   return params;
+}
+
+Expected<runner::ProjectContext> project_context(const CommonOptions& options) {
+  runner::Overrides overrides;
+  overrides.store = options.store;
+  return runner::load_project_context(std::filesystem::current_path(), overrides);
+}
+
+Expected<runner::PlanRequest> plan_request(const CommonOptions& options,
+                                           const std::vector<std::string>& names) {
+  runner::PlanRequest request;
+  request.names = names;
+  QA_TRY_ASSIGN(request.configs, parse_configs(options.configs));
+  QA_TRY_ASSIGN(request.params, parse_params(options.params));
+  request.label = options.label;
+  return request;
 }
 
 int run_tool(std::string_view tool, CLI::App& app, const CommonOptions* common, int argc,
@@ -111,7 +128,7 @@ int run_tool(std::string_view tool, CLI::App& app, const CommonOptions* common, 
     std::cout.flush();
     if (!result) {
       print_error(tool, result.error().message);
-      return result.error().exit_code;
+      return exit_code_of(result.error().kind);
     }
     if (util::interrupted()) {
       return k_exit_interrupted;

@@ -9,15 +9,11 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <qa/cli/exit_status.hpp>
+#include <qa/runner/plan.hpp>
 #include <qa/util/error.hpp>
 
 namespace qa::cli {
-
-inline constexpr int k_exit_ok = 0;
-inline constexpr int k_exit_check_failed = 1;
-inline constexpr int k_exit_usage = 2;
-inline constexpr int k_exit_no_reference = 3;
-inline constexpr int k_exit_interrupted = 130;
 
 // The options every tool takes (SPEC section 5).
 struct CommonOptions {
@@ -42,6 +38,14 @@ void add_common_options(CLI::App& app, CommonOptions& options);
 
 // Return the parameters of `--param K=V` values.
 [[nodiscard]] Expected<nlohmann::json> parse_params(const std::vector<std::string>& values);
+
+// Return the context of the project around the current folder, with the common options' --store.
+[[nodiscard]] Expected<runner::ProjectContext> project_context(const CommonOptions& options);
+
+// Return the plan request of `names` (batches, aliases or inputs) with the common options'
+// configurations, parameters and label.
+[[nodiscard]] Expected<runner::PlanRequest> plan_request(const CommonOptions& options,
+                                                         const std::vector<std::string>& names);
 
 // Run `body` as the tool `tool`: parse `argv` with `app` first (help and version print and exit
 // 0; a usage error prints `<tool>: error: ...` and exits 2), set up logging (-v), then call

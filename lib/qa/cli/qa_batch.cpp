@@ -54,19 +54,15 @@ void print_record(const core::RunRecord& record) {
   std::fflush(stdout);
 }
 
-Expected<runner::PlanRequest> plan_request(const BatchOptions& options) {
-  runner::PlanRequest request;
-  request.names = options.names;
+Expected<runner::PlanRequest> batch_plan_request(const BatchOptions& options) {
+  QA_TRY_ASSIGN(auto request, plan_request(options.common, options.names));
   for (const auto& file : options.batches_files) {
     request.batches_files.emplace_back(file);
   }
-  QA_TRY_ASSIGN(request.configs, parse_configs(options.common.configs));
-  QA_TRY_ASSIGN(request.params, parse_params(options.common.params));
   if (options.tuning_search) {
     QA_TRY_ASSIGN(const auto search, core::read_tuning_argument(*options.tuning_search));
     QA_TRY_ASSIGN(request.tuning_points, core::tuning_points(search));
   }
-  request.label = options.common.label;
   return request;
 }
 
@@ -94,20 +90,18 @@ Expected<int> run(const BatchOptions& options) {
   // Commands are stopped with their process groups, and no half-written record is left.
   util::install_interrupt_handlers();
   const auto start = std::chrono::steady_clock::now();
-  runner::Overrides overrides;
-  overrides.store = options.common.store;
-  QA_TRY_ASSIGN(const auto context,
-                runner::load_project_context(std::filesystem::current_path(), overrides));
+  QA_TRY_ASSIGN(const auto context, project_context(options.common));
   if (options.names.empty()) {
     return fail("no batch given: name batches, aliases or input paths (see --help)");
   }
   const std::string runner_name =
       options.runner.empty() ? context.config.runners.default_runner : options.runner;
   if (runner_name != "local") {
-    return fail("runner {} is not available in this build yet (use --runner local)",
-                quote(runner_name));
+    return fail_as(ErrorKind::usage,
+                   "runner {} is not available in this build yet (use --runner local)",
+                   quote(runner_name));
   }
-  QA_TRY_ASSIGN(const auto request, plan_request(options));
+  QA_TRY_ASSIGN(const auto request, batch_plan_request(options));
   QA_TRY_ASSIGN(const auto plan, runner::make_plan(context, request));
   QA_TRY_ASSIGN(const auto selected, select_shard(plan, options));
   if (selected.empty()) {

@@ -1,17 +1,15 @@
-#include <unistd.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 
 #include <qa/cli/common.hpp>
 #include <qa/cli/tools.hpp>
-#include <qa/core/record_stream.hpp>
 #include <qa/report/bitacc_writers.hpp>
 #include <qa/runner/output_dir.hpp>
-#include <qa/runner/plan.hpp>
+#include <qa/runner/records.hpp>
 #include <qa/runner/reference.hpp>
 #include <qa/store/store.hpp>
+#include <qa/util/env.hpp>
 #include <qa/util/hash_cache.hpp>
 #include <qa/util/log.hpp>
 
@@ -24,6 +22,7 @@ namespace fs = std::filesystem;
 constexpr std::string_view k_examples = R"(Examples:
   qa-batch smoke | qa-bitacc            compare the runs just made with the reference's
   qa-bitacc smoke                       the same from the store (the runs of HEAD)
+  qa-bitacc --commit v1.3 smoke         the stored runs of another commit
   qa-bitacc --reference v1.2 smoke      against an explicit sha, tag or branch
   qa-bitacc smoke --format junit > bitacc.xml
   qa-bitacc out/a out/b                 two plain folders
@@ -37,6 +36,7 @@ run identical, 1 a run differs or failed, 2 usage, configuration or environment 
 struct BitaccOptions {
   CommonOptions common;
   std::vector<std::string> words;
+  std::optional<std::string> commit;
   std::string reference = "auto";
   std::vector<std::string> patterns;
   std::vector<std::string> ignore;
@@ -44,6 +44,18 @@ struct BitaccOptions {
   std::string format = "text";
   int max_depth = 20;
 };
+
+int exit_code_of(report::BitaccOutcome outcome) {
+  switch (outcome) {
+    case report::BitaccOutcome::different:
+      return k_exit_check_failed;
+    case report::BitaccOutcome::no_reference:
+      return k_exit_no_reference;
+    case report::BitaccOutcome::identical:
+      break;
+  }
+  return k_exit_ok;
+}
 
 void write_report(const report::BitaccReport& result, const std::string& format) {
   if (format == "json") {
@@ -55,8 +67,7 @@ void write_report(const report::BitaccReport& result, const std::string& format)
   } else {
     std::cout << report::bitacc_to_text(result);
   }
-  const char* github = std::getenv("GITHUB_ACTIONS");
-  if (github != nullptr && std::string_view(github) == "true") {
+  if (util::env_value("GITHUB_ACTIONS") == "true") {
     std::cerr << report::bitacc_to_github_annotations(result);
   }
 }
@@ -76,16 +87,19 @@ core::FileSelection selection_of(const BitaccOptions& options,
 Expected<int> compare_folders(const BitaccOptions& options) {
   const fs::path a = options.words[0];
   const fs::path b = options.words[1];
-  auto cache = util::HashCache::load(util::HashCache::default_location());
+  const auto cache_file = util::HashCache::default_location();
+  auto cache = cache_file ? util::HashCache::load(*cache_file) : nullptr;
   const core::FileSelection selection = selection_of(options, core::FileSelection{});
   // qa-run's own files (its log, its folder marker) are not outputs.
   const auto& reserved = runner::reserved_output_names();
   QA_TRY_ASSIGN(const auto reference, core::build_manifest(a, selection, reserved, 0, cache.get()));
   QA_TRY_ASSIGN(const auto manifest, core::build_manifest(b, selection, reserved, 0, cache.get()));
-  if (auto saved = cache->save(); !saved) {
-    util::log::warning("{}", saved.error().message);
+  if (cache) {
+    if (auto saved = cache->save(); !saved) {
+      util::log::warning("{}", saved.error().message);
+    }
+    util::log::debug("hash cache: {} files not read again", cache->hits());
   }
-  util::log::debug("hash cache: {} files not read again", cache->hits());
   report::BitaccReport result;
   auto run = report::compare_manifests(manifest, reference, selection,
                                        options.strict ? report::Strict::yes : report::Strict::no);
@@ -95,7 +109,7 @@ Expected<int> compare_folders(const BitaccOptions& options) {
   run.config = a.string();
   result.runs.push_back(std::move(run));
   write_report(result, options.format);
-  return result.exit_code() == 3 ? k_exit_ok : result.exit_code();
+  return exit_code_of(result.outcome());
 }
 
 Expected<int> run(const BitaccOptions& options) {
@@ -104,41 +118,16 @@ Expected<int> run(const BitaccOptions& options) {
       fs::is_directory(options.words[1], ec)) {
     return compare_folders(options);
   }
-  runner::Overrides overrides;
-  overrides.store = options.common.store;
-  QA_TRY_ASSIGN(const auto context, runner::load_project_context(fs::current_path(), overrides));
-  QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location));
+  QA_TRY_ASSIGN(const auto context, project_context(options.common));
+  QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location, store::Access::read_only));
 
-  std::vector<core::RunRecord> records;
-  if (!options.words.empty()) {
-    runner::PlanRequest request;
-    request.names = options.words;
-    QA_TRY_ASSIGN(request.configs, parse_configs(options.common.configs));
-    QA_TRY_ASSIGN(request.params, parse_params(options.common.params));
-    request.label = options.common.label;
-    QA_TRY_ASSIGN(const auto plan, runner::make_plan(context, request));
-    std::vector<std::string> keys;
-    for (const auto& spec : plan) {
-      keys.push_back(spec.key);
-    }
-    QA_TRY_ASSIGN(auto found, store.get_runs(context.config.name, context.commit.key(), keys));
-    for (std::size_t i = 0; i < found.size(); ++i) {
-      if (!found[i]) {
-        return fail("run {} has no record at {}: run the batch first (qa-batch {})", quote(keys[i]),
-                    context.commit.key().substr(0, 12), options.words.front());
-      }
-      records.push_back(std::move(*found[i]));
-    }
-  } else {
-    if (::isatty(STDIN_FILENO) == 1) {
-      return fail(
-          "no runs: name batches, pipe records (qa-batch ... | qa-bitacc) or give two "
-          "folders");
-    }
-    QA_TRY_ASSIGN(records, core::read_stdin_records());
-    std::erase_if(records,
-                  [](const core::RunRecord& r) { return r.status == core::RunStatus::planned; });
-  }
+  runner::RecordQuery query;
+  query.tool = "qa-bitacc";
+  QA_TRY_ASSIGN(query.plan, plan_request(options.common, options.words));
+  query.commit = options.commit;
+  query.missing = runner::MissingRuns::fail;
+  QA_TRY_ASSIGN(auto selected, runner::select_records(context, store, query));
+  const auto& records = selected.records;
   if (records.empty()) {
     return fail("no runs to check");
   }
@@ -161,11 +150,11 @@ Expected<int> run(const BitaccOptions& options) {
                             options.strict ? report::Strict::yes : report::Strict::no));
   }
   write_report(result, options.format);
-  if (result.exit_code() == k_exit_no_reference) {
+  if (result.outcome() == report::BitaccOutcome::no_reference) {
     util::log::info("no run has results at {}: produce them with qa-batch at that commit",
                     choice.commit.substr(0, 12));
   }
-  return result.exit_code();
+  return exit_code_of(result.outcome());
 }
 
 }  // namespace
@@ -176,6 +165,8 @@ int qa_bitacc(int argc, char** argv) {
                       k_examples);
   add_common_options(*app, options.common);
   app->add_option("batch", options.words, "Batches, aliases or inputs; or two folders");
+  app->add_option("--commit", options.commit,
+                  "Check the stored runs of this sha, tag or branch (default: HEAD)");
   app->add_option("--reference", options.reference, "auto (default), or a sha, tag or branch");
   app->add_option("--pattern", options.patterns, "Compare only files matching (repeatable)")
       ->allow_extra_args(false);

@@ -6,6 +6,7 @@
 #include <qa/core/run_key.hpp>
 #include <qa/runner/output_dir.hpp>
 #include <qa/runner/plan.hpp>
+#include <qa/runner/records.hpp>
 #include <qa/runner/reference.hpp>
 #include <qa/store/store.hpp>
 #include <qa/util/log.hpp>
@@ -53,8 +54,6 @@ struct GetOptions {
 Expected<std::vector<runner::RunSpec>> addressed_runs(const runner::ProjectContext& context,
                                                       const GetOptions& options,
                                                       const std::vector<std::string>& batches) {
-  QA_TRY_ASSIGN(const auto configs, parse_configs(options.common.configs));
-  QA_TRY_ASSIGN(const auto params, parse_params(options.common.params));
   if (options.key) {
     QA_TRY(core::check_run_key(*options.key));
     runner::RunSpec spec;
@@ -63,16 +62,12 @@ Expected<std::vector<runner::RunSpec>> addressed_runs(const runner::ProjectConte
     spec.output_dir = context.output_root / fs::path(*options.key);
     return std::vector<runner::RunSpec>{spec};
   }
+  QA_TRY_ASSIGN(const auto request, plan_request(options.common, batches));
   if (batches.empty()) {
-    QA_TRY_ASSIGN(auto spec, runner::make_run_spec(context, options.input, configs, params,
-                                                   options.common.label, std::nullopt));
+    QA_TRY_ASSIGN(auto spec, runner::make_run_spec(context, options.input, request.configs,
+                                                   request.params, request.label, std::nullopt));
     return std::vector<runner::RunSpec>{spec};
   }
-  runner::PlanRequest request;
-  request.names = batches;
-  request.configs = configs;
-  request.params = params;
-  request.label = options.common.label;
   QA_TRY_ASSIGN(const auto plan, runner::make_plan(context, request));
   std::vector<runner::RunSpec> matching;
   for (const auto& spec : plan) {
@@ -143,48 +138,27 @@ Expected<int> materialize(const runner::ProjectContext& context, store::Store& s
     QA_TRY_ASSIGN(const auto path, util::safe_join(dir, rel));
     downloads.push_back(store::BlobDownload{entry.hash, path});
   }
-  QA_TRY(store.backend().get_blobs(downloads));
+  QA_TRY(store.get_blobs(downloads));
   std::cout << dir.string() << "\n";
   return k_exit_ok;
 }
 
 Expected<int> print_runs(const runner::ProjectContext& context, store::Store& store,
                          const GetOptions& options, const std::vector<std::string>& batches) {
-  QA_TRY_ASSIGN(const std::string commit, target_commit(context, store, options, {}));
-  if (batches.empty()) {
-    QA_TRY_ASSIGN(const auto records, store.list_runs(context.config.name, commit));
-    for (const auto& record : records) {
-      std::cout << core::to_json(record).dump() << "\n";
-    }
-    return k_exit_ok;
-  }
-  GetOptions all = options;
-  all.input.clear();
-  QA_TRY_ASSIGN(const auto runs, addressed_runs(context, all, batches));
-  std::vector<std::string> keys;
-  for (const auto& spec : runs) {
-    keys.push_back(spec.key);
-  }
-  QA_TRY_ASSIGN(const auto found, store.get_runs(context.config.name, commit, keys));
-  std::size_t missing = 0;
-  for (const auto& record : found) {
-    if (record) {
-      std::cout << core::to_json(*record).dump() << "\n";
-    } else {
-      ++missing;
-    }
-  }
-  if (missing > 0) {
-    util::log::warning("{} of {} runs have no record at {}", missing, runs.size(),
-                       commit.substr(0, 12));
+  runner::RecordQuery query;
+  query.tool = "qa-get runs";
+  QA_TRY_ASSIGN(query.plan, plan_request(options.common, batches));
+  QA_TRY_ASSIGN(query.commit, target_commit(context, store, options, {}));
+  query.piped = runner::PipedRecords::ignored;
+  QA_TRY_ASSIGN(const auto selected, runner::select_records(context, store, query));
+  for (const auto& record : selected.records) {
+    std::cout << core::to_json(record).dump() << "\n";
   }
   return k_exit_ok;
 }
 
 Expected<int> run(GetOptions& options) {
-  runner::Overrides overrides;
-  overrides.store = options.common.store;
-  QA_TRY_ASSIGN(const auto context, runner::load_project_context(fs::current_path(), overrides));
+  QA_TRY_ASSIGN(const auto context, project_context(options.common));
   std::string variable;
   std::vector<std::string> batches = options.words;
   if (!batches.empty() &&
@@ -215,7 +189,7 @@ Expected<int> run(GetOptions& options) {
     QA_TRY_ASSIGN(const auto spec, single_run(context, options, batches));
     std::cout << spec.output_dir.string() << "\n";
   } else {
-    QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location));
+    QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location, store::Access::read_only));
     if (variable == "runs") {
       return print_runs(context, store, options, batches);
     }

@@ -1,20 +1,16 @@
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <set>
 #include <unordered_map>
 
 #include <qa/cli/common.hpp>
 #include <qa/cli/tools.hpp>
 #include <qa/core/metric_defs.hpp>
-#include <qa/core/record_stream.hpp>
 #include <qa/report/html_report.hpp>
 #include <qa/report/report_json.hpp>
 #include <qa/report/report_writers.hpp>
-#include <qa/runner/plan.hpp>
+#include <qa/runner/records.hpp>
 #include <qa/runner/reference.hpp>
 #include <qa/store/store.hpp>
 #include <qa/util/atomic_file.hpp>
@@ -84,83 +80,6 @@ Expected<void> append_step_summary(std::string_view markdown) {
   return {};
 }
 
-// The new runs: the stored runs of the batches (or of the whole commit) with --commit or
-// batches, else the records on stdin. `planned` receives the keys of the batches' plan.
-Expected<std::vector<core::RunRecord>> new_records(const runner::ProjectContext& context,
-                                                   store::Store& store,
-                                                   const ReportOptions& options,
-                                                   std::vector<std::string>& planned) {
-  if (options.batches.empty() && !options.commit) {
-    if (::isatty(STDIN_FILENO) == 1) {
-      return fail(
-          "no runs: pipe records (qa-batch ... | qa-report) or name a commit and "
-          "batches (qa-report --commit HEAD BATCH)");
-    }
-    QA_TRY_ASSIGN(auto records, core::read_stdin_records());
-    std::erase_if(records,
-                  [](const core::RunRecord& r) { return r.status == core::RunStatus::planned; });
-    return records;
-  }
-  QA_TRY_ASSIGN(const std::string commit,
-                runner::resolve_commit(context, store, options.commit.value_or("")));
-  if (options.batches.empty()) {
-    return store.list_runs(context.config.name, commit);
-  }
-  runner::PlanRequest request;
-  request.names = options.batches;
-  QA_TRY_ASSIGN(request.configs, parse_configs(options.common.configs));
-  QA_TRY_ASSIGN(request.params, parse_params(options.common.params));
-  request.label = options.common.label;
-  QA_TRY_ASSIGN(const auto plan, runner::make_plan(context, request));
-  for (const auto& spec : plan) {
-    planned.push_back(spec.key);
-  }
-  QA_TRY_ASSIGN(auto found, store.get_runs(context.config.name, commit, planned));
-  std::vector<core::RunRecord> records;
-  for (auto& record : found) {
-    if (record) {
-      records.push_back(std::move(*record));
-    }
-  }
-  if (records.size() < plan.size()) {
-    util::log::warning("{} of {} runs have no record at {}", plan.size() - records.size(),
-                       plan.size(), commit.substr(0, 12));
-  }
-  return records;
-}
-
-// The reference runs to compare with: those of the new runs' keys, plus the runs that only the
-// reference has (reported as missing) among the `planned` keys, or, without a plan, among the
-// reference's runs of the same labels.
-Expected<std::vector<core::RunRecord>> reference_records(
-    store::Store& store, const std::string& project, const std::string& commit,
-    const std::vector<core::RunRecord>& records, const std::vector<std::string>& planned) {
-  std::set<std::string, std::less<>> wanted(planned.begin(), planned.end());
-  std::set<std::string, std::less<>> labels;
-  for (const auto& record : records) {
-    wanted.insert(record.key);
-    labels.insert(record.label);
-  }
-  auto listed = store.list_runs(project, commit, [&](std::string_view key) {
-    return wanted.contains(key) ||
-           (planned.empty() && labels.contains(key.substr(0, key.find('/'))));
-  });
-  if (listed) {
-    return std::move(*listed);
-  }
-  util::log::debug("cannot list the reference's runs ({}); reading them one by one",
-                   listed.error().message);
-  QA_TRY_ASSIGN(auto found, store.get_runs(project, commit,
-                                           std::vector<std::string>(wanted.begin(), wanted.end())));
-  std::vector<core::RunRecord> result;
-  for (auto& record : found) {
-    if (record) {
-      result.push_back(std::move(*record));
-    }
-  }
-  return result;
-}
-
 // Milliseconds between laps, for -v.
 class Stopwatch {
  public:
@@ -190,18 +109,20 @@ int gate(const report::Comparison& comparison, const std::string& fail_on) {
 }
 
 Expected<int> run(const ReportOptions& options) {
-  runner::Overrides overrides;
-  overrides.store = options.common.store;
-  QA_TRY_ASSIGN(const auto context, runner::load_project_context(fs::current_path(), overrides));
-  QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location));
+  QA_TRY_ASSIGN(const auto context, project_context(options.common));
+  QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location, store::Access::read_only));
   core::MetricDefs defs;
   if (!context.config.metrics_file.empty()) {
     QA_TRY_ASSIGN(defs, core::load_metric_defs(context.config.metrics_file));
   }
 
-  std::vector<std::string> planned;
   Stopwatch watch;
-  QA_TRY_ASSIGN(auto records, new_records(context, store, options, planned));
+  runner::RecordQuery query;
+  query.tool = "qa-report";
+  QA_TRY_ASSIGN(query.plan, plan_request(options.common, options.batches));
+  query.commit = options.commit;
+  QA_TRY_ASSIGN(auto selected, runner::select_records(context, store, query));
+  auto& records = selected.records;
   util::log::debug("{} records read in {} ms", records.size(), watch.lap_ms());
   if (records.empty()) {
     return fail("no runs to report");
@@ -214,10 +135,10 @@ Expected<int> run(const ReportOptions& options) {
   if (choice) {
     util::log::info("reference {}: {}", choice->commit.substr(0, 12), choice->reason);
     reference_json = runner::to_json(*choice);
-    QA_TRY_ASSIGN(references, reference_records(store, records.front().project, choice->commit,
-                                                records, planned));
+    QA_TRY_ASSIGN(references, runner::reference_records(store, records.front().project,
+                                                        choice->commit, selected));
     util::log::debug("{} reference records read in {} ms", references.size(), watch.lap_ms());
-  } else if (choice.error().exit_code == k_exit_no_reference && !options.require_reference) {
+  } else if (choice.error().kind == ErrorKind::no_reference && !options.require_reference) {
     util::log::warning("{}; every run is reported as new", choice.error().message);
     reference_json = {{"requested", options.reference},
                       {"commit", nullptr},
@@ -267,7 +188,7 @@ Expected<int> run(const ReportOptions& options) {
     html.assets_dir = options.assets.value_or("");
     html.generated_at = generated_at;
     html.fetch = [&store](const util::Hash128& hash, const fs::path& destination) {
-      return store.backend().get_blob(hash, destination);
+      return store.get_blob(hash, destination);
     };
     QA_TRY(report::write_html_report(comparison, html));
     util::log::info("wrote {}", *options.html);

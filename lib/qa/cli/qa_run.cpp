@@ -39,10 +39,7 @@ struct RunOptions {
 Expected<int> run(const RunOptions& options) {
   // Commands are stopped with their process groups, and no half-written record is left.
   util::install_interrupt_handlers();
-  runner::Overrides overrides;
-  overrides.store = options.common.store;
-  QA_TRY_ASSIGN(const auto context,
-                runner::load_project_context(std::filesystem::current_path(), overrides));
+  QA_TRY_ASSIGN(const auto context, project_context(options.common));
   QA_TRY_ASSIGN(const auto configs, parse_configs(options.common.configs));
   QA_TRY_ASSIGN(const auto params, parse_params(options.common.params));
   std::optional<std::filesystem::path> output_dir;

@@ -16,10 +16,14 @@ Expected<std::vector<RunRecord>> read_record_stream(std::istream& in, std::strin
   return parse_record_lines(text, origin);
 }
 
-Expected<std::vector<RunRecord>> read_stdin_records() {
+Expected<std::vector<RunRecord>> read_fd_records(int fd, std::string_view origin) {
   // Straight from the descriptor: std::cin, synchronized with stdio, reads a byte at a time.
-  QA_TRY_ASSIGN(const std::string text, util::read_fd(STDIN_FILENO, "stdin"));
-  return parse_record_lines(text, "stdin");
+  QA_TRY_ASSIGN(const std::string text, util::read_fd(fd, origin));
+  return parse_record_lines(text, origin);
+}
+
+Expected<std::vector<RunRecord>> read_stdin_records() {
+  return read_fd_records(STDIN_FILENO, "stdin");
 }
 
 Expected<std::vector<RunRecord>> parse_record_lines(std::string_view text,

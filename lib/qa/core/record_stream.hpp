@@ -14,6 +14,10 @@ namespace qa::core {
 [[nodiscard]] Expected<std::vector<RunRecord>> read_record_stream(std::istream& in,
                                                                   std::string_view origin);
 
+// Read run records as JSON Lines from the descriptor `fd` to its end, `origin` naming it in
+// errors (see read_record_stream).
+[[nodiscard]] Expected<std::vector<RunRecord>> read_fd_records(int fd, std::string_view origin);
+
 // Read run records as JSON Lines from the standard input (see read_record_stream).
 [[nodiscard]] Expected<std::vector<RunRecord>> read_stdin_records();
 

@@ -4,12 +4,39 @@
 #include <atomic>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include <qa/runner/progress.hpp>
 #include <qa/util/interrupt.hpp>
 #include <qa/util/log.hpp>
 
 namespace qa::runner {
+
+namespace {
+
+enum class Skipped { no, yes };
+
+// Run `spec`, or with OnExisting::skip pass on its ok record of this commit when there is one.
+// A store that cannot say whether there is one is an error: the run is neither skipped nor run
+// again silently.
+Expected<std::pair<core::RunRecord, Skipped>> run_or_skip(const ProjectContext& context,
+                                                          store::Store& store, const RunSpec& spec,
+                                                          OnExisting on_existing,
+                                                          const ExecuteOptions& execute) {
+  if (on_existing == OnExisting::skip) {
+    auto existing = store.get_run(context.config.name, context.commit.key(), spec.key);
+    if (!existing) {
+      return with_context("cannot read its existing record", std::move(existing).error());
+    }
+    if (*existing && (*existing)->status == core::RunStatus::ok) {
+      return std::pair{std::move(**existing), Skipped::yes};
+    }
+  }
+  QA_TRY_ASSIGN(auto record, execute_run(context, store, spec, execute));
+  return std::pair{std::move(record), Skipped::no};
+}
+
+}  // namespace
 
 BatchOutcome run_local(const ProjectContext& context, store::Store& store,
                        const std::vector<RunSpec>& specs, const LocalRunOptions& options,
@@ -28,11 +55,11 @@ BatchOutcome run_local(const ProjectContext& context, store::Store& store,
   std::atomic<bool> stop{false};
   Progress progress(specs.size());
 
-  auto report = [&](const core::RunRecord& record, bool skipped) {
+  auto report = [&](const core::RunRecord& record, Skipped skipped) {
     const bool ok = record.status == core::RunStatus::ok;
     {
       const std::lock_guard lock(mutex);
-      if (skipped) {
+      if (skipped == Skipped::yes) {
         ++outcome.skipped;
       } else if (ok) {
         ++outcome.ok;
@@ -54,19 +81,12 @@ BatchOutcome run_local(const ProjectContext& context, store::Store& store,
         return;
       }
       const RunSpec& spec = specs[i];
-      if (options.on_existing == OnExisting::skip) {
-        auto existing = store.get_run(context.config.name, context.commit.key(), spec.key);
-        if (existing && *existing && (*existing)->status == core::RunStatus::ok) {
-          report(**existing, true);
-          continue;
-        }
-      }
-      auto record = execute_run(context, store, spec, execute);
+      auto record = run_or_skip(context, store, spec, options.on_existing, execute);
       if (record) {
-        report(*record, false);
+        report(record->first, record->second);
         continue;
       }
-      if (record.error().exit_code == 130) {
+      if (record.error().kind == ErrorKind::interrupted) {
         return;  // interrupted: the loop condition stops the other workers too
       }
       util::log::write(util::log::Level::warning,

@@ -37,7 +37,8 @@ using RecordSink = std::function<void(const core::RunRecord&)>;
 // Run `specs` on this machine, `jobs` at a time, passing each record to `sink` as soon as its
 // run is recorded. A failed run does not stop the others unless `fail_fast`. With
 // `on_existing` skip, a run whose ok record exists at this commit is not run: its stored record
-// is passed on. On SIGINT/SIGTERM every running command's process group is killed, no new run
+// is passed on; when the store cannot be read for it, the run is an error (neither skipped nor
+// run again). On SIGINT/SIGTERM every running command's process group is killed, no new run
 // starts, and the outcome says interrupted; records already written stay complete.
 [[nodiscard]] BatchOutcome run_local(const ProjectContext& context, store::Store& store,
                                      const std::vector<RunSpec>& specs,

@@ -1,0 +1,96 @@
+#include <qa/runner/records.hpp>
+
+#include <unistd.h>
+
+#include <set>
+
+#include <qa/core/record_stream.hpp>
+#include <qa/runner/reference.hpp>
+#include <qa/util/log.hpp>
+#include <qa/util/strings.hpp>
+
+namespace qa::runner {
+
+namespace {
+
+Expected<SelectedRecords> piped_records(const RecordQuery& query) {
+  if (::isatty(query.stdin_fd) == 1) {
+    return fail_as(ErrorKind::usage,
+                   "no runs: pipe records (qa-batch BATCH | {0}) or name batches ({0} BATCH, "
+                   "with --commit REF for another commit than HEAD)",
+                   query.tool);
+  }
+  SelectedRecords selected;
+  QA_TRY_ASSIGN(selected.records, core::read_fd_records(query.stdin_fd, "stdin"));
+  std::erase_if(selected.records,
+                [](const core::RunRecord& r) { return r.status == core::RunStatus::planned; });
+  return selected;
+}
+
+}  // namespace
+
+Expected<SelectedRecords> select_records(const ProjectContext& context, store::Store& store,
+                                         const RecordQuery& query) {
+  const bool from_store = !query.plan.names.empty() || query.commit.has_value();
+  if (!from_store && query.piped == PipedRecords::accepted) {
+    return piped_records(query);
+  }
+  SelectedRecords selected;
+  QA_TRY_ASSIGN(selected.commit, resolve_commit(context, store, query.commit.value_or("")));
+  if (query.plan.names.empty()) {
+    QA_TRY_ASSIGN(selected.records, store.list_runs(context.config.name, selected.commit));
+    return selected;
+  }
+  QA_TRY_ASSIGN(const auto plan, make_plan(context, query.plan));
+  for (const auto& spec : plan) {
+    selected.planned.push_back(spec.key);
+  }
+  QA_TRY_ASSIGN(auto found, store.get_runs(context.config.name, selected.commit, selected.planned));
+  const std::string short_commit = selected.commit.substr(0, 12);
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (found[i]) {
+      selected.records.push_back(std::move(*found[i]));
+    } else if (query.missing == MissingRuns::fail) {
+      return fail("run {} has no record at {}: run the batch first (qa-batch {})",
+                  quote(selected.planned[i]), short_commit, util::join(query.plan.names, " "));
+    }
+  }
+  if (selected.records.size() < plan.size()) {
+    util::log::warning("{} of {} runs have no record at {}", plan.size() - selected.records.size(),
+                       plan.size(), short_commit);
+  }
+  return selected;
+}
+
+Expected<std::vector<core::RunRecord>> reference_records(store::Store& store,
+                                                         const std::string& project,
+                                                         const std::string& commit,
+                                                         const SelectedRecords& selected) {
+  const auto& planned = selected.planned;
+  std::set<std::string, std::less<>> wanted(planned.begin(), planned.end());
+  std::set<std::string, std::less<>> labels;
+  for (const auto& record : selected.records) {
+    wanted.insert(record.key);
+    labels.insert(record.label);
+  }
+  auto listed = store.list_runs(project, commit, [&](std::string_view key) {
+    return wanted.contains(key) ||
+           (planned.empty() && labels.contains(key.substr(0, key.find('/'))));
+  });
+  if (listed) {
+    return std::move(*listed);
+  }
+  util::log::debug("cannot list the reference's runs ({}); reading them one by one",
+                   listed.error().message);
+  QA_TRY_ASSIGN(auto found, store.get_runs(project, commit,
+                                           std::vector<std::string>(wanted.begin(), wanted.end())));
+  std::vector<core::RunRecord> result;
+  for (auto& record : found) {
+    if (record) {
+      result.push_back(std::move(*record));
+    }
+  }
+  return result;
+}
+
+}  // namespace qa::runner

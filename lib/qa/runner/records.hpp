@@ -1,0 +1,57 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <qa/core/run_record.hpp>
+#include <qa/runner/context.hpp>
+#include <qa/runner/plan.hpp>
+#include <qa/store/store.hpp>
+#include <qa/util/error.hpp>
+
+namespace qa::runner {
+
+// Whether piped records may be the answer (qa-report, qa-bitacc) or not (qa-get runs).
+enum class PipedRecords { accepted, ignored };
+// What a planned run without a stored record means: a warning (the report shows what exists)
+// or an error (a gate must not pass on runs it never saw).
+enum class MissingRuns { warn, fail };
+
+// What an invocation asks about: `qa-<tool> [--commit REF] [BATCH]...` with the common options.
+struct RecordQuery {
+  std::string tool;                   // "qa-report", for messages
+  PlanRequest plan;                   // plan.names: batches, aliases or inputs (may be empty)
+  std::optional<std::string> commit;  // --commit: a sha, tag or branch; default HEAD
+  PipedRecords piped = PipedRecords::accepted;
+  MissingRuns missing = MissingRuns::warn;
+  int stdin_fd = 0;  // where piped records are read from (tests pass a pipe)
+};
+
+// The records of an invocation and where they come from.
+struct SelectedRecords {
+  std::vector<core::RunRecord> records;
+  std::vector<std::string> planned;  // the keys of the batches' plan (none without batches)
+  std::string commit;                // the commit key read from the store; empty for piped ones
+};
+
+// Return the records `query` is about, the same way in every tool:
+// - no batch and no --commit, records piped in (when accepted): the piped records, planned ones
+//   left out; nothing piped and stdin a terminal is a usage error saying what to give;
+// - batches: the stored records of their plan at --commit (default HEAD), in plan order; a
+//   planned run without a record is a warning or, with MissingRuns::fail, an error naming it;
+// - --commit alone (or nothing, when piped records are ignored): every stored record of the
+//   commit, sorted by key.
+[[nodiscard]] Expected<SelectedRecords> select_records(const ProjectContext& context,
+                                                       store::Store& store,
+                                                       const RecordQuery& query);
+
+// Return the reference runs to compare `selected` with, at `commit` of `project`: those of the
+// selected runs' keys, plus the runs that only the reference has (to report them missing): among
+// the planned keys, or without a plan, among the reference's runs of the same labels. A store
+// that cannot list is read key by key.
+[[nodiscard]] Expected<std::vector<core::RunRecord>> reference_records(
+    store::Store& store, const std::string& project, const std::string& commit,
+    const SelectedRecords& selected);
+
+}  // namespace qa::runner
