@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include <qa/util/cache_dir.hpp>
 #include <qa/util/env.hpp>
 #include <qa/util/url.hpp>
 
@@ -28,18 +29,7 @@ Expected<T> number_from_env(const char* name, T fallback, T low, T high) {
 
 }  // namespace
 
-fs::path blob_cache_location() {
-  if (const auto dir = util::env_value("QA_CACHE_DIR")) {
-    return fs::path(*dir) / "blobs";
-  }
-  if (const auto xdg = util::env_value("XDG_CACHE_HOME")) {
-    return fs::path(*xdg) / "qatools-blobs";
-  }
-  if (const auto home = util::env_value("HOME")) {
-    return fs::path(*home) / ".cache" / "qatools-blobs";
-  }
-  return {};
-}
+fs::path blob_cache_location() { return util::qa_cache_folder("blobs").value_or(fs::path()); }
 
 Expected<Settings> settings_from_environment(std::string_view location) {
   Settings settings;

@@ -97,8 +97,16 @@ struct Group {
   std::vector<MetricAggregate> metrics;  // in Comparison::metric_order, when any run has it
 };
 
-// A whole comparison: every run of the new commit against the reference.
+// A whole comparison: every run of the new commit against the reference. Its runs point into
+// its own records, so it moves (a vector's move keeps its elements in place) but never copies.
 struct Comparison {
+  Comparison() = default;
+  Comparison(const Comparison&) = delete;
+  Comparison& operator=(const Comparison&) = delete;
+  Comparison(Comparison&&) noexcept = default;
+  Comparison& operator=(Comparison&&) noexcept = default;
+  ~Comparison() = default;
+
   std::string project;
   std::string commit;
   std::optional<std::string> branch;

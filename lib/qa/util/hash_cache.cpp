@@ -1,6 +1,7 @@
 #include <qa/util/hash_cache.hpp>
 
 #include <qa/util/atomic_file.hpp>
+#include <qa/util/cache_dir.hpp>
 #include <qa/util/file.hpp>
 #include <qa/util/unique_fd.hpp>
 
@@ -131,16 +132,7 @@ Expected<void> HashCache::save() {
   return {};
 }
 
-fs::path HashCache::default_location() {
-  if (const char* dir = std::getenv("QA_CACHE_DIR"); dir != nullptr && *dir != '\0') {
-    return fs::path(dir) / "hash-cache";
-  }
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg != '\0') {
-    return fs::path(xdg) / "qatools-hash-cache";
-  }
-  const char* home = std::getenv("HOME");
-  return fs::path(home != nullptr ? home : "/tmp") / ".cache" / "qatools-hash-cache";
-}
+std::optional<fs::path> HashCache::default_location() { return qa_cache_folder("hash-cache"); }
 
 Expected<FileHash> hash_file_cached(const fs::path& path, HashCache* cache) {
   if (cache == nullptr) {

@@ -38,8 +38,9 @@ class HashCache {
   [[nodiscard]] Expected<void> save();
 
   // Return the default location: $QA_CACHE_DIR/hash-cache, else beside the default store:
-  // $XDG_CACHE_HOME/qatools-hash-cache, else ~/.cache/qatools-hash-cache.
-  [[nodiscard]] static std::filesystem::path default_location();
+  // $XDG_CACHE_HOME/qatools-hash-cache, else ~/.cache/qatools-hash-cache; nothing when none of
+  // these variables is set (util/cache_dir.hpp): then there is no cache.
+  [[nodiscard]] static std::optional<std::filesystem::path> default_location();
 
   [[nodiscard]] std::size_t hits() const { return m_hits; }
 

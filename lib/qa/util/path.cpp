@@ -1,8 +1,8 @@
 #include <qa/util/path.hpp>
 
-#include <fnmatch.h>
+#include <qa/util/env.hpp>
 
-#include <cstdlib>
+#include <fnmatch.h>
 
 namespace qa::util {
 
@@ -85,11 +85,11 @@ bool glob_match_any(const std::vector<std::string>& patterns, std::string_view p
 Expected<std::string> expand_user_and_env(std::string_view text) {
   std::string out;
   if (text == "~" || text.starts_with("~/")) {
-    const char* home = std::getenv("HOME");
-    if (home == nullptr || *home == '\0') {
-      return fail("cannot expand {}: HOME is not set", quote(text));
+    const auto home = env_value("HOME");
+    if (!home) {
+      return fail_as(ErrorKind::environment, "cannot expand {}: HOME is not set", quote(text));
     }
-    out = home;
+    out = *home;
     text.remove_prefix(1);
   }
   std::size_t pos = 0;
@@ -105,11 +105,12 @@ Expected<std::string> expand_user_and_env(std::string_view text) {
       return fail("cannot expand {}: unclosed \"${{\"", quote(text));
     }
     const std::string name(text.substr(start + 2, end - start - 2));
-    const char* value = std::getenv(name.c_str());
-    if (value == nullptr) {
-      return fail("cannot expand {}: environment variable {} is not set", quote(text), quote(name));
+    const auto value = env_value(name.c_str(), EmptyIs::value);
+    if (!value) {
+      return fail_as(ErrorKind::environment, "cannot expand {}: environment variable {} is not set",
+                     quote(text), quote(name));
     }
-    out.append(value);
+    out.append(*value);
     pos = end + 1;
   }
   return out;

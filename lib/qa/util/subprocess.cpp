@@ -1,6 +1,7 @@
 #include <qa/util/subprocess.hpp>
 
 #include <qa/util/interrupt.hpp>
+#include <qa/util/unique_fd.hpp>
 
 #include <algorithm>
 #include <array>
@@ -39,40 +40,10 @@ constexpr milliseconds k_fallback_interval{10};
 // How long to keep killing what is left of a stopped process group before giving up.
 constexpr milliseconds k_group_clear_limit{5000};
 
-// An owned file descriptor, closed when it goes out of scope.
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : m_fd(fd) {}
-  ~UniqueFd() { reset(); }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  UniqueFd(UniqueFd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    if (this != &other) {
-      reset();
-      m_fd = std::exchange(other.m_fd, -1);
-    }
-    return *this;
-  }
-
-  [[nodiscard]] int get() const { return m_fd; }
-  [[nodiscard]] bool valid() const { return m_fd >= 0; }
-  void reset() {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-      m_fd = -1;
-    }
-  }
-
- private:
-  int m_fd = -1;
-};
-
 // Return `fd`, moved above stderr when it is 0, 1 or 2, so that the child's dup2 onto the standard
 // descriptors never overwrites it. An invalid result leaves the reason in errno.
 UniqueFd above_stdio(UniqueFd fd) {
-  if (!fd.valid() || fd.get() > STDERR_FILENO) {
+  if (!fd || fd.get() > STDERR_FILENO) {
     return fd;
   }
   return UniqueFd(::fcntl(fd.get(), F_DUPFD_CLOEXEC, STDERR_FILENO + 1));
@@ -167,7 +138,7 @@ Expected<std::vector<std::string>> child_environment(
 // Wait at most `wait` for `pid` to exit, without reaping it; return true when it has exited (or
 // can no longer be waited for, which the reaping wait4 then reports).
 bool wait_for_exit(pid_t pid, const UniqueFd& pidfd, milliseconds wait) {
-  if (pidfd.valid()) {
+  if (pidfd) {
     pollfd entry{pidfd.get(), POLLIN, 0};
     ::poll(&entry, 1, static_cast<int>(wait.count()));  // EINTR just ends this wait early
   } else {
@@ -236,7 +207,7 @@ bool group_has_live_process(pid_t pgid) {
     const std::string path = "/proc/" + std::string(name) + "/stat";
     const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     std::array<char, 1024> buffer{};
-    const ssize_t size = fd.valid() ? ::read(fd.get(), buffer.data(), buffer.size() - 1) : -1;
+    const ssize_t size = fd ? ::read(fd.get(), buffer.data(), buffer.size() - 1) : -1;
     if (size <= 0) {
       continue;  // the process is already gone
     }
@@ -330,11 +301,11 @@ Expected<CommandResult> run_shell(const ShellCommand& command) {
   const std::string log_path = command.log_file.string();
   const UniqueFd log = above_stdio(
       UniqueFd(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)));
-  if (!log.valid()) {
+  if (!log) {
     return fail("cannot open log file {}: {}", qa::quote(log_path), std::strerror(errno));
   }
   const UniqueFd input = above_stdio(UniqueFd(::open("/dev/null", O_RDONLY | O_CLOEXEC)));
-  if (!input.valid()) {
+  if (!input) {
     return fail("cannot open \"/dev/null\": {}", std::strerror(errno));
   }
   std::array<int, 2> pipe_fds{-1, -1};
@@ -343,7 +314,7 @@ Expected<CommandResult> run_shell(const ShellCommand& command) {
   }
   const UniqueFd error_read = above_stdio(UniqueFd(pipe_fds[0]));
   UniqueFd error_write = above_stdio(UniqueFd(pipe_fds[1]));
-  if (!error_read.valid() || !error_write.valid()) {
+  if (!error_read || !error_write) {
     return fail("cannot run command in {}: pipe: {}", qa::quote(cwd), std::strerror(errno));
   }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <type_traits>
 
 namespace qa::report {
 namespace {
@@ -127,6 +128,33 @@ TEST(CompareTest, RunVerdictsAndCounts) {
   EXPECT_EQ(comparison.groups[0].metrics[0].reference.count, 3U);  // a, b and gone
   // User metrics come before qatools' own.
   EXPECT_EQ(comparison.metric_order, (std::vector<std::string>{"m", "compute_time"}));
+}
+
+static_assert(!std::is_copy_constructible_v<Comparison>,
+              "a copy's runs would point into the original's records");
+static_assert(std::is_nothrow_move_constructible_v<Comparison>);
+
+TEST(CompareTest, AMovedComparisonStillPointsIntoItsOwnRecords) {
+  std::vector<core::RunRecord> records(2);
+  records[0].key = "default/base/a";
+  records[1].key = "default/base/b";
+  for (auto& record : records) {
+    record.label = "default";
+    record.status = core::RunStatus::ok;
+  }
+  std::vector<core::RunRecord> reference = records;
+  auto original = compare(records, reference, core::MetricDefs{}, CompareOptions{});
+  const Comparison moved = std::move(original);
+  ASSERT_EQ(moved.runs.size(), 2U);
+  for (const auto& run : moved.runs) {
+    ASSERT_NE(run.record, nullptr);
+    ASSERT_NE(run.reference, nullptr);
+    EXPECT_GE(run.record, moved.records.data());
+    EXPECT_LT(run.record, moved.records.data() + moved.records.size());
+    EXPECT_GE(run.reference, moved.reference_records.data());
+    EXPECT_LT(run.reference, moved.reference_records.data() + moved.reference_records.size());
+    EXPECT_EQ(run.record->key, run.key);
+  }
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
 
 #include <cstdlib>
@@ -17,29 +18,7 @@ using qa::test::write_text;
 using namespace std::string_literals;
 
 // Set (or unset, with nullopt) the environment variable `name` for the scope of a test.
-class EnvGuard {
- public:
-  EnvGuard(std::string name, const std::optional<std::string>& value) : m_name(std::move(name)) {
-    if (const char* old = std::getenv(m_name.c_str())) {
-      m_old = old;
-    }
-    set(value);
-  }
-  ~EnvGuard() { set(m_old); }
-  EnvGuard(const EnvGuard&) = delete;
-  EnvGuard& operator=(const EnvGuard&) = delete;
-
- private:
-  void set(const std::optional<std::string>& value) {
-    if (value) {
-      ::setenv(m_name.c_str(), value->c_str(), 1);
-    } else {
-      ::unsetenv(m_name.c_str());
-    }
-  }
-  std::string m_name;
-  std::optional<std::string> m_old;
-};
+using qa::test::ScopedEnv;
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -193,7 +172,7 @@ TEST(GlobMatchTest, MatchAnyNeedsOnePattern) {
 }
 
 TEST(ExpandUserAndEnvTest, ExpandsLeadingTilde) {
-  const EnvGuard home("HOME", "/home/tester");
+  const ScopedEnv home("HOME", "/home/tester");
   EXPECT_EQ(expand_user_and_env("~").value(), "/home/tester");
   EXPECT_EQ(expand_user_and_env("~/data/x").value(), "/home/tester/data/x");
   EXPECT_EQ(expand_user_and_env("a/~/b").value(), "a/~/b");
@@ -201,17 +180,17 @@ TEST(ExpandUserAndEnvTest, ExpandsLeadingTilde) {
 }
 
 TEST(ExpandUserAndEnvTest, TildeWithoutHomeIsAnError) {
-  const EnvGuard home("HOME", std::nullopt);
+  const ScopedEnv home("HOME", std::nullopt);
   const auto expanded = expand_user_and_env("~/x");
   ASSERT_FALSE(expanded);
   EXPECT_TRUE(contains(expanded.error().message, "HOME")) << expanded.error().message;
 }
 
 TEST(ExpandUserAndEnvTest, ExpandsBracedVariables) {
-  const EnvGuard a("QA_TEST_EXPAND_A", "alpha");
-  const EnvGuard b("QA_TEST_EXPAND_B", "be ta");
-  const EnvGuard empty("QA_TEST_EXPAND_EMPTY", "");
-  const EnvGuard home("HOME", "/h");
+  const ScopedEnv a("QA_TEST_EXPAND_A", "alpha");
+  const ScopedEnv b("QA_TEST_EXPAND_B", "be ta");
+  const ScopedEnv empty("QA_TEST_EXPAND_EMPTY", "");
+  const ScopedEnv home("HOME", "/h");
   EXPECT_EQ(expand_user_and_env("${QA_TEST_EXPAND_A}").value(), "alpha");
   EXPECT_EQ(expand_user_and_env("/x/${QA_TEST_EXPAND_A}/${QA_TEST_EXPAND_B}.txt").value(),
             "/x/alpha/be ta.txt");
@@ -224,13 +203,13 @@ TEST(ExpandUserAndEnvTest, ExpandsBracedVariables) {
 }
 
 TEST(ExpandUserAndEnvTest, ValueIsNotExpandedAgain) {
-  const EnvGuard a("QA_TEST_EXPAND_A", "${QA_TEST_EXPAND_UNSET}");
-  const EnvGuard unset("QA_TEST_EXPAND_UNSET", std::nullopt);
+  const ScopedEnv a("QA_TEST_EXPAND_A", "${QA_TEST_EXPAND_UNSET}");
+  const ScopedEnv unset("QA_TEST_EXPAND_UNSET", std::nullopt);
   EXPECT_EQ(expand_user_and_env("${QA_TEST_EXPAND_A}").value(), "${QA_TEST_EXPAND_UNSET}");
 }
 
 TEST(ExpandUserAndEnvTest, UnsetVariableIsAnErrorNamingIt) {
-  const EnvGuard unset("QA_TEST_EXPAND_UNSET", std::nullopt);
+  const ScopedEnv unset("QA_TEST_EXPAND_UNSET", std::nullopt);
   const auto expanded = expand_user_and_env("/data/${QA_TEST_EXPAND_UNSET}/x");
   ASSERT_FALSE(expanded);
   EXPECT_TRUE(contains(expanded.error().message, "\"QA_TEST_EXPAND_UNSET\""))
@@ -240,7 +219,7 @@ TEST(ExpandUserAndEnvTest, UnsetVariableIsAnErrorNamingIt) {
 }
 
 TEST(ExpandUserAndEnvTest, UnclosedBraceIsAnError) {
-  const EnvGuard a("QA_TEST_EXPAND_A", "alpha");
+  const ScopedEnv a("QA_TEST_EXPAND_A", "alpha");
   for (const std::string_view text : {"${QA_TEST_EXPAND_A", "a/${", "${QA_TEST_EXPAND_A}/${x"}) {
     const auto expanded = expand_user_and_env(text);
     ASSERT_FALSE(expanded) << "expanded " << text << " to " << *expanded;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/signals.hpp"
+#include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
 
 #include <array>
@@ -77,37 +79,8 @@ pid_t read_pid(const std::filesystem::path& path) {
   return text.empty() ? 0 : static_cast<pid_t>(std::stol(text));
 }
 
-// Set an environment variable for the duration of a test.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : m_name(name) { ::setenv(name, value, 1); }
-  ~ScopedEnv() { ::unsetenv(m_name); }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* m_name;
-};
-
-// Keep the test process's SIGINT and SIGTERM handling, and forget any recorded interrupt.
-class ScopedSignalHandlers {
- public:
-  ScopedSignalHandlers() {
-    ::sigaction(SIGINT, nullptr, &m_int);
-    ::sigaction(SIGTERM, nullptr, &m_term);
-  }
-  ~ScopedSignalHandlers() {
-    ::sigaction(SIGINT, &m_int, nullptr);
-    ::sigaction(SIGTERM, &m_term, nullptr);
-    reset_interrupt();
-  }
-  ScopedSignalHandlers(const ScopedSignalHandlers&) = delete;
-  ScopedSignalHandlers& operator=(const ScopedSignalHandlers&) = delete;
-
- private:
-  struct sigaction m_int {};
-  struct sigaction m_term {};
-};
+using qa::test::ScopedEnv;
+using qa::test::ScopedSignalHandlers;
 
 TEST(RunShell, ExitZeroSucceeds) {
   TempDir dir;
