@@ -34,7 +34,6 @@ struct ProjectConfig {
     std::optional<double> timeout_s;  // none: no limit
     std::map<std::string, std::string> env;
     nlohmann::json params = nlohmann::json::object();  // default parameters (run.params)
-    std::vector<std::string> deps;
   } run;
 
   std::filesystem::path metrics_file;  // outputs.metrics; empty when none

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qa::core {
@@ -26,29 +27,7 @@ fs::path without_trailing_separator(fs::path p) {
   return p;
 }
 
-// Sets an environment variable for the duration of a test and restores the old value.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : m_name(name) {
-    if (const char* old = std::getenv(name)) {
-      m_old = old;
-    }
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (m_old) {
-      ::setenv(m_name.c_str(), m_old->c_str(), 1);
-    } else {
-      ::unsetenv(m_name.c_str());
-    }
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  std::string m_name;
-  std::optional<std::string> m_old;
-};
+using qa::test::ScopedEnv;
 
 // Load `yaml` written as `<tmp>/proj/qaboard.yaml`.
 Expected<ProjectConfig> load_text(const TempDir& tmp, const std::string& yaml) {
@@ -125,7 +104,6 @@ run:
   timeout: 600
   env: {OMP_NUM_THREADS: "1", MODE: fast}
   params: {strength: 0.5, level: 6, name: "6", nested: {a: [1, two]}}
-  deps: [build/denoise, qa/]
 outputs:
   metrics: qa/metrics.yaml
 bit_accuracy:
@@ -133,7 +111,7 @@ bit_accuracy:
   ignore: ['*.log']
 storage: ~/${QA_CONFIG_TEST_CACHE}/qatools
 runners:
-  default: slurm
+  default: local
   local: {concurrency: 2}
   slurm: {partition: qa, max_parallel: 32, extra_args: [--qos=low, --mem=4G]}
 )";
@@ -163,7 +141,6 @@ runners:
   EXPECT_EQ(config->run.params, nlohmann::json::parse(
                                     R"({"strength": 0.5, "level": 6, "name": "6",
                                         "nested": {"a": [1, "two"]}})"));
-  EXPECT_EQ(config->run.deps, (std::vector<std::string>{"build/denoise", "qa/"}));
 
   EXPECT_EQ(config->metrics_file, root / "qa" / "metrics.yaml");
   EXPECT_EQ(config->bit_accuracy.patterns, (std::vector<std::string>{"*.png", "*.txt"}));
@@ -171,7 +148,7 @@ runners:
 
   EXPECT_EQ(config->storage, (tmp / "home" / "caches" / "qatools").string());
 
-  EXPECT_EQ(config->runners.default_runner, "slurm");
+  EXPECT_EQ(config->runners.default_runner, "local");
   EXPECT_EQ(config->runners.local_concurrency, 2);
   EXPECT_EQ(config->runners.slurm_partition, "qa");
   EXPECT_EQ(config->runners.slurm_max_parallel, 32);
@@ -194,7 +171,7 @@ run:
   postprocess: qa/metrics.sh {output_dir}     # optional, runs after a successful command
   timeout: 600                  # seconds; the run is killed and marked failed after it
   env: {OMP_NUM_THREADS: "1"}
-  deps: [build/denoise, qa/]    # optional: files whose content defines the run (result cache)
+  # deps: the SPEC's result cache key, refused until the cache is built (RefusesFeaturesNotBuilt)
 outputs:
   metrics: qa/metrics.yaml      # metric definitions (section 6)
 bit_accuracy:
@@ -232,7 +209,6 @@ TEST(LoadConfigTest, UsesDefaultsForAbsentKeys) {
   EXPECT_FALSE(config->run.timeout_s);
   EXPECT_TRUE(config->run.env.empty());
   EXPECT_EQ(config->run.params, nlohmann::json::object());
-  EXPECT_TRUE(config->run.deps.empty());
   EXPECT_TRUE(config->metrics_file.empty());
   EXPECT_EQ(config->bit_accuracy.patterns, std::vector<std::string>{"*"});
   EXPECT_TRUE(config->bit_accuracy.ignore.empty());
@@ -533,13 +509,27 @@ TEST(LoadConfigErrorTest, AnInvalidDefaultProjectNameIsAnErrorNotAnException) {
        {"project:\n  reference_branch: main\n", "", "run: {command: x}\n"}) {
     const fs::path file = tmp / "my project" / k_config_file_name;
     write_text(file, yaml);
-    Expected<ProjectConfig> config = tl::unexpected(Error{"not loaded", 2});
+    Expected<ProjectConfig> config = tl::unexpected(Error{"not loaded", ErrorKind::config});
     EXPECT_NO_THROW(config = load_config(file));
     ASSERT_FALSE(config) << "loaded with name " << config->name;
     EXPECT_CONTAINS(config.error().message, "invalid project name \"my project\"");
     EXPECT_CONTAINS(config.error().message, "project.name");
     EXPECT_CONTAINS(config.error().message, file.string());
   }
+}
+
+TEST(LoadConfigErrorTest, RefusesFeaturesNotBuilt) {
+  const TempDir tmp;
+  const std::string slurm =
+      load_error(tmp, "runners:\n  default: slurm\n  slurm: {partition: qa}\n");
+  EXPECT_CONTAINS(slurm, "line 2");
+  EXPECT_CONTAINS(slurm, "the slurm runner is not built yet");
+  const std::string deps = load_error(tmp, "run:\n  command: x\n  deps: [build/x]\n");
+  EXPECT_CONTAINS(deps, "line 3");
+  EXPECT_CONTAINS(deps, "\"run.deps\"");
+  EXPECT_CONTAINS(load_error(tmp, "runners:\n  default: lsf\n"), "unknown runner \"lsf\"");
+  // The options of a runner that is not the default stay accepted.
+  EXPECT_TRUE(load_text(tmp, "runners:\n  default: local\n  slurm: {partition: qa}\n"));
 }
 
 TEST(LoadConfigErrorTest, AMissingFileIsAnErrorNamingIt) {
