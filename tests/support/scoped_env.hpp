@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstdlib>
+#include <optional>
+#include <string>
+
+namespace qa::test {
+
+// Set (or, without `value`, unset) the environment variable `name` for the lifetime of the
+// object; the destructor restores the old value. In-process tests of code that reads QA_*, CI
+// and XDG variables use it so that the caller's environment cannot leak in.
+class ScopedEnv {
+ public:
+  explicit ScopedEnv(std::string name, const std::optional<std::string>& value = std::nullopt)
+      : m_name(std::move(name)) {
+    if (const char* old = std::getenv(m_name.c_str())) {
+      m_old = old;
+    }
+    if (value) {
+      ::setenv(m_name.c_str(), value->c_str(), 1);
+    } else {
+      ::unsetenv(m_name.c_str());
+    }
+  }
+  ~ScopedEnv() {
+    if (m_old) {
+      ::setenv(m_name.c_str(), m_old->c_str(), 1);
+    } else {
+      ::unsetenv(m_name.c_str());
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  std::string m_name;
+  std::optional<std::string> m_old;
+};
+
+}  // namespace qa::test
