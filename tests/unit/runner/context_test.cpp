@@ -98,9 +98,13 @@ TEST_F(ContextTest, OutputRootAndConfigFileCanBeOverridden) {
 }
 
 TEST_F(ContextTest, FailsWithoutConfigOutsideGitAndOnAnInvalidCiSha) {
-  EXPECT_FALSE(load_project_context(m_tmp / "cache", {}));
+  const auto no_config = load_project_context(m_tmp / "cache", {});
+  ASSERT_FALSE(no_config);
+  EXPECT_CONTAINS(no_config.error().message, "no qaboard.yaml found in");
   test::write_text(m_tmp / "nogit/qaboard.yaml", "project: {name: x}\n");
-  EXPECT_FALSE(load_project_context(m_tmp / "nogit", {}));
+  const auto no_git = load_project_context(m_tmp / "nogit", {});
+  ASSERT_FALSE(no_git);
+  EXPECT_CONTAINS(no_git.error().message, "not a git repository");
   const test::ScopedEnv sha("CI_COMMIT_SHA", "not-a-sha");
   const auto context = load();
   ASSERT_FALSE(context);
