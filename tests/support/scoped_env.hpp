@@ -7,10 +7,12 @@
 namespace qa::test {
 
 // Set (or, with nothing, unset) the environment variable `name` for the lifetime of the guard;
-// its former value, or its absence, comes back afterwards.
+// its former value, or its absence, comes back afterwards. In-process tests of code that reads
+// QA_*, CI and XDG variables use it so that the caller's environment cannot leak in.
 class ScopedEnv {
  public:
-  ScopedEnv(std::string name, const std::optional<std::string>& value) : m_name(std::move(name)) {
+  explicit ScopedEnv(std::string name, const std::optional<std::string>& value = std::nullopt)
+      : m_name(std::move(name)) {
     if (const char* old = std::getenv(m_name.c_str())) {
       m_old = old;
     }

@@ -1,0 +1,109 @@
+// report_to_junit beyond the golden file (report_writers_test.cpp): escaping, failure messages,
+// times, empty reports and the order of many testcases.
+#include <qa/report/report_writers.hpp>
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace qa::report {
+namespace {
+
+using nlohmann::json;
+
+core::RunRecord record(const std::string& key, json metrics,
+                       core::RunStatus status = core::RunStatus::ok, double wall_s = 0) {
+  core::RunRecord r;
+  r.project = "acme/demo";
+  r.commit = std::string(40, 'b');
+  r.key = key;
+  r.label = key.substr(0, key.find('/'));
+  r.input = key.substr(key.rfind('/') + 1);
+  r.status = status;
+  r.metrics = std::move(metrics);
+  r.timing.wall_s = wall_s;
+  return r;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+#define EXPECT_CONTAINS(text, part) \
+  EXPECT_TRUE(contains((text), (part))) << "missing \"" << (part) << "\" in: " << (text)
+
+TEST(ReportJunitTest, AnEmptyReportIsAnEmptyTestsuites) {
+  EXPECT_EQ(report_to_junit(compare({}, {}, {}, CompareOptions{})),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<testsuites name=\"qa-report\" tests=\"0\" failures=\"0\" errors=\"0\" "
+            "time=\"0.000\">\n</testsuites>\n");
+}
+
+TEST(ReportJunitTest, RecordDataIsEscapedIntoWellFormedXml) {
+  auto run = record("default/base/x.png", {{"note", "<b> & \"q\""}});
+  run.input = "a&b<\"'>\x01.png";
+  const std::string xml = report_to_junit(compare({run}, {}, {}, CompareOptions{}));
+  EXPECT_CONTAINS(xml, "name=\"a&amp;b&lt;&quot;&#39;&gt;\xEF\xBF\xBD.png\"");
+  EXPECT_CONTAINS(xml, "note: &lt;b&gt; &amp; &quot;q&quot; (reference -)");
+  const test::TempDir tmp;
+  test::write_text(tmp / "junit.xml", xml);
+  test::sh("xmllint --noout junit.xml", tmp.path());  // fails the test when not well-formed
+}
+
+TEST(ReportJunitTest, FailuresSayWhatFailedAndTimesAddUp) {
+  core::MetricDefs defs;
+  core::MetricDef psnr;
+  psnr.name = "psnr";
+  psnr.label = "PSNR";
+  psnr.smaller_is_better = false;
+  psnr.suffix = " dB";
+  psnr.precision = 2;
+  psnr.tolerance = 0.01;
+  defs.add(psnr);
+  auto failed = record("default/base/f.png", json::object(), core::RunStatus::failed, 0.25);
+  failed.exit_code = 3;
+  const std::vector<core::RunRecord> records{
+      failed, record("default/base/r.png", {{"psnr", 28.0}}, core::RunStatus::ok, 1.5),
+      record("default/base/n.png", {{"psnr", 28.0}}, core::RunStatus::ok, 2.0)};
+  const std::vector<core::RunRecord> reference{record("default/base/f.png", {{"psnr", 30.0}}),
+                                               record("default/base/r.png", {{"psnr", 30.0}}),
+                                               record("default/base/gone.png", {{"psnr", 30.0}})};
+  const std::string xml = report_to_junit(compare(records, reference, defs, CompareOptions{}));
+  EXPECT_CONTAINS(xml,
+                  "<testcase classname=\"base\" name=\"f.png\" time=\"0.250\">\n"
+                  "      <failure message=\"the run failed (exit code 3)\" type=\"failed\">");
+  EXPECT_CONTAINS(xml,
+                  "<failure message=\"PSNR regressed: 28.00 dB against 30.00 dB (-2.00 "
+                  "(-6.7%), tolerance 1.0%)\" type=\"regression\">");
+  EXPECT_CONTAINS(xml, "name=\"n.png\" time=\"2.000\">\n      <skipped/>");
+  EXPECT_CONTAINS(xml, "name=\"gone.png\" time=\"0.000\">\n      <skipped/>");
+  EXPECT_CONTAINS(xml,
+                  "<testsuite name=\"default\" tests=\"4\" failures=\"2\" errors=\"0\" "
+                  "skipped=\"2\" time=\"3.750\">");
+  EXPECT_CONTAINS(xml,
+                  "<testsuites name=\"qa-report\" tests=\"4\" failures=\"2\" errors=\"0\" "
+                  "time=\"3.750\">");
+}
+
+TEST(ReportJunitTest, ManyTestcasesKeepTheOrderOfTheRuns) {
+  std::vector<core::RunRecord> records;
+  for (int i = 0; i < 700; ++i) {
+    records.push_back(record("default/base/" + std::to_string(1000 + i) + ".png", {{"m", 1.0}}));
+  }
+  const Comparison comparison = compare(records, records, {}, CompareOptions{});
+  const std::string xml = report_to_junit(comparison);
+  std::size_t at = 0;
+  for (const auto& run : comparison.runs) {
+    const std::size_t found = xml.find("name=\"" + run.input + "\"", at);
+    ASSERT_NE(found, std::string::npos) << run.input << " missing or out of order";
+    at = found;
+  }
+  EXPECT_CONTAINS(xml, "tests=\"700\" failures=\"0\" errors=\"0\" skipped=\"0\"");
+}
+
+}  // namespace
+}  // namespace qa::report

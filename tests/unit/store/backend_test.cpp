@@ -1,0 +1,132 @@
+#include <qa/store/backend.hpp>
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include <qa/store/memory_backend.hpp>
+
+#include "support/temp_dir.hpp"
+
+namespace qa::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A backend with only the single-blob operations (over a MemoryBackend), so that the batch
+// operations are the defaults of Backend. It counts the calls and fails on the hashes in
+// `failing`.
+class SingleBlobBackend final : public Backend {
+ public:
+  [[nodiscard]] std::string describe() const override { return "single://"; }
+  [[nodiscard]] Expected<bool> has_blob(const util::Hash128& hash) override {
+    ++has_calls;
+    if (failing.contains(hash)) {
+      return fail("cannot reach {}", hash.hex());
+    }
+    return memory.has_blob(hash);
+  }
+  [[nodiscard]] Expected<void> put_blob(const util::Hash128& hash, const fs::path& source,
+                                        std::uint64_t size, Ingest ingest) override {
+    put_hashes.push_back(hash);
+    return memory.put_blob(hash, source, size, ingest);
+  }
+  [[nodiscard]] Expected<void> get_blob(const util::Hash128& hash,
+                                        const fs::path& destination) override {
+    ++get_calls;
+    return memory.get_blob(hash, destination);
+  }
+  [[nodiscard]] Expected<std::optional<std::string>> get_document(std::string_view rel) override {
+    return memory.get_document(rel);
+  }
+  [[nodiscard]] Expected<void> put_document(std::string_view rel,
+                                            std::string_view content) override {
+    return memory.put_document(rel, content);
+  }
+  [[nodiscard]] Expected<std::vector<std::string>> list_documents(
+      std::string_view prefix) override {
+    return memory.list_documents(prefix);
+  }
+
+  MemoryBackend memory;
+  std::set<util::Hash128> failing;
+  std::size_t has_calls = 0;
+  std::size_t get_calls = 0;
+  std::vector<util::Hash128> put_hashes;
+};
+
+class BackendTest : public ::testing::Test {
+ protected:
+  // Write `content` to a file and return its upload.
+  BlobUpload upload(const std::string& name, const std::string& content) {
+    test::write_text(m_tmp / "src" / name, content);
+    return BlobUpload{util::hash_bytes(content), m_tmp / "src" / name, content.size()};
+  }
+
+  test::TempDir m_tmp;
+  SingleBlobBackend m_backend;
+};
+
+TEST_F(BackendTest, HasBlobsAnswersForEachHashInOrder) {
+  const auto a = upload("a", "A");
+  const auto b = upload("b", "B");
+  ASSERT_TRUE(m_backend.put_blob(b.hash, b.source, b.size, Ingest::copy));
+  const auto present = m_backend.has_blobs({a.hash, b.hash, a.hash});
+  ASSERT_TRUE(present) << present.error().message;
+  EXPECT_EQ(*present, (std::vector<bool>{false, true, false}));
+  EXPECT_TRUE(m_backend.has_blobs({})->empty());
+
+  m_backend.failing.insert(b.hash);
+  const auto failed = m_backend.has_blobs({a.hash, b.hash});
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message.find(b.hash.hex()), std::string::npos);
+}
+
+TEST_F(BackendTest, PutBlobsStoresOnlyWhatIsMissing) {
+  const auto a = upload("a", "A");
+  const auto b = upload("b", "BB");
+  const auto c = upload("c", "CCC");
+  ASSERT_TRUE(m_backend.put_blob(b.hash, b.source, b.size, Ingest::copy));
+  m_backend.put_hashes.clear();
+  ASSERT_TRUE(m_backend.put_blobs({a, b, c}, Ingest::copy));
+  EXPECT_EQ(m_backend.put_hashes, (std::vector<util::Hash128>{a.hash, c.hash}));
+  EXPECT_EQ(*m_backend.has_blobs({a.hash, b.hash, c.hash}), (std::vector<bool>{true, true, true}));
+  EXPECT_EQ(m_backend.memory.blob_writes(), 3U);
+}
+
+TEST_F(BackendTest, PutBlobsReturnsTheFirstFailure) {
+  const auto a = upload("a", "A");
+  auto wrong_size = upload("b", "BB");
+  wrong_size.size = 5;
+  const auto c = upload("c", "CCC");
+  const auto stored = m_backend.put_blobs({a, wrong_size, c}, Ingest::copy);
+  ASSERT_FALSE(stored);
+  EXPECT_NE(stored.error().message.find("src/b"), std::string::npos) << stored.error().message;
+  EXPECT_FALSE(*m_backend.has_blob(wrong_size.hash));
+  m_backend.failing.insert(c.hash);
+  EXPECT_FALSE(m_backend.put_blobs({c}, Ingest::copy));
+  EXPECT_TRUE(m_backend.put_blobs({}, Ingest::copy));
+}
+
+TEST_F(BackendTest, GetBlobsFetchesEachOrReturnsTheFirstFailure) {
+  const auto a = upload("a", "A");
+  const auto b = upload("b", "BB");
+  ASSERT_TRUE(m_backend.put_blobs({a, b}, Ingest::copy));
+  ASSERT_TRUE(m_backend.get_blobs({{a.hash, m_tmp / "out/a"}, {b.hash, m_tmp / "out/sub/b"}}));
+  EXPECT_EQ(test::read_text(m_tmp / "out/a"), "A");
+  EXPECT_EQ(test::read_text(m_tmp / "out/sub/b"), "BB");
+
+  m_backend.get_calls = 0;
+  const auto missing = util::hash_bytes("never stored");
+  const auto fetched = m_backend.get_blobs(
+      {{a.hash, m_tmp / "again/a"}, {missing, m_tmp / "again/m"}, {b.hash, m_tmp / "again/b"}});
+  ASSERT_FALSE(fetched);
+  EXPECT_NE(fetched.error().message.find(missing.hex()), std::string::npos);
+  EXPECT_FALSE(fs::exists(m_tmp / "again/m"));
+  EXPECT_EQ(m_backend.get_calls, 2U);  // stops at the first failure
+}
+
+}  // namespace
+}  // namespace qa::store
