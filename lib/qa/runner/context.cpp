@@ -73,14 +73,17 @@ Expected<RunSpec> make_run_spec(const ProjectContext& context, std::string_view 
     return fail("input {} not found in the database {}", quote(input_arg),
                 quote(database.string()));
   }
-  if (!util::is_within(database, input_path) || input_path == database.lexically_normal()) {
+  // Relative to the database, the database itself is "." (whether or not either path ends
+  // with a separator): it is no input.
+  const std::string rel =
+      input_path.lexically_relative(database.lexically_normal()).generic_string();
+  if (!util::is_within(database, input_path) || rel.empty() || rel == "." || rel == "./") {
     return fail("input {} is not inside the database {}", quote(input_arg),
                 quote(database.string()));
   }
   QA_TRY(core::check_label(label));
-  const std::string rel = input_path.lexically_relative(database.lexically_normal()).generic_string();
-  QA_TRY_ASSIGN(auto spec, make_batch_run_spec(context, database, rel, configs, param_overrides,
-                                               label));
+  QA_TRY_ASSIGN(auto spec,
+                make_batch_run_spec(context, database, rel, configs, param_overrides, label));
   if (output_dir) {
     spec.output_dir = fs::absolute(*output_dir).lexically_normal();
   }
@@ -90,8 +93,7 @@ Expected<RunSpec> make_run_spec(const ProjectContext& context, std::string_view 
 Expected<RunSpec> make_batch_run_spec(const ProjectContext& context, const fs::path& database,
                                       const std::string& rel_input_path,
                                       const nlohmann::json& configs,
-                                      const nlohmann::json& param_patches,
-                                      std::string_view label) {
+                                      const nlohmann::json& param_patches, std::string_view label) {
   QA_TRY(core::check_label(label));
   RunSpec spec;
   spec.input_path = (database / rel_input_path).lexically_normal();
