@@ -34,7 +34,8 @@ std::string_view icon(RunVerdict verdict) {
 }
 
 std::string run_row(const Comparison& comparison, const RunComparison& run,
-                    const std::vector<core::MetricDef>& defs, const std::vector<std::string>& shown) {
+                    const std::vector<core::MetricDef>& defs,
+                    const std::vector<std::string>& shown) {
   std::string row = fmt::format("| {} {} | {} | {} |", icon(run.verdict), to_string(run.verdict),
                                 markdown_escape(run.input), markdown_escape(run.config));
   for (const auto& def : defs) {
@@ -107,7 +108,9 @@ std::string render(const Comparison& comparison, std::size_t budget, std::size_t
   out += aggregates_table(comparison, defs) + "\n";
 
   std::size_t left_out = 0;
+  // Return whether a row of the section fitted.
   const auto add_rows = [&](std::string& section, bool changed) {
+    bool any = false;
     for (const auto& run : comparison.runs) {
       if (is_change(run) != changed) {
         continue;
@@ -118,27 +121,33 @@ std::string render(const Comparison& comparison, std::size_t budget, std::size_t
         continue;
       }
       section += row;
+      any = true;
     }
+    return any;
   };
-  const std::size_t changed =
-      static_cast<std::size_t>(std::count_if(comparison.runs.begin(), comparison.runs.end(),
-                                             [](const RunComparison& run) { return is_change(run); }));
+  const std::size_t changed = static_cast<std::size_t>(
+      std::count_if(comparison.runs.begin(), comparison.runs.end(),
+                    [](const RunComparison& run) { return is_change(run); }));
   const std::size_t unchanged = comparison.runs.size() - changed;
   if (changed > 0) {
     std::string section = fmt::format("#### Changed runs ({})\n\n", changed) + table_header(defs);
-    add_rows(section, true);
-    out += section + "\n";
+    if (add_rows(section, true)) {
+      out += section + "\n";
+    }
   }
   if (unchanged > 0) {
-    std::string section = fmt::format("<details><summary>Unchanged runs ({})</summary>\n\n",
-                                      unchanged) + table_header(defs);
-    add_rows(section, false);
-    out += section + "\n</details>\n";
+    std::string section =
+        fmt::format("<details><summary>Unchanged runs ({})</summary>\n\n", unchanged) +
+        table_header(defs);
+    if (add_rows(section, false)) {
+      out += section + "\n</details>\n";
+    }
   }
   if (left_out > 0) {
-    out += fmt::format("\n_{} more {} not shown: this summary is limited to {} characters; the "
-                       "HTML and JSON reports have every run._\n",
-                       left_out, left_out == 1 ? "run" : "runs", max_chars);
+    out += fmt::format(
+        "\n_{} more {} not shown: this summary is limited to {} characters; the "
+        "HTML and JSON reports have every run._\n",
+        left_out, left_out == 1 ? "run" : "runs", max_chars);
   }
   return out;
 }
@@ -150,9 +159,16 @@ std::string report_to_markdown(const Comparison& comparison, std::size_t max_cha
   if (whole.size() <= max_chars) {
     return whole;
   }
-  // Rows are added while they fit; the closing parts and the note are kept in reserve.
+  // Rows are added while they fit in a budget that keeps a reserve for the closing parts and
+  // the note; when those outgrow the reserve (wide tables), the budget shrinks by the excess.
   constexpr std::size_t k_reserve = 400;
-  return render(comparison, max_chars > k_reserve ? max_chars - k_reserve : 0, max_chars);
+  std::size_t budget = max_chars > k_reserve ? max_chars - k_reserve : 0;
+  std::string cut = render(comparison, budget, max_chars);
+  while (cut.size() > max_chars && budget > 0) {
+    budget -= std::min(budget, cut.size() - max_chars);
+    cut = render(comparison, budget, max_chars);
+  }
+  return cut;
 }
 
 }  // namespace qa::report
