@@ -42,6 +42,37 @@ std::string describe(const RunBitacc& run) {
   return fmt::format("{} changed, {} on one side only", changed, one_sided);
 }
 
+// Which part of a GitHub workflow command a text goes into.
+enum class WorkflowPart { data, property };
+
+// Return `text` escaped as GitHub's toolkit does: `%`, CR and LF always; `:` and `,` too in a
+// property (`title=...`), which the runner splits on.
+std::string workflow_escape(std::string_view text, WorkflowPart part) {
+  std::string escaped;
+  for (const char c : text) {
+    switch (c) {
+      case '%':
+        escaped += "%25";
+        break;
+      case '\r':
+        escaped += "%0D";
+        break;
+      case '\n':
+        escaped += "%0A";
+        break;
+      case ':':
+        escaped += part == WorkflowPart::property ? "%3A" : ":";
+        break;
+      case ',':
+        escaped += part == WorkflowPart::property ? "%2C" : ",";
+        break;
+      default:
+        escaped += c;
+    }
+  }
+  return escaped;
+}
+
 }  // namespace
 
 json bitacc_to_json(const BitaccReport& report) {
@@ -186,16 +217,13 @@ std::string bitacc_to_github_annotations(const BitaccReport& report, std::size_t
     if (run.verdict != BitaccVerdict::different && run.verdict != BitaccVerdict::failed) {
       continue;
     }
-    // Workflow commands: `%`, CR and LF are escaped in the message.
-    std::string message =
+    const std::string message =
         run.verdict == BitaccVerdict::failed
             ? std::string("the run failed")
             : describe(run) + ": " + (run.diffs.empty() ? std::string() : run.diffs.front().path);
-    std::string escaped;
-    for (const char c : message) {
-      escaped += c == '%' ? "%25" : c == '\n' ? "%0A" : c == '\r' ? "%0D" : std::string(1, c);
-    }
-    out += fmt::format("::error title=qa-bitacc {}::{}\n", run.key, escaped);
+    out += fmt::format("::error title={}::{}\n",
+                       workflow_escape("qa-bitacc " + run.key, WorkflowPart::property),
+                       workflow_escape(message, WorkflowPart::data));
     ++written;
   }
   return out;
