@@ -12,12 +12,14 @@
 #include <qa/store/store.hpp>
 
 #include "support/git_fixture.hpp"
+#include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qa::test {
 
 // Base of the in-process runner tests: a project (qaboard.yaml and other files) committed in a
-// real git repository, its context loaded as the tools load it, and a store in memory.
+// real git repository, its context loaded as the tools load it (none of the caller's QA or CI
+// variables), and a store in memory.
 class ProjectTest : public ::testing::Test {
  protected:
   ProjectTest();
@@ -32,6 +34,7 @@ class ProjectTest : public ::testing::Test {
 
   [[nodiscard]] std::filesystem::path project() const { return m_tmp / "project"; }
 
+  ScopedCleanEnvironment m_clean;
   TempDir m_tmp;
   GitRepo m_repo;
   runner::ProjectContext m_context;

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace qa::test {
 
@@ -33,6 +35,25 @@ class ScopedEnv {
 
   std::string m_name;
   std::optional<std::string> m_old;
+};
+
+// Unset, for the lifetime of the guard, every variable through which a CI system or the caller
+// steers qatools (QA_*, the commit and branch of GitLab and GitHub, shards), so that in-process
+// tests see what a developer's shell would show.
+class ScopedCleanEnvironment {
+ public:
+  ScopedCleanEnvironment() {
+    for (const char* name :
+         {"QA_STORE", "QA_OUTPUT_ROOT", "QA_CACHE_DIR", "CI_COMMIT_SHA", "CI_COMMIT_REF_NAME",
+          "CI_MERGE_REQUEST_DIFF_BASE_SHA", "CI_NODE_INDEX", "CI_NODE_TOTAL", "GITHUB_SHA",
+          "GITHUB_HEAD_REF", "GITHUB_REF_NAME", "GITHUB_BASE_REF", "SLURM_ARRAY_TASK_ID",
+          "SLURM_ARRAY_TASK_COUNT"}) {
+      m_unset.push_back(std::make_unique<ScopedEnv>(name));
+    }
+  }
+
+ private:
+  std::vector<std::unique_ptr<ScopedEnv>> m_unset;
 };
 
 }  // namespace qa::test

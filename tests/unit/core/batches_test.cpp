@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "support/expect.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qa::core {
@@ -12,13 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-#define EXPECT_CONTAINS(text, part) \
-  EXPECT_TRUE(contains((text), (part))) << "missing \"" << (part) << "\" in: " << (text)
 
 // A project with a database of inputs and a batches file written by each test.
 class BatchesTest : public ::testing::Test {

@@ -8,11 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "support/expect.hpp"
 #include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qa::core {
 namespace {
+
+using qa::test::contains;
 
 namespace fs = std::filesystem;
 using qa::test::TempDir;
@@ -42,13 +45,6 @@ std::string load_error(const TempDir& tmp, const std::string& yaml) {
   EXPECT_FALSE(config.has_value()) << "expected an error for:\n" << yaml;
   return config ? std::string() : config.error().message;
 }
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-#define EXPECT_CONTAINS(text, part) \
-  EXPECT_TRUE(contains((text), (part))) << "missing \"" << (part) << "\" in: " << (text)
 
 TEST(FindConfigTest, FindsTheFileInTheStartFolder) {
   const TempDir tmp;

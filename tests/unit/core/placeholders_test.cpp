@@ -5,19 +5,13 @@
 #include <map>
 #include <string>
 
+#include "support/expect.hpp"
 #include "support/process.hpp"
 
 namespace qa::core {
 namespace {
 
 using nlohmann::json;
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-#define EXPECT_CONTAINS(text, part) \
-  EXPECT_TRUE(contains((text), (part))) << "missing \"" << (part) << "\" in: " << (text)
 
 // Run `command` under /bin/sh and return its stdout.
 std::string shell_output(const std::string& command) {

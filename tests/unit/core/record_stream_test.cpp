@@ -8,17 +8,11 @@
 #include <sstream>
 #include <string>
 
+#include "support/expect.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qa::core {
 namespace {
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-#define EXPECT_CONTAINS(text, part) \
-  EXPECT_TRUE(contains((text), (part))) << "missing \"" << (part) << "\" in: " << (text)
 
 // Return the JSON line of a record of `key`.
 std::string record_line(const std::string& key) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "support/expect.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qa::core {
@@ -13,13 +14,6 @@ namespace {
 using nlohmann::json;
 using qa::test::TempDir;
 using qa::test::write_text;
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-#define EXPECT_CONTAINS(text, part) \
-  EXPECT_TRUE(contains((text), (part))) << "missing \"" << (part) << "\" in: " << (text)
 
 // Return the error of reading `content` as a metrics file (failing the test when it reads).
 std::string metrics_error(const TempDir& tmp, const std::string& content) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/expect.hpp"
+
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -9,18 +11,13 @@
 namespace qa::core {
 namespace {
 
+using qa::test::contains;
+
 using nlohmann::json;
 
 constexpr const char* k_hash_a = "0123456789abcdef0123456789abcdef";
 constexpr const char* k_hash_b = "fedcba9876543210fedcba9876543210";
 constexpr const char* k_hash_log = "00000000000000000000000000000001";
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-#define EXPECT_CONTAINS(text, part) \
-  EXPECT_TRUE(contains((text), (part))) << "missing \"" << (part) << "\" in: " << (text)
 
 util::Hash128 hash(const char* hex) {
   auto parsed = util::Hash128::from_hex(hex);

@@ -4,17 +4,11 @@
 
 #include <string>
 
+#include "support/expect.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qa::core {
 namespace {
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-#define EXPECT_CONTAINS(text, part) \
-  EXPECT_TRUE(contains((text), (part))) << "missing \"" << (part) << "\" in: " << (text)
 
 // project: {name}, inputs: {database, batches}, run: {env: any keys}
 YamlSchema test_schema() {

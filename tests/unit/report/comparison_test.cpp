@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/records.hpp"
+
 #include <cmath>
 #include <type_traits>
 
@@ -72,15 +74,7 @@ TEST(StatsTest, MeanMedianMinMax) {
 }
 
 core::RunRecord record(const std::string& key, core::RunStatus status, json metrics) {
-  core::RunRecord r;
-  r.project = "p";
-  r.commit = std::string(40, 'b');
-  r.key = key;
-  r.label = key.substr(0, key.find('/'));
-  r.input = key.substr(key.rfind('/') + 1);
-  r.status = status;
-  r.metrics = std::move(metrics);
-  return r;
+  return test::run_record(key, std::move(metrics), status);
 }
 
 TEST(CompareTest, RunVerdictsAndCounts) {
@@ -135,14 +129,9 @@ static_assert(!std::is_copy_constructible_v<Comparison>,
 static_assert(std::is_nothrow_move_constructible_v<Comparison>);
 
 TEST(CompareTest, AMovedComparisonStillPointsIntoItsOwnRecords) {
-  std::vector<core::RunRecord> records(2);
-  records[0].key = "default/base/a";
-  records[1].key = "default/base/b";
-  for (auto& record : records) {
-    record.label = "default";
-    record.status = core::RunStatus::ok;
-  }
-  std::vector<core::RunRecord> reference = records;
+  const std::vector<core::RunRecord> records{record("default/base/a", core::RunStatus::ok, {}),
+                                             record("default/base/b", core::RunStatus::ok, {})};
+  const std::vector<core::RunRecord> reference = records;
   auto original = compare(records, reference, core::MetricDefs{}, CompareOptions{});
   const Comparison moved = std::move(original);
   ASSERT_EQ(moved.runs.size(), 2U);

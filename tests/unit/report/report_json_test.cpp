@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/records.hpp"
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -21,15 +23,8 @@ core::FileEntry entry(std::string_view content) {
 }
 
 core::RunRecord record(const std::string& key, json metrics, core::Manifest files = {}) {
-  core::RunRecord r;
-  r.project = "acme/demo";
-  r.commit = std::string(40, 'b');
+  auto r = test::run_record(key, std::move(metrics));
   r.branch = "main";
-  r.key = key;
-  r.label = key.substr(0, key.find('/'));
-  r.input = key.substr(key.rfind('/') + 1);
-  r.status = core::RunStatus::ok;
-  r.metrics = std::move(metrics);
   r.files = std::move(files);
   r.host = "ci-1";
   return r;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "support/records.hpp"
+#include "support/expect.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -17,24 +19,10 @@ using nlohmann::json;
 
 core::RunRecord record(const std::string& key, json metrics,
                        core::RunStatus status = core::RunStatus::ok, double wall_s = 0) {
-  core::RunRecord r;
-  r.project = "acme/demo";
-  r.commit = std::string(40, 'b');
-  r.key = key;
-  r.label = key.substr(0, key.find('/'));
-  r.input = key.substr(key.rfind('/') + 1);
-  r.status = status;
-  r.metrics = std::move(metrics);
+  auto r = test::run_record(key, std::move(metrics), status);
   r.timing.wall_s = wall_s;
   return r;
 }
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-#define EXPECT_CONTAINS(text, part) \
-  EXPECT_TRUE(contains((text), (part))) << "missing \"" << (part) << "\" in: " << (text)
 
 TEST(ReportJunitTest, AnEmptyReportIsAnEmptyTestsuites) {
   EXPECT_EQ(report_to_junit(compare({}, {}, {}, CompareOptions{})),

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/records.hpp"
+
 #include <string>
 #include <vector>
 
@@ -15,15 +17,7 @@ using nlohmann::json;
 
 core::RunRecord record(const std::string& key, json metrics,
                        core::RunStatus status = core::RunStatus::ok) {
-  core::RunRecord r;
-  r.project = "acme/demo";
-  r.commit = std::string(40, 'b');
-  r.key = key;
-  r.label = key.substr(0, key.find('/'));
-  r.input = key.substr(key.rfind('/') + 1);
-  r.status = status;
-  r.metrics = std::move(metrics);
-  return r;
+  return test::run_record(key, std::move(metrics), status);
 }
 
 TEST(ReportMarkdownTest, TitleSaysWhetherAnythingFailedOrRegressed) {

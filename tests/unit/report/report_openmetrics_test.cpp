@@ -4,33 +4,23 @@
 
 #include <gtest/gtest.h>
 
+#include "support/records.hpp"
+#include "support/expect.hpp"
+
 #include <string>
 #include <vector>
 
 namespace qa::report {
 namespace {
 
+using qa::test::contains;
+
 using nlohmann::json;
 
 core::RunRecord record(const std::string& key, json metrics,
                        core::RunStatus status = core::RunStatus::ok) {
-  core::RunRecord r;
-  r.project = "acme/demo";
-  r.commit = std::string(40, 'b');
-  r.key = key;
-  r.label = key.substr(0, key.find('/'));
-  r.input = key.substr(key.rfind('/') + 1);
-  r.status = status;
-  r.metrics = std::move(metrics);
-  return r;
+  return test::run_record(key, std::move(metrics), status);
 }
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-#define EXPECT_CONTAINS(text, part) \
-  EXPECT_TRUE(contains((text), (part))) << "missing \"" << (part) << "\" in: " << (text)
 
 const char* const k_runs_header =
     "# TYPE qa_runs gauge\n# HELP qa_runs Runs by status, per label and config.\n";

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/records.hpp"
+
 #include <sstream>
 #include <string>
 #include <vector>
@@ -17,15 +19,9 @@ const std::string k_sha = "0123456789abcdef0123456789abcdef01234567";
 
 core::RunRecord record(const std::string& key, json metrics,
                        core::RunStatus status = core::RunStatus::ok) {
-  core::RunRecord r;
-  r.project = "acme/demo";
+  auto r = test::run_record(key, std::move(metrics), status);
   r.commit = k_sha;
   r.branch = "main";
-  r.key = key;
-  r.label = key.substr(0, key.find('/'));
-  r.input = key.substr(key.rfind('/') + 1);
-  r.status = status;
-  r.metrics = std::move(metrics);
   return r;
 }
 

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "support/expect.hpp"
 #include "support/git_fixture.hpp"
 #include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
@@ -15,23 +16,10 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-#define EXPECT_CONTAINS(text, part) \
-  EXPECT_TRUE(contains((text), (part))) << "missing \"" << (part) << "\" in: " << (text)
-
 // A project in a real git repository, loaded with none of the caller's QA, CI or XDG settings.
 class ContextTest : public ::testing::Test {
  protected:
   ContextTest() {
-    for (const char* name : {"QA_STORE", "QA_OUTPUT_ROOT", "CI_COMMIT_SHA", "GITHUB_SHA",
-                             "CI_COMMIT_REF_NAME", "GITHUB_HEAD_REF", "GITHUB_REF_NAME"}) {
-      m_env.push_back(std::make_unique<test::ScopedEnv>(name));
-    }
-    m_env.push_back(
-        std::make_unique<test::ScopedEnv>("XDG_CACHE_HOME", (m_tmp / "cache").string()));
     test::write_text(m_project / "qaboard.yaml",
                      "project: {name: acme/demo}\n"
                      "inputs: {database: data}\n"
@@ -49,7 +37,8 @@ class ContextTest : public ::testing::Test {
   fs::path m_project = m_tmp / "proj";
   test::GitRepo m_repo{m_project};
   std::string m_sha;
-  std::vector<std::unique_ptr<test::ScopedEnv>> m_env;
+  test::ScopedCleanEnvironment m_clean;
+  test::ScopedEnv m_xdg{"XDG_CACHE_HOME", (m_tmp / "cache").string()};
 };
 
 TEST_F(ContextTest, FindsTheConfigUpwardAndIdentifiesTheCommit) {

@@ -6,8 +6,8 @@
 #include <mutex>
 
 #include <qa/runner/plan.hpp>
-#include <qa/store/memory_backend.hpp>
 
+#include "support/forwarding_backend.hpp"
 #include "support/project_fixture.hpp"
 
 namespace qa::runner {
@@ -16,39 +16,16 @@ namespace {
 namespace fs = std::filesystem;
 
 // A memory store whose document reads fail once `broken` is set.
-class BrokenReads final : public store::Backend {
+class BrokenReads final : public test::ForwardingBackend {
  public:
   bool broken = false;
 
-  [[nodiscard]] std::string describe() const override { return "broken://"; }
-  [[nodiscard]] Expected<bool> has_blob(const util::Hash128& hash) override {
-    return m_memory.has_blob(hash);
-  }
-  [[nodiscard]] Expected<void> put_blob(const util::Hash128& hash, const fs::path& source,
-                                        std::uint64_t size, store::Ingest ingest) override {
-    return m_memory.put_blob(hash, source, size, ingest);
-  }
-  [[nodiscard]] Expected<void> get_blob(const util::Hash128& hash,
-                                        const fs::path& destination) override {
-    return m_memory.get_blob(hash, destination);
-  }
   [[nodiscard]] Expected<std::optional<std::string>> get_document(std::string_view rel) override {
     if (broken) {
       return fail("cannot read {}: connection reset", rel);
     }
-    return m_memory.get_document(rel);
+    return memory.get_document(rel);
   }
-  [[nodiscard]] Expected<void> put_document(std::string_view rel,
-                                            std::string_view content) override {
-    return m_memory.put_document(rel, content);
-  }
-  [[nodiscard]] Expected<std::vector<std::string>> list_documents(
-      std::string_view prefix) override {
-    return m_memory.list_documents(prefix);
-  }
-
- private:
-  store::MemoryBackend m_memory;
 };
 
 // Three inputs; the command counts its runs in `runs.log` beside the project, and fails for the

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/expect.hpp"
+
 #include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -15,12 +17,7 @@
 namespace qa::runner {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-#define EXPECT_CONTAINS(text, part) \
-  EXPECT_TRUE(contains((text), (part))) << "missing \"" << (part) << "\" in: " << (text)
+using qa::test::contains;
 
 // Make stderr a pseudo-terminal (in raw mode, so bytes arrive as written) for the lifetime of
 // the object; read() returns what was written to it so far.

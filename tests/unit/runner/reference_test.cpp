@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "support/expect.hpp"
 #include "support/git_fixture.hpp"
 #include "support/process.hpp"
 #include "support/scoped_env.hpp"
@@ -16,13 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-#define EXPECT_CONTAINS(text, part) \
-  EXPECT_TRUE(contains((text), (part))) << "missing \"" << (part) << "\" in: " << (text)
-
 const std::string k_key_a = "default/base/a.png";
 const std::string k_key_b = "default/base/b.png";
 
@@ -31,9 +25,6 @@ const std::string k_key_b = "default/base/b.png";
 class ReferenceTest : public ::testing::Test {
  protected:
   ReferenceTest() {
-    for (const char* name : {"GITHUB_BASE_REF", "CI_MERGE_REQUEST_DIFF_BASE_SHA"}) {
-      m_env.push_back(std::make_unique<test::ScopedEnv>(name));
-    }
     m_c1 = m_repo.commit_all("c1");
     m_c2 = m_repo.commit_all("c2");
     m_repo.git("tag v2");
@@ -73,7 +64,7 @@ class ReferenceTest : public ::testing::Test {
   test::TempDir m_tmp;
   test::GitRepo m_repo{m_tmp / "repo"};
   store::Store m_store = std::move(*store::Store::open("memory://"));
-  std::vector<std::unique_ptr<test::ScopedEnv>> m_env;
+  test::ScopedCleanEnvironment m_clean;
   std::string m_c1, m_c2, m_c3, m_f1, m_f2;
   ProjectContext m_context;
 };

@@ -8,6 +8,7 @@
 
 #include <qa/store/memory_backend.hpp>
 
+#include "support/forwarding_backend.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qa::store {
@@ -18,7 +19,7 @@ namespace fs = std::filesystem;
 // A backend with only the single-blob operations (over a MemoryBackend), so that the batch
 // operations are the defaults of Backend. It counts the calls and fails on the hashes in
 // `failing`.
-class SingleBlobBackend final : public Backend {
+class SingleBlobBackend final : public test::ForwardingBackend {
  public:
   [[nodiscard]] std::string describe() const override { return "single://"; }
   [[nodiscard]] Expected<bool> has_blob(const util::Hash128& hash) override {
@@ -38,19 +39,7 @@ class SingleBlobBackend final : public Backend {
     ++get_calls;
     return memory.get_blob(hash, destination);
   }
-  [[nodiscard]] Expected<std::optional<std::string>> get_document(std::string_view rel) override {
-    return memory.get_document(rel);
-  }
-  [[nodiscard]] Expected<void> put_document(std::string_view rel,
-                                            std::string_view content) override {
-    return memory.put_document(rel, content);
-  }
-  [[nodiscard]] Expected<std::vector<std::string>> list_documents(
-      std::string_view prefix) override {
-    return memory.list_documents(prefix);
-  }
 
-  MemoryBackend memory;
   std::set<util::Hash128> failing;
   std::size_t has_calls = 0;
   std::size_t get_calls = 0;

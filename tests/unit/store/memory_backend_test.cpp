@@ -7,19 +7,13 @@
 
 #include <qa/store/store.hpp>
 
+#include "support/expect.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qa::store {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-#define EXPECT_CONTAINS(text, part) \
-  EXPECT_TRUE(contains((text), (part))) << "missing \"" << (part) << "\" in: " << (text)
 
 class MemoryBackendTest : public ::testing::Test {
  protected:

@@ -9,19 +9,13 @@
 #include <string>
 #include <thread>
 
+#include "support/expect.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qa::util {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-#define EXPECT_CONTAINS(text, part) \
-  EXPECT_TRUE(contains((text), (part))) << "missing \"" << (part) << "\" in: " << (text)
 
 TEST(ReadFileTest, ReturnsTheWholeContentOrAnErrorNamingTheFile) {
   const test::TempDir tmp;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/expect.hpp"
 #include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
 
@@ -12,6 +13,8 @@
 namespace qa::util {
 namespace {
 
+using qa::test::contains;
+
 namespace fs = std::filesystem;
 using qa::test::TempDir;
 using qa::test::write_text;
@@ -19,10 +22,6 @@ using namespace std::string_literals;
 
 // Set (or unset, with nullopt) the environment variable `name` for the scope of a test.
 using qa::test::ScopedEnv;
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 TEST(CheckRelativePathTest, AcceptsOrdinaryRelativePaths) {
   for (const std::string_view rel :
