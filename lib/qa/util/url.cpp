@@ -2,6 +2,8 @@
 
 #include <qa/util/strings.hpp>
 
+#include <algorithm>
+
 namespace qa::util {
 
 std::string redact_url(std::string_view url) {
@@ -15,10 +17,32 @@ std::string redact_url(std::string_view url) {
       url.substr(authority, authority_end == std::string_view::npos ? std::string_view::npos
                                                                     : authority_end - authority);
   const std::size_t at = host_part.rfind('@');
-  if (at == std::string_view::npos) {
+  // A password holding "/", "?", "#" or "@" unencoded (an invalid URL, but the secret is still
+  // there) ends the authority early. The userinfo then runs to the last "@" before the query,
+  // when what precedes it holds a ":" that does not start a port.
+  const std::size_t first_at = url.find('@', authority);
+  const std::size_t last_at =
+      first_at == std::string_view::npos
+          ? first_at
+          : url.rfind('@', std::min(url.find_first_of("?#", first_at), url.size()));
+  std::size_t userinfo_end = at == std::string_view::npos ? at : authority + at;
+  if (last_at != std::string_view::npos && last_at != userinfo_end) {
+    const std::string_view before = url.substr(authority, last_at - authority);
+    const std::size_t colon = before.find(':');
+    if (colon != std::string_view::npos) {
+      const std::string_view after_colon = before.substr(colon + 1);
+      const std::string_view port = after_colon.substr(0, after_colon.find_first_of("/?#"));
+      const bool is_port = !port.empty() && port.size() < after_colon.size() &&
+                           port.find_first_not_of("0123456789") == std::string_view::npos;
+      if (!is_port) {
+        userinfo_end = last_at;
+      }
+    }
+  }
+  if (userinfo_end == std::string_view::npos) {
     return std::string(url);
   }
-  return std::string(url.substr(0, authority)) + std::string(url.substr(authority + at + 1));
+  return std::string(url.substr(0, authority)) + std::string(url.substr(userinfo_end + 1));
 }
 
 std::string percent_decode(std::string_view text) {
