@@ -1,6 +1,8 @@
 #include <qa/http/settings.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <utility>
 
 #include <qa/util/cache_dir.hpp>
 #include <qa/util/env.hpp>
@@ -72,6 +74,19 @@ Expected<Settings> settings_from_environment(std::string_view location) {
     settings.credentials.password = *password;
   }
   settings.credentials.token = util::env_value("QA_STORE_TOKEN").value_or("");
+  // A control character would end a header and start another: refused, never sent.
+  for (const auto& [origin, value] :
+       {std::pair{"QA_STORE_TOKEN (or the URL's)", &settings.credentials.token},
+        std::pair{"QA_STORE_USER (or the URL's user)", &settings.credentials.user},
+        std::pair{"QA_STORE_PASSWORD (or the URL's)", &settings.credentials.password}}) {
+    if (std::any_of(value->begin(), value->end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == '\x7f'; })) {
+      return fail_as(ErrorKind::config,
+                     "cannot use store {}: the credential of {} holds a control character "
+                     "(a line break?)",
+                     quote(util::redact_url(location)), origin);
+    }
+  }
   settings.ca_bundle = util::env_value("QA_STORE_CA").value_or("");
   QA_TRY_ASSIGN(settings.jobs, number_from_env<std::size_t>("QA_STORE_JOBS", 8, 1, 64));
   QA_TRY_ASSIGN(settings.retries, number_from_env<int>("QA_STORE_RETRIES", 4, 0, 20));

@@ -70,5 +70,21 @@ TEST_F(SettingsTest, InvalidValuesNameTheVariableAndNoSecret) {
   EXPECT_FALSE(settings_from_environment("http:///x"));
 }
 
+TEST_F(SettingsTest, ControlCharactersInCredentialsAreRefusedWithoutShowingThem) {
+  ::setenv("QA_STORE_TOKEN", "t0k3n\r\nX-Injected: yes", 1);
+  const auto token = settings_from_environment("http://host/x");
+  ASSERT_FALSE(token);
+  EXPECT_NE(token.error().message.find("QA_STORE_TOKEN"), std::string::npos);
+  EXPECT_EQ(token.error().message.find("t0k3n"), std::string::npos) << token.error().message;
+  ::unsetenv("QA_STORE_TOKEN");
+  ::setenv("QA_STORE_PASSWORD", "pa\nss", 1);
+  EXPECT_FALSE(settings_from_environment("http://host/x"));
+  ::unsetenv("QA_STORE_PASSWORD");
+  const auto url = settings_from_environment("http://u:s3%0Dcr3t@host/x");
+  ASSERT_FALSE(url);
+  EXPECT_EQ(url.error().message.find("s3"), std::string::npos) << url.error().message;
+  EXPECT_TRUE(settings_from_environment("http://u:s3cr3t@host/x"));
+}
+
 }  // namespace
 }  // namespace qa::http
