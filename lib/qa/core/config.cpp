@@ -4,6 +4,9 @@
 #include <qa/core/yaml_schema.hpp>
 #include <qa/util/path.hpp>
 
+#include <algorithm>
+#include <cctype>
+
 namespace qa::core {
 
 namespace fs = std::filesystem;
@@ -133,7 +136,32 @@ class Reader {
   YAML::Node m_root;
 };
 
-int to_count(double value) { return value < 0 ? -1 : static_cast<int>(value); }
+// The largest counts and durations a project may ask for: beyond them a value is a typo, and
+// converting it would overflow.
+constexpr double k_max_count = 100000;
+constexpr double k_max_timeout_s = 30 * 24 * 3600;
+
+// Return `value` as a count: -1 when negative, -2 when above k_max_count.
+int to_count(double value) {
+  if (value < 0) {
+    return -1;
+  }
+  return value > k_max_count ? -2 : static_cast<int>(value);
+}
+
+// Return whether `text` starts with a URL scheme and "://" (`https://`, `S3://`, `ftp://`): such a
+// storage is a URL, handed to the store as written (an unknown scheme is the store's error), never
+// a folder named "ftp:".
+bool has_url_scheme(std::string_view text) {
+  const std::size_t end = text.find("://");
+  if (end == std::string_view::npos || end == 0 ||
+      !std::isalpha(static_cast<unsigned char>(text[0]))) {
+    return false;
+  }
+  return std::all_of(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '-' || c == '.';
+  });
+}
 
 }  // namespace
 
@@ -239,8 +267,12 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
   config.run.postprocess = postprocess.value_or("");
   const YAML::Node timeout = r.node("run", "timeout");
   QA_TRY_ASSIGN(config.run.timeout_s, r.number(timeout, "run.timeout"));
-  if (config.run.timeout_s && *config.run.timeout_s <= 0) {
-    return yaml_error(file, timeout, "\"run.timeout\" must be a positive number of seconds");
+  if (config.run.timeout_s &&
+      !(*config.run.timeout_s > 0 && *config.run.timeout_s <= k_max_timeout_s)) {
+    return yaml_error(file, timeout,
+                      fmt::format("\"run.timeout\" must be a positive number of seconds, at most "
+                                  "{:.0f} (30 days)",
+                                  k_max_timeout_s));
   }
   if (const YAML::Node env = r.node("run", "env"); env && !env.IsNull()) {
     if (!env.IsMap()) {
@@ -284,7 +316,7 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
   const YAML::Node storage = root["storage"];
   QA_TRY_ASSIGN(auto storage_text, r.string(storage, "storage"));
   if (storage_text) {
-    if (storage_text->starts_with("http://") || storage_text->starts_with("https://")) {
+    if (has_url_scheme(*storage_text)) {
       auto expanded = util::expand_user_and_env(*storage_text);
       if (!expanded) {
         return yaml_error(file, storage, expanded.error().message);
@@ -313,8 +345,13 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
     const YAML::Node concurrency = runners["local"]["concurrency"];
     QA_TRY_ASSIGN(auto value, r.number(concurrency, "runners.local.concurrency"));
     config.runners.local_concurrency = to_count(value.value_or(0));
-    if (config.runners.local_concurrency < 0) {
+    if (config.runners.local_concurrency == -1) {
       return yaml_error(file, concurrency, "\"runners.local.concurrency\" must be positive");
+    }
+    if (config.runners.local_concurrency == -2) {
+      return yaml_error(
+          file, concurrency,
+          fmt::format("\"runners.local.concurrency\" must be at most {:.0f}", k_max_count));
     }
   }
   if (runners && runners["slurm"] && runners["slurm"].IsMap()) {
@@ -323,6 +360,11 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
     config.runners.slurm_partition = partition.value_or("");
     QA_TRY_ASSIGN(auto max_parallel, r.number(slurm["max_parallel"], "runners.slurm.max_parallel"));
     config.runners.slurm_max_parallel = to_count(max_parallel.value_or(0));
+    if (config.runners.slurm_max_parallel < 0) {
+      return yaml_error(
+          file, slurm["max_parallel"],
+          fmt::format("\"runners.slurm.max_parallel\" must be from 0 to {:.0f}", k_max_count));
+    }
     QA_TRY_ASSIGN(config.runners.slurm_extra_args,
                   r.strings(slurm["extra_args"], "runners.slurm.extra_args"));
   }

@@ -429,6 +429,17 @@ TEST(LoadConfigErrorTest, AQuotedOrNonPositiveTimeoutIsAnError) {
   EXPECT_CONTAINS(load_error(tmp, "run:\n  timeout: 0\n"), "\"run.timeout\"");
   EXPECT_CONTAINS(load_error(tmp, "run:\n  timeout: -5\n"), "\"run.timeout\"");
   EXPECT_CONTAINS(load_error(tmp, "run:\n  timeout: [1]\n"), "\"run.timeout\"");
+  // Huge values are refused, not converted with an overflow into a timeout of a millisecond.
+  EXPECT_CONTAINS(load_error(tmp, "run:\n  timeout: 1e10\n"), "at most 2592000 (30 days)");
+}
+
+TEST(LoadConfigErrorTest, HugeCountsAreRefusedNamingTheLimit) {
+  const TempDir tmp;
+  EXPECT_CONTAINS(load_error(tmp, "runners:\n  local: {concurrency: 1e30}\n"),
+                  "\"runners.local.concurrency\" must be at most 100000");
+  EXPECT_CONTAINS(load_error(tmp, "runners:\n  local: {concurrency: -3}\n"), "must be positive");
+  EXPECT_CONTAINS(load_error(tmp, "runners:\n  slurm: {max_parallel: 1e19}\n"),
+                  "\"runners.slurm.max_parallel\" must be from 0 to 100000");
 }
 
 TEST(LoadConfigErrorTest, ANonBooleanUseParentFolderNamesKeyAndLine) {
@@ -512,6 +523,18 @@ TEST(LoadConfigErrorTest, AnInvalidDefaultProjectNameIsAnErrorNotAnException) {
     EXPECT_CONTAINS(config.error().message, "project.name");
     EXPECT_CONTAINS(config.error().message, file.string());
   }
+}
+
+TEST(LoadConfigTest, AStorageWithAnyUrlSchemeStaysAUrl) {
+  const TempDir tmp;
+  for (const std::string url : {"ftp://host/x", "HTTPS://Store.example/qa", "s3://bucket/p"}) {
+    auto config = load_text(tmp, "storage: " + url + "\n");
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->storage, url) << "not a folder of the project";
+  }
+  auto folder = load_text(tmp, "storage: results/a:b\n");
+  ASSERT_TRUE(folder);
+  EXPECT_EQ(folder->storage, (tmp / "proj/results/a:b").string());
 }
 
 TEST(LoadConfigErrorTest, RefusesFeaturesNotBuilt) {
