@@ -88,6 +88,24 @@ TEST_F(QaBatch, ListPrintsThePlanAndRunsNothing) {
   EXPECT_FALSE(fs::exists(m_store));
 }
 
+TEST_F(QaBatch, RecursiveOrDuplicatedYamlIsAClearErrorNotACrash) {
+  const auto alias = run_tool("qa-batch", {"three-by-two", "--list", "--config", "{x: &a [*a]}"});
+  EXPECT_EQ(alias.exit_code, 2) << alias.err;
+  EXPECT_NE(alias.err.find("recursive alias"), std::string::npos) << alias.err;
+  write_text(m_project / "batches.yaml", "dup: {inputs: [a.txt]}\ndup: {inputs: [b.txt]}\n");
+  const auto duplicate = run_tool("qa-batch", {"dup", "--list"});
+  EXPECT_EQ(duplicate.exit_code, 2) << duplicate.err;
+  EXPECT_NE(duplicate.err.find("line 2: duplicate key \"dup\""), std::string::npos)
+      << duplicate.err;
+}
+
+TEST_F(QaBatch, ZeroJobsIsAUsageErrorNamingTheRange) {
+  const auto zero = run_tool("qa-batch", {"three-by-two", "-j", "0"});
+  EXPECT_EQ(zero.exit_code, 2);
+  EXPECT_NE(zero.err.find("1 to 4096"), std::string::npos) << zero.err;
+  EXPECT_EQ(zero.err.find("1.8e"), std::string::npos) << zero.err;
+}
+
 TEST_F(QaBatch, ThreeInputsTimesTwoConfigsStreamSixRecords) {
   const auto listed = keys_of(parse_lines(run_tool("qa-batch", {"three-by-two", "--list"}).out));
   const auto result = run_tool("qa-batch", {"three-by-two", "-j", "2"});
@@ -115,13 +133,16 @@ TEST_F(QaBatch, ShardsAreDisjointAndCoverThePlan) {
   std::multiset<std::string> union_of_shards;
   for (int i = 0; i < 3; ++i) {
     const std::string shard = std::to_string(i) + "/3";
-    const auto flag = parse_lines(run_tool("qa-batch", {"three-by-two", "--list", "--shard", shard}).out);
-    const auto gitlab = parse_lines(run_tool("qa-batch", {"three-by-two", "--list"},
-                                             {{"CI_NODE_INDEX", std::to_string(i + 1)},
-                                              {"CI_NODE_TOTAL", "3"}}).out);
-    const auto slurm = parse_lines(run_tool("qa-batch", {"three-by-two", "--list"},
-                                            {{"SLURM_ARRAY_TASK_ID", std::to_string(i)},
-                                             {"SLURM_ARRAY_TASK_COUNT", "3"}}).out);
+    const auto flag =
+        parse_lines(run_tool("qa-batch", {"three-by-two", "--list", "--shard", shard}).out);
+    const auto gitlab =
+        parse_lines(run_tool("qa-batch", {"three-by-two", "--list"},
+                             {{"CI_NODE_INDEX", std::to_string(i + 1)}, {"CI_NODE_TOTAL", "3"}})
+                        .out);
+    const auto slurm = parse_lines(
+        run_tool("qa-batch", {"three-by-two", "--list"},
+                 {{"SLURM_ARRAY_TASK_ID", std::to_string(i)}, {"SLURM_ARRAY_TASK_COUNT", "3"}})
+            .out);
     ASSERT_EQ(flag.size(), 2U) << shard;
     EXPECT_EQ(flag[0]["key"], keys[static_cast<std::size_t>(i)]);
     EXPECT_EQ(flag[1]["key"], keys[static_cast<std::size_t>(i) + 3]);
@@ -336,8 +357,9 @@ TEST_F(QaBatchBadInput, MalformedTuningJson) {
 
 TEST_F(QaBatchBadInput, ShardOutOfRange) {
   expect_error(run_tool("qa-batch", {"three-by-two", "--shard", "3/3"}), {"\"3/3\""});
-  expect_error(run_tool("qa-batch", {"three-by-two"}, {{"CI_NODE_INDEX", "0"}, {"CI_NODE_TOTAL", "3"}}),
-               {"CI_NODE_INDEX"});
+  expect_error(
+      run_tool("qa-batch", {"three-by-two"}, {{"CI_NODE_INDEX", "0"}, {"CI_NODE_TOTAL", "3"}}),
+      {"CI_NODE_INDEX"});
 }
 
 TEST_F(QaBatchBadInput, MissingInputOfABatchNamesFileLineAndBatch) {

@@ -9,6 +9,7 @@
 
 #include <qa/core/params.hpp>
 #include <qa/core/yaml_json.hpp>
+#include <qa/core/yaml_schema.hpp>
 #include <qa/util/interrupt.hpp>
 #include <qa/util/log.hpp>
 #include <qa/version.hpp>
@@ -61,6 +62,9 @@ Expected<nlohmann::json> parse_configs(const std::vector<std::string>& values) {
     if (!value.empty() && value.front() == '{') {
       try {
         const YAML::Node node = YAML::Load(value);
+        if (auto bounded = core::check_yaml_bounds(node, "--config"); !bounded) {
+          return as_kind(ErrorKind::usage, std::move(bounded).error());
+        }
         if (!node.IsMap()) {
           return fail_as(ErrorKind::usage, "invalid --config {}: expected a name or a map",
                          quote(value));

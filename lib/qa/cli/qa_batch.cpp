@@ -166,7 +166,7 @@ int qa_batch(int argc, char** argv) {
       ->allow_extra_args(false);
   app->add_option("-j,--jobs", options.jobs,
                   "Runs at a time (default: runners.local.concurrency, else one per core)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(std::size_t{1}, std::size_t{4096}));
   app->add_option("--shard", options.shard, "Run the runs whose plan index is I mod N: I/N");
   app->add_option("--runner", options.runner, "local (default: runners.default)");
   app->add_option("--on-existing", options.on_existing,

@@ -48,10 +48,55 @@ Expected<void> check_yaml_keys(const YAML::Node& node, const YamlSchema& schema,
   return {};
 }
 
+namespace {
+
+// Walk `node` at `depth`, counting the values seen in `count` (see check_yaml_bounds).
+Expected<void> check_bounds(const YAML::Node& node, const std::filesystem::path& file, int depth,
+                            std::size_t& count) {
+  if (depth > k_max_yaml_depth) {
+    return yaml_error(
+        file, node,
+        fmt::format("values nested deeper than {} levels (a recursive alias?)", k_max_yaml_depth));
+  }
+  if (++count > k_max_yaml_values) {
+    return yaml_error(
+        file, node,
+        fmt::format("more than {} values once aliases are expanded", k_max_yaml_values));
+  }
+  if (node.IsMap()) {
+    std::map<std::string, int, std::less<>> lines;
+    for (const auto& item : node) {
+      if (item.first.IsScalar()) {
+        const auto [seen, added] = lines.emplace(item.first.Scalar(), yaml_line(item.first));
+        if (!added) {
+          return yaml_error(file, item.first,
+                            fmt::format("duplicate key {} (first at line {})",
+                                        quote(item.first.Scalar()), seen->second));
+        }
+      }
+      QA_TRY(check_bounds(item.second, file, depth + 1, count));
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) {
+      QA_TRY(check_bounds(item, file, depth + 1, count));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Expected<void> check_yaml_bounds(const YAML::Node& root, const std::filesystem::path& file) {
+  std::size_t count = 0;
+  return check_bounds(root, file, 0, count);
+}
+
 Expected<YAML::Node> load_yaml_file(const std::filesystem::path& file) {
   QA_TRY_ASSIGN(const std::string content, util::read_file(file));
   try {
-    return YAML::Load(content);
+    YAML::Node root = YAML::Load(content);
+    QA_TRY(check_yaml_bounds(root, file));
+    return root;
   } catch (const YAML::Exception& e) {
     return fail_as(ErrorKind::config, "cannot read {}: line {}, column {}: {}",
                    quote(file.string()), e.mark.line + 1, e.mark.column + 1, e.msg);

@@ -32,7 +32,20 @@ struct YamlSchema {
 [[nodiscard]] tl::unexpected<Error> yaml_error(const std::filesystem::path& file,
                                                const YAML::Node& node, std::string_view what);
 
-// Parse the YAML file at `file`; a syntax error names the file, line and column.
+// The bounds of a YAML document once its aliases are expanded: deeper nesting is most likely a
+// recursive alias (`&a [*a]`), more values an exponential one ("billion laughs").
+inline constexpr int k_max_yaml_depth = 64;
+inline constexpr std::size_t k_max_yaml_values = 1'000'000;
+
+// Check that `root` (read from `file`, or from the command-line value it names) nests at most
+// k_max_yaml_depth levels, holds at most k_max_yaml_values values with its aliases expanded, and
+// repeats no key in a mapping (YAML forbids it; parsers differ on which value wins). The error
+// names the file and the line.
+[[nodiscard]] Expected<void> check_yaml_bounds(const YAML::Node& root,
+                                               const std::filesystem::path& file);
+
+// Parse the YAML file at `file` and check its bounds (check_yaml_bounds); a syntax error names
+// the file, line and column.
 [[nodiscard]] Expected<YAML::Node> load_yaml_file(const std::filesystem::path& file);
 
 }  // namespace qa::core

@@ -77,5 +77,48 @@ TEST(YamlSchemaTest, LoadYamlFileParsesOrNamesTheFileLineAndColumn) {
   EXPECT_CONTAINS(missing.error().message, "missing.yaml");
 }
 
+std::string bounds(const std::string& yaml) {
+  const auto checked = check_yaml_bounds(YAML::Load(yaml), "batches.yaml");
+  return checked ? std::string("ok") : checked.error().message;
+}
+
+TEST(YamlBoundsTest, ARecursiveAliasIsAnErrorNotACrash) {
+  EXPECT_CONTAINS(bounds("x: &a [*a]\n"), "nested deeper than 64 levels (a recursive alias?)");
+  EXPECT_CONTAINS(bounds("a: &m {k: *m}\n"), "cannot read \"batches.yaml\": line");
+  // Deep but finite nesting within the bound is fine.
+  EXPECT_EQ(bounds(std::string(60, '[') + std::string(60, ']')), "ok");
+  EXPECT_NE(bounds(std::string(70, '[') + std::string(70, ']')), "ok");
+}
+
+TEST(YamlBoundsTest, AnExponentialAliasIsBoundedQuickly) {
+  // "Billion laughs": each level holds ten of the previous one, 10^9 values at the top.
+  std::string yaml = "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level <= 9; ++level) {
+    const std::string prev = "*l" + std::to_string(level - 1);
+    yaml += "l" + std::to_string(level) + ": &l" + std::to_string(level) + " [";
+    for (int i = 0; i < 10; ++i) {
+      yaml += (i == 0 ? "" : ", ") + prev;
+    }
+    yaml += "]\n";
+  }
+  EXPECT_CONTAINS(bounds(yaml), "more than 1000000 values once aliases are expanded");
+}
+
+TEST(YamlBoundsTest, ADuplicateKeyNamesBothLines) {
+  EXPECT_EQ(bounds("smoke:\n  inputs: [a]\nother: 1\nsmoke:\n  inputs: [b]\n"),
+            "cannot read \"batches.yaml\": line 4: duplicate key \"smoke\" (first at line 1)");
+  EXPECT_CONTAINS(bounds("a: {k: 1, k: 2}\n"), "duplicate key \"k\"");
+  EXPECT_EQ(bounds("a: {k: 1}\nb: {k: 2}\n"), "ok") << "the same key in two maps is fine";
+}
+
+TEST(YamlBoundsTest, LoadYamlFileChecksTheBounds) {
+  const test::TempDir tmp;
+  test::write_text(tmp / "b.yaml", "x: 1\nx: 2\n");
+  const auto loaded = load_yaml_file(tmp / "b.yaml");
+  ASSERT_FALSE(loaded);
+  EXPECT_EQ(loaded.error().kind, ErrorKind::config);
+  EXPECT_CONTAINS(loaded.error().message, "line 2: duplicate key \"x\"");
+}
+
 }  // namespace
 }  // namespace qa::core
