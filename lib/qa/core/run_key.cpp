@@ -94,8 +94,7 @@ Expected<void> check_label(std::string_view label) {
 
 std::string run_key(std::string_view label, const nlohmann::json& configs,
                     const nlohmann::json& params, std::string_view rel_input_path) {
-  return std::string(label) + "/" + config_slug(configs, params) + "/" +
-         input_slug(rel_input_path);
+  return std::string(label) + "/" + config_slug(configs, params) + "/" + input_slug(rel_input_path);
 }
 
 std::string key_config(std::string_view key) {
@@ -118,6 +117,21 @@ Expected<void> check_run_key(std::string_view key) {
   }
   if (!ok) {
     return fail("invalid run key {}: expected <label>/<config>/<input>", quote(key));
+  }
+  return {};
+}
+
+Expected<void> check_commit_key(std::string_view commit) {
+  std::string_view sha = commit;
+  if (sha.ends_with("-dirty")) {
+    sha.remove_suffix(6);
+  }
+  bool ok = sha.size() == 40 || sha.size() == 64;
+  for (const char c : sha) {
+    ok = ok && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+  }
+  if (!ok) {
+    return fail("invalid commit {}: expected a full hex sha", quote(commit));
   }
   return {};
 }

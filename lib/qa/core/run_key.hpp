@@ -48,4 +48,8 @@ namespace qa::core {
 // Check that `key` is a well-formed run key (three safe `/`-separated parts).
 [[nodiscard]] Expected<void> check_run_key(std::string_view key);
 
+// Check that `commit` is a commit key: 40 or 64 lowercase hex digits, optionally `-dirty`. Store
+// paths are made of it, so nothing else (`../..`) may come from a record or a branch index.
+[[nodiscard]] Expected<void> check_commit_key(std::string_view commit);
+
 }  // namespace qa::core

@@ -1,6 +1,7 @@
 #include <qa/core/run_metrics.hpp>
 
 #include <qa/util/file.hpp>
+#include <qa/util/json_depth.hpp>
 
 namespace qa::core {
 
@@ -10,6 +11,7 @@ Expected<RunMetrics> read_run_metrics(const std::filesystem::path& file) {
     return RunMetrics{};
   }
   QA_TRY_ASSIGN(const std::string text, util::read_file(file));
+  QA_TRY(util::check_json_depth(text, file.string()));
   const nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
   if (value.is_discarded()) {
     return fail("cannot read metrics {}: not valid JSON", quote(file.string()));

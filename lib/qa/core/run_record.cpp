@@ -1,10 +1,12 @@
 #include <qa/core/run_record.hpp>
 
 #include <array>
+#include <climits>
 #include <cstdint>
 #include <utility>
 
 #include <qa/core/run_key.hpp>
+#include <qa/util/json_depth.hpp>
 #include <qa/util/path.hpp>
 
 namespace qa::core {
@@ -158,12 +160,15 @@ Expected<RunRecord> record_from_json(const json& value, std::string_view origin)
   const FieldReader r(value, origin);
   QA_TRY_ASSIGN(const std::string schema, r.string("schema"));
   if (schema != k_run_schema) {
-    return r.invalid(fmt::format("unsupported schema {} (expected {})", quote(schema),
-                                 quote(k_run_schema)));
+    return r.invalid(
+        fmt::format("unsupported schema {} (expected {})", quote(schema), quote(k_run_schema)));
   }
   RunRecord record;
   QA_TRY_ASSIGN(record.project, r.string("project"));
   QA_TRY_ASSIGN(record.commit, r.string("commit"));
+  if (auto valid = check_commit_key(record.commit); !valid) {
+    return r.invalid(valid.error().message);
+  }
   QA_TRY_ASSIGN(const std::string branch, r.optional_string("branch"));
   if (!branch.empty()) {
     record.branch = branch;
@@ -188,10 +193,15 @@ Expected<RunRecord> record_from_json(const json& value, std::string_view origin)
   }
   record.status = *parsed_status;
   if (value.contains("exit_code") && !value["exit_code"].is_null()) {
-    if (!value["exit_code"].is_number_integer()) {
-      return r.invalid("\"exit_code\" must be an integer or null");
+    const json& code = value["exit_code"];
+    const bool in_range = code.is_number_unsigned()
+                              ? code.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT_MAX)
+                              : code.is_number_integer() && code.get<std::int64_t>() >= INT_MIN &&
+                                    code.get<std::int64_t>() <= INT_MAX;
+    if (!in_range) {
+      return r.invalid("\"exit_code\" must be an integer from -2147483648 to 2147483647, or null");
     }
-    record.exit_code = value["exit_code"].get<int>();
+    record.exit_code = code.get<int>();
   }
   QA_TRY_ASSIGN(record.metrics, r.object("metrics"));
   QA_TRY_ASSIGN(record.badges, r.object("badges"));
@@ -212,10 +222,10 @@ Expected<RunRecord> record_from_json(const json& value, std::string_view origin)
   if (value.contains("log") && !value["log"].is_null()) {
     QA_TRY_ASSIGN(auto entry, r.entry(value["log"], "log"));
     const json& log = value["log"];
-    record.log = LogFile{log.contains("path") && log["path"].is_string()
-                             ? log["path"].get<std::string>()
-                             : std::string(),
-                         entry};
+    record.log =
+        LogFile{log.contains("path") && log["path"].is_string() ? log["path"].get<std::string>()
+                                                                : std::string(),
+                entry};
   }
   QA_TRY_ASSIGN(record.output_dir, r.optional_string("output_dir"));
   QA_TRY_ASSIGN(record.started_at, r.optional_string("started_at"));
@@ -225,6 +235,7 @@ Expected<RunRecord> record_from_json(const json& value, std::string_view origin)
 }
 
 Expected<RunRecord> parse_record(std::string_view text, std::string_view origin) {
+  QA_TRY(util::check_json_depth(text, origin));
   json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) {
     return fail("invalid run record {}: not valid JSON", quote(origin));

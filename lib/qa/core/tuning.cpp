@@ -5,6 +5,7 @@
 
 #include <qa/core/matrix.hpp>
 #include <qa/util/file.hpp>
+#include <qa/util/json_depth.hpp>
 
 namespace qa::core {
 
@@ -34,12 +35,13 @@ std::size_t draw(std::mt19937_64& rng, std::size_t bound) {
 
 Expected<std::vector<json>> tuning_points(const json& search) {
   if (!search.is_object() || !search.contains("parameter_search")) {
-    return fail("invalid tuning search: expected {{\"parameter_search\": ..., \"search_type\": "
-                "\"grid\" | \"sampler\"}}");
+    return fail(
+        "invalid tuning search: expected {{\"parameter_search\": ..., \"search_type\": "
+        "\"grid\" | \"sampler\"}}");
   }
   const json& space = search["parameter_search"];
-  const std::vector<json> spaces = space.is_array() ? std::vector<json>(space.begin(), space.end())
-                                                    : std::vector<json>{space};
+  const std::vector<json> spaces =
+      space.is_array() ? std::vector<json>(space.begin(), space.end()) : std::vector<json>{space};
   if (spaces.empty()) {
     return fail("invalid tuning search: \"parameter_search\" is empty");
   }
@@ -99,6 +101,7 @@ Expected<json> read_tuning_argument(std::string_view argument) {
     origin = std::string(argument.substr(1));
     QA_TRY_ASSIGN(text, util::read_file(origin));
   }
+  QA_TRY(util::check_json_depth(text, origin));
   try {
     return json::parse(text);
   } catch (const json::exception& e) {  // a syntax error, or a number out of range

@@ -1,10 +1,15 @@
 #include <qa/http/autoindex.hpp>
 
+#include <qa/util/json_depth.hpp>
+
 #include <nlohmann/json.hpp>
 
 namespace qa::http {
 
 Expected<std::vector<ListingEntry>> parse_autoindex(std::string_view body) {
+  if (util::json_depth(body) > util::k_max_json_depth) {
+    return fail("the answer is not a JSON folder listing (nested too deep)");
+  }
   const auto json = nlohmann::json::parse(body, nullptr, false);
   if (!json.is_array()) {
     return fail("the answer is not a JSON folder listing");

@@ -33,7 +33,7 @@ Expected<ProjectContext> load_project_context(const fs::path& cwd, const Overrid
   QA_TRY_ASSIGN(context.config, core::load_config(config_file));
   QA_TRY_ASSIGN(const auto repository, git::Repository::discover(context.config.root));
   QA_TRY_ASSIGN(context.commit, repository.current_commit());
-  if (auto valid = store::check_commit_key(context.commit.sha); !valid) {
+  if (auto valid = core::check_commit_key(context.commit.sha); !valid) {
     return fail("invalid commit sha {} (from CI_COMMIT_SHA or GITHUB_SHA?)",
                 quote(context.commit.sha));
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <qa/core/run_key.hpp>
 #include <qa/git/repository.hpp>
 #include <qa/util/env.hpp>
 #include <qa/util/strings.hpp>
@@ -160,7 +161,7 @@ Expected<std::string> resolve_commit(const ProjectContext& context, store::Store
   if (ref.empty() || ref == "HEAD") {
     return context.commit.key();
   }
-  if (store::check_commit_key(ref)) {
+  if (core::check_commit_key(ref)) {
     return std::string(ref);  // a full sha, possibly -dirty: as stored
   }
   QA_TRY_ASSIGN(const auto repository, git::Repository::discover(context.config.root));

@@ -8,6 +8,7 @@
 #include <qa/core/config.hpp>
 #include <qa/core/run_key.hpp>
 #include <qa/util/cache_dir.hpp>
+#include <qa/util/json_depth.hpp>
 #include <qa/util/parallel.hpp>
 #include <qa/util/time.hpp>
 
@@ -57,7 +58,7 @@ Expected<void> Store::put_run(const core::RunRecord& record, const fs::path& out
                               Ingest ingest) {
   QA_TRY(check_writable("run " + quote(record.key)));
   QA_TRY(core::check_project_name(record.project));
-  QA_TRY(check_commit_key(record.commit));
+  QA_TRY(core::check_commit_key(record.commit));
   QA_TRY(core::check_run_key(record.key));
   // Each distinct blob once; the backend skips those it holds and transfers the rest together.
   std::vector<BlobUpload> uploads;
@@ -80,7 +81,7 @@ Expected<void> Store::put_run(const core::RunRecord& record, const fs::path& out
 Expected<std::optional<core::RunRecord>> Store::get_run(std::string_view project,
                                                         std::string_view commit,
                                                         std::string_view key) {
-  QA_TRY(check_commit_key(commit));
+  QA_TRY(core::check_commit_key(commit));
   QA_TRY(core::check_run_key(key));
   const std::string path = record_path(project, commit, key);
   QA_TRY_ASSIGN(const auto text, m_backend->get_document(path));
@@ -93,7 +94,7 @@ Expected<std::optional<core::RunRecord>> Store::get_run(std::string_view project
 
 Expected<std::vector<std::optional<core::RunRecord>>> Store::get_runs(
     std::string_view project, std::string_view commit, const std::vector<std::string>& keys) {
-  QA_TRY(check_commit_key(commit));
+  QA_TRY(core::check_commit_key(commit));
   std::vector<std::string> paths;
   paths.reserve(keys.size());
   for (const auto& key : keys) {
@@ -145,7 +146,7 @@ Expected<std::vector<std::optional<core::RunRecord>>> Store::fetch_records(
 Expected<std::vector<core::RunRecord>> Store::list_runs(std::string_view project,
                                                         std::string_view commit,
                                                         const KeyFilter& want) {
-  QA_TRY(check_commit_key(commit));
+  QA_TRY(core::check_commit_key(commit));
   const std::string folder = commit_folder(project, commit);
   QA_TRY_ASSIGN(const auto paths, m_backend->list_documents(folder));
   std::vector<std::string> wanted;
@@ -173,8 +174,10 @@ Expected<std::optional<BranchIndex>> Store::get_branch(std::string_view project,
   if (!text) {
     return std::optional<BranchIndex>();
   }
+  QA_TRY(util::check_json_depth(*text, path));
   const auto json = nlohmann::json::parse(*text, nullptr, false);
-  if (!json.is_object() || !json.contains("commit") || !json["commit"].is_string()) {
+  if (!json.is_object() || !json.contains("commit") || !json["commit"].is_string() ||
+      !core::check_commit_key(json["commit"].get<std::string>())) {
     return fail("invalid branch index {} in store {}", quote(path), quote(describe()));
   }
   return std::optional<BranchIndex>(BranchIndex{
@@ -183,7 +186,7 @@ Expected<std::optional<BranchIndex>> Store::get_branch(std::string_view project,
 
 Expected<void> Store::put_branch(std::string_view project, const BranchIndex& index) {
   QA_TRY(check_writable("branch index " + quote(index.branch)));
-  QA_TRY(check_commit_key(index.commit));
+  QA_TRY(core::check_commit_key(index.commit));
   const std::string path =
       fmt::format("{}/branches/{}.json", project, core::make_slug(index.branch));
   const nlohmann::json json{
@@ -202,21 +205,6 @@ Expected<fs::path> default_store_location() {
   return fail_as(ErrorKind::environment,
                  "cannot find the default store: neither XDG_CACHE_HOME nor HOME is set "
                  "(set QA_STORE or pass --store)");
-}
-
-Expected<void> check_commit_key(std::string_view commit) {
-  std::string_view sha = commit;
-  if (sha.ends_with("-dirty")) {
-    sha.remove_suffix(6);
-  }
-  bool ok = sha.size() == 40 || sha.size() == 64;
-  for (const char c : sha) {
-    ok = ok && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
-  }
-  if (!ok) {
-    return fail("invalid commit {}: expected a full hex sha", quote(commit));
-  }
-  return {};
 }
 
 }  // namespace qa::store

@@ -102,7 +102,4 @@ class Store {
 // Return the default store folder: `$XDG_CACHE_HOME/qatools`, else `~/.cache/qatools`.
 [[nodiscard]] Expected<std::filesystem::path> default_store_location();
 
-// Check that `commit` is a commit key: 40 or 64 lowercase hex digits, optionally `-dirty`.
-[[nodiscard]] Expected<void> check_commit_key(std::string_view commit);
-
 }  // namespace qa::store

@@ -219,5 +219,17 @@ TEST(KeyConfigTest, IsTheMiddlePart) {
   EXPECT_EQ(key_config("nokey"), "");
 }
 
+const std::string k_commit = "0123456789abcdef0123456789abcdef01234567";
+
+TEST(CommitKey, AcceptsFullShasWithOptionalDirtySuffix) {
+  EXPECT_TRUE(check_commit_key(k_commit));
+  EXPECT_TRUE(check_commit_key(k_commit + "-dirty"));
+  EXPECT_TRUE(check_commit_key(std::string(64, 'a')));
+  EXPECT_FALSE(check_commit_key("0123456"));
+  EXPECT_FALSE(check_commit_key(std::string(40, 'G')));
+  EXPECT_FALSE(check_commit_key(k_commit + "-clean"));
+  EXPECT_FALSE(check_commit_key(""));
+}
+
 }  // namespace
 }  // namespace qa::core

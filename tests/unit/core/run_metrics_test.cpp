@@ -113,6 +113,12 @@ TEST(ReadRunMetricsErrorTest, InvalidJsonIsAnError) {
   }
 }
 
+TEST(ReadRunMetricsErrorTest, JsonNestedTooDeepIsAnErrorNotACrash) {
+  const TempDir tmp;
+  const std::string deep = "{\"m\": " + std::string(70000, '[') + std::string(70000, ']') + "}";
+  EXPECT_CONTAINS(metrics_error(tmp, deep), "nested deeper than 64 levels");
+}
+
 TEST(ReadRunMetricsErrorTest, AFolderInPlaceOfTheFileIsAnError) {
   const TempDir tmp;
   std::filesystem::create_directories(tmp / "metrics.json");

@@ -244,11 +244,26 @@ TEST(ParseRecordErrorTest, MistypedOptionalKeys) {
   json value = valid_json();
   value["configs"] = "base";
   EXPECT_CONTAINS(record_error(value), "\"configs\"");
-  for (const json& exit_code : {json("0"), json(1.5), json(true)}) {
+  for (const json& exit_code :
+       {json("0"), json(1.5), json(true), json(4294967297ULL), json(-4294967297LL)}) {
     value = valid_json();
     value["exit_code"] = exit_code;
     EXPECT_CONTAINS(record_error(value), "\"exit_code\"");
   }
+}
+
+TEST(ParseRecordErrorTest, TheCommitMustBeAFullShaNotAPath) {
+  for (const char* commit :
+       {"../../etc", "main", "0123456", "ABCDEF0123456789ABCDEF0123456789ABCDEF01"}) {
+    json value = valid_json();
+    value["commit"] = commit;
+    const std::string message = record_error(value);
+    EXPECT_CONTAINS(message, "invalid commit");
+    EXPECT_CONTAINS(message, "\"run.json\"");
+  }
+  json value = valid_json();
+  value["exit_code"] = 2147483647;
+  EXPECT_TRUE(parse_record(value.dump(), "run.json"));
 }
 
 TEST(ParseRecordErrorTest, BadStatus) {
@@ -301,6 +316,16 @@ TEST(ParseRecordErrorTest, BadHashesAndSizesAreRejected) {
     log_value["log"] = entry;
     EXPECT_CONTAINS(record_error(log_value), "\"run.json\"");
   }
+}
+
+TEST(ParseRecordErrorTest, JsonNestedTooDeepIsAnErrorNotACrash) {
+  std::string text = valid_json().dump();
+  text.insert(text.size() - 1,
+              ", \"deep\": " + std::string(100000, '[') + std::string(100000, ']'));
+  const auto parsed = parse_record(text, "stdin line 3");
+  ASSERT_FALSE(parsed);
+  EXPECT_CONTAINS(parsed.error().message, "\"stdin line 3\"");
+  EXPECT_CONTAINS(parsed.error().message, "nested deeper than 64 levels");
 }
 
 TEST(RunStatusTest, StatusStrings) {
