@@ -267,6 +267,16 @@ TEST_F(Gate, TwoFoldersAreComparedDirectly) {
   EXPECT_EQ(run_tool("qa-bitacc", {(m_tmp / "a").string(), (m_tmp / "b").string()}).exit_code, 0);
 }
 
+TEST_F(Gate, AFileBesideAFolderIsAUsageErrorNotAMissingProject) {
+  write_text(m_tmp / "a" / "x.bin", "same");
+  write_text(m_tmp / "file.bin", "same");
+  const auto mixed = run_tool("qa-bitacc", {(m_tmp / "file.bin").string(), (m_tmp / "a").string()},
+                              {}, m_tmp.path());
+  EXPECT_EQ(mixed.exit_code, 2);
+  EXPECT_NE(mixed.err.find("is not a folder"), std::string::npos) << mixed.err;
+  EXPECT_EQ(mixed.err.find("qaboard.yaml"), std::string::npos) << mixed.err;
+}
+
 TEST_F(Gate, CommitChecksTheStoredRunsOfAnotherCommit) {
   const std::string m1 = commit("M1");
   ASSERT_EQ(batch().exit_code, 0);

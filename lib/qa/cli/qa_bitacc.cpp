@@ -114,9 +114,18 @@ Expected<int> compare_folders(const BitaccOptions& options) {
 
 Expected<int> run(const BitaccOptions& options) {
   std::error_code ec;
-  if (options.words.size() == 2 && fs::is_directory(options.words[0], ec) &&
-      fs::is_directory(options.words[1], ec)) {
-    return compare_folders(options);
+  if (options.words.size() == 2) {
+    const bool a_folder = fs::is_directory(options.words[0], ec);
+    const bool b_folder = fs::is_directory(options.words[1], ec);
+    if (a_folder && b_folder) {
+      return compare_folders(options);
+    }
+    // One folder and one file: the user meant two folders, not batches.
+    if (a_folder != b_folder && fs::exists(options.words[a_folder ? 1 : 0], ec)) {
+      return fail_as(ErrorKind::usage, "cannot compare {} with {}: {} is not a folder",
+                     quote(options.words[0]), quote(options.words[1]),
+                     quote(options.words[a_folder ? 1 : 0]));
+    }
   }
   QA_TRY_ASSIGN(const auto context, project_context(options.common));
   QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location, store::Access::read_only));
