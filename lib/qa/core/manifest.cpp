@@ -40,9 +40,26 @@ Manifest filter_manifest(const Manifest& manifest, const FileSelection& selectio
 std::string to_xxhsum_format(const Manifest& manifest) {
   std::string out;
   for (const auto& [path, entry] : manifest) {
+    // A line break in a name would end the line and forge another entry. Such a name is
+    // written as sha256sum and newer xxhsum do: the line starts with a backslash, and the name's
+    // backslashes and line breaks are escaped.
+    const bool escaped = path.find_first_of("\n\r") != std::string::npos;
+    if (escaped) {
+      out += '\\';
+    }
     out += entry.hash.hex();
     out += "  ";
-    out += path;
+    for (const char c : path) {
+      if (escaped && c == '\\') {
+        out += "\\\\";
+      } else if (c == '\n') {
+        out += "\\n";
+      } else if (c == '\r') {
+        out += "\\r";
+      } else {
+        out += c;
+      }
+    }
     out += '\n';
   }
   return out;

@@ -43,7 +43,8 @@ struct FileSelection {
 [[nodiscard]] Manifest filter_manifest(const Manifest& manifest, const FileSelection& selection);
 
 // Return `manifest` in the format of `xxhsum -H2` (`<hash>  <path>` lines), which `xxhsum -c`
-// checks from the folder holding the files.
+// checks from the folder holding the files. A name holding a line break is escaped as sha256sum
+// does (`\<hash>  a\nb`, backslashes doubled), so that it stays one line.
 [[nodiscard]] std::string to_xxhsum_format(const Manifest& manifest);
 
 }  // namespace qa::core

@@ -187,6 +187,18 @@ TEST(ToXxhsumFormatTest, WritesHashTwoSpacesPathLines) {
   EXPECT_EQ(to_xxhsum_format(Manifest{}), "");
 }
 
+TEST(ToXxhsumFormatTest, ALineBreakInANameCannotForgeAnotherLine) {
+  Manifest manifest;
+  const util::Hash128 hash{0, 1};
+  manifest["x\n00000000000000000000000000000002  forged"] = FileEntry{hash, 1};
+  manifest["back\\slash"] = FileEntry{hash, 1};
+  manifest["cr\r\\both"] = FileEntry{hash, 1};
+  EXPECT_EQ(to_xxhsum_format(manifest),
+            "00000000000000000000000000000001  back\\slash\n"
+            "\\00000000000000000000000000000001  cr\\r\\\\both\n"
+            "\\00000000000000000000000000000001  x\\n00000000000000000000000000000002  forged\n");
+}
+
 TEST(ToXxhsumFormatTest, XxhsumChecksTheManifestAndSeesAChangedByte) {
   const TempDir tmp;
   make_outputs(tmp);
