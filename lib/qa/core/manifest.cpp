@@ -2,6 +2,7 @@
 
 #include <qa/util/hash_tree.hpp>
 #include <qa/util/path.hpp>
+#include <qa/util/strings.hpp>
 
 namespace qa::core {
 
@@ -15,6 +16,11 @@ Expected<Manifest> build_manifest(const std::filesystem::path& dir, const FileSe
   QA_TRY_ASSIGN(const auto all, util::list_tree(dir));
   std::vector<std::string> selected;
   for (const auto& rel : all) {
+    if (!util::is_utf8(rel)) {
+      // Records, manifests and reports are JSON and text: such a name could not travel.
+      return fail("cannot record {} in {}: its name is not UTF-8 (rename the file)",
+                  quote(util::escape_bytes(rel)), quote(dir.string()));
+    }
     if (!reserved.contains(rel) && selection.selects(rel)) {
       selected.push_back(rel);
     }

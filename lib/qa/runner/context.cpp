@@ -5,6 +5,7 @@
 #include <qa/store/store.hpp>
 #include <qa/util/env.hpp>
 #include <qa/util/path.hpp>
+#include <qa/util/strings.hpp>
 
 namespace qa::runner {
 
@@ -95,6 +96,10 @@ Expected<RunSpec> make_batch_run_spec(const ProjectContext& context, const fs::p
                                       const nlohmann::json& configs,
                                       const nlohmann::json& param_patches, std::string_view label) {
   QA_TRY(core::check_label(label));
+  if (!util::is_utf8(rel_input_path)) {
+    return fail("input {} in {}: its name is not UTF-8 (rename the file)",
+                quote(util::escape_bytes(rel_input_path)), quote(database.string()));
+  }
   RunSpec spec;
   spec.input_path = (database / rel_input_path).lexically_normal();
   spec.rel_input_path = rel_input_path;

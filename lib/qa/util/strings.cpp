@@ -99,4 +99,68 @@ std::string to_lower(std::string_view text) {
   return lowered;
 }
 
+namespace {
+
+// Return the length of the valid UTF-8 sequence at the start of `text`, or 0 when there is none.
+std::size_t utf8_sequence(std::string_view text) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(0);
+  std::size_t length = 0;
+  unsigned min_second = 0x80;
+  unsigned max_second = 0xbf;
+  if (lead < 0x80) {
+    return 1;
+  } else if (lead >= 0xc2 && lead <= 0xdf) {
+    length = 2;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    min_second = lead == 0xe0 ? 0xa0 : 0x80;  // no overlong form
+    max_second = lead == 0xed ? 0x9f : 0xbf;  // no surrogate
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    min_second = lead == 0xf0 ? 0x90 : 0x80;
+    max_second = lead == 0xf4 ? 0x8f : 0xbf;  // nothing past U+10FFFF
+  } else {
+    return 0;
+  }
+  if (text.size() < length || byte(1) < min_second || byte(1) > max_second) {
+    return 0;
+  }
+  for (std::size_t i = 2; i < length; ++i) {
+    if (byte(i) < 0x80 || byte(i) > 0xbf) {
+      return 0;
+    }
+  }
+  return length;
+}
+
+}  // namespace
+
+bool is_utf8(std::string_view text) {
+  while (!text.empty()) {
+    const std::size_t length = utf8_sequence(text);
+    if (length == 0) {
+      return false;
+    }
+    text.remove_prefix(length);
+  }
+  return true;
+}
+
+std::string escape_bytes(std::string_view text) {
+  std::string out;
+  while (!text.empty()) {
+    const std::size_t length = utf8_sequence(text);
+    const auto byte = static_cast<unsigned char>(text.front());
+    if (length == 0 || byte < 0x20 || byte == 0x7f) {
+      out += fmt::format("\\{:03o}", byte);
+      text.remove_prefix(1);
+    } else {
+      out.append(text.substr(0, length));
+      text.remove_prefix(length);
+    }
+  }
+  return out;
+}
+
 }  // namespace qa::util

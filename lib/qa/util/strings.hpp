@@ -29,6 +29,14 @@ namespace qa::util {
 // Split `text` at each `separator`; "a,,b" gives {"a", "", "b"}, "" gives {""}.
 [[nodiscard]] std::vector<std::string> split(std::string_view text, char separator);
 
+// Return whether `text` is valid UTF-8 (no overlong forms, surrogates or code points past
+// U+10FFFF): what JSON records and reports can carry.
+[[nodiscard]] bool is_utf8(std::string_view text);
+
+// Return `text` printable in a message: bytes that are not valid UTF-8, and control
+// characters, written as git does, `\ooo` in octal (`bad\377.txt`).
+[[nodiscard]] std::string escape_bytes(std::string_view text);
+
 // Return `text` with its ASCII letters in lowercase (other bytes unchanged, whatever the locale).
 [[nodiscard]] std::string to_lower(std::string_view text);
 

@@ -187,6 +187,17 @@ TEST(ToXxhsumFormatTest, WritesHashTwoSpacesPathLines) {
   EXPECT_EQ(to_xxhsum_format(Manifest{}), "");
 }
 
+TEST(BuildManifestTest, ANameThatIsNotUtf8IsAnErrorNamingItReadably) {
+  const TempDir tmp;
+  write_text(tmp / "out" / "good.txt", "g");
+  write_text(tmp / "out" / "bad\xff.txt", "b");
+  const auto manifest = build_manifest(tmp / "out", FileSelection{}, {}, 1, nullptr);
+  ASSERT_FALSE(manifest);
+  EXPECT_NE(manifest.error().message.find("\"bad\\377.txt\""), std::string::npos)
+      << manifest.error().message;
+  EXPECT_NE(manifest.error().message.find("not UTF-8"), std::string::npos);
+}
+
 TEST(ToXxhsumFormatTest, ALineBreakInANameCannotForgeAnotherLine) {
   Manifest manifest;
   const util::Hash128 hash{0, 1};

@@ -157,6 +157,17 @@ TEST_F(ContextTest, RunSpecRefusesTheDatabaseItself) {
   }
 }
 
+TEST_F(ContextTest, AnInputWhoseNameIsNotUtf8IsRefusedReadably) {
+  test::write_text(m_project / "data/images/bad\xff.png", "b");
+  const auto context = load();
+  ASSERT_TRUE(context) << context.error().message;
+  const auto spec = make_run_spec(*context, "images/bad\xff.png", json::array(), json::object(),
+                                  "default", std::nullopt);
+  ASSERT_FALSE(spec);
+  EXPECT_CONTAINS(spec.error().message, "\"images/bad\\377.png\"");
+  EXPECT_CONTAINS(spec.error().message, "not UTF-8");
+}
+
 TEST_F(ContextTest, BatchRunSpecNamesInputsOfAnotherDatabaseFromTheBestRoot) {
   const auto context = load();
   ASSERT_TRUE(context) << context.error().message;

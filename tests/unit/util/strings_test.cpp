@@ -109,5 +109,21 @@ TEST(ToLowerTest, LowersAsciiLettersOnly) {
   EXPECT_EQ(to_lower(""), "");
 }
 
+TEST(Utf8Test, AcceptsUtf8AndRefusesBrokenOverlongAndSurrogateBytes) {
+  EXPECT_TRUE(is_utf8(""));
+  EXPECT_TRUE(is_utf8("caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80"));
+  EXPECT_FALSE(is_utf8("bad\xff.txt"));
+  EXPECT_FALSE(is_utf8("\xc3"));              // truncated
+  EXPECT_FALSE(is_utf8("\xc0\xaf"));          // overlong "/"
+  EXPECT_FALSE(is_utf8("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(is_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
+}
+
+TEST(Utf8Test, EscapeBytesWritesBadAndControlBytesInOctal) {
+  EXPECT_EQ(escape_bytes("bad\xff.txt"), "bad\\377.txt");
+  EXPECT_EQ(escape_bytes("a\nb"), "a\\012b");
+  EXPECT_EQ(escape_bytes("caf\xc3\xa9"), "caf\xc3\xa9");
+}
+
 }  // namespace
 }  // namespace qa::util
