@@ -177,6 +177,23 @@ TEST_F(HttpBackendTest, AServerThatNeverAnswersFailsWithinTheTimeout) {
       << present.error().message;
 }
 
+TEST_F(HttpBackendTest, AServerThatDripsBytesIsAbandonedWithinTheTimeout) {
+  FaultServer server(m_tmp / "fault", "drip");
+  ASSERT_TRUE(server.running());
+  const auto hash = seed_blob(server.data(), "blob content");
+  Settings settings = settings_for(server.url());
+  settings.timeout_s = 1;
+  settings.retries = 0;
+  HttpBackend backend(settings);
+  const auto start = std::chrono::steady_clock::now();
+  const auto fetched = backend.get_blob(hash, m_tmp / "fetched");
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_FALSE(fetched);
+  EXPECT_LT(seconds, 10.0) << "a 2 bytes/s drip must not hold the transfer for a minute";
+  EXPECT_FALSE(fs::exists(m_tmp / "fetched")) << "nothing is kept of an abandoned download";
+}
+
 TEST_F(HttpBackendTest, AFailedUploadWritesNoRecord) {
   FaultServer server(m_tmp / "fault", "put-500");
   ASSERT_TRUE(server.running());

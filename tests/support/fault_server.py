@@ -10,6 +10,8 @@ renamed) and injects one fault, --mode, into the requests whose path matches --m
   truncated       every matching GET announces and sends only half the body
   wrong-bytes     every matching GET sends the right length of wrong bytes
   hang            matching requests are never answered
+  drip            every matching GET announces its body, then sends 2 bytes a second (for at
+                  most 60 s): a stalled transfer that is never quite silent
   put-500         every matching PUT answers 500
   401             every request answers 401 (the server wants credentials)
 
@@ -127,6 +129,19 @@ def main():
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                            struct.pack("ii", 1, 0))
                 self.connection.close()
+                self.close_connection = True
+                return
+            if fault == "drip":
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body) + 120))
+                self.end_headers()
+                try:
+                    for _ in range(60):
+                        self.wfile.write(b"..")
+                        self.wfile.flush()
+                        time.sleep(1)
+                except OSError:
+                    pass  # the client gave up, as it should
                 self.close_connection = True
                 return
             if fault == "truncated":

@@ -13,6 +13,9 @@ namespace qa::http {
 
 namespace {
 
+// Below this speed for QA_STORE_TIMEOUT seconds, a transfer is abandoned (and retried).
+constexpr long k_stall_bytes_per_s = 1024;
+
 constexpr double k_max_backoff_s = 8.0;
 constexpr long k_buffer_size = 256L * 1024;  // fewer, larger writes of big blobs
 
@@ -142,7 +145,9 @@ Expected<void> prepare_transfer(Transfer& transfer, const Settings& settings,
   curl_easy_setopt(easy, CURLOPT_USERAGENT, user_agent.c_str());
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error_buffer.data());
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, settings.timeout_s);
-  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  // A transfer slower than 1 KiB/s for the whole timeout is stalled, even when a byte still
+  // trickles in now and then (a server sending 2 bytes a second is never quite silent).
+  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, k_stall_bytes_per_s);
   curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, settings.timeout_s);
   curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, k_buffer_size);
