@@ -194,6 +194,21 @@ TEST_F(HttpBackendTest, AServerThatDripsBytesIsAbandonedWithinTheTimeout) {
   EXPECT_FALSE(fs::exists(m_tmp / "fetched")) << "nothing is kept of an abandoned download";
 }
 
+TEST_F(HttpBackendTest, AnOversizedDocumentIsRefusedWhileItArrives) {
+  FaultServer server(m_tmp / "fault", "ok");
+  ASSERT_TRUE(server.running());
+  const fs::path huge = server.data() / "store" / "p" / "run.json";
+  write_text(huge, "{}");
+  fs::resize_file(huge, store::k_max_document_bytes + 4096);
+  HttpBackend backend(settings_for(server.url()));
+  const auto read = backend.get_document("p/run.json");
+  ASSERT_FALSE(read);
+  EXPECT_NE(read.error().message.find("larger than a document of the store may be"),
+            std::string::npos)
+      << read.error().message;
+  EXPECT_EQ(server.count("GET", "/p/run.json"), 1U) << "refused, not retried";
+}
+
 TEST_F(HttpBackendTest, AFailedUploadWritesNoRecord) {
   FaultServer server(m_tmp / "fault", "put-500");
   ASSERT_TRUE(server.running());

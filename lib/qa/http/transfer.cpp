@@ -9,6 +9,9 @@
 #include <cstring>
 #include <random>
 
+#include <qa/store/backend.hpp>
+#include <qa/util/url.hpp>
+
 namespace qa::http {
 
 namespace {
@@ -27,6 +30,14 @@ std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user
     return bytes;  // an error page: not content
   }
   if (transfer->request->sink == nullptr) {
+    if (transfer->response->body.size() + bytes > store::k_max_document_bytes) {
+      transfer->local_error =
+          Error{fmt::format("the answer to {} is larger than a document of the store may be ({} "
+                            "bytes)",
+                            quote(util::redact_url(transfer->url)), store::k_max_document_bytes),
+                ErrorKind::environment};
+      return 0;  // CURLE_WRITE_ERROR
+    }
     transfer->response->body.append(data, bytes);
     return bytes;
   }

@@ -33,6 +33,10 @@ struct BlobDownload {
   std::filesystem::path destination;
 };
 
+// The largest document (run record, branch index, listing) a backend reads: records are a few
+// KiB, so anything bigger is a wrong or hostile answer, refused before it is held in memory.
+inline constexpr std::uint64_t k_max_document_bytes = std::uint64_t{64} << 20;
+
 // A storage backend: content-addressed blobs and small documents (run records, branch indexes)
 // at relative `/`-separated paths. Backends are dumb; the Store facade owns the layout and the
 // order of writes. Every write is atomic: a reader sees nothing or the whole content.

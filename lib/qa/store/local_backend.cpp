@@ -133,6 +133,10 @@ Expected<std::optional<std::string>> LocalBackend::get_document(std::string_view
   if (!fs::exists(path, ec)) {
     return std::optional<std::string>();
   }
+  if (const auto size = fs::file_size(path, ec); !ec && size > k_max_document_bytes) {
+    return fail("cannot read {}: {} bytes, more than a document of the store may hold ({})",
+                quote(path.string()), size, k_max_document_bytes);
+  }
   QA_TRY_ASSIGN(std::string content, util::read_file(path));
   return std::optional<std::string>(std::move(content));
 }

@@ -145,6 +145,19 @@ TEST_F(LocalBackendTest, TheWhyOfAFailedCreationIsKeptWhole) {
   EXPECT_EQ(backend.error().kind, ErrorKind::environment);
 }
 
+TEST_F(LocalBackendTest, AnOversizedDocumentIsRefusedBeforeItIsRead) {
+  auto backend = open();
+  const fs::path huge = m_tmp / "store" / "p" / "commits" / "run.json";
+  fs::create_directories(huge.parent_path());
+  test::write_text(huge, "{}");
+  fs::resize_file(huge, k_max_document_bytes + 1);  // sparse: no disk is used
+  const auto read = backend->get_document("p/commits/run.json");
+  ASSERT_FALSE(read);
+  EXPECT_NE(read.error().message.find("more than a document of the store may hold"),
+            std::string::npos)
+      << read.error().message;
+}
+
 TEST_F(LocalBackendTest, ReadOnlyOpeningCreatesNothingAndNeedsNoWriteAccess) {
   const auto missing = LocalBackend::open(m_tmp / "missing", Access::read_only);
   ASSERT_TRUE(missing) << missing.error().message;
