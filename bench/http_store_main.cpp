@@ -71,14 +71,14 @@ qa::Expected<int> run(const std::vector<std::string>& args) {
       for (const auto& entry : entries) {
         uploads.push_back(qa::store::BlobUpload{entry.hash, entry.path, entry.size});
       }
-      QA_TRY(backend.put_blobs(uploads, qa::store::Ingest::copy));
+      QA_TRY(backend.put_blobs(uploads));
       return 0;
     }
     if (args[0] == "download" && args.size() == 4) {
       std::vector<qa::store::BlobDownload> downloads;
       for (const auto& entry : entries) {
-        downloads.push_back(
-            qa::store::BlobDownload{entry.hash, fs::path(args[3]) / entry.path.filename()});
+        downloads.push_back(qa::store::BlobDownload{
+            entry.hash, fs::path(args[3]) / entry.path.filename(), entry.size});
       }
       QA_TRY(backend.get_blobs(downloads));
       return 0;

@@ -36,7 +36,7 @@ class Blobs {
     const util::Hash128 hash = util::hash_bytes(bytes);
     const fs::path file = m_scratch / hash.hex();
     EXPECT_TRUE(util::write_file_atomic(file, bytes, util::Fsync::no));
-    EXPECT_TRUE(m_backend.put_blob(hash, file, bytes.size(), store::Ingest::copy));
+    EXPECT_TRUE(m_backend.put_blob(hash, file, bytes.size()));
     return core::FileEntry{hash, bytes.size()};
   }
   BlobFetcher fetcher() {

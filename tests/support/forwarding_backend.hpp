@@ -20,9 +20,8 @@ class ForwardingBackend : public store::Backend {
     return memory.has_blob(hash);
   }
   [[nodiscard]] Expected<void> put_blob(const util::Hash128& hash,
-                                        const std::filesystem::path& source, std::uint64_t size,
-                                        store::Ingest ingest) override {
-    return memory.put_blob(hash, source, size, ingest);
+                                        const std::filesystem::path& source, std::uint64_t size) override {
+    return memory.put_blob(hash, source, size);
   }
   [[nodiscard]] Expected<void> get_blob(const util::Hash128& hash,
                                         const std::filesystem::path& destination) override {

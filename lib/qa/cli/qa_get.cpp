@@ -132,11 +132,12 @@ Expected<int> materialize(const runner::ProjectContext& context, store::Store& s
   const fs::path dir =
       options.to ? fs::absolute(*options.to).lexically_normal()
                  : context.output_root / "commits" / commit.substr(0, 12) / fs::path(spec.key);
-  QA_TRY(runner::prepare_output_dir(dir, runner::KeepPrevious::no, context.config.root));
+  QA_TRY_ASSIGN(const auto lock,
+                runner::prepare_output_dir(dir, runner::KeepPrevious::no, context.config.root));
   std::vector<store::BlobDownload> downloads;
   for (const auto& [rel, entry] : record->files) {
     QA_TRY_ASSIGN(const auto path, util::safe_join(dir, rel));
-    downloads.push_back(store::BlobDownload{entry.hash, path});
+    downloads.push_back(store::BlobDownload{entry.hash, path, entry.size});
   }
   QA_TRY(store.get_blobs(downloads));
   std::cout << dir.string() << "\n";

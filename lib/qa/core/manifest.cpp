@@ -1,6 +1,7 @@
 #include <qa/core/manifest.hpp>
 
 #include <qa/util/hash_tree.hpp>
+#include <qa/util/log.hpp>
 #include <qa/util/path.hpp>
 #include <qa/util/strings.hpp>
 
@@ -13,9 +14,16 @@ bool FileSelection::selects(const std::string& rel_path) const {
 Expected<Manifest> build_manifest(const std::filesystem::path& dir, const FileSelection& selection,
                                   const std::set<std::string>& reserved, std::size_t threads,
                                   util::HashCache* cache) {
-  QA_TRY_ASSIGN(const auto all, util::list_tree(dir));
+  QA_TRY_ASSIGN(const auto listing, util::scan_tree(dir));
+  for (const auto& rel : listing.skipped) {
+    if (selection.selects(rel)) {
+      util::log::warning("{} in {} is a symbolic link or a special file: not recorded (it is "
+                         "never followed)",
+                         quote(util::escape_bytes(rel)), quote(dir.string()));
+    }
+  }
   std::vector<std::string> selected;
-  for (const auto& rel : all) {
+  for (const auto& rel : listing.files) {
     if (!util::is_utf8(rel)) {
       // Records, manifests and reports are JSON and text: such a name could not travel.
       return fail("cannot record {} in {}: its name is not UTF-8 (rename the file)",

@@ -7,8 +7,18 @@ namespace qa::core {
 
 Expected<RunMetrics> read_run_metrics(const std::filesystem::path& file) {
   std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) {
+  const auto status = std::filesystem::symlink_status(file, ec);
+  if (!std::filesystem::exists(status)) {
     return RunMetrics{};
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    // A link could point anywhere (a private file, a fifo that never ends): it is not followed.
+    return fail("cannot read metrics {}: not a regular file (a symbolic link is not followed)",
+                quote(file.string()));
+  }
+  if (const auto size = std::filesystem::file_size(file, ec); !ec && size > k_max_metrics_bytes) {
+    return fail("cannot read metrics {}: {} bytes, more than metrics may hold ({})",
+                quote(file.string()), size, k_max_metrics_bytes);
   }
   QA_TRY_ASSIGN(const std::string text, util::read_file(file));
   QA_TRY(util::check_json_depth(text, file.string()));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
@@ -18,6 +19,8 @@ struct RunMetrics {
 };
 
 inline constexpr const char* k_metrics_file_name = "metrics.json";
+// The largest metrics file read: metrics are a few KiB; a bigger file is a runaway command.
+inline constexpr std::uintmax_t k_max_metrics_bytes = std::uintmax_t{16} << 20;
 
 // Read the metrics file `file`. A missing file gives empty metrics; a file that is not a JSON
 // object, or a metric whose value is not a number, string, bool or null, is an error naming the

@@ -1,6 +1,14 @@
 #include <qa/runner/execute.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <optional>
+#include <utility>
 
 #include <qa/core/placeholders.hpp>
 #include <qa/core/run_metrics.hpp>
@@ -10,6 +18,7 @@
 #include <qa/util/shell.hpp>
 #include <qa/util/subprocess.hpp>
 #include <qa/util/time.hpp>
+#include <qa/util/unique_fd.hpp>
 
 namespace qa::runner {
 
@@ -35,12 +44,40 @@ std::optional<std::chrono::milliseconds> timeout_of(const ProjectContext& contex
   return std::chrono::milliseconds(static_cast<long long>(*context.config.run.timeout_s * 1000));
 }
 
-// Append `line` to the log, so the log says what ran.
-void note_in_log(const fs::path& log, const std::string& line) {
-  if (FILE* file = std::fopen(log.c_str(), "ae"); file != nullptr) {
-    std::fputs(line.c_str(), file);
-    std::fclose(file);
+// Append `line` to the log, so the log says what ran. A symbolic link that the command put in
+// the log's place is not written through.
+void note_in_log(const fs::path& log, std::string_view line) {
+  const util::UniqueFd fd(
+      ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644));
+  if (fd && ::write(fd.get(), line.data(), line.size()) < 0) {
+    util::log::debug("cannot write to {}: {}", quote(log.string()), std::strerror(errno));
   }
+}
+
+// The identity of a folder (device and inode, links followed): a command that replaces its
+// output folder (by a symbolic link to elsewhere, say) changes it.
+std::optional<std::pair<dev_t, ino_t>> folder_identity(const fs::path& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return std::nullopt;
+  }
+  return std::pair{st.st_dev, st.st_ino};
+}
+
+// Return the log's entry, or nothing (with a warning) when the command replaced the log file by
+// something that is not one (a symbolic link to a file outside, a fifo): it is not followed.
+Expected<std::optional<core::LogFile>> recorded_log(const fs::path& log) {
+  std::error_code ec;
+  if (!fs::is_regular_file(fs::symlink_status(log, ec))) {
+    util::log::warning(
+        "{} is no longer the log qa-run wrote (the command replaced it): the "
+        "run's log is not recorded",
+        quote(log.string()));
+    return std::optional<core::LogFile>();
+  }
+  QA_TRY_ASSIGN(const auto digest, util::hash_file(log));
+  return std::optional<core::LogFile>(
+      core::LogFile{log.string(), core::FileEntry{digest.hash, digest.size}});
 }
 
 core::RunStatus status_of(const util::CommandResult& result) {
@@ -94,7 +131,10 @@ Expected<core::RunRecord> execute_run(const ProjectContext& context, store::Stor
     QA_TRY_ASSIGN(postprocess, core::substitute_placeholders(context.config.run.postprocess,
                                                              run_values(context, spec)));
   }
-  QA_TRY(prepare_output_dir(spec.output_dir, options.keep_previous, context.config.root));
+  // Held until the run is recorded: a concurrent run of the same key waits.
+  QA_TRY_ASSIGN(const auto lock,
+                prepare_output_dir(spec.output_dir, options.keep_previous, context.config.root));
+  const auto identity = folder_identity(spec.output_dir);
   const fs::path log = spec.output_dir / k_log_file_name;
 
   core::RunRecord record = planned_record(context, spec);
@@ -111,6 +151,13 @@ Expected<core::RunRecord> execute_run(const ProjectContext& context, store::Stor
     QA_TRY_ASSIGN(const auto post, run_step(context, spec, postprocess, log));
     record.status = status_of(post);
     record.exit_code = post.exit_code;
+  }
+
+  if (folder_identity(spec.output_dir) != identity) {
+    return fail(
+        "cannot record the run of {}: the command replaced its output folder {} (by a "
+        "symbolic link or another folder); its content is not followed",
+        quote(spec.rel_input_path), quote(spec.output_dir.string()));
   }
 
   auto metrics = core::read_run_metrics(spec.output_dir / core::k_metrics_file_name);
@@ -130,9 +177,8 @@ Expected<core::RunRecord> execute_run(const ProjectContext& context, store::Stor
   core::FileSelection everything;
   QA_TRY_ASSIGN(record.files, core::build_manifest(spec.output_dir, everything,
                                                    reserved_output_names(), options.hash_threads));
-  QA_TRY_ASSIGN(const auto log_digest, util::hash_file(log));
-  record.log = core::LogFile{log.string(), core::FileEntry{log_digest.hash, log_digest.size}};
-  QA_TRY(store.put_run(record, spec.output_dir, store::Ingest::link));
+  QA_TRY_ASSIGN(record.log, recorded_log(log));
+  QA_TRY(store.put_run(record, spec.output_dir));
   return record;
 }
 

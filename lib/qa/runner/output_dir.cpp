@@ -1,9 +1,19 @@
 #include <qa/runner/output_dir.hpp>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
 
 #include <qa/util/atomic_file.hpp>
 #include <qa/util/file.hpp>
+#include <qa/util/interrupt.hpp>
+#include <qa/util/log.hpp>
 #include <qa/util/path.hpp>
 
 namespace qa::runner {
@@ -42,6 +52,40 @@ bool holds_only_leftovers(const fs::path& dir) {
   return !ec;
 }
 
+constexpr std::string_view k_marker_text =
+    "This folder holds the outputs of a qa-run; qa-run empties it before each run.\n";
+
+// Open (creating it) the marker of the output folder `dir` and lock it, waiting while another
+// process holds it.
+Expected<OutputLock> lock_folder(const fs::path& dir) {
+  const fs::path marker = dir / k_output_marker;
+  util::UniqueFd fd(::open(marker.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
+  if (!fd) {
+    return fail("cannot lock output folder {}: {}", quote(dir.string()), std::strerror(errno));
+  }
+  bool said = false;
+  while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      return fail("cannot lock output folder {}: {}", quote(dir.string()), std::strerror(errno));
+    }
+    if (util::interrupted()) {
+      return tl::unexpected<Error>(Error{"interrupted", ErrorKind::interrupted});
+    }
+    if (!said) {
+      util::log::info("waiting for output folder {}: another qa-run is writing it",
+                      quote(dir.string()));
+      said = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) == 0 && st.st_size == 0 &&
+      ::write(fd.get(), k_marker_text.data(), k_marker_text.size()) < 0) {
+    return fail("cannot mark output folder {}: {}", quote(dir.string()), std::strerror(errno));
+  }
+  return OutputLock(std::move(fd));
+}
+
 }  // namespace
 
 const std::set<std::string>& reserved_output_names() {
@@ -49,8 +93,8 @@ const std::set<std::string>& reserved_output_names() {
   return names;
 }
 
-Expected<void> prepare_output_dir(const fs::path& dir, KeepPrevious keep,
-                                  const fs::path& protected_root) {
+Expected<OutputLock> prepare_output_dir(const fs::path& dir, KeepPrevious keep,
+                                        const fs::path& protected_root) {
   std::error_code ec;
   if (util::is_within(dir, protected_root)) {
     return fail("refusing to use {} as an output folder: it holds the project {}",
@@ -60,35 +104,29 @@ Expected<void> prepare_output_dir(const fs::path& dir, KeepPrevious keep,
     if (!fs::is_directory(dir, ec)) {
       return fail("cannot use output folder {}: it is a file", quote(dir.string()));
     }
-    const bool empty = holds_only_leftovers(dir);
-    if (!empty && !fs::exists(dir / k_output_marker, ec)) {
-      return fail("refusing to empty {}: it was not made by qa-run (no {} file); remove it or "
-                  "choose another --output-dir",
-                  quote(dir.string()), k_output_marker);
-    }
-    if (keep == KeepPrevious::no) {
-      for (const auto& entry : fs::directory_iterator(dir, ec)) {
-        if (entry.path().filename() != k_output_marker) {
-          fs::remove_all(entry.path(), ec);
-          if (ec) {
-            return fail("cannot empty output folder {}: {}", quote(dir.string()),
-                        ec.message());
-          }
-        }
-      }
-    } else {
-      fs::remove(dir / k_log_file_name, ec);
-      QA_TRY(unshare_links(dir));
+    if (!holds_only_leftovers(dir) && !fs::exists(dir / k_output_marker, ec)) {
+      return fail(
+          "refusing to empty {}: it was not made by qa-run (no {} file); remove it or "
+          "choose another --output-dir",
+          quote(dir.string()), k_output_marker);
     }
   }
   QA_TRY(util::create_dirs(dir));
-  if (fs::exists(dir / k_output_marker, ec)) {
-    return {};  // kept when the folder was emptied
+  QA_TRY_ASSIGN(auto lock, lock_folder(dir));
+  if (keep == KeepPrevious::no) {
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      if (entry.path().filename() != k_output_marker) {
+        fs::remove_all(entry.path(), ec);
+        if (ec) {
+          return fail("cannot empty output folder {}: {}", quote(dir.string()), ec.message());
+        }
+      }
+    }
+  } else {
+    fs::remove(dir / k_log_file_name, ec);
+    QA_TRY(unshare_links(dir));
   }
-  return util::write_file_atomic(dir / k_output_marker,
-                                 "This folder holds the outputs of a qa-run; qa-run empties it "
-                                 "before each run.\n",
-                                 util::Fsync::no);
+  return lock;
 }
 
 }  // namespace qa::runner

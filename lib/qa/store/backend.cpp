@@ -12,11 +12,11 @@ Expected<std::vector<bool>> Backend::has_blobs(const std::vector<util::Hash128>&
   return present;
 }
 
-Expected<void> Backend::put_blobs(const std::vector<BlobUpload>& uploads, Ingest ingest) {
+Expected<void> Backend::put_blobs(const std::vector<BlobUpload>& uploads) {
   for (const auto& upload : uploads) {
     QA_TRY_ASSIGN(const bool present, has_blob(upload.hash));
     if (!present) {
-      QA_TRY(put_blob(upload.hash, upload.source, upload.size, ingest));
+      QA_TRY(put_blob(upload.hash, upload.source, upload.size));
     }
   }
   return {};

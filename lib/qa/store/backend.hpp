@@ -11,10 +11,6 @@
 
 namespace qa::store {
 
-// How a blob enters the store from a file: by hard link when the backend can (same filesystem),
-// which makes the file read-only; or always by copy.
-enum class Ingest { link, copy };
-
 // How a store is opened. Readers (qa-report, qa-bitacc, qa-get) open it read-only: a missing
 // local folder is then an empty store, not a new folder, and no write access is needed (a
 // read-only mount works).
@@ -27,10 +23,12 @@ struct BlobUpload {
   std::uint64_t size = 0;
 };
 
-// A blob to fetch into the file `destination`.
+// A blob to fetch into the file `destination`; `size`, when known (a record says it), bounds
+// what is read: a longer answer is abandoned as soon as it passes it.
 struct BlobDownload {
   util::Hash128 hash;
   std::filesystem::path destination;
+  std::optional<std::uint64_t> size;
 };
 
 // The largest document (run record, branch index, listing) a backend reads: records are a few
@@ -49,10 +47,12 @@ class Backend {
 
   [[nodiscard]] virtual Expected<bool> has_blob(const util::Hash128& hash) = 0;
   // Store the file `source` whose content hashes to `hash` and holds `size` bytes. An existing
-  // blob is never overwritten. A source whose size differs from `size` is refused.
+  // blob is never overwritten. The blob never shares an inode with `source` (a copy or a
+  // reflink: the file stays writable by its command, the blob must not change); a `source` that
+  // is a symbolic link, not a regular file, or whose content no longer matches is refused.
   [[nodiscard]] virtual Expected<void> put_blob(const util::Hash128& hash,
                                                 const std::filesystem::path& source,
-                                                std::uint64_t size, Ingest ingest) = 0;
+                                                std::uint64_t size) = 0;
   // Write the blob `hash` to `destination` (atomically) after checking its content against
   // `hash`; a mismatch is an error and leaves no file at `destination`.
   [[nodiscard]] virtual Expected<void> get_blob(const util::Hash128& hash,
@@ -65,8 +65,7 @@ class Backend {
       const std::vector<util::Hash128>& hashes);
   // Store every blob of `uploads` that the store does not hold yet (see put_blob). When one
   // fails, the others may or may not be stored; nothing else is written.
-  [[nodiscard]] virtual Expected<void> put_blobs(const std::vector<BlobUpload>& uploads,
-                                                 Ingest ingest);
+  [[nodiscard]] virtual Expected<void> put_blobs(const std::vector<BlobUpload>& uploads);
   // Fetch every blob of `downloads` (see get_blob); the first failure is returned.
   [[nodiscard]] virtual Expected<void> get_blobs(const std::vector<BlobDownload>& downloads);
 

@@ -1,6 +1,8 @@
 #include <qa/store/local_backend.hpp>
 
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +11,7 @@
 
 #include <qa/util/atomic_file.hpp>
 #include <qa/util/file.hpp>
+#include <qa/util/hash.hpp>
 #include <qa/util/hash_tree.hpp>
 #include <qa/util/path.hpp>
 
@@ -24,16 +27,15 @@ tl::unexpected<Error> os_error(std::string_view what, const fs::path& path) {
   return fail("cannot {} {}: {}", what, quote(path.string()), std::strerror(errno));
 }
 
-// Copy `source` to `destination` through a temporary file that is linked, not renamed, into
-// place: when another process stored the same blob meanwhile, its file is kept.
-Expected<void> copy_no_replace(const fs::path& source, const fs::path& destination) {
-  util::UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!in) {
-    return os_error("read", source);
+// Give the file `out` the content of `in`: a reflink (FICLONE) where the filesystem shares
+// extents, else a copy (copy_file_range, itself a reflink on some filesystems). Never a hard
+// link: a command running as root can still write a file of mode 0444, which would rewrite the
+// blob.
+Expected<void> clone_or_copy(int in, util::AtomicFile& out) {
+  if (::ioctl(out.fd(), FICLONE, in) == 0) {
+    return {};
   }
-  QA_TRY_ASSIGN(auto out, util::AtomicFile::create(destination, k_blob_mode));
-  QA_TRY(out.write_from(in.get()));
-  return out.commit_no_replace(util::Fsync::no);
+  return out.write_from(in);
 }
 
 }  // namespace
@@ -78,33 +80,44 @@ Expected<bool> LocalBackend::has_blob(const util::Hash128& hash) {
 }
 
 Expected<void> LocalBackend::put_blob(const util::Hash128& hash, const fs::path& source,
-                                      std::uint64_t size, Ingest ingest) {
+                                      std::uint64_t size) {
   const fs::path destination = blob_path(hash);
   struct stat st {};
   if (::stat(destination.c_str(), &st) == 0) {
     return {};  // content-addressed: an existing blob already holds these bytes
   }
-  if (::stat(source.c_str(), &st) != 0) {
+  // O_NOFOLLOW: a symbolic link put in place of an output (to a file outside the output
+  // folder, say) is refused, never followed.
+  util::UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  if (!in) {
+    if (errno == ELOOP) {
+      return fail("cannot store {}: it is a symbolic link", quote(source.string()));
+    }
     return os_error("read", source);
   }
+  if (::fstat(in.get(), &st) != 0) {
+    return os_error("read", source);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return fail("cannot store {}: not a regular file", quote(source.string()));
+  }
+  const auto changed = [&](std::string_view how) {
+    return fail("cannot store {}: it changed while it was recorded ({})", quote(source.string()),
+                how);
+  };
   if (static_cast<std::uint64_t>(st.st_size) != size) {
-    return fail("cannot store {}: it changed while it was recorded ({} bytes, expected {})",
-                quote(source.string()), st.st_size, size);
+    return changed(fmt::format("{} bytes, expected {}", st.st_size, size));
   }
   QA_TRY(util::create_dirs(destination.parent_path()));
-  if (ingest == Ingest::link) {
-    if (::link(source.c_str(), destination.c_str()) == 0) {
-      if (::chmod(destination.c_str(), k_blob_mode) != 0) {
-        return os_error("protect", destination);
-      }
-      return {};
-    }
-    if (errno == EEXIST) {
-      return {};
-    }
-    // EXDEV (another filesystem), EPERM, EMLINK...: fall back to a copy.
+  QA_TRY_ASSIGN(auto out, util::AtomicFile::create(destination, k_blob_mode));
+  QA_TRY(clone_or_copy(in.get(), out));
+  // What was copied is checked against its name: a command still writing its outputs (a
+  // process left in the background) cannot make a blob whose content is not its hash.
+  QA_TRY_ASSIGN(const auto copied, util::hash_file(out.temp_path()));
+  if (copied.hash != hash || copied.size != size) {
+    return changed(fmt::format("its content now hashes to {}", copied.hash.hex()));
   }
-  return copy_no_replace(source, destination);
+  return out.commit_no_replace(util::Fsync::no);
 }
 
 Expected<void> LocalBackend::get_blob(const util::Hash128& hash, const fs::path& destination) {

@@ -7,7 +7,7 @@
 namespace qa::store {
 
 // A store in a local folder (an NFS mount works too). Blobs live in `cas/<h[0:2]>/<h[2:]>`, mode
-// 0444, entered by hard link when the output is on the same filesystem, else by copy; documents
+// 0444, entered by reflink or copy (never a hard link) and checked against their hash; documents
 // are written to a temporary file, synced and renamed. Several processes may write at once.
 class LocalBackend final : public Backend {
  public:
@@ -20,8 +20,7 @@ class LocalBackend final : public Backend {
   [[nodiscard]] std::string describe() const override;
   [[nodiscard]] Expected<bool> has_blob(const util::Hash128& hash) override;
   [[nodiscard]] Expected<void> put_blob(const util::Hash128& hash,
-                                        const std::filesystem::path& source, std::uint64_t size,
-                                        Ingest ingest) override;
+                                        const std::filesystem::path& source, std::uint64_t size) override;
   [[nodiscard]] Expected<void> get_blob(const util::Hash128& hash,
                                         const std::filesystem::path& destination) override;
   [[nodiscard]] Expected<std::optional<std::string>> get_document(std::string_view rel) override;

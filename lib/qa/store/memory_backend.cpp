@@ -12,8 +12,7 @@ Expected<bool> MemoryBackend::has_blob(const util::Hash128& hash) {
 }
 
 Expected<void> MemoryBackend::put_blob(const util::Hash128& hash,
-                                       const std::filesystem::path& source, std::uint64_t size,
-                                       Ingest /*ingest*/) {
+                                       const std::filesystem::path& source, std::uint64_t size) {
   QA_TRY_ASSIGN(std::string content, util::read_file(source));
   if (content.size() != size) {
     return fail("cannot store {}: it changed while it was recorded", quote(source.string()));

@@ -54,8 +54,7 @@ std::string Store::record_path(std::string_view project, std::string_view commit
   return fmt::format("{}/{}/run.json", commit_folder(project, commit), key);
 }
 
-Expected<void> Store::put_run(const core::RunRecord& record, const fs::path& output_dir,
-                              Ingest ingest) {
+Expected<void> Store::put_run(const core::RunRecord& record, const fs::path& output_dir) {
   QA_TRY(check_writable("run " + quote(record.key)));
   QA_TRY(core::check_project_name(record.project));
   QA_TRY(core::check_commit_key(record.commit));
@@ -69,11 +68,9 @@ Expected<void> Store::put_run(const core::RunRecord& record, const fs::path& out
     }
   }
   if (record.log && seen.insert(record.log->entry.hash).second) {
-    // A log is complete once its run is recorded (the next run removes it before writing its
-    // own), so it can be linked like the outputs.
     uploads.push_back(BlobUpload{record.log->entry.hash, record.log->path, record.log->entry.size});
   }
-  QA_TRY(m_backend->put_blobs(uploads, ingest));
+  QA_TRY(m_backend->put_blobs(uploads));
   return m_backend->put_document(record_path(record.project, record.commit, record.key),
                                  core::to_json(record).dump(2) + "\n");
 }

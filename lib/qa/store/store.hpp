@@ -58,7 +58,7 @@ class Store {
   // Store the outputs of `record` (the files of `record.files` under `output_dir`, and the log),
   // then the record itself.
   [[nodiscard]] Expected<void> put_run(const core::RunRecord& record,
-                                       const std::filesystem::path& output_dir, Ingest ingest);
+                                       const std::filesystem::path& output_dir);
 
   // Return the record of `key` at `commit` of `project`, or nothing when there is none.
   [[nodiscard]] Expected<std::optional<core::RunRecord>> get_run(std::string_view project,

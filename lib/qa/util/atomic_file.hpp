@@ -36,6 +36,8 @@ class AtomicFile {
   [[nodiscard]] Expected<void> commit_no_replace(Fsync fsync);
 
   [[nodiscard]] const std::filesystem::path& temp_path() const { return m_temp_path; }
+  // The open temporary file, for writes that `write` and `write_from` do not cover (a reflink).
+  [[nodiscard]] int fd() const { return m_fd.get(); }
 
  private:
   AtomicFile(std::filesystem::path path, std::filesystem::path temp_path, UniqueFd fd);

@@ -13,29 +13,49 @@ namespace qa::util {
 
 namespace fs = std::filesystem;
 
-Expected<std::vector<std::string>> list_tree(const fs::path& root) {
+Expected<TreeListing> scan_tree(const fs::path& root) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
     return fail("cannot list {}: not a folder", quote(root.string()));
   }
-  std::vector<std::string> files;
+  const auto failed = [&] {
+    return fail("cannot list {}: {}", quote(root.string()), ec.message());
+  };
+  TreeListing listing;
   fs::recursive_directory_iterator it(root, fs::directory_options::none, ec);
   if (ec) {
-    return fail("cannot list {}: {}", quote(root.string()), ec.message());
+    return failed();
   }
   for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) {
-      return fail("cannot list {}: {}", quote(root.string()), ec.message());
+      return failed();
     }
-    if (it->is_regular_file(ec) && !it->is_symlink(ec)) {
-      files.push_back(it->path().lexically_relative(root).generic_string());
+    // The entry's own type (lstat): a symbolic link is skipped, whatever it points to.
+    const fs::file_status status = it->symlink_status(ec);
+    if (ec) {
+      return failed();
+    }
+    if (fs::is_directory(status)) {
+      continue;
+    }
+    std::string rel = it->path().lexically_relative(root).generic_string();
+    if (fs::is_regular_file(status)) {
+      listing.files.push_back(std::move(rel));
+    } else {
+      listing.skipped.push_back(std::move(rel));
     }
   }
   if (ec) {
-    return fail("cannot list {}: {}", quote(root.string()), ec.message());
+    return failed();
   }
-  std::sort(files.begin(), files.end());
-  return files;
+  std::sort(listing.files.begin(), listing.files.end());
+  std::sort(listing.skipped.begin(), listing.skipped.end());
+  return listing;
+}
+
+Expected<std::vector<std::string>> list_tree(const fs::path& root) {
+  QA_TRY_ASSIGN(auto listing, scan_tree(root));
+  return std::move(listing.files);
 }
 
 namespace {

@@ -17,8 +17,19 @@ struct TreeFile {
   FileHash digest;
 };
 
-// Return every regular file under `root` (recursively, symlinks not followed, sorted by
-// `rel_path`), without hashing them. Fails naming the folder when it cannot be read.
+// What is under a folder, by relative path (`/`-separated, sorted): its regular files, and what
+// was skipped because it is not one: symbolic links (never followed, whether they point to a
+// file, a folder or outside) and special files (fifos, sockets, devices).
+struct TreeListing {
+  std::vector<std::string> files;
+  std::vector<std::string> skipped;
+};
+
+// Return the regular files under `root` (recursively) and the entries skipped, without hashing
+// anything. Fails naming the folder when it cannot be read.
+[[nodiscard]] Expected<TreeListing> scan_tree(const std::filesystem::path& root);
+
+// Return the regular files of scan_tree(`root`).
 [[nodiscard]] Expected<std::vector<std::string>> list_tree(const std::filesystem::path& root);
 
 // Hash the files `rel_paths` under `root` with `threads` workers (0: one per core), the largest

@@ -299,10 +299,12 @@ Expected<CommandResult> run_shell(const ShellCommand& command) {
   QA_TRY_ASSIGN(std::vector<std::string> environment, child_environment(command.env));
 
   const std::string log_path = command.log_file.string();
-  const UniqueFd log = above_stdio(
-      UniqueFd(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)));
+  const UniqueFd log = above_stdio(UniqueFd(
+      ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644)));
   if (!log) {
-    return fail("cannot open log file {}: {}", qa::quote(log_path), std::strerror(errno));
+    // O_NOFOLLOW: a link put in the log's place (by an earlier command) is never written through.
+    return fail("cannot open log file {}: {}", qa::quote(log_path),
+                errno == ELOOP ? "it is a symbolic link" : std::strerror(errno));
   }
   const UniqueFd input = above_stdio(UniqueFd(::open("/dev/null", O_RDONLY | O_CLOEXEC)));
   if (!input) {

@@ -32,7 +32,7 @@ class BranchIndexTest : public ::testing::Test {
     record.key = key;
     record.input = "a.png";
     record.status = status;
-    ASSERT_TRUE(m_store.put_run(record, m_tmp.path(), store::Ingest::copy));
+    ASSERT_TRUE(m_store.put_run(record, m_tmp.path()));
   }
 
   // Return the commit of the store's index of `branch`, or "" when there is none.

@@ -5,6 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <thread>
+
 #include "support/temp_dir.hpp"
 
 namespace qa::runner {
@@ -98,6 +103,31 @@ TEST(OutputDir, AFileInTheWayIsAnError) {
   const auto result = prepare_output_dir(tmp / "file", KeepPrevious::no, tmp / "project");
   ASSERT_FALSE(result);
   EXPECT_NE(result.error().message.find("it is a file"), std::string::npos);
+}
+
+TEST(OutputDir, ASecondWriterWaitsUntilTheFirstIsDone) {
+  test::TempDir tmp;
+  const fs::path dir = tmp / "out";
+  std::optional<OutputLock> first;
+  {
+    auto lock = prepare_output_dir(dir, KeepPrevious::no, tmp / "project");
+    ASSERT_TRUE(lock) << lock.error().message;
+    first.emplace(std::move(*lock));
+  }
+  test::write_text(dir / "first.png", "written by the first run");
+  std::atomic<bool> second_ready{false};
+  std::thread second([&] {
+    auto lock = prepare_output_dir(dir, KeepPrevious::no, tmp / "project");
+    EXPECT_TRUE(lock);
+    second_ready = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(second_ready) << "the folder is still held by the first run";
+  EXPECT_TRUE(fs::exists(dir / "first.png")) << "nothing was emptied under the first run";
+  first.reset();
+  second.join();
+  EXPECT_TRUE(second_ready);
+  EXPECT_FALSE(fs::exists(dir / "first.png")) << "emptied once the first run was done";
 }
 
 }  // namespace

@@ -52,7 +52,7 @@ run: {command: "true"}
     record.label = label;
     record.input = key.substr(key.rfind('/') + 1);
     record.status = core::RunStatus::ok;
-    ASSERT_TRUE(m_store.put_run(record, m_tmp.path(), store::Ingest::copy));
+    ASSERT_TRUE(m_store.put_run(record, m_tmp.path()));
   }
 
   static RecordQuery both() {

@@ -53,7 +53,7 @@ class ReferenceTest : public ::testing::Test {
     record.key = key;
     record.input = "a.png";
     record.status = core::RunStatus::ok;
-    ASSERT_TRUE(m_store.put_run(record, m_tmp.path(), store::Ingest::copy));
+    ASSERT_TRUE(m_store.put_run(record, m_tmp.path()));
   }
 
   Expected<ReferenceChoice> resolve(const std::string& ref, std::vector<std::string> keys = {},

@@ -30,9 +30,9 @@ class SingleBlobBackend final : public test::ForwardingBackend {
     return memory.has_blob(hash);
   }
   [[nodiscard]] Expected<void> put_blob(const util::Hash128& hash, const fs::path& source,
-                                        std::uint64_t size, Ingest ingest) override {
+                                        std::uint64_t size) override {
     put_hashes.push_back(hash);
-    return memory.put_blob(hash, source, size, ingest);
+    return memory.put_blob(hash, source, size);
   }
   [[nodiscard]] Expected<void> get_blob(const util::Hash128& hash,
                                         const fs::path& destination) override {
@@ -61,7 +61,7 @@ class BackendTest : public ::testing::Test {
 TEST_F(BackendTest, HasBlobsAnswersForEachHashInOrder) {
   const auto a = upload("a", "A");
   const auto b = upload("b", "B");
-  ASSERT_TRUE(m_backend.put_blob(b.hash, b.source, b.size, Ingest::copy));
+  ASSERT_TRUE(m_backend.put_blob(b.hash, b.source, b.size));
   const auto present = m_backend.has_blobs({a.hash, b.hash, a.hash});
   ASSERT_TRUE(present) << present.error().message;
   EXPECT_EQ(*present, (std::vector<bool>{false, true, false}));
@@ -77,9 +77,9 @@ TEST_F(BackendTest, PutBlobsStoresOnlyWhatIsMissing) {
   const auto a = upload("a", "A");
   const auto b = upload("b", "BB");
   const auto c = upload("c", "CCC");
-  ASSERT_TRUE(m_backend.put_blob(b.hash, b.source, b.size, Ingest::copy));
+  ASSERT_TRUE(m_backend.put_blob(b.hash, b.source, b.size));
   m_backend.put_hashes.clear();
-  ASSERT_TRUE(m_backend.put_blobs({a, b, c}, Ingest::copy));
+  ASSERT_TRUE(m_backend.put_blobs({a, b, c}));
   EXPECT_EQ(m_backend.put_hashes, (std::vector<util::Hash128>{a.hash, c.hash}));
   EXPECT_EQ(*m_backend.has_blobs({a.hash, b.hash, c.hash}), (std::vector<bool>{true, true, true}));
   EXPECT_EQ(m_backend.memory.blob_writes(), 3U);
@@ -90,27 +90,29 @@ TEST_F(BackendTest, PutBlobsReturnsTheFirstFailure) {
   auto wrong_size = upload("b", "BB");
   wrong_size.size = 5;
   const auto c = upload("c", "CCC");
-  const auto stored = m_backend.put_blobs({a, wrong_size, c}, Ingest::copy);
+  const auto stored = m_backend.put_blobs({a, wrong_size, c});
   ASSERT_FALSE(stored);
   EXPECT_NE(stored.error().message.find("src/b"), std::string::npos) << stored.error().message;
   EXPECT_FALSE(*m_backend.has_blob(wrong_size.hash));
   m_backend.failing.insert(c.hash);
-  EXPECT_FALSE(m_backend.put_blobs({c}, Ingest::copy));
-  EXPECT_TRUE(m_backend.put_blobs({}, Ingest::copy));
+  EXPECT_FALSE(m_backend.put_blobs({c}));
+  EXPECT_TRUE(m_backend.put_blobs({}));
 }
 
 TEST_F(BackendTest, GetBlobsFetchesEachOrReturnsTheFirstFailure) {
   const auto a = upload("a", "A");
   const auto b = upload("b", "BB");
-  ASSERT_TRUE(m_backend.put_blobs({a, b}, Ingest::copy));
-  ASSERT_TRUE(m_backend.get_blobs({{a.hash, m_tmp / "out/a"}, {b.hash, m_tmp / "out/sub/b"}}));
+  ASSERT_TRUE(m_backend.put_blobs({a, b}));
+  ASSERT_TRUE(m_backend.get_blobs(
+      {{a.hash, m_tmp / "out/a", a.size}, {b.hash, m_tmp / "out/sub/b", b.size}}));
   EXPECT_EQ(test::read_text(m_tmp / "out/a"), "A");
   EXPECT_EQ(test::read_text(m_tmp / "out/sub/b"), "BB");
 
   m_backend.get_calls = 0;
   const auto missing = util::hash_bytes("never stored");
-  const auto fetched = m_backend.get_blobs(
-      {{a.hash, m_tmp / "again/a"}, {missing, m_tmp / "again/m"}, {b.hash, m_tmp / "again/b"}});
+  const auto fetched = m_backend.get_blobs({{a.hash, m_tmp / "again/a", std::nullopt},
+                                            {missing, m_tmp / "again/m", std::nullopt},
+                                            {b.hash, m_tmp / "again/b", std::nullopt}});
   ASSERT_FALSE(fetched);
   EXPECT_NE(fetched.error().message.find(missing.hex()), std::string::npos);
   EXPECT_FALSE(fs::exists(m_tmp / "again/m"));

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -32,11 +33,11 @@ class LocalBackendTest : public ::testing::Test {
   test::TempDir m_tmp;
 };
 
-TEST_F(LocalBackendTest, BlobIsLinkedReadOnlyAndFoundAgain) {
+TEST_F(LocalBackendTest, BlobIsAReadOnlyCopyFoundAgain) {
   auto backend = open();
   const auto digest = write("out.png", "pixels");
   EXPECT_FALSE(*backend->has_blob(digest.hash));
-  ASSERT_TRUE(backend->put_blob(digest.hash, m_tmp / "out.png", digest.size, Ingest::link));
+  ASSERT_TRUE(backend->put_blob(digest.hash, m_tmp / "out.png", digest.size));
   EXPECT_TRUE(*backend->has_blob(digest.hash));
   const fs::path blob = backend->blob_path(digest.hash);
   EXPECT_EQ(blob,
@@ -45,29 +46,64 @@ TEST_F(LocalBackendTest, BlobIsLinkedReadOnlyAndFoundAgain) {
   struct stat source_stat {};
   ASSERT_EQ(::stat(blob.c_str(), &blob_stat), 0);
   ASSERT_EQ(::stat((m_tmp / "out.png").c_str(), &source_stat), 0);
-  EXPECT_EQ(blob_stat.st_ino, source_stat.st_ino) << "same filesystem: a hard link";
+  EXPECT_NE(blob_stat.st_ino, source_stat.st_ino) << "never a hard link";
+  EXPECT_EQ(blob_stat.st_nlink, 1U);
   EXPECT_EQ(blob_stat.st_mode & 0777, 0444U);
+  EXPECT_EQ(source_stat.st_mode & 0777, 0644U) << "the source's mode is left alone";
+  EXPECT_EQ(test::read_text(blob), "pixels");
 }
 
-TEST_F(LocalBackendTest, CopiedBlobIsReadOnlyAndIndependent) {
+TEST_F(LocalBackendTest, WritingTheSourceAfterwardsLeavesTheBlobAlone) {
   auto backend = open();
   const auto digest = write("out.png", "pixels");
-  ASSERT_TRUE(backend->put_blob(digest.hash, m_tmp / "out.png", digest.size, Ingest::copy));
-  struct stat st {};
-  ASSERT_EQ(::stat(backend->blob_path(digest.hash).c_str(), &st), 0);
-  EXPECT_EQ(st.st_mode & 0777, 0444U);
-  EXPECT_EQ(st.st_nlink, 1U);
+  ASSERT_TRUE(backend->put_blob(digest.hash, m_tmp / "out.png", digest.size));
+  {
+    std::ofstream append(m_tmp / "out.png", std::ios::app);
+    append << " and more";
+  }
   EXPECT_EQ(test::read_text(backend->blob_path(digest.hash)), "pixels");
+}
+
+TEST_F(LocalBackendTest, SymbolicLinkSourceIsRefusedNotFollowed) {
+  auto backend = open();
+  const auto digest = write("secret", "private key");
+  fs::create_symlink(m_tmp / "secret", m_tmp / "out.png");
+  const auto result = backend->put_blob(digest.hash, m_tmp / "out.png", digest.size);
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("symbolic link"), std::string::npos)
+      << result.error().message;
+  EXPECT_FALSE(*backend->has_blob(digest.hash));
+}
+
+TEST_F(LocalBackendTest, FifoSourceIsRefusedWithoutBlocking) {
+  auto backend = open();
+  ASSERT_EQ(::mkfifo((m_tmp / "pipe").c_str(), 0644), 0);
+  const auto result = backend->put_blob(util::hash_bytes(""), m_tmp / "pipe", 0);
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("not a regular file"), std::string::npos)
+      << result.error().message;
+}
+
+TEST_F(LocalBackendTest, SourceRewrittenWithTheSameSizeIsRefused) {
+  auto backend = open();
+  const auto digest = write("a", "content");
+  write("a", "CONTENT");
+  const auto result = backend->put_blob(digest.hash, m_tmp / "a", digest.size);
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("changed while it was recorded"), std::string::npos);
+  EXPECT_FALSE(*backend->has_blob(digest.hash));
+  EXPECT_TRUE(fs::is_empty(backend->blob_path(digest.hash).parent_path()))
+      << "no temporary file left";
 }
 
 TEST_F(LocalBackendTest, ExistingBlobIsNeverOverwritten) {
   auto backend = open();
   const auto digest = write("a", "content");
-  ASSERT_TRUE(backend->put_blob(digest.hash, m_tmp / "a", digest.size, Ingest::copy));
+  ASSERT_TRUE(backend->put_blob(digest.hash, m_tmp / "a", digest.size));
   struct stat before {};
   ASSERT_EQ(::stat(backend->blob_path(digest.hash).c_str(), &before), 0);
   write("b", "content");
-  ASSERT_TRUE(backend->put_blob(digest.hash, m_tmp / "b", digest.size, Ingest::link));
+  ASSERT_TRUE(backend->put_blob(digest.hash, m_tmp / "b", digest.size));
   struct stat after {};
   ASSERT_EQ(::stat(backend->blob_path(digest.hash).c_str(), &after), 0);
   EXPECT_EQ(before.st_ino, after.st_ino);
@@ -77,7 +113,7 @@ TEST_F(LocalBackendTest, SourceThatChangedSizeIsRefused) {
   auto backend = open();
   const auto digest = write("a", "content");
   write("a", "content grew meanwhile");
-  const auto result = backend->put_blob(digest.hash, m_tmp / "a", digest.size, Ingest::link);
+  const auto result = backend->put_blob(digest.hash, m_tmp / "a", digest.size);
   ASSERT_FALSE(result);
   EXPECT_NE(result.error().message.find("changed while it was recorded"), std::string::npos);
   EXPECT_FALSE(*backend->has_blob(digest.hash));
@@ -86,7 +122,7 @@ TEST_F(LocalBackendTest, SourceThatChangedSizeIsRefused) {
 TEST_F(LocalBackendTest, GetBlobVerifiesTheContent) {
   auto backend = open();
   const auto digest = write("a", "original");
-  ASSERT_TRUE(backend->put_blob(digest.hash, m_tmp / "a", digest.size, Ingest::copy));
+  ASSERT_TRUE(backend->put_blob(digest.hash, m_tmp / "a", digest.size));
   ASSERT_TRUE(backend->get_blob(digest.hash, m_tmp / "fetched" / "a"));
   EXPECT_EQ(test::read_text(m_tmp / "fetched" / "a"), "original");
 
@@ -188,10 +224,9 @@ TEST_F(LocalBackendTest, ConcurrentWritersOfTheSameBlobsAllSucceed) {
     writers.emplace_back([&, t] {
       auto backend = LocalBackend::open(m_tmp / "store");
       for (int i = 0; i < 50; ++i) {
-        const auto ingest = t % 2 == 0 ? Ingest::copy : Ingest::link;
         if (!(*backend)->put_blob(digests[static_cast<std::size_t>(i)].hash,
                                   m_tmp / ("src" + std::to_string(i)),
-                                  digests[static_cast<std::size_t>(i)].size, ingest)) {
+                                  digests[static_cast<std::size_t>(i)].size)) {
           ++failures;
         }
       }

@@ -30,9 +30,9 @@ class MemoryBackendTest : public ::testing::Test {
 TEST_F(MemoryBackendTest, BlobsRoundTripAndAreWrittenOnce) {
   const auto hash = util::hash_bytes("content");
   EXPECT_FALSE(*m_backend.has_blob(hash));
-  ASSERT_TRUE(m_backend.put_blob(hash, file("a", "content"), 7, Ingest::link));
+  ASSERT_TRUE(m_backend.put_blob(hash, file("a", "content"), 7));
   EXPECT_TRUE(*m_backend.has_blob(hash));
-  ASSERT_TRUE(m_backend.put_blob(hash, file("b", "content"), 7, Ingest::copy));
+  ASSERT_TRUE(m_backend.put_blob(hash, file("b", "content"), 7));
   EXPECT_EQ(m_backend.blob_writes(), 1U);
   ASSERT_TRUE(m_backend.get_blob(hash, m_tmp / "out/a"));
   EXPECT_EQ(test::read_text(m_tmp / "out/a"), "content");
@@ -41,18 +41,18 @@ TEST_F(MemoryBackendTest, BlobsRoundTripAndAreWrittenOnce) {
 
 TEST_F(MemoryBackendTest, AnExistingBlobIsNeverOverwritten) {
   const auto hash = util::hash_bytes("A");
-  ASSERT_TRUE(m_backend.put_blob(hash, file("a", "A"), 1, Ingest::copy));
-  ASSERT_TRUE(m_backend.put_blob(hash, file("b", "B"), 1, Ingest::copy));
+  ASSERT_TRUE(m_backend.put_blob(hash, file("a", "A"), 1));
+  ASSERT_TRUE(m_backend.put_blob(hash, file("b", "B"), 1));
   ASSERT_TRUE(m_backend.get_blob(hash, m_tmp / "out"));
   EXPECT_EQ(test::read_text(m_tmp / "out"), "A");
 }
 
 TEST_F(MemoryBackendTest, ASourceOfTheWrongSizeOrMissingIsRefused) {
   const auto hash = util::hash_bytes("abc");
-  const auto changed = m_backend.put_blob(hash, file("a", "abcd"), 3, Ingest::copy);
+  const auto changed = m_backend.put_blob(hash, file("a", "abcd"), 3);
   ASSERT_FALSE(changed);
   EXPECT_CONTAINS(changed.error().message, "changed while it was recorded");
-  EXPECT_FALSE(m_backend.put_blob(hash, m_tmp / "src/none", 3, Ingest::copy));
+  EXPECT_FALSE(m_backend.put_blob(hash, m_tmp / "src/none", 3));
   EXPECT_FALSE(*m_backend.has_blob(hash));
   EXPECT_EQ(m_backend.blob_writes(), 0U);
 }
@@ -62,7 +62,7 @@ TEST_F(MemoryBackendTest, AMissingOrCorruptBlobIsAnErrorAndLeavesNoFile) {
   const auto missing = m_backend.get_blob(hash, m_tmp / "out");
   ASSERT_FALSE(missing);
   EXPECT_CONTAINS(missing.error().message, hash.hex() + " is missing");
-  ASSERT_TRUE(m_backend.put_blob(hash, file("a", "good"), 4, Ingest::copy));
+  ASSERT_TRUE(m_backend.put_blob(hash, file("a", "good"), 4));
   m_backend.corrupt_blob(hash, "evil");
   const auto corrupt = m_backend.get_blob(hash, m_tmp / "out");
   ASSERT_FALSE(corrupt);

@@ -57,7 +57,7 @@ TEST_F(StoreTest, RecordPathFollowsTheLayout) {
 
 TEST_F(StoreTest, PutRunStoresBlobsThenTheRecordWhichReadsBack) {
   const auto record = make_record("default/base/a.png", {{"a.txt", "A"}, {"sub/b.txt", "B"}});
-  ASSERT_TRUE(m_store->put_run(record, m_tmp / "out", Ingest::link));
+  ASSERT_TRUE(m_store->put_run(record, m_tmp / "out"));
   EXPECT_EQ(m_memory->blob_writes(), 2U);
   const auto read = m_store->get_run("acme/denoise", k_sha, "default/base/a.png");
   ASSERT_TRUE(read) << read.error().message;
@@ -67,36 +67,34 @@ TEST_F(StoreTest, PutRunStoresBlobsThenTheRecordWhichReadsBack) {
 }
 
 TEST_F(StoreTest, IdenticalOutputsTravelOnce) {
-  ASSERT_TRUE(m_store->put_run(make_record("default/base/a.png", {{"x", "same"}}), m_tmp / "out",
-                               Ingest::copy));
-  ASSERT_TRUE(m_store->put_run(make_record("default/base/b.png", {{"y", "same"}}), m_tmp / "out",
-                               Ingest::copy));
+  ASSERT_TRUE(m_store->put_run(make_record("default/base/a.png", {{"x", "same"}}), m_tmp / "out"));
+  ASSERT_TRUE(m_store->put_run(make_record("default/base/b.png", {{"y", "same"}}), m_tmp / "out"));
   EXPECT_EQ(m_memory->blob_writes(), 1U);
 }
 
 TEST_F(StoreTest, NoRecordWhenABlobCannotBeStored) {
   auto record = make_record("default/base/a.png", {{"a.txt", "A"}});
   record.files["missing.txt"] = core::FileEntry{util::hash_bytes("never written"), 13};
-  ASSERT_FALSE(m_store->put_run(record, m_tmp / "out", Ingest::copy));
+  ASSERT_FALSE(m_store->put_run(record, m_tmp / "out"));
   EXPECT_FALSE(m_store->get_run("acme/denoise", k_sha, "default/base/a.png")->has_value());
 }
 
 TEST_F(StoreTest, InvalidIdentitiesAreRefused) {
   auto record = make_record("default/base/a.png", {});
   record.commit = "HEAD";
-  EXPECT_FALSE(m_store->put_run(record, m_tmp / "out", Ingest::copy));
+  EXPECT_FALSE(m_store->put_run(record, m_tmp / "out"));
   record.commit = k_sha;
   record.key = "../../etc";
-  EXPECT_FALSE(m_store->put_run(record, m_tmp / "out", Ingest::copy));
+  EXPECT_FALSE(m_store->put_run(record, m_tmp / "out"));
   record.key = "default/base/a.png";
   record.project = "../x";
-  EXPECT_FALSE(m_store->put_run(record, m_tmp / "out", Ingest::copy));
+  EXPECT_FALSE(m_store->put_run(record, m_tmp / "out"));
 }
 
 TEST_F(StoreTest, ListRunsReturnsEveryRecordOfACommitSorted) {
-  ASSERT_TRUE(m_store->put_run(make_record("default/base/b.png", {}), m_tmp.path(), Ingest::copy));
-  ASSERT_TRUE(m_store->put_run(make_record("default/base/a.png", {}), m_tmp.path(), Ingest::copy));
-  ASSERT_TRUE(m_store->put_run(make_record("nightly/x/a.png", {}), m_tmp.path(), Ingest::copy));
+  ASSERT_TRUE(m_store->put_run(make_record("default/base/b.png", {}), m_tmp.path()));
+  ASSERT_TRUE(m_store->put_run(make_record("default/base/a.png", {}), m_tmp.path()));
+  ASSERT_TRUE(m_store->put_run(make_record("nightly/x/a.png", {}), m_tmp.path()));
   const auto runs = m_store->list_runs("acme/denoise", k_sha);
   ASSERT_TRUE(runs) << runs.error().message;
   ASSERT_EQ(runs->size(), 3U);
@@ -107,8 +105,8 @@ TEST_F(StoreTest, ListRunsReturnsEveryRecordOfACommitSorted) {
 }
 
 TEST_F(StoreTest, ListRunsReadsOnlyTheKeysAsked) {
-  ASSERT_TRUE(m_store->put_run(make_record("default/base/a.png", {}), m_tmp.path(), Ingest::copy));
-  ASSERT_TRUE(m_store->put_run(make_record("nightly/x/a.png", {}), m_tmp.path(), Ingest::copy));
+  ASSERT_TRUE(m_store->put_run(make_record("default/base/a.png", {}), m_tmp.path()));
+  ASSERT_TRUE(m_store->put_run(make_record("nightly/x/a.png", {}), m_tmp.path()));
   const auto runs = m_store->list_runs(
       "acme/denoise", k_sha, [](std::string_view key) { return key.starts_with("nightly/"); });
   ASSERT_TRUE(runs) << runs.error().message;
@@ -123,8 +121,7 @@ TEST_F(StoreTest, GetRunsKeepsTheOrderOfTheKeys) {
     keys.push_back(fmt::format("default/base/{:04}.png", i));
   }
   for (int i = 0; i < 5000; i += 2) {  // every other key has a record
-    ASSERT_TRUE(m_store->put_run(make_record(keys[static_cast<std::size_t>(i)], {}), m_tmp.path(),
-                                 Ingest::copy));
+    ASSERT_TRUE(m_store->put_run(make_record(keys[static_cast<std::size_t>(i)], {}), m_tmp.path()));
   }
   std::reverse(keys.begin(), keys.end());
   const auto runs = m_store->get_runs("acme/denoise", k_sha, keys);
@@ -175,7 +172,7 @@ TEST_F(StoreTest, ReadOnlyStoresServeReadsAndRefuseWrites) {
     auto writer = Store::open(root.string());
     ASSERT_TRUE(writer);
     ASSERT_TRUE(writer->put_run(make_record("default/base/a", {{"out.txt", "bytes"}}),
-                                m_tmp / "out", Ingest::copy));
+                                m_tmp / "out"));
   }
   auto reader = Store::open(root.string(), Access::read_only);
   ASSERT_TRUE(reader) << reader.error().message;
@@ -186,7 +183,7 @@ TEST_F(StoreTest, ReadOnlyStoresServeReadsAndRefuseWrites) {
   EXPECT_EQ(test::read_text(m_tmp / "fetched.txt"), "bytes");
 
   const auto put =
-      reader->put_run(make_record("default/base/b", {{"b.txt", "b"}}), m_tmp / "out", Ingest::copy);
+      reader->put_run(make_record("default/base/b", {{"b.txt", "b"}}), m_tmp / "out");
   ASSERT_FALSE(put);
   EXPECT_NE(put.error().message.find("read-only"), std::string::npos) << put.error().message;
   EXPECT_FALSE(reader->put_branch("acme/denoise", BranchIndex{"main", k_sha, ""}));

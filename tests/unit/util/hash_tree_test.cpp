@@ -1,5 +1,7 @@
 #include <qa/util/hash_tree.hpp>
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include "support/temp_dir.hpp"
@@ -47,6 +49,23 @@ TEST(ListTreeTest, DoesNotFollowOrListSymlinks) {
   const auto files = list_tree(root);
   ASSERT_TRUE(files) << files.error().message;
   EXPECT_EQ(*files, (Strings{"real/file"}));
+
+  const auto listing = scan_tree(root);
+  ASSERT_TRUE(listing) << listing.error().message;
+  EXPECT_EQ(listing->files, (Strings{"real/file"}));
+  EXPECT_EQ(listing->skipped,
+            (Strings{"broken-link", "link-outside", "link-to-dir", "link-to-file"}));
+}
+
+TEST(ListTreeTest, SpecialFilesAreSkippedAndSaid) {
+  const TempDir dir;
+  write_text(dir / "root/a", "a");
+  fs::create_directories(dir / "root/sub");
+  ASSERT_EQ(::mkfifo((dir / "root/sub/pipe").c_str(), 0644), 0);
+  const auto listing = scan_tree(dir / "root");
+  ASSERT_TRUE(listing) << listing.error().message;
+  EXPECT_EQ(listing->files, (Strings{"a"}));
+  EXPECT_EQ(listing->skipped, (Strings{"sub/pipe"}));
 }
 
 TEST(ListTreeTest, RootSpelledWithTrailingSlashOrDotGivesSameNames) {
