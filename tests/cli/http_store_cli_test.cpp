@@ -1,12 +1,17 @@
 // The http store through the built tools: two "machines" (clones with their own HOME and cache)
 // sharing one nginx store, the faults of the fault server, and no credential anywhere.
+#include <signal.h>
+
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <fstream>
+#include <random>
 #include <sstream>
+#include <thread>
 
 #include "support/http_servers.hpp"
+#include "support/store_check.hpp"
 #include "support/tool_fixture.hpp"
 
 namespace qa::test {
@@ -133,11 +138,10 @@ TEST_F(HttpStore, TwoMachinesShareOneNginxStore) {
 
   // qa-report on machine 2 reads A's records over http too.
   const fs::path reports = m_tmp / "reports";
-  const auto report = on(2, url, "qa-report",
-                         {"--commit", "HEAD", "all", "--reference", a, "--json",
-                          (reports / "report.json").string(), "--md",
-                          (reports / "summary.md").string(), "--html",
-                          (reports / "index.html").string()});
+  const auto report =
+      on(2, url, "qa-report",
+         {"--commit", "HEAD", "all", "--reference", a, "--json", (reports / "report.json").string(),
+          "--md", (reports / "summary.md").string(), "--html", (reports / "index.html").string()});
   ASSERT_EQ(report.exit_code, 0) << report.err;
   const json report_json = json::parse(read_text(reports / "report.json"));
   EXPECT_EQ(report_json["reference"]["commit"], a);
@@ -245,6 +249,42 @@ TEST_F(HttpStore, FlakyServersCostRetriesNotData) {
     EXPECT_EQ(read_text(to / "big.bin"),
               read_text(m_project / "output" / "default" / "default" / "b.in" / "big.bin"));
   }
+}
+
+TEST_F(HttpStore, KillNineAtRandomPointsLeavesOnlyCompleteRecords) {
+  NginxServer nginx(m_tmp / "nginx", k_token);
+  ASSERT_TRUE(nginx.running());
+  const std::string url = nginx.url("qa");
+  for (int i = 0; i < 8; ++i) {
+    write_text(m_project / "data" / "many" / ("m" + std::to_string(i) + ".in"), std::to_string(i));
+  }
+  m_repo->commit_all("many");
+  const fs::path root = m_tmp / "machine1";
+  std::map<std::string, std::string> env{
+      {"QA_STORE", url}, {"QA_STORE_TOKEN", k_token}, {"QA_CACHE_DIR", (root / "cache").string()}};
+  std::mt19937 random(std::random_device{}());
+  for (int trial = 0; trial < 3; ++trial) {
+    const int pid =
+        spawn_process({tool_path("qa-batch").string(), "many/", "-j", "2"}, m_project,
+                      clean_environment(m_home, env), m_tmp / "killed.out", m_tmp / "killed.err");
+    const int delay_ms = std::uniform_int_distribution<int>(0, 300)(random);
+    // Once the batch has begun to store, after a random delay: a kill while blobs and records
+    // are being written.
+    for (int i = 0; i < 1000 && !fs::exists(nginx.data() / "qa" / "cas"); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    ::kill(pid, SIGKILL);
+    ASSERT_TRUE(wait_process(pid, 10000).has_value());
+    const auto check = check_store(nginx.data() / "qa");
+    EXPECT_TRUE(check.problems.empty())
+        << "killed after " << delay_ms << " ms: " << check.problems.front();
+  }
+  const auto rerun = on(1, url, "qa-batch", {"many/", "--on-existing", "skip"});
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  const auto check = check_store(nginx.data() / "qa");
+  EXPECT_EQ(check.records, 8U);
+  EXPECT_TRUE(check.problems.empty()) << check.problems.front();
 }
 
 }  // namespace

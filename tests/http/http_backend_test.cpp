@@ -71,17 +71,19 @@ TEST_F(HttpBackendTest, NginxRoundTripUploadsOnceAndDownloadsOnce) {
     const std::string name = "f" + std::to_string(i);
     uploads.push_back(file(
         name, std::string(static_cast<std::size_t>(1000 + i * 5000), 'a' + static_cast<char>(i))));
-    downloads.push_back(store::BlobDownload{uploads.back().hash, m_tmp / "out" / "sub" / name});
+    downloads.push_back(
+        store::BlobDownload{uploads.back().hash, m_tmp / "out" / "sub" / name, std::nullopt});
   }
   uploads.push_back(uploads.front());  // the same blob twice travels once
-  ASSERT_TRUE(backend.put_blobs(uploads, store::Ingest::copy));
+  ASSERT_TRUE(backend.put_blobs(uploads));
   EXPECT_EQ(nginx.count("PUT", "/store/cas/"), 20U);
-  ASSERT_TRUE(backend.put_blobs(uploads, store::Ingest::copy));
+  ASSERT_TRUE(backend.put_blobs(uploads));
   EXPECT_EQ(nginx.count("PUT", "/store/cas/"), 20U) << "a stored blob is never sent again";
   EXPECT_TRUE(*backend.has_blob(uploads[3].hash));
   EXPECT_FALSE(*backend.has_blob(util::hash_bytes("absent")));
 
-  downloads.push_back(store::BlobDownload{uploads[0].hash, m_tmp / "out" / "copy-of-f0"});
+  downloads.push_back(
+      store::BlobDownload{uploads[0].hash, m_tmp / "out" / "copy-of-f0", std::nullopt});
   ASSERT_TRUE(backend.get_blobs(downloads));
   for (int i = 0; i < 20; ++i) {
     const std::string name = "f" + std::to_string(i);
@@ -219,12 +221,89 @@ TEST_F(HttpBackendTest, AFailedUploadWritesNoRecord) {
   record.commit = std::string(40, 'a');
   record.key = "default/default/a.in";
   record.files["out.txt"] = core::FileEntry{util::hash_bytes("output"), 6};
-  const auto put = store.put_run(record, m_tmp / "run", store::Ingest::copy);
+  const auto put = store.put_run(record, m_tmp / "run");
   ASSERT_FALSE(put);
   EXPECT_NE(put.error().message.find("the server answered 500"), std::string::npos)
       << put.error().message;
   EXPECT_EQ(server.count("PUT", "run.json"), 0U);
   EXPECT_FALSE(fs::exists(server.data() / "store" / "acme"));
+}
+
+TEST_F(HttpBackendTest, AServerSayingYesToEveryHeadStillGetsTheBlobs) {
+  FaultServer server(m_tmp / "fault", "lying-head");
+  ASSERT_TRUE(server.running());
+  HttpBackend backend(settings_for(server.url()));
+  const auto upload = file("out.txt", "the output");
+  ASSERT_TRUE(backend.put_blobs({upload}));
+  EXPECT_EQ(server.count("PUT", "/cas/"), 1U) << "a 200 without the blob's size is no proof";
+  EXPECT_EQ(read_text(server.data() / "store" / HttpBackend::blob_path(upload.hash)), "the output");
+}
+
+TEST_F(HttpBackendTest, ABodyLargerThanTheBlobIsAbandonedAtOnce) {
+  FaultServer server(m_tmp / "fault", "oversized");
+  ASSERT_TRUE(server.running());
+  Settings settings = settings_for(server.url());
+  settings.blob_cache.clear();
+  HttpBackend backend(settings);
+  const auto hash = util::hash_bytes("797 bytes or so");
+  const auto fetched = backend.get_blobs({store::BlobDownload{hash, m_tmp / "out", 15}});
+  ASSERT_FALSE(fetched);
+  EXPECT_NE(fetched.error().message.find("larger than the 15 bytes its record says"),
+            std::string::npos)
+      << fetched.error().message;
+  EXPECT_FALSE(fs::exists(m_tmp / "out"));
+  EXPECT_EQ(server.count("GET", "/cas/"), 1U) << "refused, not retried";
+}
+
+TEST_F(HttpBackendTest, AListingThatLoopsIsBounded) {
+  FaultServer server(m_tmp / "fault", "loop-listing", "/acme/");
+  ASSERT_TRUE(server.running());
+  HttpBackend backend(settings_for(server.url()));
+  const auto listed = backend.list_documents("acme/x/commits");
+  ASSERT_FALSE(listed);
+  EXPECT_NE(listed.error().message.find("do its folder listings loop?"), std::string::npos)
+      << listed.error().message;
+  EXPECT_LE(server.count("GET", "/acme/"), 33U);
+}
+
+TEST_F(HttpBackendTest, ARedirectIsNotFollowed) {
+  FaultServer server(m_tmp / "fault", "redirect", ".");
+  ASSERT_TRUE(server.running());
+  Settings settings = settings_for(server.url());
+  settings.credentials.token = "s3cret-token";
+  HttpBackend backend(settings);
+  const auto read = backend.get_document("acme/x/run.json");
+  ASSERT_FALSE(read);
+  EXPECT_NE(read.error().message.find("302"), std::string::npos) << read.error().message;
+  EXPECT_EQ(read.error().message.find("s3cret-token"), std::string::npos);
+  EXPECT_EQ(server.count("GET", "run.json"), 1U);
+}
+
+TEST_F(HttpBackendTest, AFileThatChangedSinceItWasHashedIsNotUploaded) {
+  FaultServer server(m_tmp / "fault", "ok");
+  ASSERT_TRUE(server.running());
+  HttpBackend backend(settings_for(server.url()));
+  auto upload = file("out.txt", "original");
+  write_text(upload.source, "ORIGINAL");  // same size, other bytes
+  const auto put = backend.put_blobs({upload});
+  ASSERT_FALSE(put);
+  EXPECT_NE(put.error().message.find("changed while it was recorded"), std::string::npos)
+      << put.error().message;
+  EXPECT_FALSE(fs::exists(server.data() / "store" / HttpBackend::blob_path(upload.hash)))
+      << "the server got an incomplete body and kept nothing";
+}
+
+TEST_F(HttpBackendTest, ASymbolicLinkIsNeverUploaded) {
+  FaultServer server(m_tmp / "fault", "ok");
+  ASSERT_TRUE(server.running());
+  HttpBackend backend(settings_for(server.url()));
+  const auto secret = file("secret", "private key");
+  fs::create_symlink(secret.source, m_tmp / "files" / "link");
+  const auto put =
+      backend.put_blobs({store::BlobUpload{secret.hash, m_tmp / "files" / "link", secret.size}});
+  ASSERT_FALSE(put);
+  EXPECT_NE(put.error().message.find("symbolic link"), std::string::npos) << put.error().message;
+  EXPECT_EQ(server.count("PUT", "/cas/"), 0U);
 }
 
 }  // namespace

@@ -14,6 +14,12 @@ renamed) and injects one fault, --mode, into the requests whose path matches --m
                   most 60 s): a stalled transfer that is never quite silent
   put-500         every matching PUT answers 500
   401             every request answers 401 (the server wants credentials)
+  lying-head      every matching HEAD answers 200 (with no body, Content-Length 0), whether or
+                  not the file exists: a proxy that says yes to everything
+  oversized       every matching GET announces 3 GB and streams zeros until the client leaves
+  loop-listing    every matching GET for a JSON listing answers a folder holding a folder and a
+                  file, at any depth: a listing that never ends
+  redirect        every matching request answers 302 to the same path on another server
 
 It binds 127.0.0.1 on a free port and writes the port to --port-file once it listens. Every
 request is appended to --log as `METHOD path status`. Python 3 standard library only.
@@ -92,10 +98,18 @@ def main():
             if fault == "hang":
                 time.sleep(3600)
                 return True, fault
+            if fault == "redirect":
+                self.answer(302, b"moved\n",
+                            [("Location", "http://127.0.0.1:9/elsewhere" + self.path)])
+                return True, fault
             return False, fault
 
         def do_HEAD(self):
-            if self.common_fault({"HEAD"})[0]:
+            answered, fault = self.common_fault({"HEAD"})
+            if answered:
+                return
+            if fault == "lying-head":
+                self.answer(200)
                 return
             path = self.file()
             if path and os.path.isfile(path):
@@ -108,6 +122,23 @@ def main():
         def do_GET(self):
             answered, fault = self.common_fault({"GET"})
             if answered:
+                return
+            if fault == "loop-listing" and "json" in self.headers.get("Accept", ""):
+                self.answer(200, b'[{"name": "again", "type": "directory"},'
+                                 b' {"name": "run.json", "type": "file"}]',
+                            [("Content-Type", "application/json")])
+                return
+            if fault == "oversized":
+                self.send_response(200)
+                self.send_header("Content-Length", str(3 << 30))
+                self.end_headers()
+                chunk = bytes(1 << 16)
+                try:
+                    for _ in range((3 << 30) // len(chunk)):
+                        self.wfile.write(chunk)
+                except OSError:
+                    pass  # the client gave up, as it should
+                self.close_connection = True
                 return
             path = self.file()
             if path and os.path.isdir(path):
@@ -153,6 +184,9 @@ def main():
         def do_PUT(self):
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
+            if len(body) != length:
+                self.close_connection = True  # the client gave up mid-body: keep nothing
+                return
             if self.common_fault({"PUT"})[0]:
                 return
             path = self.file()

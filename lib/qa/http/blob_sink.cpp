@@ -4,8 +4,9 @@
 
 namespace qa::http {
 
-BlobSink::BlobSink(util::Hash128 hash, std::filesystem::path target, unsigned mode)
-    : m_hash(hash), m_target(std::move(target)), m_mode(mode) {}
+BlobSink::BlobSink(util::Hash128 hash, std::filesystem::path target, unsigned mode,
+                   std::optional<std::uint64_t> expected_size)
+    : m_hash(hash), m_target(std::move(target)), m_mode(mode), m_expected_size(expected_size) {}
 
 Expected<void> BlobSink::restart() {
   m_file.reset();  // removes the temporary file of a previous attempt
@@ -19,6 +20,10 @@ Expected<void> BlobSink::restart() {
 }
 
 Expected<void> BlobSink::write(std::string_view bytes) {
+  if (m_expected_size && m_hasher.size() + bytes.size() > *m_expected_size) {
+    return fail("blob {} is larger than the {} bytes its record says: the answer was abandoned",
+                m_hash.hex(), *m_expected_size);
+  }
   m_hasher.update(bytes);
   return m_file->write(bytes);
 }

@@ -14,10 +14,12 @@ enum class Replace { no, yes };
 
 // The sink of a blob download: the body streams into a temporary file beside `target` while it
 // is hashed; finish() checks the hash and only then moves the file into place. Until then, and
-// whenever the check fails, nothing is visible at `target`.
+// whenever the check fails, nothing is visible at `target`. With an `expected_size`, a body that
+// grows past it is abandoned at once (a server answering gigabytes for a small blob).
 class BlobSink final : public Sink {
  public:
-  BlobSink(util::Hash128 hash, std::filesystem::path target, unsigned mode);
+  BlobSink(util::Hash128 hash, std::filesystem::path target, unsigned mode,
+           std::optional<std::uint64_t> expected_size = std::nullopt);
 
   [[nodiscard]] Expected<void> restart() override;
   [[nodiscard]] Expected<void> write(std::string_view bytes) override;
@@ -33,6 +35,7 @@ class BlobSink final : public Sink {
   util::Hash128 m_hash;
   std::filesystem::path m_target;
   unsigned m_mode;
+  std::optional<std::uint64_t> m_expected_size;
   std::optional<util::AtomicFile> m_file;
   util::Hasher m_hasher;
 };

@@ -128,6 +128,7 @@ std::vector<Response> Client::perform(std::vector<Request>& requests) {
     Response& response = responses[index];
     ++response.attempts;
     response.status = 0;
+    response.content_length.reset();
     response.body.clear();
     response.error.reset();
     auto transfer = std::make_unique<Transfer>();
@@ -151,6 +152,11 @@ std::vector<Response> Client::perform(std::vector<Request>& requests) {
     curl_multi_remove_handle(multi.get(), easy);
     Response& response = *transfer.response;
     response.status = response_code(easy);
+    curl_off_t length = -1;
+    if (curl_easy_getinfo(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK &&
+        length >= 0) {
+      response.content_length = static_cast<std::uint64_t>(length);
+    }
     const double seconds = std::chrono::duration<double>(Clock::now() - transfer.started).count();
     util::log::debug(
         "{} {} -> {} ({:.3f} s)", method_name(transfer.request->method), transfer.url,

@@ -10,6 +10,7 @@
 
 #include <qa/http/settings.hpp>
 #include <qa/util/error.hpp>
+#include <qa/util/hash.hpp>
 
 namespace qa::http {
 
@@ -26,8 +27,9 @@ class Sink {
 };
 
 // One HTTP request against the store. A PUT sends `upload_file` (which must hold exactly
-// `upload_size` bytes) when it is set, else `upload_body`. A GET streams its body into `sink`
-// when set, else into Response::body (documents: small).
+// `upload_size` bytes, and when `upload_hash` is set, hash to it: a file that changed is not
+// sent whole, so the server keeps nothing) when it is set, else `upload_body`. A GET streams its
+// body into `sink` when set, else into Response::body (documents: small).
 struct Request {
   Method method = Method::get;
   std::string path;  // relative to the store's base URL, `/`-separated
@@ -36,6 +38,7 @@ struct Request {
   std::string upload_body;
   Sink* sink = nullptr;
   std::string accept;  // an Accept header, when not empty
+  std::optional<util::Hash128> upload_hash;
 };
 
 // How a request ended: the HTTP status of its last attempt (0 when no answer came), the body of
@@ -44,6 +47,7 @@ struct Request {
 struct Response {
   long status = 0;
   std::string body;
+  std::optional<std::uint64_t> content_length;  // as announced by the server, when it did
   std::optional<Error> error;
   int attempts = 0;
 };

@@ -15,6 +15,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr unsigned k_output_mode = 0644;
+// Bounds on one listing: the store's own layout is at most about 8 folders deep.
+constexpr std::size_t k_max_listing_depth = 32;
+constexpr std::size_t k_max_listed_folders = 1'000'000;
 
 bool succeeded(const Response& response) {
   return !response.error && response.status >= 200 && response.status < 300;
@@ -41,18 +44,18 @@ Expected<bool> HttpBackend::has_blob(const util::Hash128& hash) {
 }
 
 Expected<void> HttpBackend::put_blob(const util::Hash128& hash, const fs::path& source,
-                                     std::uint64_t size, store::Ingest ingest) {
-  return put_blobs({store::BlobUpload{hash, source, size}}, ingest);
+                                     std::uint64_t size) {
+  return put_blobs({store::BlobUpload{hash, source, size}});
 }
 
 Expected<void> HttpBackend::get_blob(const util::Hash128& hash, const fs::path& destination) {
-  return get_blobs({store::BlobDownload{hash, destination}});
+  return get_blobs({store::BlobDownload{hash, destination, std::nullopt}});
 }
 
 Expected<std::vector<bool>> HttpBackend::has_blobs(const std::vector<util::Hash128>& hashes) {
   std::vector<Request> requests;
   for (const auto& hash : hashes) {
-    requests.push_back(Request{Method::head, blob_path(hash), {}, 0, {}, nullptr, {}});
+    requests.push_back(Request{Method::head, blob_path(hash), {}, 0, {}, nullptr, {}, {}});
   }
   const auto responses = m_client.perform(requests);
   std::vector<bool> present;
@@ -68,8 +71,7 @@ Expected<std::vector<bool>> HttpBackend::has_blobs(const std::vector<util::Hash1
   return present;
 }
 
-Expected<void> HttpBackend::put_blobs(const std::vector<store::BlobUpload>& uploads,
-                                      store::Ingest /*ingest*/) {
+Expected<void> HttpBackend::put_blobs(const std::vector<store::BlobUpload>& uploads) {
   std::vector<const store::BlobUpload*> distinct;
   std::vector<util::Hash128> hashes;
   for (const auto& upload : uploads) {
@@ -78,17 +80,30 @@ Expected<void> HttpBackend::put_blobs(const std::vector<store::BlobUpload>& uplo
       hashes.push_back(upload.hash);
     }
   }
-  QA_TRY_ASSIGN(const auto present, has_blobs(hashes));
+  // A blob counts as stored when the server answers its HEAD with 200 and the blob's size: a
+  // server (or a proxy) that answers 200 to everything does not make a run name blobs that
+  // were never sent.
+  std::vector<Request> heads;
+  for (const auto& hash : hashes) {
+    heads.push_back(Request{Method::head, blob_path(hash), {}, 0, {}, nullptr, {}, {}});
+  }
+  const auto answers = m_client.perform(heads);
   std::vector<Request> requests;
   for (std::size_t i = 0; i < distinct.size(); ++i) {
-    if (!present[i]) {
+    const Response& answer = answers[i];
+    const bool stored = succeeded(answer) && answer.content_length == distinct[i]->size;
+    if (!stored && !answer.error && answer.status != 404 && !succeeded(answer)) {
+      return fail("{}", m_client.failure(heads[i], answer));
+    }
+    if (!stored) {
       requests.push_back(Request{Method::put,
                                  blob_path(distinct[i]->hash),
                                  distinct[i]->source,
                                  distinct[i]->size,
                                  {},
                                  nullptr,
-                                 {}});
+                                 {},
+                                 distinct[i]->hash});
     }
   }
   const auto responses = m_client.perform(requests);
@@ -103,8 +118,12 @@ Expected<void> HttpBackend::put_blobs(const std::vector<store::BlobUpload>& uplo
 Expected<void> HttpBackend::get_blobs(const std::vector<store::BlobDownload>& downloads) {
   // Each distinct blob travels once; the cache (or the first destination) then serves the rest.
   std::map<util::Hash128, std::vector<fs::path>> destinations;
+  std::map<util::Hash128, std::uint64_t> sizes;
   for (const auto& download : downloads) {
     destinations[download.hash].push_back(download.destination);
+    if (download.size) {
+      sizes[download.hash] = *download.size;
+    }
   }
   std::vector<std::unique_ptr<BlobSink>> sinks;
   std::vector<util::Hash128> cached;
@@ -116,12 +135,15 @@ Expected<void> HttpBackend::get_blobs(const std::vector<store::BlobDownload>& do
         continue;
       }
     }
-    sinks.push_back(std::make_unique<BlobSink>(hash, m_cache ? m_cache->path(hash) : paths.front(),
-                                               m_cache ? 0444 : k_output_mode));
+    const auto size = sizes.find(hash);
+    sinks.push_back(std::make_unique<BlobSink>(
+        hash, m_cache ? m_cache->path(hash) : paths.front(), m_cache ? 0444 : k_output_mode,
+        size == sizes.end() ? std::nullopt : std::optional<std::uint64_t>(size->second)));
   }
   std::vector<Request> requests;
   for (const auto& sink : sinks) {
-    requests.push_back(Request{Method::get, blob_path(sink->hash()), {}, 0, {}, sink.get(), {}});
+    requests.push_back(
+        Request{Method::get, blob_path(sink->hash()), {}, 0, {}, sink.get(), {}, {}});
   }
   const auto responses = m_client.perform(requests);
   std::optional<Error> first_error;
@@ -174,7 +196,7 @@ Expected<void> HttpBackend::get_blobs(const std::vector<store::BlobDownload>& do
 
 Expected<std::optional<std::string>> HttpBackend::get_document(std::string_view rel) {
   QA_TRY(util::check_relative_path(rel));
-  std::vector<Request> requests{Request{Method::get, std::string(rel), {}, 0, {}, nullptr, {}}};
+  std::vector<Request> requests{Request{Method::get, std::string(rel), {}, 0, {}, nullptr, {}, {}}};
   auto responses = m_client.perform(requests);
   if (!responses[0].error && responses[0].status == 404) {
     return std::optional<std::string>();
@@ -188,7 +210,7 @@ Expected<std::optional<std::string>> HttpBackend::get_document(std::string_view 
 Expected<void> HttpBackend::put_document(std::string_view rel, std::string_view content) {
   QA_TRY(util::check_relative_path(rel));
   std::vector<Request> requests{
-      Request{Method::put, std::string(rel), {}, 0, std::string(content), nullptr, {}}};
+      Request{Method::put, std::string(rel), {}, 0, std::string(content), nullptr, {}, {}}};
   const auto responses = m_client.perform(requests);
   if (!succeeded(responses[0])) {
     return fail("{}", m_client.failure(requests[0], responses[0]));
@@ -198,10 +220,24 @@ Expected<void> HttpBackend::put_document(std::string_view rel, std::string_view 
 
 Expected<std::vector<std::string>> HttpBackend::list_documents(std::string_view prefix) {
   QA_TRY(util::check_relative_path(prefix));
-  // Breadth first: the folders of one depth are listed together.
+  // Breadth first: the folders of one depth are listed together. The store's layout is a few
+  // levels deep; a server whose listings loop (a folder that holds itself, endlessly) is
+  // stopped by the bounds on depth and on the folders listed.
   std::vector<std::string> files;
   std::vector<std::string> folders{""};
+  std::size_t depth = 0;
+  std::size_t listed = 0;
   while (!folders.empty()) {
+    listed += folders.size();
+    if (++depth > k_max_listing_depth || listed > k_max_listed_folders) {
+      return fail(
+          "the http store {} lists more than {} under {} (do its folder listings "
+          "loop?): giving up",
+          quote(describe()),
+          depth > k_max_listing_depth ? fmt::format("{} levels of folders", k_max_listing_depth)
+                                      : fmt::format("{} folders", k_max_listed_folders),
+          quote(prefix));
+    }
     std::vector<Request> requests;
     for (const auto& folder : folders) {
       requests.push_back(Request{Method::get,
@@ -210,7 +246,8 @@ Expected<std::vector<std::string>> HttpBackend::list_documents(std::string_view 
                                  0,
                                  {},
                                  nullptr,
-                                 "application/json"});
+                                 "application/json",
+                                 {}});
     }
     const auto responses = m_client.perform(requests);
     std::vector<std::string> next;

@@ -28,14 +28,12 @@ class HttpBackend final : public store::Backend {
   [[nodiscard]] std::string describe() const override;
   [[nodiscard]] Expected<bool> has_blob(const util::Hash128& hash) override;
   [[nodiscard]] Expected<void> put_blob(const util::Hash128& hash,
-                                        const std::filesystem::path& source, std::uint64_t size,
-                                        store::Ingest ingest) override;
+                                        const std::filesystem::path& source, std::uint64_t size) override;
   [[nodiscard]] Expected<void> get_blob(const util::Hash128& hash,
                                         const std::filesystem::path& destination) override;
   [[nodiscard]] Expected<std::vector<bool>> has_blobs(
       const std::vector<util::Hash128>& hashes) override;
-  [[nodiscard]] Expected<void> put_blobs(const std::vector<store::BlobUpload>& uploads,
-                                         store::Ingest ingest) override;
+  [[nodiscard]] Expected<void> put_blobs(const std::vector<store::BlobUpload>& uploads) override;
   [[nodiscard]] Expected<void> get_blobs(
       const std::vector<store::BlobDownload>& downloads) override;
   [[nodiscard]] Expected<std::optional<std::string>> get_document(std::string_view rel) override;

@@ -53,9 +53,23 @@ std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* use
   auto* transfer = static_cast<Transfer*>(user);
   const std::size_t room = size * count;
   if (transfer->upload_fd) {
+    const Request& request = *transfer->request;
     while (true) {
-      const ssize_t n = ::read(transfer->upload_fd.get(), buffer, room);
+      const std::uint64_t left = request.upload_size - transfer->upload_hasher.size();
+      const ssize_t n = ::read(transfer->upload_fd.get(), buffer,
+                               static_cast<std::size_t>(std::min<std::uint64_t>(room, left)));
       if (n >= 0) {
+        transfer->upload_hasher.update(std::string_view(buffer, static_cast<std::size_t>(n)));
+        const bool complete = transfer->upload_hasher.size() == request.upload_size;
+        if (request.upload_hash && (n == 0 || complete) &&
+            (!complete || transfer->upload_hasher.digest() != *request.upload_hash)) {
+          // The last piece is held back: the server gets an incomplete body and keeps nothing.
+          transfer->local_error =
+              Error{fmt::format("cannot store {}: it changed while it was recorded",
+                                quote(request.upload_file.string())),
+                    ErrorKind::io};
+          return CURL_READFUNC_ABORT;
+        }
         return static_cast<std::size_t>(n);
       }
       if (errno != EINTR) {
@@ -80,6 +94,10 @@ int on_seek(void* user, curl_off_t offset, int origin) {
     return CURL_SEEKFUNC_CANTSEEK;
   }
   if (transfer->upload_fd) {
+    if (offset != 0) {
+      return CURL_SEEKFUNC_CANTSEEK;  // the hash of what is sent is computed from the start
+    }
+    transfer->upload_hasher.reset();
     return ::lseek(transfer->upload_fd.get(), static_cast<off_t>(offset), SEEK_SET) < 0
                ? CURL_SEEKFUNC_FAIL
                : CURL_SEEKFUNC_OK;
@@ -135,10 +153,16 @@ Expected<void> prepare_transfer(Transfer& transfer, const Settings& settings,
     }
   }
   if (request.method == Method::put && !request.upload_file.empty()) {
-    transfer.upload_fd.reset(::open(request.upload_file.c_str(), O_RDONLY | O_CLOEXEC));
+    // O_NOFOLLOW: a symbolic link put in an output's place is never followed.
+    transfer.upload_fd.reset(
+        ::open(request.upload_file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
     struct stat st {};
     if (!transfer.upload_fd || ::fstat(transfer.upload_fd.get(), &st) != 0) {
-      return fail("cannot read {}: {}", quote(request.upload_file.string()), std::strerror(errno));
+      return fail("cannot read {}: {}", quote(request.upload_file.string()),
+                  errno == ELOOP ? "it is a symbolic link" : std::strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode)) {
+      return fail("cannot store {}: not a regular file", quote(request.upload_file.string()));
     }
     if (static_cast<std::uint64_t>(st.st_size) != request.upload_size) {
       return fail("{} changed while it was recorded ({} bytes, expected {})",

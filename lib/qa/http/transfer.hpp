@@ -11,6 +11,7 @@
 
 #include <qa/http/client.hpp>
 #include <qa/http/curl_handles.hpp>
+#include <qa/util/hash.hpp>
 #include <qa/util/unique_fd.hpp>
 
 namespace qa::http {
@@ -23,6 +24,7 @@ struct Transfer {
   HeaderList headers;
   util::UniqueFd upload_fd;
   std::size_t body_offset = 0;
+  util::Hasher upload_hasher;  // what was read of `upload_file`, checked against its hash
   std::optional<Error> local_error;  // from the sink or the upload file: never retried
   std::chrono::steady_clock::time_point started;
   std::string url;
