@@ -90,6 +90,18 @@ Expected<nlohmann::json> parse_params(const std::vector<std::string>& values) {
   return params;
 }
 
+Expected<void> check_one_project(const std::vector<core::RunRecord>& records) {
+  for (const auto& record : records) {
+    if (record.project != records.front().project) {
+      return fail(
+          "records of two projects in one stream: {} and {}: compare one project at a "
+          "time",
+          quote(records.front().project), quote(record.project));
+    }
+  }
+  return {};
+}
+
 Expected<runner::ProjectContext> project_context(const CommonOptions& options) {
   runner::Overrides overrides;
   overrides.store = options.store;

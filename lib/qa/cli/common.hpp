@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <qa/cli/exit_status.hpp>
+#include <qa/core/run_record.hpp>
 #include <qa/runner/plan.hpp>
 #include <qa/util/error.hpp>
 
@@ -41,6 +42,10 @@ void add_common_options(CLI::App& app, CommonOptions& options);
 
 // Return the context of the project around the current folder, with the common options' --store.
 [[nodiscard]] Expected<runner::ProjectContext> project_context(const CommonOptions& options);
+
+// Check that `records` are all of one project: the reference runs are those of one project, so
+// a stream mixing two cannot be compared (`cat a.jsonl b.jsonl | qa-report`).
+[[nodiscard]] Expected<void> check_one_project(const std::vector<core::RunRecord>& records);
 
 // Return the plan request of `names` (batches, aliases or inputs) with the common options'
 // configurations, parameters and label.

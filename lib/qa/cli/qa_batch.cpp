@@ -138,7 +138,9 @@ Expected<int> run(const BatchOptions& options) {
     return k_exit_interrupted;
   }
   if (outcome.errors > 0) {
-    return k_exit_usage;
+    return fail_as(ErrorKind::environment,
+                   "{} of {} runs not recorded: the store refused them (see the warnings above)",
+                   outcome.errors, selected.size());
   }
   if (outcome.failed > 0) {
     return k_exit_check_failed;

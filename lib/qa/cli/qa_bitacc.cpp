@@ -137,6 +137,7 @@ Expected<int> run(const BitaccOptions& options) {
   query.missing = runner::MissingRuns::fail;
   QA_TRY_ASSIGN(auto selected, runner::select_records(context, store, query));
   const auto& records = selected.records;
+  QA_TRY(check_one_project(records));
   if (records.empty()) {
     return fail("no runs to check");
   }
@@ -185,7 +186,8 @@ int qa_bitacc(int argc, char** argv) {
   app->add_option("--format", options.format, "text, json, junit or md")
       ->check(CLI::IsMember({"text", "json", "junit", "md"}));
   app->add_option("--max-depth", options.max_depth,
-                  "First parents walked to find reference results (default 20)");
+                  "First parents walked to find reference results (default 20)")
+      ->check(CLI::Range(0, 10000));
   return run_tool("qa-bitacc", *app, &options.common, argc, argv, [&] { return run(options); });
 }
 

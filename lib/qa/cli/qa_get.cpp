@@ -232,7 +232,8 @@ int qa_get(int argc, char** argv) {
                 "Print the run's manifest (xxhsum -H2 format) instead of its files");
   app->add_flag("--json", options.json, "With reference: print the choice as JSON");
   app->add_option("--max-depth", options.max_depth,
-                  "First parents walked to find reference results (default 20)");
+                  "First parents walked to find reference results (default 20)")
+      ->check(CLI::Range(0, 10000));
   return run_tool("qa-get", *app, &options.common, argc, argv, [&] { return run(options); });
 }
 

@@ -123,6 +123,7 @@ Expected<int> run(const ReportOptions& options) {
   query.commit = options.commit;
   QA_TRY_ASSIGN(auto selected, runner::select_records(context, store, query));
   auto& records = selected.records;
+  QA_TRY(check_one_project(records));
   util::log::debug("{} records read in {} ms", records.size(), watch.lap_ms());
   if (records.empty()) {
     return fail("no runs to report");
@@ -218,7 +219,8 @@ int qa_report(int argc, char** argv) {
                   "Exit 1 on: failed runs (default), regression (or failed), never")
       ->check(CLI::IsMember({"failed", "regression", "never"}));
   app->add_option("--max-depth", options.max_depth,
-                  "First parents walked to find reference results (default 20)");
+                  "First parents walked to find reference results (default 20)")
+      ->check(CLI::Range(0, 10000));
   app->add_option("--json", options.json, "Write the qa.report/1 JSON to this file");
   app->add_option("--md", options.md, "Write the Markdown summary to this file");
   app->add_option("--junit", options.junit, "Write JUnit XML to this file");

@@ -360,7 +360,7 @@ Expected<std::vector<BatchRun>> Batches::expand_batch(const std::string& name,
 
   auto combinations = expand_matrix(matrix);
   if (!combinations) {
-    return error(node["matrix"], combinations.error().message);
+    return error(node.IsMap() ? node["matrix"] : node, combinations.error().message);
   }
   auto entries = input_entries(inputs);
   if (!entries) {
@@ -371,6 +371,9 @@ Expected<std::vector<BatchRun>> Batches::expand_batch(const std::string& name,
     auto paths = expand_input_path(database, entry.path, globs, use_parent_folder);
     if (!paths) {
       return error(entry.node, paths.error().message);
+    }
+    if (runs.size() + paths->size() * combinations->size() > k_max_plan_runs) {
+      return error(node, fmt::format("more than {} runs: the plan is too large", k_max_plan_runs));
     }
     // Inputs vary slowest, then the matrix combinations (in the matrix's own order).
     std::vector<json> combination_configs;

@@ -3,6 +3,7 @@
 #include <qa/core/yaml_json.hpp>
 #include <qa/core/yaml_schema.hpp>
 #include <qa/util/path.hpp>
+#include <qa/util/strings.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -174,7 +175,7 @@ Expected<void> check_project_name(std::string_view name) {
                     c == '.' || c == '_' || c == '-' || c == '/';
     if (!ok) {
       return fail("invalid project name {}: use letters, digits, \".\", \"_\", \"-\" and \"/\"",
-                  quote(name));
+                  quote(util::escape_bytes(name)));
     }
   }
   auto checked = util::check_relative_path(name);

@@ -105,6 +105,19 @@ Expected<std::vector<MatrixCombination>> expand_matrix(const nlohmann::json& mat
   if (!matrix.is_object()) {
     return fail("\"matrix\" must be a map of variable -> list of values");
   }
+  std::size_t total = 1;
+  for (const auto& [key, raw_values] : matrix.items()) {
+    const std::size_t size = raw_values.is_array() ? raw_values.size() : 1;
+    if (size > 0 && total > k_max_plan_runs / size) {
+      double product = 1;
+      for (const auto& [unused, values] : matrix.items()) {
+        product *= static_cast<double>(values.is_array() ? values.size() : 1);
+      }
+      return fail("the matrix gives {:.0f} combinations, more than {}: the plan is too large",
+                  product, k_max_plan_runs);
+    }
+    total *= size;
+  }
   // nlohmann objects iterate in sorted key order: the first key varies slowest.
   for (const auto& [key, raw_values] : matrix.items()) {
     const nlohmann::json values = raw_values.is_array() ? raw_values : nlohmann::json::array({raw_values});

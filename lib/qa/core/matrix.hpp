@@ -15,9 +15,14 @@ struct MatrixCombination {
   nlohmann::json configs = nlohmann::json::array();
 };
 
+// The most runs a plan may hold (inputs x matrix combinations x tuning points): more is a typo or
+// a runaway sweep, and expanding it would exhaust memory.
+inline constexpr std::size_t k_max_plan_runs = 1'000'000;
+
 // Return the combinations of `matrix` (a JSON object of key -> list of values; a single value
 // counts as a list of one): the cartesian product with the keys in sorted order, the last key
-// varying fastest. No matrix (null or empty) gives one empty combination.
+// varying fastest. No matrix (null or empty) gives one empty combination. More than
+// k_max_plan_runs combinations is an error saying the plan is too large.
 [[nodiscard]] Expected<std::vector<MatrixCombination>> expand_matrix(const nlohmann::json& matrix);
 
 // Replace `${matrix.KEY}` in every string of `value` by the value of KEY in `variables`;

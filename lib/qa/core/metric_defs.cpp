@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 #include <qa/core/yaml_schema.hpp>
 
@@ -38,7 +39,11 @@ YamlSchema file_schema() {
 Expected<double> number_of(const fs::path& file, const YAML::Node& node, std::string_view what) {
   if (node.IsScalar()) {
     try {
-      return node.as<double>();
+      const double value = node.as<double>();
+      if (!std::isfinite(value)) {
+        return yaml_error(file, node, fmt::format("{} must be a finite number", quote(what)));
+      }
+      return value;
     } catch (const YAML::Exception&) {  // not a number: reported below
     }
   }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <utility>
 
+#include <qa/core/config.hpp>
 #include <qa/core/run_key.hpp>
 #include <qa/util/json_depth.hpp>
 #include <qa/util/path.hpp>
@@ -165,6 +166,9 @@ Expected<RunRecord> record_from_json(const json& value, std::string_view origin)
   }
   RunRecord record;
   QA_TRY_ASSIGN(record.project, r.string("project"));
+  if (auto valid = check_project_name(record.project); !valid) {
+    return r.invalid(valid.error().message);
+  }
   QA_TRY_ASSIGN(record.commit, r.string("commit"));
   if (auto valid = check_commit_key(record.commit); !valid) {
     return r.invalid(valid.error().message);
@@ -177,6 +181,10 @@ Expected<RunRecord> record_from_json(const json& value, std::string_view origin)
   QA_TRY_ASSIGN(record.key, r.string("key"));
   if (auto valid = check_run_key(record.key); !valid) {
     return r.invalid(valid.error().message);
+  }
+  if (!record.key.starts_with(record.label + "/") || record.label.find('/') != std::string::npos) {
+    return r.invalid(
+        fmt::format("label {} does not match its key {}", quote(record.label), quote(record.key)));
   }
   QA_TRY_ASSIGN(record.input, r.string("input"));
   if (value.contains("configs")) {

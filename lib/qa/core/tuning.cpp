@@ -51,6 +51,10 @@ Expected<std::vector<json>> tuning_points(const json& search) {
     for (const auto& one : spaces) {
       QA_TRY_ASSIGN(const auto grid, grid_of(one));
       points.insert(points.end(), grid.begin(), grid.end());
+      if (points.size() > k_max_plan_runs) {
+        return fail("invalid tuning search: more than {} points: the plan is too large",
+                    k_max_plan_runs);
+      }
     }
     return points;
   }
@@ -66,6 +70,10 @@ Expected<std::vector<json>> tuning_points(const json& search) {
   const json seed = options.value("seed", json(0));
   if (!n_iter.is_number_integer() || n_iter.get<std::int64_t>() < 1) {
     return fail("invalid tuning search: \"n_iter\" must be a positive integer");
+  }
+  if (n_iter.get<std::int64_t>() > static_cast<std::int64_t>(k_max_plan_runs)) {
+    return fail("invalid tuning search: \"n_iter\" {} is more than {}: the plan is too large",
+                n_iter.get<std::int64_t>(), k_max_plan_runs);
   }
   if (!seed.is_number_integer()) {
     return fail("invalid tuning search: \"seed\" must be an integer");

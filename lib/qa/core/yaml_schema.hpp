@@ -11,8 +11,9 @@
 
 namespace qa::core {
 
-// The keys a YAML mapping may hold. A key whose value is `nullptr`-schema accepts any value; a key
-// with a nested schema is checked recursively when its value is a mapping.
+// The keys a YAML mapping may hold. A key whose schema has no keys (and is not `open`) is a leaf:
+// any value passes here, and the reader of that key checks its type; a key with a nested schema
+// is checked recursively when its value is a mapping.
 struct YamlSchema {
   std::map<std::string, YamlSchema, std::less<>> keys;
   bool open = false;  // any key is accepted (a user-defined map such as `run.env`)

@@ -15,6 +15,17 @@ TEST(ExpandMatrix, NoMatrixIsOneEmptyCombination) {
   EXPECT_TRUE((*combinations)[0].configs.empty());
 }
 
+TEST(ExpandMatrix, APlanTooLargeIsRefusedBeforeItIsExpanded) {
+  json matrix = json::object();
+  for (const char* key : {"a", "b", "c", "d", "e", "f", "g", "h", "i"}) {
+    matrix[key] = json::array({0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+  }
+  const auto combinations = expand_matrix(matrix);
+  ASSERT_FALSE(combinations);
+  EXPECT_EQ(combinations.error().message,
+            "the matrix gives 1000000000 combinations, more than 1000000: the plan is too large");
+}
+
 TEST(ExpandMatrix, SortedKeysLastVaryingFastest) {
   const auto combinations = expand_matrix(json::parse(R"({"b": [1, 2], "a": ["x", "y"]})"));
   ASSERT_TRUE(combinations);

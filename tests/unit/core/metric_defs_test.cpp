@@ -69,6 +69,18 @@ TEST(MetricDefsTest, ErrorsNameTheFileLineAndKey) {
   ASSERT_FALSE(negative);
   EXPECT_NE(negative.error().message.find("must not be negative"), std::string::npos);
 
+  for (const char* key : {"scale", "target", "tolerance", "precision"}) {
+    for (const char* value : {".nan", ".inf", "-.inf"}) {
+      const auto odd =
+          load(std::string("available_metrics:\n  psnr: {") + key + ": " + value + "}\n");
+      ASSERT_FALSE(odd) << key << ": " << value;
+      EXPECT_NE(odd.error().message.find("line 2: \"available_metrics.psnr." + std::string(key) +
+                                         "\" must be a finite number"),
+                std::string::npos)
+          << odd.error().message;
+    }
+  }
+
   const auto missing = load_metric_defs("/nonexistent/metrics.yaml");
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message.find("/nonexistent/metrics.yaml"), std::string::npos);

@@ -146,6 +146,21 @@ TEST(RunRecordTest, RoundTripsAMinimalRecord) {
   expect_same(original, *back);
 }
 
+TEST(RunRecordTest, AProjectOrLabelThatWouldMoveTheStorePathIsRefused) {
+  json value = valid_json();
+  value["project"] = "../../x";
+  auto record = record_from_json(value, "test");
+  ASSERT_FALSE(record);
+  EXPECT_NE(record.error().message.find("invalid project name \"../../x\""), std::string::npos)
+      << record.error().message;
+  value = valid_json();
+  value["label"] = "a/b";
+  record = record_from_json(value, "test");
+  ASSERT_FALSE(record);
+  EXPECT_NE(record.error().message.find("label \"a/b\" does not match its key"), std::string::npos)
+      << record.error().message;
+}
+
 TEST(RunRecordTest, ANullOrMissingBranchIsNoBranch) {
   json value = valid_json();
   value["branch"] = nullptr;

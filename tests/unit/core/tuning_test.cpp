@@ -59,6 +59,12 @@ TEST(TuningPoints, MalformedSearchesAreErrors) {
       R"({"parameter_search": {"a": [1]}, "search_type": "sampler", "search_options": {"n_iter": 0}})")));
   EXPECT_FALSE(tuning_points(json::parse(
       R"({"parameter_search": {"a": []}, "search_type": "sampler"})")));
+  const auto huge = tuning_points(json::parse(
+      R"({"parameter_search": {"a": [1]}, "search_type": "sampler", "search_options": {"n_iter": 9223372036854775807}})"));
+  ASSERT_FALSE(huge);
+  EXPECT_EQ(huge.error().message,
+            "invalid tuning search: \"n_iter\" 9223372036854775807 is more than 1000000: the plan "
+            "is too large");
 }
 
 TEST(ReadTuningArgument, JsonTextOrFile) {

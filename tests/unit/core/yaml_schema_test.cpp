@@ -34,6 +34,13 @@ TEST(YamlSchemaTest, KnownKeysPassAtEveryDepthAndOpenMapsAcceptAnyKey) {
   EXPECT_EQ(check("[1, 2]"), "ok");
 }
 
+TEST(YamlSchemaTest, ALeafKeyAcceptsAMapForItsReaderToRefuse) {
+  // `name` has no keys of its own: a map under it is a type error for the config reader to
+  // name ("project.name" must be a string), not an unknown key "project.name.x".
+  EXPECT_EQ(check("project: {name: {x: 1}}
+"), "ok");
+}
+
 TEST(YamlSchemaTest, AnUnknownKeyNamesTheFileLineDottedPathAndASuggestion) {
   EXPECT_EQ(check("project: {name: x}\ninputs:\n  database: data\n  batchs: b.yaml\n"),
             "cannot read \"qaboard.yaml\": line 4: unknown key \"inputs.batchs\" "
