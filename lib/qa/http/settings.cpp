@@ -6,6 +6,7 @@
 
 #include <qa/util/cache_dir.hpp>
 #include <qa/util/env.hpp>
+#include <qa/util/strings.hpp>
 #include <qa/util/url.hpp>
 
 namespace qa::http {
@@ -36,23 +37,26 @@ fs::path blob_cache_location() { return util::qa_cache_folder("blobs").value_or(
 Expected<Settings> settings_from_environment(std::string_view location) {
   Settings settings;
   const std::size_t scheme_end = location.find("://");
-  if (!(location.starts_with("http://") || location.starts_with("https://"))) {
+  const std::string scheme =
+      util::to_lower(location.substr(0, std::min(scheme_end, location.size())));
+  if (scheme_end == std::string_view::npos || (scheme != "http" && scheme != "https")) {
     return fail("cannot use store {}: not an http(s) URL", quote(util::redact_url(location)));
   }
-  const std::size_t authority = scheme_end + 3;
-  const std::size_t path_start = location.find_first_of("/?#", authority);
-  std::string_view host_part =
-      location.substr(authority, path_start == std::string_view::npos ? std::string_view::npos
-                                                                      : path_start - authority);
-  if (const std::size_t at = host_part.rfind('@'); at != std::string_view::npos) {
-    const std::string_view userinfo = host_part.substr(0, at);
+  std::size_t authority = scheme_end + 3;
+  // The userinfo ends where redact_url says, so that what is sent is what is hidden.
+  if (const std::size_t at = util::userinfo_end(location); at != std::string_view::npos) {
+    const std::string_view userinfo = location.substr(authority, at - authority);
     const std::size_t colon = userinfo.find(':');
     settings.credentials.user = util::percent_decode(userinfo.substr(0, colon));
     if (colon != std::string_view::npos) {
       settings.credentials.password = util::percent_decode(userinfo.substr(colon + 1));
     }
-    host_part.remove_prefix(at + 1);
+    authority = at + 1;
   }
+  const std::size_t path_start = location.find_first_of("/?#", authority);
+  const std::string_view host_part =
+      location.substr(authority, path_start == std::string_view::npos ? std::string_view::npos
+                                                                      : path_start - authority);
   if (host_part.empty()) {
     return fail("cannot use store {}: no host", quote(util::redact_url(location)));
   }
@@ -65,7 +69,7 @@ Expected<Settings> settings_from_environment(std::string_view location) {
   while (path.ends_with('/')) {
     path.pop_back();
   }
-  settings.base_url = std::string(location.substr(0, authority)) + std::string(host_part) + path;
+  settings.base_url = scheme + "://" + std::string(host_part) + path;
 
   if (auto user = util::env_value("QA_STORE_USER")) {
     settings.credentials.user = *user;

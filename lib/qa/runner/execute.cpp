@@ -170,6 +170,13 @@ Expected<core::RunRecord> execute_run(const ProjectContext& context, store::Stor
   } else {
     util::log::warning("{}", metrics.error().message);
   }
+  // QA-Board's convention: a run may declare itself failed in its metrics.
+  if (const auto it = record.metrics.find("is_failed"); it != record.metrics.end() &&
+                                                        it->is_boolean() && it->get<bool>() &&
+                                                        record.status == core::RunStatus::ok) {
+    note_in_log(log, "qa-run: metrics.json says is_failed: true\n");
+    record.status = core::RunStatus::failed;
+  }
   record.metrics["is_failed"] = record.status != core::RunStatus::ok;
   record.metrics["compute_time"] = result.wall_s;
   record.metrics["peak_rss_mb"] = static_cast<double>(result.peak_rss_kb) / 1024.0;

@@ -20,6 +20,20 @@ namespace {
 
 constexpr const char* k_branch_schema = "qa.branch/1";
 
+// A record is the run it is stored under: one copied over another's (by hand, or by a
+// damaged store) would be reported as that run.
+Expected<void> check_stored_under(const core::RunRecord& record, std::string_view project,
+                                  std::string_view commit, std::string_view key,
+                                  std::string_view path) {
+  if (record.key != key || record.commit != commit || record.project != project) {
+    return fail(
+        "invalid run record {}: it holds the run {} of commit {} of {}, not the one "
+        "stored there",
+        quote(path), quote(record.key), record.commit.substr(0, 12), quote(record.project));
+  }
+  return {};
+}
+
 }  // namespace
 
 Expected<Store> Store::open(std::string_view location, Access access) {
@@ -86,6 +100,7 @@ Expected<std::optional<core::RunRecord>> Store::get_run(std::string_view project
     return std::optional<core::RunRecord>();
   }
   QA_TRY_ASSIGN(auto record, core::parse_record(*text, path));
+  QA_TRY(check_stored_under(record, project, commit, key, path));
   return std::optional<core::RunRecord>(std::move(record));
 }
 
@@ -98,7 +113,13 @@ Expected<std::vector<std::optional<core::RunRecord>>> Store::get_runs(
     QA_TRY(core::check_run_key(key));
     paths.push_back(record_path(project, commit, key));
   }
-  return fetch_records(paths);
+  QA_TRY_ASSIGN(auto records, fetch_records(paths));
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (records[i]) {
+      QA_TRY(check_stored_under(*records[i], project, commit, keys[i], paths[i]));
+    }
+  }
+  return records;
 }
 
 Expected<std::vector<std::optional<core::RunRecord>>> Store::fetch_records(

@@ -6,10 +6,10 @@
 
 namespace qa::util {
 
-std::string redact_url(std::string_view url) {
+std::size_t userinfo_end(std::string_view url) {
   const std::size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) {
-    return std::string(url);
+    return std::string_view::npos;
   }
   const std::size_t authority = scheme_end + 3;
   const std::size_t authority_end = url.find_first_of("/?#", authority);
@@ -25,8 +25,8 @@ std::string redact_url(std::string_view url) {
       first_at == std::string_view::npos
           ? first_at
           : url.rfind('@', std::min(url.find_first_of("?#", first_at), url.size()));
-  std::size_t userinfo_end = at == std::string_view::npos ? at : authority + at;
-  if (last_at != std::string_view::npos && last_at != userinfo_end) {
+  std::size_t end = at == std::string_view::npos ? at : authority + at;
+  if (last_at != std::string_view::npos && last_at != end) {
     const std::string_view before = url.substr(authority, last_at - authority);
     const std::size_t colon = before.find(':');
     if (colon != std::string_view::npos) {
@@ -35,14 +35,19 @@ std::string redact_url(std::string_view url) {
       const bool is_port = !port.empty() && port.size() < after_colon.size() &&
                            port.find_first_not_of("0123456789") == std::string_view::npos;
       if (!is_port) {
-        userinfo_end = last_at;
+        end = last_at;
       }
     }
   }
-  if (userinfo_end == std::string_view::npos) {
+  return end;
+}
+
+std::string redact_url(std::string_view url) {
+  const std::size_t end = userinfo_end(url);
+  if (end == std::string_view::npos) {
     return std::string(url);
   }
-  return std::string(url.substr(0, authority)) + std::string(url.substr(userinfo_end + 1));
+  return std::string(url.substr(0, url.find("://") + 3)) + std::string(url.substr(end + 1));
 }
 
 std::string percent_decode(std::string_view text) {

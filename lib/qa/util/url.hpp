@@ -10,6 +10,10 @@ namespace qa::util {
 // A text without `://` is returned unchanged.
 [[nodiscard]] std::string redact_url(std::string_view url);
 
+// Return the position of the "@" that ends the userinfo of `url`'s authority, or npos when it
+// has none. A password holding an unencoded "/", "?", "#" or "@" still counts as userinfo.
+[[nodiscard]] std::size_t userinfo_end(std::string_view url);
+
 // Return `text` with its `%XX` escapes decoded (a `%` not followed by two hex digits is kept).
 [[nodiscard]] std::string percent_decode(std::string_view text);
 

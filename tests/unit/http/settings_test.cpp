@@ -37,6 +37,21 @@ TEST_F(SettingsTest, TheUrlsUserinfoBecomesCredentialsAndLeavesTheBaseUrl) {
   EXPECT_EQ(settings->timeout_s, 30);
 }
 
+TEST_F(SettingsTest, APasswordWithUnencodedSlashOrAtIsStillAPassword) {
+  const auto settings = settings_from_environment("http://alice:S3cr/3t@Pass@127.0.0.1:1/x");
+  ASSERT_TRUE(settings) << settings.error().message;
+  EXPECT_EQ(settings->credentials.user, "alice");
+  EXPECT_EQ(settings->credentials.password, "S3cr/3t@Pass");
+  EXPECT_EQ(settings->base_url, "http://127.0.0.1:1/x");
+}
+
+TEST_F(SettingsTest, TheSchemeIsMatchedWithoutCase) {
+  const auto settings = settings_from_environment("HTTPS://Store.Example/qa");
+  ASSERT_TRUE(settings) << settings.error().message;
+  EXPECT_EQ(settings->base_url, "https://Store.Example/qa");
+  EXPECT_FALSE(settings_from_environment("ftp://store.example/qa"));
+}
+
 TEST_F(SettingsTest, EnvironmentWins) {
   ::setenv("QA_STORE_USER", "bot", 1);
   ::setenv("QA_STORE_PASSWORD", "pw", 1);

@@ -80,6 +80,18 @@ TEST_F(ExecuteTest, AFailingCommandIsAFailedRunNotAnError) {
   EXPECT_TRUE(m_store.get_run("acme/exec", m_context.commit.key(), record->key)->has_value());
 }
 
+TEST_F(ExecuteTest, IsFailedTrueInTheMetricsFailsTheRun) {
+  project_with(
+      "run:\n  command: 'printf \"{\\\"is_failed\\\": true, \\\"psnr\\\": 1}\" > "
+      "{output_dir}/metrics.json'\n");
+  const auto record = execute();
+  ASSERT_TRUE(record) << record.error().message;
+  EXPECT_EQ(record->status, core::RunStatus::failed);
+  EXPECT_EQ(record->exit_code, 0);
+  EXPECT_EQ(record->metrics["is_failed"], true);
+  EXPECT_EQ(record->metrics["psnr"], 1);
+}
+
 TEST_F(ExecuteTest, AFailingPostprocessFailsTheRun) {
   project_with("run:\n  command: 'true'\n  postprocess: 'exit 3'\n");
   const auto record = execute();

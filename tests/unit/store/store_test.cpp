@@ -66,6 +66,20 @@ TEST_F(StoreTest, PutRunStoresBlobsThenTheRecordWhichReadsBack) {
   EXPECT_FALSE(m_store->get_run("acme/denoise", k_sha, "default/base/b.png")->has_value());
 }
 
+TEST_F(StoreTest, ARecordStoredUnderAnotherRunsKeyIsRefused) {
+  const auto b = make_record("default/base/b.png", {});
+  ASSERT_TRUE(m_store->put_run(b, m_tmp / "out"));
+  // Someone copied b's record over a's place.
+  ASSERT_TRUE(m_memory->put_document(
+      Store::record_path("acme/denoise", k_sha, "default/base/a.png"), core::to_json(b).dump()));
+  const auto one = m_store->get_run("acme/denoise", k_sha, "default/base/a.png");
+  ASSERT_FALSE(one);
+  EXPECT_NE(one.error().message.find("holds the run \"default/base/b.png\""), std::string::npos)
+      << one.error().message;
+  const auto many = m_store->get_runs("acme/denoise", k_sha, {"default/base/a.png"});
+  ASSERT_FALSE(many);
+}
+
 TEST_F(StoreTest, IdenticalOutputsTravelOnce) {
   ASSERT_TRUE(m_store->put_run(make_record("default/base/a.png", {{"x", "same"}}), m_tmp / "out"));
   ASSERT_TRUE(m_store->put_run(make_record("default/base/b.png", {{"y", "same"}}), m_tmp / "out"));
@@ -171,8 +185,8 @@ TEST_F(StoreTest, ReadOnlyStoresServeReadsAndRefuseWrites) {
   {
     auto writer = Store::open(root.string());
     ASSERT_TRUE(writer);
-    ASSERT_TRUE(writer->put_run(make_record("default/base/a", {{"out.txt", "bytes"}}),
-                                m_tmp / "out"));
+    ASSERT_TRUE(
+        writer->put_run(make_record("default/base/a", {{"out.txt", "bytes"}}), m_tmp / "out"));
   }
   auto reader = Store::open(root.string(), Access::read_only);
   ASSERT_TRUE(reader) << reader.error().message;
@@ -182,8 +196,7 @@ TEST_F(StoreTest, ReadOnlyStoresServeReadsAndRefuseWrites) {
   ASSERT_TRUE(reader->get_blob(entry.hash, m_tmp / "fetched.txt"));
   EXPECT_EQ(test::read_text(m_tmp / "fetched.txt"), "bytes");
 
-  const auto put =
-      reader->put_run(make_record("default/base/b", {{"b.txt", "b"}}), m_tmp / "out");
+  const auto put = reader->put_run(make_record("default/base/b", {{"b.txt", "b"}}), m_tmp / "out");
   ASSERT_FALSE(put);
   EXPECT_NE(put.error().message.find("read-only"), std::string::npos) << put.error().message;
   EXPECT_FALSE(reader->put_branch("acme/denoise", BranchIndex{"main", k_sha, ""}));
