@@ -53,6 +53,13 @@ Expected<ReferenceChoice> from_branch_index(const ProjectContext& context, store
     return no_results(
         choice, fmt::format("{}, and the store has no branch index for {}", why, quote(branch)));
   }
+  if (choice.requested == "auto" &&
+      (index->commit == context.commit.sha || index->commit == context.commit.key())) {
+    // The index was updated by this commit's own batch: a commit is never its own reference.
+    return no_results(choice, fmt::format("{}, and the store's branch index of {} names this "
+                                          "commit itself",
+                                          why, quote(branch)));
+  }
   choice.commit = index->commit;
   choice.tried.push_back(index->commit);
   choice.reason = fmt::format("{}: used the store's branch index of {} ({}, updated {})", why,
@@ -126,10 +133,15 @@ Expected<ReferenceChoice> resolve_reference(const ProjectContext& context, store
     }
   }
   if (!start) {
-    const std::string why =
-        repository.is_shallow()
-            ? std::string("the clone is shallow: git has no merge-base")
-            : fmt::format("git finds no merge-base with {}", quote(base_branch));
+    std::string why;
+    if (repository.is_shallow()) {
+      why = "the clone is shallow: git has no merge-base";
+    } else if (context.commit.branch == base_branch) {
+      why = fmt::format("{} is the first commit of the reference branch {}: it has no parent",
+                        short_sha(head), quote(base_branch));
+    } else {
+      why = fmt::format("git finds no merge-base with {}", quote(base_branch));
+    }
     return from_branch_index(context, store, choice, base_branch, why);
   }
 

@@ -173,6 +173,18 @@ TEST_F(ReferenceTest, WithoutAMergeBaseTheStoresBranchIndexIsUsed) {
   EXPECT_CONTAINS(choice->reason, "branch index of \"develop\"");
 }
 
+TEST_F(ReferenceTest, TheFirstCommitOfTheReferenceBranchIsNotItsOwnReference) {
+  // The batch of main's first commit updated main's branch index to that very commit.
+  m_context = context_at(m_tmp / "repo", m_c1, "main");
+  put_results(m_c1);
+  ASSERT_TRUE(m_store.put_branch("acme/demo", store::BranchIndex{"main", m_c1, ""}));
+  const auto choice = resolve("auto", {k_key_a});
+  ASSERT_FALSE(choice);
+  EXPECT_EQ(choice.error().kind, ErrorKind::no_reference);
+  EXPECT_CONTAINS(choice.error().message, "is the first commit of the reference branch");
+  EXPECT_CONTAINS(choice.error().message, "names this commit itself");
+}
+
 TEST_F(ReferenceTest, AShallowCloneFallsBackToTheBranchIndex) {
   test::sh("git clone -q --depth 2 --branch main file://" + (m_tmp / "repo").string() + " clone",
            m_tmp.path());
