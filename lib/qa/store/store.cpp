@@ -194,9 +194,17 @@ Expected<std::optional<BranchIndex>> Store::get_branch(std::string_view project,
   }
   QA_TRY(util::check_json_depth(*text, path));
   const auto json = nlohmann::json::parse(*text, nullptr, false);
-  if (!json.is_object() || !json.contains("commit") || !json["commit"].is_string() ||
-      !core::check_commit_key(json["commit"].get<std::string>())) {
-    return fail("invalid branch index {} in store {}", quote(path), quote(describe()));
+  const auto invalid = [&](std::string_view why) {
+    return fail("invalid branch index {} in store {}: {}", quote(path), quote(describe()), why);
+  };
+  if (!json.is_object()) {
+    return invalid("not a JSON object");
+  }
+  if (!json.contains("commit") || !json["commit"].is_string()) {
+    return invalid("no \"commit\" string");
+  }
+  if (auto valid = core::check_commit_key(json["commit"].get<std::string>()); !valid) {
+    return invalid(valid.error().message);
   }
   return std::optional<BranchIndex>(BranchIndex{
       std::string(branch), json["commit"].get<std::string>(), json.value("updated_at", "")});

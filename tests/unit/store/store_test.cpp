@@ -168,6 +168,9 @@ TEST_F(StoreTest, ABranchIndexWhoseCommitIsNoShaIsRefused) {
   const auto index = m_store->get_branch("acme/denoise", "main");
   ASSERT_FALSE(index);
   EXPECT_NE(index.error().message.find("invalid branch index"), std::string::npos);
+  EXPECT_NE(index.error().message.find("invalid commit \"../../x\": expected a full hex sha"),
+            std::string::npos)
+      << index.error().message;
 }
 
 TEST_F(StoreTest, OpenChoosesTheBackendByScheme) {
