@@ -3,6 +3,7 @@
 #include <map>
 
 #include <qa/core/batches.hpp>
+#include <qa/core/matrix.hpp>
 #include <qa/core/params.hpp>
 #include <qa/util/log.hpp>
 #include <qa/version.hpp>
@@ -24,6 +25,11 @@ Expected<std::vector<RunSpec>> make_plan(const ProjectContext& context,
   const std::vector<nlohmann::json> points =
       request.tuning_points.empty() ? std::vector<nlohmann::json>{nlohmann::json::object()}
                                     : request.tuning_points;
+  // Each bounded alone, the batch's runs and the tuning points may still multiply too far.
+  if (runs.size() > core::k_max_plan_runs / points.size()) {
+    return fail("{} runs times {} tuning points make more than {} runs: the plan is too large",
+                runs.size(), points.size(), core::k_max_plan_runs);
+  }
   std::vector<RunSpec> plan;
   std::map<std::string, std::size_t> keys;  // key -> position in the plan
   for (const auto& run : runs) {
@@ -39,10 +45,10 @@ Expected<std::vector<RunSpec>> make_plan(const ProjectContext& context,
       if (const auto same = keys.find(spec.key); same != keys.end()) {
         const RunSpec& first = plan[same->second];
         if (first.input_path != spec.input_path || first.params != spec.params) {
-          return fail("runs of {} and {} would share the key {}: rename an input or a "
-                      "configuration",
-                      quote(first.input_path.string()), quote(spec.input_path.string()),
-                      quote(spec.key));
+          return fail(
+              "runs of {} and {} would share the key {}: rename an input or a "
+              "configuration",
+              quote(first.input_path.string()), quote(spec.input_path.string()), quote(spec.key));
         }
         util::log::debug("{} is already in the plan", spec.key);
         continue;
