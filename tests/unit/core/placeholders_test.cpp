@@ -138,6 +138,19 @@ TEST(SubstitutePlaceholdersTest, LeavesOtherBracesAlone) {
   EXPECT_EQ(*substituted, command);
 }
 
+TEST(SubstitutePlaceholdersTest, AMisspeltPlaceholderIsAnErrorWithTheSuggestion) {
+  for (const auto& [typo, meant] : std::map<std::string, std::string>{
+           {"inptu_path", "input_path"}, {"output_dri", "output_dir"}, {"lable", "label"}}) {
+    const auto command = substitute_placeholders("run {" + typo + "} x", sample_values());
+    ASSERT_FALSE(command) << typo;
+    EXPECT_CONTAINS(
+        command.error().message,
+        "unknown placeholder {" + typo + "} in the run command (did you mean {" + meant + "}?)");
+  }
+  // The shell's own ${VAR} is left to the shell, even when it looks like a typo.
+  EXPECT_TRUE(substitute_placeholders("echo ${lable}", sample_values()));
+}
+
 TEST(SubstitutePlaceholdersTest, SubstitutesNextToOtherText) {
   auto command = substitute_placeholders("{{label}} x{label}y ${label}", sample_values());
   ASSERT_TRUE(command) << command.error().message;
