@@ -22,8 +22,8 @@ TEST(TuningPoints, GridIsTheCartesianProduct) {
 }
 
 TEST(TuningPoints, ListOfGridsIsTheirUnionAndGridIsTheDefault) {
-  const auto points = tuning_points(
-      json::parse(R"({"parameter_search": [{"a": [1, 2]}, {"b": 3, "c": ["x"]}]})"));
+  const auto points =
+      tuning_points(json::parse(R"({"parameter_search": [{"a": [1, 2]}, {"b": 3, "c": ["x"]}]})"));
   ASSERT_TRUE(points);
   EXPECT_EQ(*points, (std::vector<json>{json::parse(R"({"a": 1})"), json::parse(R"({"a": 2})"),
                                         json::parse(R"({"b": 3, "c": "x"})")}));
@@ -54,11 +54,12 @@ TEST(TuningPoints, MalformedSearchesAreErrors) {
   EXPECT_FALSE(tuning_points(json::parse(R"({"search_type": "grid"})")));
   EXPECT_FALSE(tuning_points(json::parse(R"({"parameter_search": 3})")));
   EXPECT_FALSE(tuning_points(json::parse(R"({"parameter_search": []})")));
-  EXPECT_FALSE(tuning_points(json::parse(R"({"parameter_search": {"a": [1]}, "search_type": "random"})")));
+  EXPECT_FALSE(
+      tuning_points(json::parse(R"({"parameter_search": {"a": [1]}, "search_type": "random"})")));
   EXPECT_FALSE(tuning_points(json::parse(
       R"({"parameter_search": {"a": [1]}, "search_type": "sampler", "search_options": {"n_iter": 0}})")));
-  EXPECT_FALSE(tuning_points(json::parse(
-      R"({"parameter_search": {"a": []}, "search_type": "sampler"})")));
+  EXPECT_FALSE(
+      tuning_points(json::parse(R"({"parameter_search": {"a": []}, "search_type": "sampler"})")));
   const auto huge = tuning_points(json::parse(
       R"({"parameter_search": {"a": [1]}, "search_type": "sampler", "search_options": {"n_iter": 9223372036854775807}})"));
   ASSERT_FALSE(huge);

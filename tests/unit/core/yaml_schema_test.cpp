@@ -37,8 +37,7 @@ TEST(YamlSchemaTest, KnownKeysPassAtEveryDepthAndOpenMapsAcceptAnyKey) {
 TEST(YamlSchemaTest, ALeafKeyAcceptsAMapForItsReaderToRefuse) {
   // `name` has no keys of its own: a map under it is a type error for the config reader to
   // name ("project.name" must be a string), not an unknown key "project.name.x".
-  EXPECT_EQ(check("project: {name: {x: 1}}
-"), "ok");
+  EXPECT_EQ(check("project: {name: {x: 1}}\n"), "ok");
 }
 
 TEST(YamlSchemaTest, AnUnknownKeyNamesTheFileLineDottedPathAndASuggestion) {
