@@ -34,6 +34,7 @@ class StoreTest : public ::testing::Test {
     record.project = "acme/denoise";
     record.commit = k_sha;
     record.key = key;
+    record.label = key.substr(0, key.find('/'));
     record.input = "a.png";
     record.status = core::RunStatus::ok;
     for (const auto& [name, content] : files) {
