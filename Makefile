@@ -14,7 +14,8 @@ RELEASE_DIR := build/release
 ASAN_DIR := build/asan
 FUZZ_DIR := build/fuzz
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := fuzz_record fuzz_config fuzz_metric_defs fuzz_batches fuzz_run_metrics fuzz_tuning
+FUZZ_TARGETS := fuzz_record fuzz_config fuzz_metric_defs fuzz_batches fuzz_run_metrics fuzz_tuning \
+  fuzz_yaml fuzz_report
 
 .PHONY: all bootstrap build build-asan demo test bench fuzz clean
 
