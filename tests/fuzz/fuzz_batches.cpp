@@ -2,12 +2,13 @@
 // batch and alias it defines, and a few fixed names, are expanded as qa-batch does
 // (runner/plan.cpp) against a small input tree made once in the temporary folder. An input that
 // names a database elsewhere (an absolute path, `..`, `~` or a variable) is only loaded: its
-// expansion would walk the machine's file system. An expansion refused as too large is an
-// error, which is fine; one that takes seconds or gigabytes is a bug (see k_max_batch_runs).
+// expansion would walk the machine's file system; so is one whose lists multiply past
+// k_max_estimated_runs (see there). An expansion refused as too large is an error, which is fine.
 
 #include <qa/core/batches.hpp>
 #include <qa/core/yaml_schema.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,60 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::size_t k_max_single_names = 8;
+
+// The most runs an input may be estimated to give for its batches to be expanded. Inputs, matrix
+// lists and aliases multiply: a few lines reach the library's k_max_plan_runs (a million runs),
+// which takes seconds to build under ASan. Those limits have their unit tests (batches_test.cpp)
+// and seeds here; the fuzzer explores what stays small.
+constexpr double k_max_estimated_runs = 30'000;
+
+// The files of the input tree (project()).
+constexpr double k_tree_files = 17;
+
+// Return the length of `node` as a list (a map counts its entries, anything else, or nothing,
+// is one).
+double length(const YAML::Node& node) {
+  if (!node.IsDefined()) {
+    return 1;  // a missing key
+  }
+  return node.IsSequence() || node.IsMap() ? std::max<double>(1, static_cast<double>(node.size()))
+                                           : 1;
+}
+
+// Return an upper bound of the runs that expanding every name of `root` (a batches file that has
+// passed check_yaml_bounds) gives: the sum over its batches of inputs times matrix combinations
+// times the files of the tree, times the product of its alias lists' lengths.
+double estimate_runs(const YAML::Node& root) {
+  if (!root.IsMap()) {
+    return 0;
+  }
+  double runs = 0;
+  double aliases = 1;
+  for (const auto& item : root) {
+    const std::string name = item.first.IsScalar() ? item.first.Scalar() : std::string();
+    if (name == "aliases" || name == "groups") {
+      if (item.second.IsMap()) {
+        for (const auto& alias : item.second) {
+          aliases = std::min(aliases * length(alias.second), 1e12);
+        }
+      }
+      continue;
+    }
+    double batch = k_tree_files;
+    if (item.second.IsMap()) {
+      for (const char* key : {"inputs", "tests"}) {
+        batch *= length(item.second[key]);
+      }
+      if (const YAML::Node matrix = item.second["matrix"]; matrix.IsDefined() && matrix.IsMap()) {
+        for (const auto& values : matrix) {
+          batch = std::min(batch * length(values.second), 1e12);
+        }
+      }
+    }
+    runs += batch;
+  }
+  return runs * aliases;
+}
 
 // The project folder (the temporary folder, holding the batches file) with its database `db`,
 // made on first use: files in subfolders, with spaces, glob characters, unicode, a line break
@@ -78,6 +133,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const auto yaml = qa::core::load_yaml_file(file);  // loads, as Batches::load did
   if (!yaml || !databases_inside(*yaml)) {
+    return 0;
+  }
+  if (estimate_runs(*yaml) > k_max_estimated_runs) {
     return 0;
   }
   const qa::core::InputDefaults defaults{root, root / "db", {"*.png", "*.raw"}, false};
