@@ -14,7 +14,13 @@ RELEASE_DIR := build/release
 ASAN_DIR := build/asan
 FUZZ_DIR := build/fuzz
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := fuzz_record fuzz_config fuzz_metric_defs fuzz_batches fuzz_run_metrics fuzz_tuning
+FUZZ_TARGETS := fuzz_record fuzz_config fuzz_metric_defs fuzz_batches fuzz_run_metrics fuzz_tuning \
+  fuzz_yaml fuzz_report
+# Crash traces name file:line: the sanitizers symbolize with clang-16's llvm-symbolizer (llvm-16).
+FUZZ_SYMBOLIZER := /usr/lib/llvm-16/bin/llvm-symbolizer
+FUZZ_ENV := ASAN_SYMBOLIZER_PATH=$(FUZZ_SYMBOLIZER) UBSAN_SYMBOLIZER_PATH=$(FUZZ_SYMBOLIZER) \
+  ASAN_OPTIONS=symbolize=1:external_symbolizer_path=$(FUZZ_SYMBOLIZER) \
+  UBSAN_OPTIONS=symbolize=1:print_stacktrace=1:external_symbolizer_path=$(FUZZ_SYMBOLIZER)
 
 .PHONY: all bootstrap build build-asan demo test bench fuzz clean
 
@@ -50,7 +56,10 @@ bench: bootstrap
 	@QA_BUILD_DIR=$(RELEASE_DIR) bench/http-store
 
 # Each fuzzer runs on a copy of its seed corpus (new inputs go to $(FUZZ_DIR)/corpus/<target>,
-# never into tests/fuzz/corpus); crashes are written to $(FUZZ_DIR)/crashes/.
+# never into tests/fuzz/corpus); crashes are written to $(FUZZ_DIR)/crashes/. When one fails,
+# the sanitizer's report and the top frames of its symbolized trace (file:line) are printed;
+# the whole log is $(FUZZ_DIR)/<target>.log. Replay a crash with
+# `$(FUZZ_ENV) $(FUZZ_DIR)/tests/fuzz/<target> <crash file>`.
 fuzz:
 	@scripts/bootstrap --fuzz
 	@CC=clang-16 CXX=clang++-16 cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQA_FUZZ=ON -DQA_WERROR=ON -DQA_BUILD_EXAMPLES=OFF $(CMAKE_FLAGS) >/dev/null
@@ -59,10 +68,12 @@ fuzz:
 	@failed=; for target in $(FUZZ_TARGETS); do \
 	  mkdir -p $(FUZZ_DIR)/corpus/$$target && { cp -n tests/fuzz/corpus/$$target/* $(FUZZ_DIR)/corpus/$$target/ || true; }; \
 	  echo "== $$target: $(FUZZ_SECONDS) s on $(FUZZ_DIR)/corpus/$$target (log: $(FUZZ_DIR)/$$target.log)"; \
-	  $(FUZZ_DIR)/tests/fuzz/$$target -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+	  $(FUZZ_ENV) $(FUZZ_DIR)/tests/fuzz/$$target -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_DIR)/crashes/$$target- $(FUZZ_DIR)/corpus/$$target 2>$(FUZZ_DIR)/$$target.log; \
 	  status=$$?; grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^Done ' $(FUZZ_DIR)/$$target.log; \
-	  if [ $$status -ne 0 ]; then grep -E -A3 '^==[0-9]+==|^SUMMARY|^terminate|what\(\)|Test unit written' $(FUZZ_DIR)/$$target.log | head -n 20; failed="$$failed $$target"; fi; \
+	  if [ $$status -ne 0 ]; then grep -E -A3 '^==[0-9]+==|^SUMMARY|^terminate|what\(\)|invariant broken|Test unit written' $(FUZZ_DIR)/$$target.log | head -n 20; \
+	    echo "-- top frames:"; grep -E '^[[:space:]]+#[0-9]+ ' $(FUZZ_DIR)/$$target.log | grep -v -E 'libFuzzer|fuzzer::|libc\.so|__libc_start|_start ' | head -n 12; \
+	    failed="$$failed $$target"; fi; \
 	done; \
 	echo "== fuzzed $(FUZZ_TARGETS) for $(FUZZ_SECONDS) s each; corpora in $(FUZZ_DIR)/corpus"; \
 	if [ -n "$$failed" ]; then echo "== failed:$$failed (reproducers in $(FUZZ_DIR)/crashes)"; exit 1; fi

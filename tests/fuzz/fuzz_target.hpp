@@ -17,9 +17,16 @@ namespace qa::fuzz {
   return {reinterpret_cast<const char*>(data), size};
 }
 
-// Write `data` to the file `name` in a temporary folder of this process (made on first use,
-// removed at exit) and return its path. The same path is reused, overwritten, for every input.
+// Return the temporary folder of this process: made on first use, removed at exit.
+[[nodiscard]] const std::filesystem::path& temp_folder();
+
+// Write `data` to the file `name` in temp_folder() and return its path. The same path is
+// reused, overwritten, for every input.
 [[nodiscard]] std::filesystem::path write_input_file(const std::uint8_t* data, std::size_t size,
                                                      std::string_view name);
+
+// Write `text` to the file `path` (relative to temp_folder(), parent folders made) and return
+// its absolute path.
+std::filesystem::path write_temp_file(const std::filesystem::path& path, std::string_view text);
 
 }  // namespace qa::fuzz

@@ -37,10 +37,20 @@ class TempFolder {
 
 }  // namespace
 
+const std::filesystem::path& temp_folder() {
+  static const TempFolder folder;
+  return folder.path();
+}
+
+std::filesystem::path write_temp_file(const std::filesystem::path& path, std::string_view text) {
+  const auto* data = reinterpret_cast<const std::uint8_t*>(text.data());
+  std::filesystem::create_directories((temp_folder() / path).parent_path());
+  return write_input_file(data, text.size(), path.string());
+}
+
 std::filesystem::path write_input_file(const std::uint8_t* data, std::size_t size,
                                        std::string_view name) {
-  static const TempFolder folder;
-  std::filesystem::path path = folder.path() / name;
+  std::filesystem::path path = temp_folder() / name;
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   out.close();

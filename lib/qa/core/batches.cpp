@@ -246,27 +246,35 @@ std::vector<std::string> Batches::names() const {
   return out;
 }
 
-Expected<void> Batches::resolve(const std::string& name, std::vector<std::string>& chain,
+Expected<void> Batches::resolve(const std::string& name, Resolution& resolution,
                                 std::vector<std::string>& out) const {
   const auto alias = m_aliases.find(name);
   if (alias == m_aliases.end()) {
     out.push_back(name);
     return {};
   }
+  auto& chain = resolution.chain;
   if (std::find(chain.begin(), chain.end(), name) != chain.end()) {
     chain.push_back(name);
     return yaml_error(alias->second.file, alias->second.node,
                       fmt::format("alias cycle: {}", util::join(chain, " -> ")));
   }
   chain.push_back(name);
-  json members = json::array();
-  flatten_configs(yaml_to_json(alias->second.node), members);
-  for (const auto& member : members) {
+  auto [members, added] = resolution.members.try_emplace(name, json::array());
+  if (added) {
+    flatten_configs(yaml_to_json(alias->second.node), members->second);
+  }
+  for (const auto& member : members->second) {
     if (!member.is_string()) {
       return yaml_error(alias->second.file, alias->second.node,
                         fmt::format("alias {} must list batch names", quote(name)));
     }
-    QA_TRY(resolve(member.get<std::string>(), chain, out));
+    if (++resolution.steps > k_max_alias_members) {
+      return yaml_error(
+          alias->second.file, alias->second.node,
+          fmt::format("alias {} names more than {} batches", quote(name), k_max_alias_members));
+    }
+    QA_TRY(resolve(member.get<std::string>(), resolution, out));
   }
   chain.pop_back();
   return {};
@@ -275,14 +283,29 @@ Expected<void> Batches::resolve(const std::string& name, std::vector<std::string
 Expected<std::vector<BatchRun>> Batches::expand(const std::vector<std::string>& names,
                                                 const InputDefaults& defaults) const {
   std::vector<BatchRun> runs;
+  // The runs of each name already expanded: aliases may name a batch many times.
+  std::map<std::string, std::vector<BatchRun>> expanded;
+  auto append = [&](const std::vector<BatchRun>& more) -> Expected<void> {
+    if (more.size() > k_max_plan_runs - runs.size()) {
+      return fail("the batches {} give more than {} runs: the plan is too large",
+                  quote(util::join(names, " ")), k_max_plan_runs);
+    }
+    runs.insert(runs.end(), more.begin(), more.end());
+    return {};
+  };
   for (const auto& requested : names) {
-    std::vector<std::string> chain;
+    Resolution resolution;
     std::vector<std::string> resolved;
-    QA_TRY(resolve(requested, chain, resolved));
+    QA_TRY(resolve(requested, resolution, resolved));
     for (const auto& name : resolved) {
+      if (const auto done = expanded.find(name); done != expanded.end()) {
+        QA_TRY(append(done->second));
+        continue;
+      }
       if (const auto batch = m_batches.find(name); batch != m_batches.end()) {
         QA_TRY_ASSIGN(auto batch_runs, expand_batch(name, batch->second, defaults));
-        runs.insert(runs.end(), batch_runs.begin(), batch_runs.end());
+        QA_TRY(append(batch_runs));
+        expanded.emplace(name, std::move(batch_runs));
         continue;
       }
       auto inputs =
@@ -299,9 +322,12 @@ Expected<std::vector<BatchRun>> Batches::expand(const std::vector<std::string>& 
             files.empty() ? std::string("(no batches file)") : util::join(files, ", "),
             quote(defaults.database.string()));
       }
+      std::vector<BatchRun> input_runs;
       for (auto& input : *inputs) {
-        runs.push_back(BatchRun{name, defaults.database, std::move(input), json::array()});
+        input_runs.push_back(BatchRun{name, defaults.database, std::move(input), json::array()});
       }
+      QA_TRY(append(input_runs));
+      expanded.emplace(name, std::move(input_runs));
     }
   }
   return runs;
@@ -365,6 +391,11 @@ Expected<std::vector<BatchRun>> Batches::expand_batch(const std::string& name,
   auto entries = input_entries(inputs);
   if (!entries) {
     return error(inputs, entries.error().message);
+  }
+  if (entries->size() > k_max_plan_runs / combinations->size()) {
+    return error(inputs, fmt::format("{} inputs times {} matrix combinations is more than {} "
+                                     "runs: the plan is too large",
+                                     entries->size(), combinations->size(), k_max_plan_runs));
   }
   std::vector<BatchRun> runs;
   for (const auto& entry : *entries) {

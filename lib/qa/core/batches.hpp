@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -22,11 +23,15 @@ struct InputDefaults {
 
 // One run of an expanded batch, before labels, parameters and keys are applied.
 struct BatchRun {
-  std::string batch;               // the batch (or requested path) it comes from
-  std::filesystem::path database;  // absolute
-  std::string input;               // relative to `database`, `/`-separated
+  std::string batch;                                 // the batch (or requested path) it comes from
+  std::filesystem::path database;                    // absolute
+  std::string input;                                 // relative to `database`, `/`-separated
   nlohmann::json configs = nlohmann::json::array();  // names and parameter maps, in order
 };
+
+// The most batch names the aliases of one requested name may list, repeats and nested aliases
+// counted: nine aliases of nine names each already list 9^9.
+inline constexpr std::size_t k_max_alias_members = 10'000;
 
 // The batches files of a project, in QA-Board's format (SPEC section 3), merged: a later file's
 // batch replaces an earlier one's.
@@ -40,7 +45,8 @@ class Batches {
   // Expand the batches, aliases or input paths `names`, in order, into runs. Aliases resolve
   // recursively (a cycle is an error naming it); a name that is neither a batch nor an alias is
   // an input path or glob under the default database, and an error with a suggestion when
-  // nothing matches it. Errors name the file, the line and the batch.
+  // nothing matches it. More than k_max_plan_runs runs (matrix.hpp), or aliases naming more
+  // than k_max_alias_members batches, is an error. Errors name the file, the line and the batch.
   [[nodiscard]] Expected<std::vector<BatchRun>> expand(const std::vector<std::string>& names,
                                                        const InputDefaults& defaults) const;
 
@@ -58,7 +64,16 @@ class Batches {
     YAML::Node node;
   };
 
-  [[nodiscard]] Expected<void> resolve(const std::string& name, std::vector<std::string>& chain,
+  // The state of resolving one requested name: the aliases being resolved, the members visited
+  // (at most k_max_alias_members) and each alias's members, converted once.
+  struct Resolution {
+    std::vector<std::string> chain;
+    std::size_t steps = 0;
+    std::map<std::string, nlohmann::json> members;
+  };
+
+  // Append the batch names `name` stands for to `out`.
+  [[nodiscard]] Expected<void> resolve(const std::string& name, Resolution& resolution,
                                        std::vector<std::string>& out) const;
   [[nodiscard]] Expected<std::vector<BatchRun>> expand_batch(const std::string& name,
                                                              const Definition& definition,

@@ -218,7 +218,13 @@ Expected<RunRecord> record_from_json(const json& value, std::string_view origin)
   record.timing.wall_s = number_or_zero(timing, "wall_s");
   record.timing.user_s = number_or_zero(timing, "user_s");
   record.timing.sys_s = number_or_zero(timing, "sys_s");
-  record.timing.peak_rss_kb = static_cast<long>(number_or_zero(timing, "peak_rss_kb"));
+  // 2^63 is exact as a double: converting a value outside [-2^63, 2^63) to long is undefined.
+  constexpr double k_long_limit = 9223372036854775808.0;
+  const double peak_rss_kb = number_or_zero(timing, "peak_rss_kb");
+  if (!(peak_rss_kb >= -k_long_limit && peak_rss_kb < k_long_limit)) {
+    return r.invalid("\"timing.peak_rss_kb\" is out of range");
+  }
+  record.timing.peak_rss_kb = static_cast<long>(peak_rss_kb);
   QA_TRY_ASSIGN(const json files, r.object("files"));
   for (const auto& [path, entry] : files.items()) {
     if (auto safe = util::check_relative_path(path); !safe) {

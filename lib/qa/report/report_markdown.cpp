@@ -56,8 +56,10 @@ std::string table_header(const std::vector<core::MetricDef>& defs) {
   return header + " outputs | notes |\n" + rule + "---|---|\n";
 }
 
-std::string aggregates_table(const Comparison& comparison,
-                             const std::vector<core::MetricDef>& defs) {
+// Return the table of the groups' aggregates with the rows that fit in `budget` bytes (the header
+// always), counting the groups left out in `left_out`.
+std::string aggregates_table(const Comparison& comparison, const std::vector<core::MetricDef>& defs,
+                             std::size_t budget, std::size_t& left_out) {
   std::string out = "| label | config | runs | ok | failed | missing |";
   std::string rule = "|---|---|---|---|---|---|";
   for (const auto& def : defs) {
@@ -66,28 +68,53 @@ std::string aggregates_table(const Comparison& comparison,
   }
   out += "\n" + rule + "\n";
   for (const auto& group : comparison.groups) {
-    out += fmt::format("| {} | {} | {} | {} | {} | {} |", markdown_escape(group.label),
-                       markdown_escape(group.config), group.counts.runs, group.counts.ok,
-                       group.counts.failed, group.counts.missing);
+    std::string row = fmt::format("| {} | {} | {} | {} | {} | {} |", markdown_escape(group.label),
+                                  markdown_escape(group.config), group.counts.runs, group.counts.ok,
+                                  group.counts.failed, group.counts.missing);
     for (const auto& def : defs) {
       const auto it = std::find_if(group.metrics.begin(), group.metrics.end(),
                                    [&](const MetricAggregate& a) { return a.name == def.name; });
       if (it == group.metrics.end() || it->value.count == 0) {
-        out += " - |";
+        row += " - |";
         continue;
       }
       std::string cell = markdown_escape(format_value(def, it->value.mean));
       if (it->reference.count > 0) {
         cell += " (" + markdown_escape(format_value(def, it->reference.mean)) + ")";
       }
-      out += " " + cell + " |";
+      row += " " + cell + " |";
     }
-    out += "\n";
+    row += "\n";
+    if (left_out > 0 || out.size() + row.size() > budget) {
+      ++left_out;
+      continue;
+    }
+    out += row;
   }
   return out;
 }
 
-// Return the summary with the run rows that fit in `budget` bytes (see report_to_markdown).
+// Return `labels` joined with `,` for the marker, at most k_max_marker_labels bytes of them: the
+// labels that fit, then `+N` for the others.
+std::string marker_labels(const std::set<std::string>& labels) {
+  constexpr std::size_t k_max_marker_labels = 200;
+  std::string out;
+  std::size_t listed = 0;
+  for (const auto& label : labels) {
+    if (out.size() + label.size() + 1 > k_max_marker_labels) {
+      break;
+    }
+    out += (listed == 0 ? "" : ",") + label;
+    ++listed;
+  }
+  if (listed < labels.size()) {
+    out += fmt::format("{}+{}", listed == 0 ? "" : ",", labels.size() - listed);
+  }
+  return out;
+}
+
+// Return the summary with the aggregate and run rows that fit in `budget` bytes (see
+// report_to_markdown).
 std::string render(const Comparison& comparison, std::size_t budget, std::size_t max_chars) {
   std::set<std::string> labels;
   for (const auto& run : comparison.runs) {
@@ -95,7 +122,7 @@ std::string render(const Comparison& comparison, std::size_t budget, std::size_t
   }
   const auto& totals = comparison.totals;
   const bool bad = totals.failed > 0 || totals.regressions > 0;
-  std::string out = fmt::format("<!-- qa-report:{} -->\n", fmt::join(labels, ","));
+  std::string out = fmt::format("<!-- qa-report:{} -->\n", marker_labels(labels));
   out += fmt::format("### {} qa-report: {}\n\n", bad ? "❌" : "✅",
                      markdown_escape(counts_sentence(totals)));
   out += markdown_escape(headline(comparison)) + "\n\n";
@@ -105,7 +132,10 @@ std::string render(const Comparison& comparison, std::size_t budget, std::size_t
   for (const auto& name : shown) {
     defs.push_back(comparison.defs.get(name));
   }
-  out += aggregates_table(comparison, defs) + "\n";
+  std::size_t left_out_groups = 0;
+  out += aggregates_table(comparison, defs, budget > out.size() ? budget - out.size() : 0,
+                          left_out_groups) +
+         "\n";
 
   std::size_t left_out = 0;
   // Return whether a row of the section fitted.
@@ -143,6 +173,12 @@ std::string render(const Comparison& comparison, std::size_t budget, std::size_t
       out += section + "\n</details>\n";
     }
   }
+  if (left_out_groups > 0) {
+    out += fmt::format(
+        "\n_{} more {} of the aggregates not shown: this summary is limited to {} characters; "
+        "the HTML and JSON reports have them all._\n",
+        left_out_groups, left_out_groups == 1 ? "group" : "groups", max_chars);
+  }
   if (left_out > 0) {
     out += fmt::format(
         "\n_{} more {} not shown: this summary is limited to {} characters; the "
@@ -167,6 +203,19 @@ std::string report_to_markdown(const Comparison& comparison, std::size_t max_cha
   while (cut.size() > max_chars && budget > 0) {
     budget -= std::min(budget, cut.size() - max_chars);
     cut = render(comparison, budget, max_chars);
+  }
+  if (cut.size() > max_chars) {
+    // Even without rows it is too long (a long project, branch or reason, or a tiny limit): cut
+    // the text itself, on a UTF-8 character boundary.
+    const std::string note = fmt::format("\n\n_cut at {} characters._\n", max_chars);
+    std::size_t keep = max_chars > note.size() ? max_chars - note.size() : max_chars;
+    while (keep > 0 && (static_cast<unsigned char>(cut[keep]) & 0xC0U) == 0x80U) {
+      --keep;
+    }
+    cut.resize(keep);
+    if (cut.size() + note.size() <= max_chars) {
+      cut += note;
+    }
   }
   return cut;
 }

@@ -13,9 +13,11 @@ namespace qa::report {
 
 // A summary for a merge-request comment or a GitHub job summary (GitHub/GitLab-flavoured
 // Markdown). It starts with the hidden marker `<!-- qa-report:<labels> -->` (labels joined by
-// `,`) so that a bot can find and update its comment; then the counts, the aggregates per label
-// and config, the changed runs, and the unchanged runs folded in `<details>`. It holds at most
-// `max_chars` bytes: rows that do not fit are left out, with a note that says how many.
+// `,`, at most 200 bytes of them, then `+N` for the others) so that a bot can find and update its
+// comment; then the counts, the aggregates per label and config, the changed runs, and the
+// unchanged runs folded in `<details>`. It holds at most `max_chars` bytes: aggregate and run rows
+// that do not fit are left out, with a note that says how many; when even the rest does not fit
+// (a tiny limit, a huge project or branch name), the text is cut, with a note.
 inline constexpr std::size_t k_markdown_limit = 60000;
 [[nodiscard]] std::string report_to_markdown(const Comparison& comparison,
                                              std::size_t max_chars = k_markdown_limit);

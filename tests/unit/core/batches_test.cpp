@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <qa/util/strings.hpp>
+
 #include "support/expect.hpp"
 #include "support/temp_dir.hpp"
 
@@ -158,6 +160,36 @@ TEST_F(BatchesTest, AliasesResolveRecursivelyAndKeepUnknownNamesAsPaths) {
                    {"nightly"}),
             (Runs{"a.png []", "images/sub/d.png []", "b.png []"}));
   EXPECT_CONTAINS(error_of("aliases:\n  x: [y]\n  y: [z, x]\n", {"x"}), "alias cycle: x -> y -> x");
+}
+
+TEST_F(BatchesTest, ExpansionsMultiplyingPastTheLimitsAreRefusedQuickly) {
+  // Aliases listing 9^9 batches, or 9^9 times a batch giving nothing.
+  std::string aliases =
+      "aliases:\n  e: []\n  a0: [smoke, smoke, smoke, smoke, smoke, smoke, "
+      "smoke, smoke, smoke]\n  z0: [e, e, e, e, e, e, e, e, e]\n";
+  for (int i = 1; i < 9; ++i) {
+    for (const char* prefix : {"a", "z"}) {
+      aliases += fmt::format(
+          "  {}{}: [{}]\n", prefix, i,
+          util::join(std::vector<std::string>(9, prefix + std::to_string(i - 1)), ", "));
+    }
+  }
+  const std::string yaml = "smoke: {inputs: [a.png]}\n" + aliases;
+  EXPECT_CONTAINS(error_of(yaml, {"a8"}), "names more than 10000 batches");
+  EXPECT_CONTAINS(error_of(yaml, {"z8"}), "names more than 10000 batches");
+  // Inputs times matrix combinations, refused before any configuration is substituted.
+  const auto list = [](std::size_t count, const std::string& item) {
+    return "[" + util::join(std::vector<std::string>(count, item), ", ") + "]";
+  };
+  EXPECT_CONTAINS(error_of("wide:\n  inputs: " + list(1001, "a.png") +
+                               "\n  matrix: {x: " + list(1000, "1") + "}\n",
+                           {"wide"}),
+                  "1001 inputs times 1000 matrix combinations is more than 1000000 runs");
+  // The runs of all the names requested: a batch of 1001 runs named 1000 times.
+  EXPECT_CONTAINS(error_of("wide:\n  inputs: [a.png]\n  matrix: {x: " + list(1001, "1") +
+                               "}\naliases:\n  many: " + list(1000, "wide") + "\n",
+                           {"many"}),
+                  "give more than 1000000 runs: the plan is too large");
 }
 
 TEST_F(BatchesTest, ARequestedNameThatIsNoBatchIsAPathOrGlobUnderTheDatabase) {

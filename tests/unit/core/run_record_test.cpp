@@ -267,6 +267,22 @@ TEST(ParseRecordErrorTest, MistypedOptionalKeys) {
   }
 }
 
+TEST(ParseRecordErrorTest, APeakRssOutOfRangeIsRefusedNotConverted) {
+  // 2^64 - 1 (as fuzz_report's huge_numbers.jsonl has it) used to be converted to long: UB.
+  for (const json& peak : {json(18446744073709551615ULL), json(1e300), json(-1e19)}) {
+    json value = valid_json();
+    value["timing"] = {{"wall_s", 1.0}, {"peak_rss_kb", peak}};
+    EXPECT_CONTAINS(record_error(value), "\"timing.peak_rss_kb\" is out of range");
+  }
+  json value = valid_json();
+  value["timing"] = {{"peak_rss_kb", 9223372036854775807LL}};
+  EXPECT_CONTAINS(record_error(value), "\"timing.peak_rss_kb\" is out of range");  // 2^63 as double
+  value["timing"] = {{"peak_rss_kb", 52000}};
+  const auto record = record_from_json(value, "test");
+  ASSERT_TRUE(record) << record.error().message;
+  EXPECT_EQ(record->timing.peak_rss_kb, 52000);
+}
+
 TEST(ParseRecordErrorTest, TheCommitMustBeAFullShaNotAPath) {
   for (const char* commit :
        {"../../etc", "main", "0123456", "ABCDEF0123456789ABCDEF0123456789ABCDEF01"}) {

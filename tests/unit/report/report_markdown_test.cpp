@@ -106,5 +106,35 @@ TEST(ReportMarkdownTest, TheLimitHoldsWhateverTheWidthOfTheTables) {
   }
 }
 
+TEST(ReportMarkdownTest, TheLimitHoldsWithManyLabelsAndConfigs) {
+  // 400 label and config groups: the marker and the aggregates alone used to exceed the limit.
+  std::vector<core::RunRecord> records;
+  for (int i = 0; i < 400; ++i) {
+    const std::string label = "label-" + std::to_string(i) + "-" + std::string(50, 'x');
+    records.push_back(record(label + "/config-" + std::string(60, 'c') + "/in.png", {{"psnr", i}}));
+  }
+  const Comparison comparison = compare(records, records, {}, CompareOptions{});
+  for (const std::size_t limit : {k_markdown_limit, std::size_t{20000}, std::size_t{1000}}) {
+    const std::string md = report_to_markdown(comparison, limit);
+    EXPECT_LE(md.size(), limit) << "limit " << limit;
+    EXPECT_NE(md.find("more groups of the aggregates not shown"), std::string::npos) << md;
+  }
+  const std::string md = report_to_markdown(comparison);
+  const std::string marker = md.substr(0, md.find('\n'));
+  EXPECT_LE(marker.size(), 240U);
+  EXPECT_TRUE(marker.starts_with("<!-- qa-report:label-0-xx")) << marker;
+  EXPECT_TRUE(marker.ends_with(",+397 -->")) << marker;
+}
+
+TEST(ReportMarkdownTest, AHeadlineOverTheLimitIsCut) {
+  auto one = record("default/base/in.png", {{"psnr", 1}});
+  one.project = std::string(5000, 'p') + "\xc3\xa9";
+  const Comparison comparison = compare({one}, {one}, {}, CompareOptions{});
+  const std::string md = report_to_markdown(comparison, 3000);
+  EXPECT_LE(md.size(), 3000U);
+  EXPECT_TRUE(md.ends_with("_cut at 3000 characters._\n")) << md.substr(md.size() - 100);
+  EXPECT_EQ(report_to_markdown(comparison, 10).size(), 10U);
+}
+
 }  // namespace
 }  // namespace qa::report
