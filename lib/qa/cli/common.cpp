@@ -61,9 +61,12 @@ Expected<nlohmann::json> parse_configs(const std::vector<std::string>& values) {
   for (const auto& value : values) {
     if (!value.empty() && value.front() == '{') {
       try {
-        const YAML::Node node = YAML::Load(value);
+        YAML::Node node = YAML::Load(value);
         if (auto bounded = core::check_yaml_bounds(node, "--config"); !bounded) {
           return as_kind(ErrorKind::usage, std::move(bounded).error());
+        }
+        if (auto merged = core::resolve_yaml_merge_keys(node, "--config"); !merged) {
+          return as_kind(ErrorKind::usage, std::move(merged).error());
         }
         if (!node.IsMap()) {
           return fail_as(ErrorKind::usage, "invalid --config {}: expected a name or a map",

@@ -1,5 +1,6 @@
 #include <qa/core/yaml_schema.hpp>
 
+#include <optional>
 #include <vector>
 
 #include <qa/util/file.hpp>
@@ -84,7 +85,72 @@ Expected<void> check_bounds(const YAML::Node& node, const std::filesystem::path&
   return {};
 }
 
+// Return whether `key` is YAML's merge key: a plain (not quoted) `<<`.
+bool is_merge_key(const YAML::Node& key) {
+  return key.IsScalar() && key.Scalar() == "<<" &&
+         (key.Tag() == "?" || key.Tag() == "tag:yaml.org,2002:merge");
+}
+
+// Resolve the merge keys of `node` and of everything under it, in place (see
+// resolve_yaml_merge_keys). The bounds were checked first, so the depth is bounded.
+Expected<void> resolve_merges(YAML::Node node, const std::filesystem::path& file, int depth) {
+  if (depth > k_max_yaml_depth) {
+    return {};
+  }
+  if (node.IsSequence()) {
+    for (auto item : node) {
+      QA_TRY(resolve_merges(item, file, depth + 1));
+    }
+    return {};
+  }
+  if (!node.IsMap()) {
+    return {};
+  }
+  std::optional<YAML::Node> merge_key;
+  std::vector<YAML::Node> sources;
+  for (auto item : node) {
+    if (!is_merge_key(item.first)) {
+      QA_TRY(resolve_merges(item.second, file, depth + 1));
+      continue;
+    }
+    merge_key = item.first;
+    const auto add = [&](const YAML::Node& source) -> Expected<void> {
+      if (!source.IsMap()) {
+        return yaml_error(file, source, "the merge key \"<<\" takes a map or a list of maps");
+      }
+      sources.push_back(source);
+      return {};
+    };
+    if (item.second.IsSequence()) {
+      for (const auto& source : item.second) {
+        QA_TRY(add(source));
+      }
+    } else {
+      QA_TRY(add(item.second));
+    }
+  }
+  if (!merge_key) {
+    return {};
+  }
+  node.remove(*merge_key);
+  // The map's own keys win, then the merged maps' in the order given.
+  for (auto& source : sources) {
+    QA_TRY(resolve_merges(source, file, depth + 1));
+    for (const auto& item : source) {
+      const YAML::Node& lookup = node;
+      if (!item.first.IsScalar() || !lookup[item.first.Scalar()]) {
+        node.force_insert(item.first, item.second);
+      }
+    }
+  }
+  return {};
+}
+
 }  // namespace
+
+Expected<void> resolve_yaml_merge_keys(YAML::Node& root, const std::filesystem::path& file) {
+  return resolve_merges(root, file, 0);
+}
 
 Expected<void> check_yaml_bounds(const YAML::Node& root, const std::filesystem::path& file) {
   std::size_t count = 0;
@@ -96,6 +162,7 @@ Expected<YAML::Node> load_yaml_file(const std::filesystem::path& file) {
   try {
     YAML::Node root = YAML::Load(content);
     QA_TRY(check_yaml_bounds(root, file));
+    QA_TRY(resolve_yaml_merge_keys(root, file));
     return root;
   } catch (const YAML::Exception& e) {
     return fail_as(ErrorKind::config, "cannot read {}: line {}, column {}: {}",

@@ -45,8 +45,15 @@ inline constexpr std::size_t k_max_yaml_values = 1'000'000;
 [[nodiscard]] Expected<void> check_yaml_bounds(const YAML::Node& root,
                                                const std::filesystem::path& file);
 
-// Parse the YAML file at `file` and check its bounds (check_yaml_bounds); a syntax error names
-// the file, line and column.
+// Resolve the YAML merge keys of `root` in place, as YAML 1.1's merge type (which QA-Board's
+// PyYAML implements and yaml-cpp does not): a plain `<<` key whose value is a map, or a list of
+// maps, is removed and their keys are added where the map has none, earlier maps first. A
+// quoted "<<" is an ordinary key. Any other value under `<<` is an error naming `file`.
+[[nodiscard]] Expected<void> resolve_yaml_merge_keys(YAML::Node& root,
+                                                     const std::filesystem::path& file);
+
+// Parse the YAML file at `file`, check its bounds (check_yaml_bounds) and resolve its merge
+// keys; a syntax error names the file, line and column.
 [[nodiscard]] Expected<YAML::Node> load_yaml_file(const std::filesystem::path& file);
 
 }  // namespace qa::core

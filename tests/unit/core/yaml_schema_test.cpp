@@ -1,5 +1,7 @@
 #include <qa/core/yaml_schema.hpp>
 
+#include <qa/core/yaml_json.hpp>
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -23,6 +25,33 @@ YamlSchema test_schema() {
 std::string check(const std::string& yaml) {
   const auto checked = check_yaml_keys(YAML::Load(yaml), test_schema(), "qaboard.yaml");
   return checked ? std::string("ok") : checked.error().message;
+}
+
+std::string merged(const std::string& yaml) {
+  YAML::Node root = YAML::Load(yaml);
+  const auto resolved = resolve_yaml_merge_keys(root, "batches.yaml");
+  if (!resolved) {
+    return resolved.error().message;
+  }
+  return yaml_to_json(root).dump();
+}
+
+TEST(YamlSchemaTest, MergeKeysAreResolvedOwnKeysFirstThenTheMapsInOrder) {
+  EXPECT_EQ(merged("base: &b {a: 1, b: 2}\nx: {<<: *b, b: 3}\n"),
+            R"({"base":{"a":1,"b":2},"x":{"a":1,"b":3}})");
+  EXPECT_EQ(merged("p: &p {a: 1}\nq: &q {a: 2, c: 3}\ny: {<<: [*p, *q], d: 4}\n"),
+            R"({"p":{"a":1},"q":{"a":2,"c":3},"y":{"a":1,"c":3,"d":4}})");
+  // Nested, and in lists; a merged map that merges itself.
+  EXPECT_EQ(merged("b: &b {a: 1}\nc: &c {<<: *b, z: 0}\nl: [{<<: *c}]\n"),
+            R"({"b":{"a":1},"c":{"a":1,"z":0},"l":[{"a":1,"z":0}]})");
+  // A quoted "<<" is an ordinary key.
+  EXPECT_EQ(merged("x: {'<<': text}\n"), R"({"x":{"<<":"text"}})");
+}
+
+TEST(YamlSchemaTest, AMergeKeyOnSomethingElseThanMapsNamesTheFileAndLine) {
+  EXPECT_EQ(merged("x:\n  <<: [1, 2]\n"),
+            "cannot read \"batches.yaml\": line 2: the merge key \"<<\" takes a map or a list of "
+            "maps");
 }
 
 TEST(YamlSchemaTest, KnownKeysPassAtEveryDepthAndOpenMapsAcceptAnyKey) {
