@@ -113,7 +113,11 @@ Expected<int> run(const ReportOptions& options) {
   QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location, store::Access::read_only));
   core::MetricDefs defs;
   if (!context.config.metrics_file.empty()) {
-    QA_TRY_ASSIGN(defs, core::load_metric_defs(context.config.metrics_file));
+    std::vector<std::string> notices;
+    QA_TRY_ASSIGN(defs, core::load_metric_defs(context.config.metrics_file, &notices));
+    for (const auto& notice : notices) {
+      util::log::warning("{}", notice);
+    }
   }
 
   Stopwatch watch;

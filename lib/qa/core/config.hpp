@@ -21,11 +21,23 @@ struct ProjectConfig {
   std::string name;  // project.name (default: the root folder's name); used in store paths
   std::string reference_branch = "main";
 
+  // An entry of `inputs.types` (QA-Board): settings that replace the `inputs` ones for the
+  // batches and inputs that say `type: <name>`.
+  struct InputType {
+    std::optional<std::filesystem::path> database;
+    std::optional<std::vector<std::string>> globs;
+    std::optional<bool> use_parent_folder;
+    std::optional<nlohmann::json> configs;  // flattened configuration list
+  };
+
   struct Inputs {
     std::filesystem::path database;  // default: the project root
     std::vector<std::string> globs;  // empty: every file counts
     bool use_parent_folder = false;
-    std::vector<std::filesystem::path> batches;  // batches files or globs
+    std::vector<std::filesystem::path> batches;        // batches files or globs
+    nlohmann::json configs = nlohmann::json::array();  // inputs.configs: default configurations
+    std::map<std::string, InputType> types;            // inputs.types
+    std::string default_type = "default";  // inputs.types.default: the type of untyped inputs
   } inputs;
 
   struct Run {
@@ -47,21 +59,49 @@ struct ProjectConfig {
 
   struct Runners {
     std::string default_runner = "local";
-    int local_concurrency = 0;  // 0: one per core
+    int local_concurrency = 0;  // 0 (or QA-Board's -1): one per core
     std::string slurm_partition;
     int slurm_max_parallel = 0;
     std::vector<std::string> slurm_extra_args;
   } runners;
+
+  // The QA-Board keys that were read and are ignored, one line each naming the file, the line
+  // and the key (SPEC section 2): the tools print them as warnings.
+  std::vector<std::string> notices;
 };
+
+// The input settings of one input type (QA-Board's `get_settings`): `inputs`' database, globs,
+// use_parent_folder and configs, replaced by those that `inputs.types.<type>` gives.
+struct InputSettings {
+  std::string type = "default";
+  std::filesystem::path database;
+  std::vector<std::string> globs;
+  bool use_parent_folder = false;
+  nlohmann::json configs = nlohmann::json::array();
+};
+
+// Return the settings of `type` ("default": inputs.types.default's, else `inputs`' own); an
+// unknown type is an error naming it, with a suggestion.
+[[nodiscard]] Expected<InputSettings> input_settings(const ProjectConfig::Inputs& inputs,
+                                                     std::string_view type = "default");
 
 inline constexpr const char* k_config_file_name = "qaboard.yaml";
 
 // Return the path of the qaboard.yaml in `start` or its nearest parent, or an error saying that
 // none was found from `start` upward.
+//
+// Subprojects (QA-Board): when folders above that file hold qaboard.yaml files too, up to the
+// file system's root or the first one saying `root: true`, the uppermost is the project and the
+// nearest a subproject of it. load_config reads them merged: the subproject's keys replace the
+// project's, maps merged deeply, and a list holding "super" has the parent's list spliced in
+// there. Paths are relative to the uppermost file's folder, the project root, and the project
+// name is the root's `project.name` followed by the subproject's folder
+// (`acme/camera/subproject`). An empty file only marks a subproject.
 [[nodiscard]] Expected<std::filesystem::path> find_config(const std::filesystem::path& start);
 
-// Read and validate the configuration in `file`. Unknown keys, wrong types and malformed YAML
-// are errors naming the file, the line and the key.
+// Read and validate the configuration in `file` (merged with its parent projects' files, see
+// find_config). Unknown keys, wrong types and malformed YAML are errors naming the file, the line
+// and the key; QA-Board keys that qatools ignores are listed in `notices`.
 [[nodiscard]] Expected<ProjectConfig> load_config(const std::filesystem::path& file);
 
 // Check that `name` is a project name usable in store paths: one or more `/`-separated parts of

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <set>
 
 #include <qa/core/yaml_schema.hpp>
 
@@ -14,25 +15,28 @@ namespace fs = std::filesystem;
 
 constexpr std::array<std::string_view, 3> k_builtin = {"is_failed", "compute_time", "peak_rss_mb"};
 
+constexpr std::string_view k_web_ui = "QA-Board's web UI";
+
 YamlSchema metric_schema() {
   YamlSchema schema;
   for (const char* key : {"label", "short_label", "smaller_is_better", "target", "scale", "suffix",
-                          "precision", "tolerance",
-                          // QA-Board keys that only its web application reads.
-                          "plot_scale", "target_passfail"}) {
+                          "precision", "tolerance"}) {
     schema.keys[key] = YamlSchema{};
+  }
+  for (const char* key : {"plot_scale", "target_passfail"}) {
+    schema.keys[key] = ignored_key(k_web_ui);
   }
   return schema;
 }
 
 YamlSchema file_schema() {
   YamlSchema schema;
-  schema.keys["available_metrics"] = YamlSchema{{}, true};
+  schema.keys["available_metrics"] = YamlSchema{{}, true, {}};
   schema.keys["main_metrics"] = YamlSchema{};
-  // QA-Board keys that only its web application reads.
-  schema.keys["summary_metrics"] = YamlSchema{};
-  schema.keys["default_metric"] = YamlSchema{};
-  schema.keys["dynamic_metrics"] = YamlSchema{{}, true};
+  for (const char* key : {"summary_metrics", "default_metric", "dashboard_metrics",
+                          "dashboard_evolution_metrics", "dynamic_metrics"}) {
+    schema.keys[key] = ignored_key(k_web_ui);
+  }
   return schema;
 }
 
@@ -59,7 +63,7 @@ Expected<std::string> string_of(const fs::path& file, const YAML::Node& node,
 }
 
 Expected<MetricDef> read_metric(const fs::path& file, const std::string& name,
-                                const YAML::Node& node) {
+                                const YAML::Node& node, std::vector<YamlNotice>& notices) {
   MetricDef def;
   def.name = name;
   def.declared = true;
@@ -69,10 +73,9 @@ Expected<MetricDef> read_metric(const fs::path& file, const std::string& name,
     return def;
   }
   if (!node.IsMap()) {
-    return yaml_error(file, node,
-                      fmt::format("\"available_metrics.{}\" must be a mapping", name));
+    return yaml_error(file, node, fmt::format("\"available_metrics.{}\" must be a mapping", name));
   }
-  QA_TRY(check_yaml_keys(node, metric_schema(), file, "available_metrics." + name));
+  QA_TRY(check_yaml_keys(node, metric_schema(), file, "available_metrics." + name, &notices));
   const std::string prefix = "available_metrics." + name + ".";
   if (const auto value = node["label"]) {
     QA_TRY_ASSIGN(def.label, string_of(file, value, prefix + "label"));
@@ -87,8 +90,9 @@ Expected<MetricDef> read_metric(const fs::path& file, const std::string& name,
     try {
       def.smaller_is_better = value.as<bool>();
     } catch (const YAML::Exception&) {
-      return yaml_error(file, value, fmt::format("{} must be true or false",
-                                                 quote(prefix + "smaller_is_better")));
+      return yaml_error(
+          file, value,
+          fmt::format("{} must be true or false", quote(prefix + "smaller_is_better")));
     }
   }
   if (const auto value = node["target"]; value && !value.IsNull()) {
@@ -100,8 +104,9 @@ Expected<MetricDef> read_metric(const fs::path& file, const std::string& name,
   if (const auto value = node["precision"]) {
     QA_TRY_ASSIGN(const double precision, number_of(file, value, prefix + "precision"));
     if (precision < 0 || precision > 17 || precision != static_cast<int>(precision)) {
-      return yaml_error(file, value,
-                        fmt::format("{} must be a whole number from 0 to 17", quote(prefix + "precision")));
+      return yaml_error(
+          file, value,
+          fmt::format("{} must be a whole number from 0 to 17", quote(prefix + "precision")));
     }
     def.precision = static_cast<int>(precision);
   }
@@ -147,24 +152,35 @@ void MetricDefs::add(MetricDef def) {
   m_defs.insert_or_assign(name, std::move(def));
 }
 
-Expected<MetricDefs> load_metric_defs(const fs::path& file) {
+Expected<MetricDefs> load_metric_defs(const fs::path& file, std::vector<std::string>* notices) {
   QA_TRY_ASSIGN(const YAML::Node root, load_yaml_file(file));
   MetricDefs defs;
   if (root.IsNull()) {
     return defs;
   }
   if (!root.IsMap()) {
-    return yaml_error(file, root, "a metrics file must be a mapping (available_metrics, "
-                                  "main_metrics)");
+    return yaml_error(file, root,
+                      "a metrics file must be a mapping (available_metrics, "
+                      "main_metrics)");
   }
-  QA_TRY(check_yaml_keys(root, file_schema(), file));
+  std::vector<YamlNotice> found;
+  QA_TRY(check_yaml_keys(root, file_schema(), file, {}, &found));
   if (const YAML::Node available = root["available_metrics"]; available && !available.IsNull()) {
     if (!available.IsMap()) {
       return yaml_error(file, available, "\"available_metrics\" must be a mapping of metric names");
     }
     for (const auto& item : available) {
-      QA_TRY_ASSIGN(auto def, read_metric(file, item.first.Scalar(), item.second));
+      QA_TRY_ASSIGN(auto def, read_metric(file, item.first.Scalar(), item.second, found));
       defs.add(std::move(def));
+    }
+  }
+  // Each ignored key once: a metric's (`plot_scale`) for the first metric that has it.
+  if (notices != nullptr) {
+    std::set<std::string> seen;
+    for (const auto& notice : found) {
+      if (seen.insert(notice.key.substr(notice.key.rfind('.') + 1)).second) {
+        notices->push_back(notice.message);
+      }
     }
   }
   if (const YAML::Node main = root["main_metrics"]; main && !main.IsNull()) {
@@ -178,9 +194,9 @@ Expected<MetricDefs> load_metric_defs(const fs::path& file) {
       }
       const auto& declared = defs.declared();
       if (std::find(declared.begin(), declared.end(), item.Scalar()) == declared.end()) {
-        return yaml_error(file, item,
-                          fmt::format("main metric {} is not in available_metrics",
-                                      quote(item.Scalar())));
+        return yaml_error(
+            file, item,
+            fmt::format("main metric {} is not in available_metrics", quote(item.Scalar())));
       }
       names.push_back(item.Scalar());
     }

@@ -56,8 +56,10 @@ class MetricDefs {
 };
 
 // Read the metrics file `file` (QA-Board format, above). Unknown keys, values of the wrong type
-// and main metrics that are not declared are errors naming the file and line.
-[[nodiscard]] Expected<MetricDefs> load_metric_defs(const std::filesystem::path& file);
+// and main metrics that are not declared are errors naming the file and line. The QA-Board keys
+// that qatools ignores (its web UI's) are appended to `notices`, each key once.
+[[nodiscard]] Expected<MetricDefs> load_metric_defs(const std::filesystem::path& file,
+                                                    std::vector<std::string>* notices = nullptr);
 
 // Return the metric names qatools records for every run.
 [[nodiscard]] bool is_builtin_metric(std::string_view name);

@@ -5,6 +5,18 @@
 
 namespace qa::core {
 
+void flatten_configs(const nlohmann::json& value, nlohmann::json& out) {
+  if (value.is_array()) {
+    for (const auto& item : value) {
+      flatten_configs(item, out);
+    }
+  } else if (value.is_number() || value.is_boolean()) {
+    out.push_back(value.dump());
+  } else if (!value.is_null()) {
+    out.push_back(value);
+  }
+}
+
 void deep_merge(nlohmann::json& base, const nlohmann::json& patch) {
   if (!base.is_object() || !patch.is_object()) {
     base = patch;

@@ -12,6 +12,11 @@ namespace qa::core {
 // `patch` (numbers, strings, lists, null) replaces the one in `base`.
 void deep_merge(nlohmann::json& base, const nlohmann::json& patch);
 
+// Append the configuration list `value` to `out` as QA-Board reads one: lists are flattened, null
+// adds nothing, numbers and booleans are configuration names written as text (`configs: [720]`
+// names the configuration "720"), names and maps are appended as they are.
+void flatten_configs(const nlohmann::json& value, nlohmann::json& out);
+
 // Return a run's parameters: `defaults` (run.params), then each map of `configs` in order, then
 // `overrides` (--param), deep-merged.
 [[nodiscard]] nlohmann::json merge_params(const nlohmann::json& defaults,

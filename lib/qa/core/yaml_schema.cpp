@@ -27,7 +27,8 @@ tl::unexpected<Error> yaml_error(const std::filesystem::path& file, const YAML::
 }
 
 Expected<void> check_yaml_keys(const YAML::Node& node, const YamlSchema& schema,
-                               const std::filesystem::path& file, std::string_view prefix) {
+                               const std::filesystem::path& file, std::string_view prefix,
+                               std::vector<YamlNotice>* notices) {
   if (!node.IsMap() || schema.open || schema.keys.empty()) {
     return {};  // a leaf: its reader checks the value's type and names it
   }
@@ -44,7 +45,15 @@ Expected<void> check_yaml_keys(const YAML::Node& node, const YamlSchema& schema,
           file, item.first,
           fmt::format("unknown key {}{}", quote(path), util::suggestion_suffix(key, known)));
     }
-    QA_TRY(check_yaml_keys(item.second, found->second, file, path));
+    if (!found->second.ignored.empty()) {
+      if (notices != nullptr) {
+        notices->push_back(YamlNotice{
+            path, fmt::format("{}: line {}: {} is ignored ({})", quote(file.string()),
+                              yaml_line(item.first), quote(path), found->second.ignored)});
+      }
+      continue;
+    }
+    QA_TRY(check_yaml_keys(item.second, found->second, file, path, notices));
   }
   return {};
 }

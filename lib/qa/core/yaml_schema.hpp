@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <yaml-cpp/yaml.h>
 
@@ -17,14 +18,33 @@ namespace qa::core {
 struct YamlSchema {
   std::map<std::string, YamlSchema, std::less<>> keys;
   bool open = false;  // any key is accepted (a user-defined map such as `run.env`)
+  // Non-empty: a key that QA-Board defines and qatools has no use for (SPEC section 2): any
+  // value is accepted and a notice says the key is ignored and why (this text).
+  std::string_view ignored;
 };
+
+// An ignored key met by check_yaml_keys: its dotted path and the line that names the file, the
+// line and the key: `"qaboard.yaml": line 3: "project.url" is ignored (QA-Board's web UI)`.
+struct YamlNotice {
+  std::string key;
+  std::string message;
+};
+
+// Return the schema of a QA-Board-only key, ignored because of `why` ("QA-Board's web UI").
+[[nodiscard]] inline YamlSchema ignored_key(std::string_view why) {
+  YamlSchema schema;
+  schema.ignored = why;
+  return schema;
+}
 
 // Check that every key of the mapping `node` (and of nested mappings) is known to `schema`.
 // The error names `file`, the line and the dotted key path, with a did-you-mean suggestion:
 // `cannot read "qaboard.yaml": line 7: unknown key "inputs.batchs" (did you mean "batches"?)`.
+// Each ignored key found appends a notice to `notices` (when given).
 [[nodiscard]] Expected<void> check_yaml_keys(const YAML::Node& node, const YamlSchema& schema,
                                              const std::filesystem::path& file,
-                                             std::string_view prefix = {});
+                                             std::string_view prefix = {},
+                                             std::vector<YamlNotice>* notices = nullptr);
 
 // Return the 1-based line of `node` in its file (0 when unknown).
 [[nodiscard]] int yaml_line(const YAML::Node& node);

@@ -4,6 +4,7 @@
 #include <qa/core/run_key.hpp>
 #include <qa/store/store.hpp>
 #include <qa/util/env.hpp>
+#include <qa/util/log.hpp>
 #include <qa/util/path.hpp>
 #include <qa/util/strings.hpp>
 
@@ -32,6 +33,13 @@ Expected<ProjectContext> load_project_context(const fs::path& cwd, const Overrid
     QA_TRY_ASSIGN(config_file, core::find_config(cwd));
   }
   QA_TRY_ASSIGN(context.config, core::load_config(config_file));
+  for (const auto& notice : context.config.notices) {
+    util::log::warning("{}", notice);
+  }
+  // QA-Board's environment: QA_DATABASE is its --database (relative to the current folder).
+  if (auto database = util::env_value("QA_DATABASE")) {
+    context.config.inputs.database = fs::absolute(fs::path(*database)).lexically_normal();
+  }
   QA_TRY_ASSIGN(const auto repository, git::Repository::discover(context.config.root));
   QA_TRY_ASSIGN(context.commit, repository.current_commit());
   if (auto valid = core::check_commit_key(context.commit.sha); !valid) {
@@ -43,6 +51,8 @@ Expected<ProjectContext> load_project_context(const fs::path& cwd, const Overrid
     context.store_location = absolute_location(*overrides.store);
   } else if (auto from_env = util::env_value("QA_STORE")) {
     context.store_location = absolute_location(*from_env);
+  } else if (auto qaboard_env = util::env_value("QA_STORAGE")) {  // QA-Board's name
+    context.store_location = absolute_location(*qaboard_env);
   } else if (!context.config.storage.empty()) {
     context.store_location = context.config.storage;
   } else {
@@ -62,13 +72,17 @@ Expected<RunSpec> make_run_spec(const ProjectContext& context, std::string_view 
                                 const nlohmann::json& configs,
                                 const nlohmann::json& param_overrides, std::string_view label,
                                 const std::optional<fs::path>& output_dir) {
-  const fs::path& database = context.config.inputs.database;
+  QA_TRY_ASSIGN(const auto settings, core::input_settings(context.config.inputs));
+  fs::path database = settings.database;
   if (input_arg.empty()) {
     return fail("no input given (pass --input PATH, relative to the database {})",
                 quote(database.string()));
   }
   const fs::path arg{std::string(input_arg)};
   const fs::path input_path = (arg.is_absolute() ? arg : database / arg).lexically_normal();
+  if (arg.is_absolute() && !util::is_within(database, input_path)) {
+    database = "/";  // as QA-Board: an absolute input outside the database is relative to `/`
+  }
   std::error_code ec;
   if (!fs::exists(input_path, ec)) {
     return fail("input {} not found in the database {}", quote(input_arg),
@@ -83,8 +97,11 @@ Expected<RunSpec> make_run_spec(const ProjectContext& context, std::string_view 
                 quote(database.string()));
   }
   QA_TRY(core::check_label(label));
+  // Without --config, the default configurations of qaboard.yaml (inputs.configs).
+  const nlohmann::json& run_configs =
+      configs.is_array() && !configs.empty() ? configs : settings.configs;
   QA_TRY_ASSIGN(auto spec,
-                make_batch_run_spec(context, database, rel, configs, param_overrides, label));
+                make_batch_run_spec(context, database, rel, run_configs, param_overrides, label));
   if (output_dir) {
     spec.output_dir = fs::absolute(*output_dir).lexically_normal();
   }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <qa/util/strings.hpp>
+
 #include "support/expect.hpp"
 #include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
@@ -474,7 +476,7 @@ TEST(LoadConfigErrorTest, StorageThatIsAListNamesKeyAndLine) {
   const TempDir tmp;
   const std::string message = load_error(tmp, "project:\n  name: p\nstorage: [/a, /b]\n");
   EXPECT_CONTAINS(message, "line 3");
-  EXPECT_CONTAINS(message, "\"storage\" must be a string");
+  EXPECT_CONTAINS(message, "\"storage\" must be a path or a map {linux: path, windows: path}");
 }
 
 TEST(LoadConfigErrorTest, AListOfMapsWhereStringsAreExpectedIsAnError) {
@@ -499,6 +501,157 @@ TEST(LoadConfigErrorTest, RunnerSectionsThatAreNotMapsAreErrors) {
                   "\"runners.local.concurrency\"");
   EXPECT_CONTAINS(load_error(tmp, "runners:\n  local: {concurrency: -2}\n"),
                   "\"runners.local.concurrency\"");
+}
+
+// QA-Board's keys (SPEC sections 2 and 9).
+
+TEST(QaBoardConfigTest, OnlyKeysAreNoticedOnceEachWithTheirLine) {
+  const TempDir tmp;
+  const auto config = load_text(tmp, R"(project:
+  name: user/sample
+  url: git@github.com/user/sample
+  type: git
+outputs:
+  visualizations:
+  - path: output.jpg
+artifacts:
+  binary: {glob: build/x}
+runners:
+  default: lsf
+  lsf: {queue: q}
+bit_accuracy:
+  plaintext: ['*.txt']
+)");
+  ASSERT_TRUE(config) << config.error().message;
+  const std::string notices = qa::util::join(config->notices, "\n");
+  for (const char* key :
+       {"line 3: \"project.url\" is ignored (QA-Board's web UI)", "line 4: \"project.type\"",
+        "line 6: \"outputs.visualizations\"", "line 8: \"artifacts\"", "line 12: \"runners.lsf\"",
+        "line 11: \"runners.default: lsf\" is ignored", "line 14: \"bit_accuracy.plaintext\""}) {
+    EXPECT_CONTAINS(notices, key);
+  }
+  EXPECT_EQ(config->notices.size(), 7U) << notices;
+  EXPECT_EQ(config->runners.default_runner, "local");
+  // A typo of a QA-Board key is still an error.
+  EXPECT_CONTAINS(load_error(tmp, "project:\n  entrypont: qa/main.py\n"),
+                  "(did you mean \"entrypoint\"?)");
+}
+
+TEST(QaBoardConfigTest, PathMapsUseTheirLinuxPath) {
+  const TempDir tmp;
+  const auto config = load_text(tmp, R"(inputs:
+  database: {linux: /mnt/data, windows: "D://data"}
+  batches:
+  - {linux: qa/batches.yaml, windows: 'qa\batches.yaml'}
+storage: {linux: store, windows: "//server/store"}
+)");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->inputs.database, fs::path("/mnt/data"));
+  ASSERT_EQ(config->inputs.batches.size(), 1U);
+  EXPECT_EQ(config->inputs.batches[0], tmp / "proj/qa/batches.yaml");
+  EXPECT_EQ(config->storage, (tmp / "proj/store").string());
+  // QA-Board's storage split: outputs are the store, the rest is noticed.
+  const auto split = load_text(tmp, R"(storage:
+  outputs: {linux: /mnt/outputs}
+  artifacts: /mnt/artifacts
+  garbage: {after: 1month}
+)");
+  ASSERT_TRUE(split) << split.error().message;
+  EXPECT_EQ(split->storage, "/mnt/outputs");
+  EXPECT_EQ(split->notices.size(), 2U);
+  const std::string error = load_error(tmp, "inputs:\n  database: {windows: 'D://'}\n");
+  EXPECT_CONTAINS(error, "line 2");
+  EXPECT_CONTAINS(error, "\"inputs.database\" gives no \"linux\" path (it gives: windows)");
+}
+
+TEST(QaBoardConfigTest, ConcurrencyMinusOneIsOnePerCore) {
+  const TempDir tmp;
+  const auto config = load_text(tmp, "runners:\n  local: {concurrency: -1}\n");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->runners.local_concurrency, 0);
+}
+
+TEST(QaBoardConfigTest, InputTypesAndDefaultConfigurations) {
+  const TempDir tmp;
+  const auto config = load_text(tmp, R"(inputs:
+  globs: '*.raw'
+  configs: [base, {strength: 1}]
+  types:
+    default: movie
+    movie: {globs: Frame_000.jpg, use_parent_folder: true, database: movies}
+    image: {glob: ['*.png']}
+)");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->inputs.configs, nlohmann::json::parse(R"(["base", {"strength": 1}])"));
+  const auto untyped = input_settings(config->inputs);
+  ASSERT_TRUE(untyped) << untyped.error().message;
+  EXPECT_EQ(untyped->type, "movie");
+  EXPECT_EQ(untyped->globs, std::vector<std::string>{"Frame_000.jpg"});
+  EXPECT_TRUE(untyped->use_parent_folder);
+  EXPECT_EQ(untyped->database, tmp / "proj/movies");
+  const auto image = input_settings(config->inputs, "image");
+  ASSERT_TRUE(image) << image.error().message;
+  EXPECT_EQ(image->globs, std::vector<std::string>{"*.png"});
+  EXPECT_FALSE(image->use_parent_folder);
+  EXPECT_EQ(image->database, tmp / "proj");
+  const auto unknown = input_settings(config->inputs, "imag");
+  ASSERT_FALSE(unknown);
+  EXPECT_CONTAINS(unknown.error().message, "unknown input type \"imag\" (did you mean \"image\"?)");
+  EXPECT_CONTAINS(load_error(tmp, "inputs:\n  types:\n    default: film\n"),
+                  "names the type \"film\"");
+  EXPECT_CONTAINS(load_error(tmp, "inputs:\n  types:\n    movie: {globz: x}\n"),
+                  "unknown key \"inputs.types.movie.globz\"");
+}
+
+TEST(QaBoardConfigTest, ASubprojectMergesOverItsProject) {
+  const TempDir tmp;
+  write_text(tmp / "repo/qaboard.yaml", R"(project: {name: acme/camera, url: git@x:acme/camera}
+inputs:
+  database: data
+  globs: ['*.raw']
+bit_accuracy: {patterns: ['*.bin'], ignore: ['*.log']}
+run: {command: "build/run {input_path}", env: {A: "1"}}
+)");
+  write_text(tmp / "repo/isp/qaboard.yaml", R"(inputs:
+  globs: ['*.dng']
+bit_accuracy: {patterns: [super, '*.png']}
+run: {env: {B: "2"}}
+)");
+  write_text(tmp / "repo/isp/empty/qaboard.yaml", "# marks a subproject\n");
+  const auto config = load_config(tmp / "repo/isp/qaboard.yaml");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->name, "acme/camera/isp");
+  EXPECT_EQ(config->root, tmp / "repo");
+  EXPECT_EQ(config->file, tmp / "repo/isp/qaboard.yaml");
+  EXPECT_EQ(config->inputs.database, tmp / "repo/data");  // relative to the project root
+  EXPECT_EQ(config->inputs.globs, std::vector<std::string>{"*.dng"});
+  EXPECT_EQ(config->bit_accuracy.patterns, (std::vector<std::string>{"*.bin", "*.png"}));
+  EXPECT_EQ(config->bit_accuracy.ignore, std::vector<std::string>{"*.log"});
+  EXPECT_EQ(config->run.command, "build/run {input_path}");
+  EXPECT_EQ(config->run.env, (std::map<std::string, std::string>{{"A", "1"}, {"B", "2"}}));
+  ASSERT_EQ(config->notices.size(), 1U);  // project.url, once
+  const auto empty = load_config(tmp / "repo/isp/empty/qaboard.yaml");
+  ASSERT_TRUE(empty) << empty.error().message;
+  EXPECT_EQ(empty->name, "acme/camera/isp/empty");
+  EXPECT_EQ(empty->inputs.globs, std::vector<std::string>{"*.dng"});
+  // `root: true` ends the search: that file is the project.
+  write_text(tmp / "repo/isp/qaboard.yaml", "root: true\nproject: {name: acme/isp}\n");
+  const auto rooted = load_config(tmp / "repo/isp/qaboard.yaml");
+  ASSERT_TRUE(rooted) << rooted.error().message;
+  EXPECT_EQ(rooted->name, "acme/isp");
+  EXPECT_EQ(rooted->root, tmp / "repo/isp");
+  // A subfolder's file naming another project is a project of its own (QA-Board refuses it).
+  write_text(tmp / "repo/isp/qaboard.yaml", "project: {name: acme/isp}\n");
+  const auto other = load_config(tmp / "repo/isp/qaboard.yaml");
+  ASSERT_TRUE(other) << other.error().message;
+  EXPECT_EQ(other->name, "acme/isp");
+  EXPECT_EQ(other->root, tmp / "repo/isp");
+  EXPECT_TRUE(other->inputs.globs.empty());
+  // An error names the file that holds it.
+  write_text(tmp / "repo/isp/qaboard.yaml", "inputs:\n  globz: x\n");
+  const auto typo = load_config(tmp / "repo/isp/qaboard.yaml");
+  ASSERT_FALSE(typo);
+  EXPECT_CONTAINS(typo.error().message, (tmp / "repo/isp/qaboard.yaml").string());
 }
 
 TEST(LoadConfigErrorTest, AnInvalidProjectNameIsAnErrorWithItsLine) {
@@ -546,7 +699,7 @@ TEST(LoadConfigErrorTest, RefusesFeaturesNotBuilt) {
   const std::string deps = load_error(tmp, "run:\n  command: x\n  deps: [build/x]\n");
   EXPECT_CONTAINS(deps, "line 3");
   EXPECT_CONTAINS(deps, "\"run.deps\"");
-  EXPECT_CONTAINS(load_error(tmp, "runners:\n  default: lsf\n"), "unknown runner \"lsf\"");
+  EXPECT_CONTAINS(load_error(tmp, "runners:\n  default: nomad\n"), "unknown runner \"nomad\"");
   // The options of a runner that is not the default stay accepted.
   EXPECT_TRUE(load_text(tmp, "runners:\n  default: local\n  slurm: {partition: qa}\n"));
 }
