@@ -29,7 +29,7 @@ class ConcurrentBatches : public ToolTest {
  protected:
   ConcurrentBatches() {
     write_config(R"(project: {name: acme/concurrent}
-inputs: {database: data}
+inputs: {database: data, globs: ["*.txt"]}
 run:
   command: >-
     echo start {rel_input_path}; cp {input_path} {output_dir}/out.txt; sleep 0.05;

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/records.hpp"
 #include "support/tool_fixture.hpp"
 
 namespace qa::test {
@@ -16,16 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::vector<json> parse_lines(const std::string& text) {
-  std::vector<json> records;
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    records.push_back(json::parse(line, nullptr, false));
-    EXPECT_TRUE(records.back().is_object()) << "not a JSON line: " << line;
-  }
-  return records;
-}
 
 std::set<std::string> keys_of(const std::vector<json>& records) {
   std::set<std::string> keys;
@@ -75,7 +66,7 @@ aliases:
 TEST_F(QaBatch, ListPrintsThePlanAndRunsNothing) {
   const auto result = run_tool("qa-batch", {"three-by-two", "--list"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  const auto records = parse_lines(result.out);
+  const auto records = parse_json_lines(result.out);
   ASSERT_EQ(records.size(), 6U);
   for (const auto& record : records) {
     EXPECT_EQ(record["status"], "planned");
@@ -107,10 +98,11 @@ TEST_F(QaBatch, ZeroJobsIsAUsageErrorNamingTheRange) {
 }
 
 TEST_F(QaBatch, ThreeInputsTimesTwoConfigsStreamSixRecords) {
-  const auto listed = keys_of(parse_lines(run_tool("qa-batch", {"three-by-two", "--list"}).out));
+  const auto listed =
+      keys_of(parse_json_lines(run_tool("qa-batch", {"three-by-two", "--list"}).out));
   const auto result = run_tool("qa-batch", {"three-by-two", "-j", "2"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  const auto records = parse_lines(result.out);
+  const auto records = parse_json_lines(result.out);
   ASSERT_EQ(records.size(), 6U);
   EXPECT_EQ(keys_of(records), listed);
   for (const auto& record : records) {
@@ -125,7 +117,7 @@ TEST_F(QaBatch, ThreeInputsTimesTwoConfigsStreamSixRecords) {
 }
 
 TEST_F(QaBatch, ShardsAreDisjointAndCoverThePlan) {
-  const auto plan = parse_lines(run_tool("qa-batch", {"three-by-two", "--list"}).out);
+  const auto plan = parse_json_lines(run_tool("qa-batch", {"three-by-two", "--list"}).out);
   std::vector<std::string> keys;
   for (const auto& record : plan) {
     keys.push_back(record["key"]);
@@ -134,12 +126,12 @@ TEST_F(QaBatch, ShardsAreDisjointAndCoverThePlan) {
   for (int i = 0; i < 3; ++i) {
     const std::string shard = std::to_string(i) + "/3";
     const auto flag =
-        parse_lines(run_tool("qa-batch", {"three-by-two", "--list", "--shard", shard}).out);
-    const auto gitlab =
-        parse_lines(run_tool("qa-batch", {"three-by-two", "--list"},
-                             {{"CI_NODE_INDEX", std::to_string(i + 1)}, {"CI_NODE_TOTAL", "3"}})
-                        .out);
-    const auto slurm = parse_lines(
+        parse_json_lines(run_tool("qa-batch", {"three-by-two", "--list", "--shard", shard}).out);
+    const auto gitlab = parse_json_lines(
+        run_tool("qa-batch", {"three-by-two", "--list"},
+                 {{"CI_NODE_INDEX", std::to_string(i + 1)}, {"CI_NODE_TOTAL", "3"}})
+            .out);
+    const auto slurm = parse_json_lines(
         run_tool("qa-batch", {"three-by-two", "--list"},
                  {{"SLURM_ARRAY_TASK_ID", std::to_string(i)}, {"SLURM_ARRAY_TASK_COUNT", "3"}})
             .out);
@@ -163,7 +155,7 @@ run:
 )");
   const auto result = run_tool("qa-batch", {"one-fails", "-j", "1"});
   EXPECT_EQ(result.exit_code, 1) << result.err;
-  const auto records = parse_lines(result.out);
+  const auto records = parse_json_lines(result.out);
   ASSERT_EQ(records.size(), 3U);
   std::map<std::string, std::string> status;
   for (const auto& record : records) {
@@ -176,7 +168,7 @@ run:
                         {"a.txt", "ok"}, {"c.txt", "ok"}, {"fail.txt", "failed"}}));
   const auto fail_fast = run_tool("qa-batch", {"one-fails", "-j", "1", "--fail-fast"});
   EXPECT_EQ(fail_fast.exit_code, 1);
-  EXPECT_EQ(parse_lines(fail_fast.out).size(), 2U) << "no run starts after the failure";
+  EXPECT_EQ(parse_json_lines(fail_fast.out).size(), 2U) << "no run starts after the failure";
 }
 
 TEST_F(QaBatch, BranchIndexFollowsACompleteSuccessfulBatch) {
@@ -202,7 +194,7 @@ TEST_F(QaBatch, EmptyPlanWarnsUnlessAskedToFail) {
 TEST_F(QaBatch, InputsByPathAndGlobWithoutABatch) {
   const auto result = run_tool("qa-batch", {"a.txt", "[bc].txt", "--list"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_EQ(keys_of(parse_lines(result.out)),
+  EXPECT_EQ(keys_of(parse_json_lines(result.out)),
             (std::set<std::string>{"default/default/a.txt", "default/default/b.txt",
                                    "default/default/c.txt"}));
 }
@@ -214,7 +206,7 @@ TEST_F(QaBatch, KillNineThenSkipFinishesTheBatchWithoutRerunningAnything) {
     write_text(m_project / "data" / "many" / name, name);
   }
   write_config(R"(project: {name: acme/batch}
-inputs: {database: data}
+inputs: {database: data, globs: ['*.txt']}
 run:
   command: echo {rel_input_path} >> {project_root}/counter.txt; sleep 0.1; cp {input_path} {output_dir}/out.txt
 )");
@@ -260,7 +252,7 @@ run:
 
   const auto rerun = run_tool("qa-batch", {"many/", "-j", "2", "--on-existing", "skip"});
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
-  const auto records = parse_lines(rerun.out);
+  const auto records = parse_json_lines(rerun.out);
   ASSERT_EQ(records.size(), 50U);
   for (const auto& record : records) {
     EXPECT_EQ(record["status"], "ok");

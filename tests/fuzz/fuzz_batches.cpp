@@ -138,7 +138,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (estimate_runs(*yaml) > k_max_estimated_runs) {
     return 0;
   }
-  const qa::core::InputDefaults defaults{root, root / "db", {"*.png", "*.raw"}, false};
+  qa::core::InputDefaults defaults{root, {}};
+  defaults.inputs.database = root / "db";
+  defaults.inputs.globs = {"*.png", "*.raw"};
   std::vector<std::string> names = batches->names();
   for (const char* fixed : {"images", "odd/*.png", "missing"}) {
     names.emplace_back(fixed);
@@ -148,7 +150,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     [[maybe_unused]] const auto runs = batches->expand({names[i]}, defaults);
   }
   [[maybe_unused]] const auto all = batches->expand(names, defaults);
-  const qa::core::InputDefaults parents{root, root / "db", {}, true};
+  qa::core::InputDefaults parents{root, {}};
+  parents.inputs.database = root / "db";
+  parents.inputs.use_parent_folder = true;
   [[maybe_unused]] const auto folders = batches->expand(names, parents);
   return 0;
 }

@@ -1,6 +1,10 @@
 #pragma once
 
+#include <sstream>
 #include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
@@ -22,6 +26,18 @@ namespace qa::test {
   record.status = status;
   record.metrics = std::move(metrics);
   return record;
+}
+
+// Parse each line of `text` (a tool's JSON Lines output), failing the test on a line that is not
+// a JSON object.
+[[nodiscard]] inline std::vector<nlohmann::json> parse_json_lines(const std::string& text) {
+  std::vector<nlohmann::json> records;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    records.push_back(nlohmann::json::parse(line, nullptr, false));
+    EXPECT_TRUE(records.back().is_object()) << "not a JSON line: " << line;
+  }
+  return records;
 }
 
 }  // namespace qa::test

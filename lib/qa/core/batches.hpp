@@ -9,16 +9,16 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include <qa/core/config.hpp>
 #include <qa/util/error.hpp>
 
 namespace qa::core {
 
-// Where inputs are found when a batch does not say otherwise (qaboard.yaml's `inputs`).
+// Where inputs are found when a batch does not say otherwise: qaboard.yaml's `inputs` (its
+// database, globs, use_parent_folder, default configurations and input types).
 struct InputDefaults {
   std::filesystem::path project_root;
-  std::filesystem::path database;  // absolute
-  std::vector<std::string> globs;  // empty: every file
-  bool use_parent_folder = false;
+  ProjectConfig::Inputs inputs;
 };
 
 // One run of an expanded batch, before labels, parameters and keys are applied.
@@ -27,6 +27,7 @@ struct BatchRun {
   std::filesystem::path database;                    // absolute
   std::string input;                                 // relative to `database`, `/`-separated
   nlohmann::json configs = nlohmann::json::array();  // names and parameter maps, in order
+  std::string type = "default";                      // the input type (inputs.types)
 };
 
 // The most batch names the aliases of one requested name may list, repeats and nested aliases
@@ -81,15 +82,34 @@ class Batches {
 
   std::map<std::string, Definition> m_batches;
   std::map<std::string, Alias> m_aliases;
+  // Top-level entries that are no batch (a list, a value, or a map holding no batch key, such
+  // as a block of settings kept for YAML anchors): named when they are requested.
+  struct NotBatch {
+    std::filesystem::path file;
+    YAML::Node key;
+    YAML::Node value;
+  };
+  std::map<std::string, NotBatch> m_not_batches;
   std::vector<std::filesystem::path> m_files;
 };
 
-// Return the inputs that `path` (relative to `database`) stands for: a folder gives every file
-// under it whose path (relative to the folder) matches one of `globs` (or, with
-// `use_parent_folder`, the folders holding such files); a glob pattern its matches; a file
-// itself. Sorted, relative to `database`. A path that matches nothing existing is an error.
-[[nodiscard]] Expected<std::vector<std::string>> expand_input_path(
-    const std::filesystem::path& database, const std::string& path,
-    const std::vector<std::string>& globs, bool use_parent_folder);
+// The inputs that one path of a batch stands for.
+struct InputPaths {
+  std::filesystem::path database;   // the database, or `/` for an absolute path
+  std::vector<std::string> inputs;  // relative to `database`, `/`-separated, sorted
+};
+
+// Return the inputs that `path` stands for, by QA-Board's rules (SPEC section 3): `path` is
+// relative to `database` (an absolute path is relative to `/`, which becomes the database) and
+// may be a glob pattern (`**` for any number of folders); an empty path is `*`, every entry of
+// the database. Without `globs`, each path it names is an input, file or folder. With `globs`,
+// a folder gives every file or folder under it whose path matches one of them (`**/<glob>`, as
+// pathlib's rglob), or with `use_parent_folder` the folders holding them; a named path that
+// matches a glob itself is an input. A path that names nothing existing, or leads outside the
+// database, is an error; one whose files all fail the globs gives no input.
+[[nodiscard]] Expected<InputPaths> expand_input_path(const std::filesystem::path& database,
+                                                     const std::string& path,
+                                                     const std::vector<std::string>& globs,
+                                                     bool use_parent_folder);
 
 }  // namespace qa::core

@@ -17,9 +17,7 @@ Expected<std::vector<RunSpec>> make_plan(const ProjectContext& context,
     files.push_back(std::filesystem::absolute(file).lexically_normal());
   }
   QA_TRY_ASSIGN(const auto batches, core::Batches::load(files, context.config.root));
-  const core::InputDefaults defaults{context.config.root, context.config.inputs.database,
-                                     context.config.inputs.globs,
-                                     context.config.inputs.use_parent_folder};
+  const core::InputDefaults defaults{context.config.root, context.config.inputs};
   QA_TRY_ASSIGN(const auto runs, batches.expand(request.names, defaults));
 
   const std::vector<nlohmann::json> points =

@@ -25,7 +25,9 @@ class BatchesTest : public ::testing::Test {
                              "scenes/s2/f.raw", "scenes/s3/readme.txt", "other/x.png"}) {
       test::write_text(m_tmp / "proj/data" / file, "input");
     }
-    m_defaults = InputDefaults{m_tmp / "proj", m_tmp / "proj/data", {"*.png"}, false};
+    m_defaults.project_root = m_tmp / "proj";
+    m_defaults.inputs.database = m_tmp / "proj/data";
+    m_defaults.inputs.globs = {"*.png"};
   }
 
   // Write `yaml` as the project's batches file and expand `names` with the default inputs;
@@ -96,7 +98,10 @@ TEST_F(BatchesTest, InputsListAcceptsOneKeyMapsAndListsAndRepeatedPaths) {
              "  tests:\n    - a.png\n    - a.png: fast\n    - [a.png, slow, {q: 1}]\n",
              {"b"}),
       (Runs{R"(a.png ["base"])", R"(a.png ["base","fast"])", R"(a.png ["base","slow",{"q":1}])"}));
-  EXPECT_CONTAINS(error_of("b:\n  inputs:\n    - {a.png: x, b.png: y}\n", {"b"}),
+  // As QA-Board: a map in the list may name several inputs.
+  EXPECT_EQ(expand("b:\n  inputs:\n    - {a.png: x, b.png: y}\n", {"b"}),
+            (Runs{R"(a.png ["x"])", R"(b.png ["y"])"}));
+  EXPECT_CONTAINS(error_of("b:\n  inputs:\n    - [[a.png]]\n", {"b"}),
                   "an input is a path, {path: configs} or [path, config...]");
 }
 
@@ -116,8 +121,8 @@ TEST_F(BatchesTest, UseParentFolderGivesTheFoldersHoldingMatchesOnce) {
   EXPECT_EQ(expand("scenes:\n  inputs: [scenes/]\n  globs: ['*.raw']\n  use_parent_folder: true\n",
                    {"scenes"}),
             (Runs{"scenes/s1 []", "scenes/s2 []"}));
-  m_defaults.globs = {"*.raw"};
-  m_defaults.use_parent_folder = true;
+  m_defaults.inputs.globs = {"*.raw"};
+  m_defaults.inputs.use_parent_folder = true;
   EXPECT_EQ(expand("files:\n  inputs: [scenes/s2]\n  use_parent_folder: false\n", {"files"}),
             (Runs{"scenes/s2/f.raw []"}));
   EXPECT_CONTAINS(error_of("b:\n  use_parent_folder: maybe\n", {"b"}),
@@ -214,7 +219,96 @@ TEST_F(BatchesTest, ErrorsNameTheFileTheLineAndTheBatch) {
       error_of("smoke:\n  inputs:\n    - a.png\n    - nope.png\n", {"smoke"});
   EXPECT_CONTAINS(missing, "line 4: batch \"smoke\"");
   EXPECT_CONTAINS(missing, "input \"nope.png\" not found");
-  EXPECT_CONTAINS(error_of("smoke: [a.png]\n", {"smoke"}), "batch \"smoke\" must be a map");
+  EXPECT_CONTAINS(error_of("smoke: [a.png]\n", {"smoke"}), "line 1: \"smoke\" is not a batch");
+}
+
+// QA-Board's input rules (SPEC section 9), from its iterators.py.
+
+TEST_F(BatchesTest, GlobsFilterListedFilesAndAFolderWithoutGlobsIsOneInput) {
+  EXPECT_EQ(expand("b:\n  inputs: [a.png, images/notes.txt]\n", {"b"}), (Runs{"a.png []"}));
+  m_defaults.inputs.globs.clear();
+  EXPECT_EQ(expand("b:\n  inputs: [images, a.png]\n", {"b"}), (Runs{"images []", "a.png []"}));
+  // No inputs and no globs: each entry at the top of the database.
+  EXPECT_EQ(expand("all: {configs: [x]}\n", {"all"}),
+            (Runs{R"(a.png ["x"])", R"(b.png ["x"])", R"(images ["x"])", R"(other ["x"])",
+                  R"(scenes ["x"])"}));
+}
+
+TEST_F(BatchesTest, DoubleStarPatternsAndAbsolutePaths) {
+  EXPECT_EQ(expand("b:\n  inputs: ['**/d.png', 'scenes/**/f.raw']\n  globs: ['*']\n", {"b"}),
+            (Runs{"images/sub/d.png []", "scenes/s1/f.raw []", "scenes/s2/f.raw []"}));
+  const std::string absolute = (m_tmp / "proj/data/images/c.png").string();
+  const auto runs = expand_runs("b:\n  inputs: ['" + absolute + "']\n", {"b"});
+  ASSERT_TRUE(runs) << runs.error().message;
+  ASSERT_EQ(runs->size(), 1U);
+  EXPECT_EQ((*runs)[0].database, fs::path("/"));
+  EXPECT_EQ((*runs)[0].input, absolute.substr(1));
+}
+
+TEST_F(BatchesTest, PerInputSettingsBlocksAreSettingsAndTheRestAParameterPatch) {
+  const auto runs = expand_runs(R"(b:
+  configs: [base]
+  inputs:
+    c.png: {database: {linux: data/images, windows: 'D:/x'}, strength: 2}
+    scenes/s1: {globs: '*.raw', configs: [raw]}
+    other/x.png: {type: ~, platform: windows, lsf: {queue: q}}
+)",
+                                {"b"});
+  ASSERT_TRUE(runs) << runs.error().message;
+  ASSERT_EQ(runs->size(), 4U);
+  EXPECT_EQ((*runs)[0].database, m_tmp / "proj/data/images");
+  EXPECT_EQ((*runs)[0].input, "c.png");
+  EXPECT_EQ((*runs)[0].configs, json::parse(R"(["base", {"strength": 2}])"));
+  EXPECT_EQ((*runs)[1].input, "scenes/s1/f.raw");
+  EXPECT_EQ((*runs)[1].configs, json::parse(R"(["base", "raw"])"));
+  EXPECT_EQ((*runs)[2].input, "scenes/s1/g.raw");
+  EXPECT_EQ((*runs)[3].input, "other/x.png");
+  // QA-Board's platform is the parameter `platform` of the run.
+  EXPECT_EQ((*runs)[3].configs, json::parse(R"(["base", {"platform": "windows"}])"));
+}
+
+TEST_F(BatchesTest, InputTypesGiveTheirSettingsAndDefaultConfigurations) {
+  m_defaults.inputs.configs = json::array({"default-config"});
+  m_defaults.inputs.types["scene"] = ProjectConfig::InputType{
+      m_tmp / "proj/data/scenes", std::vector<std::string>{"*.raw"}, true, std::nullopt};
+  const auto runs = expand_runs(R"(scenes:
+  type: scene
+plain:
+  inputs: [a.png]
+per-input:
+  inputs:
+    scenes: {type: scene}
+)",
+                                {"scenes", "plain", "per-input"});
+  ASSERT_TRUE(runs) << runs.error().message;
+  ASSERT_EQ(runs->size(), 5U);
+  EXPECT_EQ((*runs)[0].input, "s1");
+  EXPECT_EQ((*runs)[0].type, "scene");
+  EXPECT_EQ((*runs)[0].database, m_tmp / "proj/data/scenes");
+  EXPECT_EQ((*runs)[0].configs, json::array({"default-config"}));
+  EXPECT_EQ((*runs)[1].input, "s2");
+  EXPECT_EQ((*runs)[2].input, "a.png");
+  EXPECT_EQ((*runs)[2].type, "default");
+  // An input's type gives its globs, not its database.
+  EXPECT_EQ((*runs)[3].input, "scenes/s1");
+  EXPECT_EQ((*runs)[4].input, "scenes/s2");
+  EXPECT_CONTAINS(error_of("b:\n  type: scen\n", {"b"}),
+                  "line 2: batch \"b\": unknown input type \"scen\" (did you mean \"scene\"?)");
+}
+
+TEST_F(BatchesTest, EntriesThatAreNoBatchSitBesideTheBatches) {
+  const std::string yaml = R"(common: &common
+  strength: 2
+names: [a, b]
+smoke:
+  inputs: [a.png]
+  configs: [*common]
+)";
+  EXPECT_EQ(expand(yaml, {"smoke"}), (Runs{R"(a.png [{"strength":2}])"}));
+  EXPECT_CONTAINS(error_of(yaml, {"names"}), "line 3: \"names\" is not a batch");
+  EXPECT_CONTAINS(error_of("smoke:\n  inptus: [a.png]\n", {"smoke"}),
+                  "\"smoke\" is not a batch: none of its keys is a batch's (\"inptus\" (did you "
+                  "mean \"inputs\"?))");
 }
 
 TEST_F(BatchesTest, LaterFilesReplaceBatchesAndNamesListBatchesAndAliases) {
@@ -238,9 +332,13 @@ TEST(ExpandInputPathTest, AFileIsItselfAndAPathOutsideTheDatabaseIsRefused) {
   const test::TempDir tmp;
   test::write_text(tmp / "db/a.txt", "x");
   test::write_text(tmp / "secret.txt", "x");
-  const auto file = expand_input_path(tmp / "db", "a.txt", {"*.png"}, false);
+  const auto file = expand_input_path(tmp / "db", "a.txt", {}, false);
   ASSERT_TRUE(file) << file.error().message;
-  EXPECT_EQ(*file, std::vector<std::string>{"a.txt"});  // a plain file ignores the globs
+  EXPECT_EQ(file->inputs, std::vector<std::string>{"a.txt"});
+  // As QA-Board: the globs filter listed files too.
+  const auto filtered = expand_input_path(tmp / "db", "a.txt", {"*.png"}, false);
+  ASSERT_TRUE(filtered) << filtered.error().message;
+  EXPECT_TRUE(filtered->inputs.empty());
   const auto outside = expand_input_path(tmp / "db", "../secret.txt", {}, false);
   ASSERT_FALSE(outside);
   EXPECT_CONTAINS(outside.error().message, "is not inside the database");
