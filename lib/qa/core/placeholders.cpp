@@ -48,6 +48,73 @@ std::optional<std::string> misspelt_placeholder(
   return std::nullopt;
 }
 
+// Where a placeholder stands in the shell command: its value is quoted for that place.
+enum class Quoting { none, single, double_quotes };
+
+// Return `value` quoted for `where`: shell-quoted outside quotes; inside '...' each `'` closes,
+// escapes and reopens; inside "..." the characters special there (`\`, `"`, `$`, `` ` ``) are
+// escaped. So QA-Board's `"{input_path}"` stays one argument whatever the path holds.
+std::string quote_for(Quoting where, std::string_view value) {
+  switch (where) {
+    case Quoting::single: {
+      std::string out;
+      for (const char c : value) {
+        if (c == '\'') {
+          out += "'\\''";
+        } else {
+          out += c;
+        }
+      }
+      return out;
+    }
+    case Quoting::double_quotes: {
+      std::string out;
+      for (const char c : value) {
+        if (c == '\\' || c == '"' || c == '$' || c == '`') {
+          out += '\\';
+        }
+        out += c;
+      }
+      return out;
+    }
+    case Quoting::none:
+      break;
+  }
+  return util::shell_quote(value);
+}
+
+// Follow the shell's quoting through the command's own text `c` (one character at a time;
+// `escaped` is whether the previous one was a backslash that applies).
+void track_quoting(char c, Quoting& where, bool& escaped) {
+  if (escaped) {
+    escaped = false;
+    return;
+  }
+  switch (where) {
+    case Quoting::none:
+      if (c == '\\') {
+        escaped = true;
+      } else if (c == '\'') {
+        where = Quoting::single;
+      } else if (c == '"') {
+        where = Quoting::double_quotes;
+      }
+      break;
+    case Quoting::single:
+      if (c == '\'') {
+        where = Quoting::none;
+      }
+      break;
+    case Quoting::double_quotes:
+      if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        where = Quoting::none;
+      }
+      break;
+  }
+}
+
 }  // namespace
 
 std::string configs_text(const nlohmann::json& configs) {
@@ -82,26 +149,35 @@ Expected<std::string> substitute_placeholders(std::string_view command, const Ru
       {"label", values.label},
   };
   std::string out;
+  Quoting where = Quoting::none;
+  bool escaped = false;
+  // Append the command's own text, following its quoting.
+  auto append = [&](std::string_view text) {
+    for (const char c : text) {
+      track_quoting(c, where, escaped);
+    }
+    out.append(text);
+  };
   std::size_t pos = 0;
   while (pos < command.size()) {
     const std::size_t open = command.find('{', pos);
     if (open == std::string_view::npos) {
-      out.append(command.substr(pos));
+      append(command.substr(pos));
       break;
     }
-    out.append(command.substr(pos, open - pos));
+    append(command.substr(pos, open - pos));
     std::size_t close = open + 1;
     while (close < command.size() && is_placeholder_char(command[close])) {
       ++close;
     }
-    if (close >= command.size() || command[close] != '}') {
-      out += '{';
+    if (close >= command.size() || command[close] != '}' || escaped) {
+      append("{");
       pos = open + 1;
       continue;
     }
     const std::string_view name = command.substr(open + 1, close - open - 1);
     if (const auto it = simple.find(name); it != simple.end()) {
-      out += util::shell_quote(it->second);
+      out += quote_for(where, it->second);
     } else if (name.starts_with("params.")) {
       const std::string_view key = name.substr(7);
       const nlohmann::json* value = find_param(values.params, key);
@@ -113,14 +189,14 @@ Expected<std::string> substitute_placeholders(std::string_view command, const Ru
             name, quote(key), util::suggestion_suffix(key, names),
             names.empty() ? std::string("none") : util::join(names, ", "), key);
       }
-      out += util::shell_quote(param_text(*value));
+      out += quote_for(where, param_text(*value));
     } else if (const auto typo = misspelt_placeholder(name, simple);
                typo && (open == 0 || command[open - 1] != '$')) {
       // Left as it is, the text would reach the command and fail it far from the cause.
       return fail("unknown placeholder {{{}}} in the run command (did you mean {{{}}}?)", name,
                   *typo);
     } else {
-      out.append(command.substr(open, close - open + 1));  // shell or program text
+      append(command.substr(open, close - open + 1));  // shell or program text
     }
     pos = close + 1;
   }

@@ -32,9 +32,11 @@ struct RunValues {
 
 // Replace in `command` each of `{input_path}`, `{rel_input_path}`, `{output_dir}`,
 // `{params.KEY}` (nested keys dotted), `{params_json}`, `{configs}`, `{project_root}`,
-// `{commit}` and `{label}` by its value quoted for /bin/sh. Other braces are left alone (shell
-// and awk code stays intact). A `{params.KEY}` naming no parameter is an error that lists the
-// parameters the run has.
+// `{commit}` and `{label}` by its value quoted for /bin/sh where it stands: shell-quoted
+// outside quotes, escaped for the quotes it is in otherwise (QA-Board's `"{input_path}"` stays
+// one argument whatever the path holds; a `{` after a backslash is literal). Other braces are
+// left alone (shell and awk code stays intact). A `{params.KEY}` naming no parameter is an error
+// that lists the parameters the run has.
 [[nodiscard]] Expected<std::string> substitute_placeholders(std::string_view command,
                                                             const RunValues& values);
 
