@@ -41,9 +41,26 @@ Expected<RunMetrics> read_run_metrics(const std::filesystem::path& file) {
       target.update(item);
       continue;
     }
+    if (item.is_object() && (item.contains("text") || item.contains("href"))) {
+      // QA-Board's rich metric, {text, href, icon, intent, style...}: its text is the value
+      // and its href a link of the same name; the rest only styles QA-Board's web UI.
+      const auto shown = item.find("text");
+      if (shown != item.end() && !shown->is_string() && !shown->is_number() &&
+          !shown->is_boolean() && !shown->is_null()) {
+        return fail("cannot read metrics {}: metric {}: \"text\" must be a string or a number",
+                    quote(file.string()), quote(name));
+      }
+      out.metrics[name] = shown == item.end() ? nlohmann::json() : *shown;
+      if (const auto href = item.find("href"); href != item.end() && href->is_string()) {
+        out.links[name] = *href;
+      }
+      continue;
+    }
     if (!item.is_number() && !item.is_string() && !item.is_boolean() && !item.is_null()) {
-      return fail("cannot read metrics {}: metric {} must be a number, string or bool, not {}",
-                  quote(file.string()), quote(name), item.type_name());
+      return fail(
+          "cannot read metrics {}: metric {} must be a number, string, bool or "
+          "{{\"text\": ..., \"href\": ...}}, not {}",
+          quote(file.string()), quote(name), item.type_name());
     }
     out.metrics[name] = item;
   }

@@ -11,7 +11,9 @@ namespace qa::core {
 
 // What a run reports about itself in `<output_dir>/metrics.json`: a JSON object of name ->
 // number, string or bool (the metrics), with two optional keys kept apart: `badges` (QA-Board's
-// `params` is read as badges too) and `links` (name -> URL).
+// `params` is read as badges too) and `links` (name -> URL). A QA-Board "rich" metric,
+// `{"text": "unstable", "href": URL, "icon": ..., "intent": ...}`, is the metric `text` and the
+// link `href` of the same name; its other keys only style QA-Board's web UI.
 struct RunMetrics {
   nlohmann::json metrics = nlohmann::json::object();
   nlohmann::json badges = nlohmann::json::object();

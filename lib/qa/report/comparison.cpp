@@ -136,9 +136,13 @@ void count_run(Counts& counts, const RunComparison& run) {
   }
 }
 
+// Numbers are aggregated as they are, booleans as 1 and 0: the mean of `is_failed` is the
+// failure rate, as QA-Board shows it.
 void append_number(std::vector<double>& values, const nlohmann::json& value) {
   if (value.is_number()) {
     values.push_back(value.get<double>());
+  } else if (value.is_boolean()) {
+    values.push_back(value.get<bool>() ? 1.0 : 0.0);
   }
 }
 
@@ -228,7 +232,8 @@ MetricStats stats_of(std::vector<double> values) {
   }
   stats.mean = sum / static_cast<double>(values.size());
   const std::size_t middle = values.size() / 2;
-  stats.median = values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+  stats.median =
+      values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
   stats.min = values.front();
   stats.max = values.back();
   return stats;
