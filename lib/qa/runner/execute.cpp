@@ -15,6 +15,7 @@
 #include <qa/runner/plan.hpp>
 #include <qa/util/hash.hpp>
 #include <qa/util/log.hpp>
+#include <qa/util/path.hpp>
 #include <qa/util/shell.hpp>
 #include <qa/util/subprocess.hpp>
 #include <qa/util/time.hpp>
@@ -130,6 +131,9 @@ Expected<core::RunRecord> execute_run(const ProjectContext& context, store::Stor
   if (!context.config.run.postprocess.empty()) {
     QA_TRY_ASSIGN(postprocess, core::substitute_placeholders(context.config.run.postprocess,
                                                              run_values(context, spec)));
+  }
+  if (util::is_within(context.output_root, spec.output_dir)) {
+    QA_TRY(prepare_output_root(context.output_root));
   }
   // Held until the run is recorded: a concurrent run of the same key waits.
   QA_TRY_ASSIGN(const auto lock,

@@ -93,6 +93,17 @@ const std::set<std::string>& reserved_output_names() {
   return names;
 }
 
+Expected<void> prepare_output_root(const fs::path& root) {
+  std::error_code ec;
+  if (fs::exists(fs::symlink_status(root, ec))) {
+    return {};
+  }
+  QA_TRY(util::create_dirs(root));
+  return util::write_file_atomic(root / ".gitignore",
+                                 "# Made by qatools: its run outputs are not versioned.\n*\n",
+                                 util::Fsync::no);
+}
+
 Expected<OutputLock> prepare_output_dir(const fs::path& dir, KeepPrevious keep,
                                         const fs::path& protected_root) {
   std::error_code ec;
