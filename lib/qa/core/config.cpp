@@ -19,7 +19,8 @@ const YamlSchema& config_schema() {
     const YamlSchema any;
     const YamlSchema open{{}, true};
     YamlSchema s;
-    s.keys["project"] = YamlSchema{{{"name", any}, {"reference_branch", any}}, false};
+    s.keys["project"] =
+        YamlSchema{{{"name", any}, {"reference_branch", any}, {"entrypoint", any}}, false};
     s.keys["inputs"] = YamlSchema{
         {{"database", any}, {"globs", any}, {"use_parent_folder", any}, {"batches", any}}, false};
     s.keys["run"] = YamlSchema{{{"command", any},
@@ -245,6 +246,11 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
   QA_TRY_ASSIGN(auto reference,
                 r.string(r.node("project", "reference_branch"), "project.reference_branch"));
   config.reference_branch = reference.value_or(config.reference_branch);
+  const YAML::Node entrypoint = r.node("project", "entrypoint");
+  QA_TRY_ASSIGN(auto entrypoint_text, r.string(entrypoint, "project.entrypoint"));
+  if (entrypoint_text && !entrypoint_text->empty()) {
+    QA_TRY_ASSIGN(config.entrypoint, r.path(*entrypoint_text, entrypoint));
+  }
 
   const YAML::Node database = r.node("inputs", "database");
   QA_TRY_ASSIGN(auto database_text, r.string(database, "inputs.database"));
