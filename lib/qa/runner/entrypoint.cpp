@@ -8,6 +8,7 @@
 #include <qa/util/env.hpp>
 #include <qa/util/shell.hpp>
 #include <qa/util/strings.hpp>
+#include <qa/util/url.hpp>
 
 namespace qa::runner {
 
@@ -94,8 +95,12 @@ std::map<std::string, std::string> entrypoint_environment(const ProjectContext& 
       {"QA_PLATFORM", "linux"},
   };
   if (auto yaml = core::load_yaml_file(context.config.file); yaml) {
-    env["QA_CONFIG_JSON"] =
-        core::yaml_to_json(*yaml).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    nlohmann::json config = core::yaml_to_json(*yaml);
+    // A store URL's credentials stay out of what the entrypoint may print.
+    if (config.is_object() && config.contains("storage") && config["storage"].is_string()) {
+      config["storage"] = util::redact_url(config["storage"].get<std::string>());
+    }
+    env["QA_CONFIG_JSON"] = config.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   return env;
 }

@@ -93,6 +93,15 @@ TEST_F(EntrypointTest, TheEnvironmentDescribesTheProject) {
   EXPECT_EQ(config["project"]["entrypoint"], "qa/main.py");
 }
 
+TEST_F(EntrypointTest, TheConfigGivenToTheEntrypointHasNoStoreCredentials) {
+  commit({{"qaboard.yaml",
+           "project: {name: acme/py, entrypoint: qa/main.py}\n"
+           "storage: https://user:s3cret@store.example/qa\n"}});
+  const std::string config = entrypoint_environment(m_context).at("QA_CONFIG_JSON");
+  EXPECT_EQ(config.find("s3cret"), std::string::npos) << config;
+  EXPECT_EQ(nlohmann::json::parse(config)["storage"], "https://store.example/qa");
+}
+
 TEST_F(EntrypointTest, BuildCommandUsesTheEntrypointOnlyWithoutACommand) {
   auto spec = make_run_spec(m_context, "in.txt", nlohmann::json::array(), nlohmann::json::object(),
                             "default", std::nullopt);
