@@ -44,10 +44,10 @@ class ScopedCleanEnvironment {
  public:
   ScopedCleanEnvironment() {
     for (const char* name :
-         {"QA_STORE", "QA_OUTPUT_ROOT", "QA_CACHE_DIR", "CI_COMMIT_SHA", "CI_COMMIT_REF_NAME",
-          "CI_MERGE_REQUEST_DIFF_BASE_SHA", "CI_NODE_INDEX", "CI_NODE_TOTAL", "GITHUB_SHA",
-          "GITHUB_HEAD_REF", "GITHUB_REF_NAME", "GITHUB_BASE_REF", "SLURM_ARRAY_TASK_ID",
-          "SLURM_ARRAY_TASK_COUNT"}) {
+         {"QA_STORE", "QA_OUTPUT_ROOT", "QA_CACHE_DIR", "QA_PYTHON_DIR", "CI_COMMIT_SHA",
+          "CI_COMMIT_REF_NAME", "CI_MERGE_REQUEST_DIFF_BASE_SHA", "CI_NODE_INDEX", "CI_NODE_TOTAL",
+          "GITHUB_SHA", "GITHUB_HEAD_REF", "GITHUB_REF_NAME", "GITHUB_BASE_REF",
+          "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT"}) {
       m_unset.push_back(std::make_unique<ScopedEnv>(name));
     }
   }

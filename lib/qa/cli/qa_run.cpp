@@ -23,6 +23,8 @@ constexpr std::string_view k_examples = R"(Examples:
   qa-run --input a.png -- --verbose
       append arguments to the command
 
+Without run.command, project.entrypoint (QA-Board's qa/main.py with run(context)) runs, and
+the arguments after -- are its context.forwarded_args.
 Outputs go to <project>/output/<key>/ (or QA_OUTPUT_ROOT, or --output-dir), which is emptied
 first; the command's stdout and stderr go to qa-run.log there. Exit codes: 0 the run succeeded,
 1 it failed or timed out, 2 usage, configuration or environment error, 130 interrupted.)";

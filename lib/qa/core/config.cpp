@@ -41,15 +41,6 @@ const YamlSchema& config_schema() {
                                     {"milestones", ignored_key("use --reference BRANCH_OR_SHA")}},
                                    false,
                                    {}};
-    const YamlSchema input_type{{{"database", any},
-                                 {"globs", any},
-                                 {"glob", any},
-                                 {"use_parent_folder", any},
-                                 {"configs", any},
-                                 {"configurations", any},
-                                 {"configuration", any}},
-                                false,
-                                {}};
     YamlSchema types;
     types.open = true;  // type names are the user's; each is checked when it is read
     s.keys["inputs"] =
@@ -567,6 +558,11 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
   QA_TRY_ASSIGN(auto reference,
                 r.string(r.node("project", "reference_branch"), "project.reference_branch"));
   config.reference_branch = reference.value_or(config.reference_branch);
+  const YAML::Node entrypoint = r.node("project", "entrypoint");
+  QA_TRY_ASSIGN(auto entrypoint_text, r.string(entrypoint, "project.entrypoint"));
+  if (entrypoint_text && !entrypoint_text->empty()) {
+    QA_TRY_ASSIGN(config.entrypoint, r.path(*entrypoint_text, entrypoint));
+  }
 
   const YAML::Node database = r.node("inputs", "database");
   QA_TRY_ASSIGN(auto database_text, read_path_spec(database, file, "inputs.database"));

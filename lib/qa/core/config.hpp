@@ -20,6 +20,9 @@ struct ProjectConfig {
 
   std::string name;  // project.name (default: the root folder's name); used in store paths
   std::string reference_branch = "main";
+  // project.entrypoint: QA-Board's Python file with `run(context)`, run when run.command is
+  // empty; empty when none.
+  std::filesystem::path entrypoint;
 
   // An entry of `inputs.types` (QA-Board): settings that replace the `inputs` ones for the
   // batches and inputs that say `type: <name>`.

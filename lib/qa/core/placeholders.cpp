@@ -210,6 +210,8 @@ std::map<std::string, std::string> run_environment(const RunValues& values) {
       {"QA_OUTPUT_DIR", values.output_dir},
       {"QA_PARAMS", values.params.dump()},
       {"QA_CONFIGS", configs_text(values.configs)},
+      {"QA_CONFIGS_JSON",
+       values.configs.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
       {"QA_COMMIT", values.commit},
       {"QA_LABEL", values.label},
       {"QA_PROJECT_ROOT", values.project_root},

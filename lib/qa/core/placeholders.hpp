@@ -41,7 +41,8 @@ struct RunValues {
                                                             const RunValues& values);
 
 // Return the environment exported to the command: QA_INPUT_PATH, QA_REL_INPUT_PATH,
-// QA_OUTPUT_DIR, QA_PARAMS (JSON), QA_CONFIGS, QA_COMMIT, QA_LABEL, QA_PROJECT_ROOT.
+// QA_OUTPUT_DIR, QA_PARAMS (JSON), QA_CONFIGS, QA_CONFIGS_JSON (the configurations, maps
+// included, as a JSON list), QA_COMMIT, QA_LABEL, QA_PROJECT_ROOT.
 [[nodiscard]] std::map<std::string, std::string> run_environment(const RunValues& values);
 
 }  // namespace qa::core

@@ -12,6 +12,7 @@
 
 #include <qa/core/placeholders.hpp>
 #include <qa/core/run_metrics.hpp>
+#include <qa/runner/entrypoint.hpp>
 #include <qa/runner/plan.hpp>
 #include <qa/util/hash.hpp>
 #include <qa/util/log.hpp>
@@ -92,6 +93,11 @@ Expected<util::CommandResult> run_step(const ProjectContext& context, const RunS
                                        const std::string& command, const fs::path& log) {
   note_in_log(log, "$ " + command + "\n");
   std::map<std::string, std::string> env = context.config.run.env;
+  if (context.config.run.command.empty()) {
+    for (auto& [name, value] : entrypoint_environment(context)) {
+      env[name] = value;
+    }
+  }
   for (auto& [name, value] : core::run_environment(run_values(context, spec))) {
     env[name] = value;
   }
@@ -114,7 +120,12 @@ Expected<util::CommandResult> run_step(const ProjectContext& context, const RunS
 Expected<std::string> build_command(const ProjectContext& context, const RunSpec& spec,
                                     const std::vector<std::string>& extra_args) {
   if (context.config.run.command.empty()) {
-    return fail("cannot run: {} has no \"run.command\"", quote(context.config.file.string()));
+    if (!context.config.entrypoint.empty()) {
+      return entrypoint_command(context.config, extra_args);
+    }
+    return fail_as(ErrorKind::config,
+                   "cannot run: {} has neither \"run.command\" nor \"project.entrypoint\"",
+                   quote(context.config.file.string()));
   }
   QA_TRY_ASSIGN(std::string command, core::substitute_placeholders(context.config.run.command,
                                                                    run_values(context, spec)));

@@ -18,7 +18,8 @@ struct ExecuteOptions {
 };
 
 // The shell command of `spec`: run.command with the placeholders substituted and `extra_args`
-// appended. What `qa-run --dry-run` prints.
+// appended, or without run.command the command that runs project.entrypoint with `extra_args`
+// as its forwarded arguments (runner/entrypoint.hpp). What `qa-run --dry-run` prints.
 [[nodiscard]] Expected<std::string> build_command(const ProjectContext& context,
                                                   const RunSpec& spec,
                                                   const std::vector<std::string>& extra_args);

@@ -256,6 +256,34 @@ TEST(LoadConfigTest, NormalizesPathsAndKeepsAbsoluteOnes) {
   EXPECT_EQ(config->metrics_file, fs::path("/abs/m.yaml"));
 }
 
+TEST(LoadConfigTest, ReadsTheEntrypointRelativeToTheProject) {
+  const TempDir tmp;
+  auto config = load_text(tmp, "project:\n  name: user/sample_project\n  entrypoint: qa/main.py\n");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->entrypoint, tmp / "proj" / "qa" / "main.py");
+  EXPECT_EQ(config->run.command, "");
+  auto absolute = load_text(tmp, "project: {entrypoint: /abs/./qa/main.py}\n");
+  ASSERT_TRUE(absolute) << absolute.error().message;
+  EXPECT_EQ(absolute->entrypoint, fs::path("/abs/qa/main.py"));
+}
+
+TEST(LoadConfigTest, NoEntrypointIsEmpty) {
+  const TempDir tmp;
+  for (const auto* yaml :
+       {"run: {command: x}\n", "project: {entrypoint: }\n", "project: {entrypoint: ''}\n"}) {
+    auto config = load_text(tmp, yaml);
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_TRUE(config->entrypoint.empty()) << yaml;
+  }
+}
+
+TEST(LoadConfigErrorTest, AnEntrypointThatIsNotAStringNamesKeyAndLine) {
+  const TempDir tmp;
+  const std::string error = load_error(tmp, "project:\n  entrypoint: [a.py]\n");
+  EXPECT_CONTAINS(error, "line 2");
+  EXPECT_CONTAINS(error, "\"project.entrypoint\" must be a string");
+}
+
 TEST(LoadConfigTest, ExpandsEnvironmentVariablesInPaths) {
   const TempDir tmp;
   const ScopedEnv data("QA_CONFIG_TEST_DATA", (tmp / "elsewhere").string());

@@ -193,6 +193,7 @@ TEST(RunEnvironmentTest, ExportsEveryValue) {
       {"QA_OUTPUT_DIR", "/proj/output/default/base/images-a.png"},
       {"QA_PARAMS", values.params.dump()},
       {"QA_CONFIGS", "base:hdr"},
+      {"QA_CONFIGS_JSON", values.configs.dump()},
       {"QA_COMMIT", "0123456789abcdef0123456789abcdef01234567"},
       {"QA_LABEL", "nightly"},
       {"QA_PROJECT_ROOT", "/proj"},
@@ -208,6 +209,7 @@ TEST(RunEnvironmentTest, ValuesAreNotQuoted) {
   EXPECT_EQ(env.at("QA_INPUT_PATH"), "/a b/it's.png");
   EXPECT_EQ(env.at("QA_PARAMS"), "{}");
   EXPECT_EQ(env.at("QA_CONFIGS"), "");
+  EXPECT_EQ(env.at("QA_CONFIGS_JSON"), "[]");
 }
 
 }  // namespace
