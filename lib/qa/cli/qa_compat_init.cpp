@@ -1,4 +1,5 @@
 // `qa init`: a commented qaboard.yaml and an example batches file for a new project.
+#include <cctype>
 #include <iostream>
 
 #include <qa/cli/qa_compat.hpp>
@@ -15,8 +16,9 @@ namespace fs = std::filesystem;
 constexpr std::string_view k_config =
     R"(# qaboard.yaml: how qatools (and QA-Board) run this project. Written by `qa init`.
 project:
-  name: {name}                  # used in store paths
-  reference_branch: {branch}    # the branch merge requests are compared with
+  # The name is used in store paths; the reference branch is the one merge requests compare with.
+  name: {name}
+  reference_branch: {branch}
 
 inputs:
   database: .                   # input paths are relative to this folder (e.g. data/images)
@@ -66,6 +68,25 @@ std::string replaced(std::string text, std::string_view placeholder, std::string
   return text;
 }
 
+// The project name `qa init` proposes: the folder's name in the characters project names allow
+// (letters, digits, ".", "_", "-"), others written "-".
+std::string project_name(const std::string& folder) {
+  std::string name;
+  for (const char c : folder) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool allowed = (u < 0x80 && std::isalnum(u) != 0) || c == '.' || c == '_' || c == '-';
+    if (allowed) {
+      name += c;
+    } else if (!name.empty() && name.back() != '-') {
+      name += '-';
+    }
+  }
+  while (!name.empty() && (name.back() == '-' || name.back() == '.')) {
+    name.pop_back();
+  }
+  return name.empty() || name.front() == '.' ? "project" : name;
+}
+
 }  // namespace
 
 Expected<int> init_command(const GroupOptions& group, const std::vector<std::string>& args) {
@@ -89,8 +110,7 @@ Expected<int> init_command(const GroupOptions& group, const std::vector<std::str
   }
   const auto branch = repo.head_branch();
   const std::string reference = branch && *branch ? **branch : std::string("main");
-  const std::string name =
-      folder.filename().string().empty() ? "project" : folder.filename().string();
+  const std::string name = project_name(folder.filename().string());
   // Quoted as JSON strings, which YAML reads back unchanged.
   const std::string config =
       replaced(replaced(std::string(k_config), "{name}", nlohmann::json(name).dump()), "{branch}",
