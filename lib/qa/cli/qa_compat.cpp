@@ -2,14 +2,13 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <yaml-cpp/yaml.h>
 
 #include <qa/cli/tools.hpp>
 #include <qa/core/yaml_json.hpp>
+#include <qa/core/yaml_schema.hpp>
 #include <qa/git/repository.hpp>
 #include <qa/util/strings.hpp>
 
@@ -99,22 +98,15 @@ std::vector<std::string> split_configurations(const std::string& value) {
 
 // Return `--tuning-filepath`'s parameters as one JSON object (YAML or JSON file).
 Expected<std::string> read_tuning_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return fail_as(ErrorKind::usage, "cannot read --tuning-filepath {}: no such file", quote(path));
+  auto node = core::load_yaml_file(path);
+  if (!node) {
+    return fail_as(ErrorKind::usage, "invalid --tuning-filepath: {}", node.error().message);
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  try {
-    const YAML::Node node = YAML::Load(text.str());
-    if (!node.IsMap()) {
-      return fail_as(ErrorKind::usage, "invalid --tuning-filepath {}: expected a map of parameters",
-                     quote(path));
-    }
-    return core::yaml_to_json(node).dump();
-  } catch (const YAML::Exception& e) {
-    return fail_as(ErrorKind::usage, "invalid --tuning-filepath {}: {}", quote(path), e.msg);
+  if (!node->IsMap()) {
+    return fail_as(ErrorKind::usage, "invalid --tuning-filepath {}: expected a map of parameters",
+                   quote(path));
   }
+  return core::yaml_to_json(*node).dump();
 }
 
 struct RawGroupOptions {
