@@ -39,8 +39,8 @@ TEST_P(EveryTool, UnknownOptionIsAUsageError) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Tools, EveryTool,
-                         ::testing::Values("qa-run", "qa-batch", "qa-get", "qa-bitacc",
-                                           "qa-report"),
+                         ::testing::Values("qa-run", "qa-batch", "qa-get", "qa-bitacc", "qa-report",
+                                           "qa"),
                          tool_test_name);
 
 }  // namespace

@@ -199,6 +199,23 @@ TEST_F(QaBatch, InputsByPathAndGlobWithoutABatch) {
                                    "default/default/c.txt"}));
 }
 
+TEST_F(QaBatch, ArgumentsAfterDoubleDashReachEveryCommand) {
+  write_config(R"(project: {name: acme/batch}
+inputs: {database: data, globs: ['*.txt'], batches: batches.yaml}
+run:
+  command: printf >{output_dir}/args.txt '%s|' {rel_input_path}
+)");
+  m_repo->commit_all("args");
+  const auto result = run_tool("qa-batch", {"a.txt", "b.txt", "--", "x y", "--flag"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto records = parse_lines(result.out);
+  ASSERT_EQ(records.size(), 2U);
+  for (const auto& record : records) {
+    EXPECT_EQ(read_text(fs::path(record["output_dir"].get<std::string>()) / "args.txt"),
+              record["input"].get<std::string>() + "|x y|--flag|");
+  }
+}
+
 TEST_F(QaBatch, KillNineThenSkipFinishesTheBatchWithoutRerunningAnything) {
   std::string inputs;
   for (int i = 0; i < 50; ++i) {

@@ -76,6 +76,20 @@ TEST_F(Gate, AutoReferenceOnAFeatureBranchIsTheMergeBase) {
   (void)m3;
 }
 
+TEST_F(Gate, BatchesFileAddsBatches) {
+  write_text(m_project / "extra.yaml", "only-a:\n  inputs: [a.in]\n");
+  commit("M1");
+  ASSERT_EQ(batch().exit_code, 0);
+  write_text(m_project / "notes", "2");
+  commit("M2");
+  ASSERT_EQ(batch().exit_code, 0);
+  const auto result =
+      run_tool("qa-bitacc", {"only-a", "--batches-file", "extra.yaml", "--format", "json"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(json::parse(result.out)["runs"].size(), 1U) << result.out;
+  EXPECT_EQ(run_tool("qa-bitacc", {"only-a"}).exit_code, 2);
+}
+
 TEST_F(Gate, AutoWalksBackPastCommitsWithoutResults) {
   const std::string m1 = commit("M1");
   ASSERT_EQ(batch().exit_code, 0);

@@ -250,6 +250,21 @@ run:
             R"(base|7|nightly|base|{"level":7}|b.txt|x y|)");
 }
 
+TEST_F(QaRun, ParamMapsMergeAsAssignmentsDo) {
+  const auto map = run_tool(
+      "qa-run", {"--input", "b.txt", "--param", "{level: 2, sub: {a: 1}}", "--param", "sub.b=x"});
+  ASSERT_EQ(map.exit_code, 0) << map.err;
+  const auto assignments = run_tool("qa-run", {"--input", "b.txt", "--param", "level=2", "--param",
+                                               "sub.a=1", "--param", "sub.b=x"});
+  ASSERT_EQ(assignments.exit_code, 0) << assignments.err;
+  EXPECT_EQ(single_record(map)["key"], single_record(assignments)["key"]);
+  EXPECT_EQ(single_record(map)["params"],
+            json::parse(R"({"level": 2, "sub": {"a": 1, "b": "x"}})"));
+  const auto bad = run_tool("qa-run", {"--input", "b.txt", "--param", "{level: [1"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("invalid --param"), std::string::npos) << bad.err;
+}
+
 TEST_F(QaRun, OutputFolderIsEmptiedUnlessKeepPrevious) {
   const auto first = single_record(run_tool("qa-run", {"--input", "b.txt"}));
   const fs::path output_dir = first["output_dir"].get<std::string>();

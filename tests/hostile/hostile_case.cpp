@@ -46,8 +46,9 @@ HostileCommand command(const YAML::Node& entry, const std::string& prefix,
   HostileCommand command;
   const std::string run_key = prefix.empty() ? "run" : "then";
   command.argv = strings(entry[run_key]);
-  if (command.argv.empty() || !command.argv.front().starts_with("qa-")) {
-    problems.push_back(where + ": " + run_key + " must start with a tool (qa-...)");
+  if (command.argv.empty() ||
+      (!command.argv.front().starts_with("qa-") && command.argv.front() != "qa")) {
+    problems.push_back(where + ": " + run_key + " must start with a tool (qa-... or qa)");
   }
   command.exit = entry[prefix + "exit"] ? entry[prefix + "exit"].as<int>() : 0;
   if (entry[prefix + "stderr"]) {

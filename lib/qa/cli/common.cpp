@@ -30,6 +30,27 @@ void print_error(std::string_view tool, std::string_view message) {
                static_cast<int>(message.size()), message.data());
 }
 
+// Return the map that `value` (a YAML flow map such as `{strength: 0.5}`) holds, for `option`.
+Expected<nlohmann::json> parse_yaml_map(const std::string& value, std::string_view option,
+                                        std::string_view expected) {
+  try {
+    YAML::Node node = YAML::Load(value);
+    if (auto bounded = core::check_yaml_bounds(node, option); !bounded) {
+      return as_kind(ErrorKind::usage, std::move(bounded).error());
+    }
+    if (auto merged = core::resolve_yaml_merge_keys(node, option); !merged) {
+      return as_kind(ErrorKind::usage, std::move(merged).error());
+    }
+    if (!node.IsMap()) {
+      return fail_as(ErrorKind::usage, "invalid {} {}: expected {}", option, quote(value),
+                     expected);
+    }
+    return core::yaml_to_json(node);
+  } catch (const YAML::Exception& e) {
+    return fail_as(ErrorKind::usage, "invalid {} {}: {}", option, quote(value), e.msg);
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<CLI::App> make_app(std::string_view tool, std::string_view description,
@@ -52,7 +73,8 @@ void add_common_options(CLI::App& app, CommonOptions& options) {
                  "(repeatable)")
       ->allow_extra_args(false);
   app.add_option("--param", options.params,
-                 "Parameter KEY=VALUE, VALUE read as a YAML scalar (repeatable)")
+                 "Parameter KEY=VALUE, VALUE read as a YAML scalar, or a map of parameters such "
+                 "as '{strength: 0.5}' (repeatable)")
       ->allow_extra_args(false);
 }
 
@@ -60,22 +82,8 @@ Expected<nlohmann::json> parse_configs(const std::vector<std::string>& values) {
   nlohmann::json configs = nlohmann::json::array();
   for (const auto& value : values) {
     if (!value.empty() && value.front() == '{') {
-      try {
-        YAML::Node node = YAML::Load(value);
-        if (auto bounded = core::check_yaml_bounds(node, "--config"); !bounded) {
-          return as_kind(ErrorKind::usage, std::move(bounded).error());
-        }
-        if (auto merged = core::resolve_yaml_merge_keys(node, "--config"); !merged) {
-          return as_kind(ErrorKind::usage, std::move(merged).error());
-        }
-        if (!node.IsMap()) {
-          return fail_as(ErrorKind::usage, "invalid --config {}: expected a name or a map",
-                         quote(value));
-        }
-        configs.push_back(core::yaml_to_json(node));
-      } catch (const YAML::Exception& e) {
-        return fail_as(ErrorKind::usage, "invalid --config {}: {}", quote(value), e.msg);
-      }
+      QA_TRY_ASSIGN(auto patch, parse_yaml_map(value, "--config", "a name or a map"));
+      configs.push_back(std::move(patch));
     } else if (value.empty()) {
       return fail_as(ErrorKind::usage, "invalid --config \"\": expected a name or a map");
     } else {
@@ -88,7 +96,12 @@ Expected<nlohmann::json> parse_configs(const std::vector<std::string>& values) {
 Expected<nlohmann::json> parse_params(const std::vector<std::string>& values) {
   nlohmann::json params = nlohmann::json::object();
   for (const auto& value : values) {
-    QA_TRY(core::apply_param_assignment(params, value));
+    if (!value.empty() && value.front() == '{') {
+      QA_TRY_ASSIGN(const auto patch, parse_yaml_map(value, "--param", "KEY=VALUE or a map"));
+      core::deep_merge(params, patch);
+    } else {
+      QA_TRY(core::apply_param_assignment(params, value));
+    }
   }
   return params;
 }

@@ -37,7 +37,8 @@ void add_common_options(CLI::App& app, CommonOptions& options);
 // `{strength: 0.5}` read as a parameter patch.
 [[nodiscard]] Expected<nlohmann::json> parse_configs(const std::vector<std::string>& values);
 
-// Return the parameters of `--param K=V` values.
+// Return the parameters of `--param` values: `K=V` assignments, or YAML maps such as
+// `{strength: 0.5}` deep-merged in order.
 [[nodiscard]] Expected<nlohmann::json> parse_params(const std::vector<std::string>& values);
 
 // Return the context of the project around the current folder, with the common options' --store.

@@ -26,6 +26,7 @@ constexpr std::string_view k_examples = R"(Examples:
   qa-batch smoke --shard 1/4          the runs whose plan index is 1 mod 4 (0-based)
   qa-batch sweep --tuning-search '{"parameter_search": {"strength": [0.1, 0.5]}}'
   qa-batch nightly | qa-report        records stream on stdout as JSON Lines
+  qa-batch smoke -- --fast            append arguments to every run's command
 
 Batches follow QA-Board's format (inputs, configs, matrix, aliases). In GitLab `parallel:` jobs
 the shard comes from CI_NODE_INDEX/CI_NODE_TOTAL, in Slurm arrays from SLURM_ARRAY_TASK_ID/
@@ -46,6 +47,7 @@ struct BatchOptions {
   bool fail_fast = false;
   bool fail_if_empty = false;
   bool keep_previous = false;
+  std::vector<std::string> extra_args;  // after `--`: appended to every run's command
 };
 
 void print_record(const core::RunRecord& record) {
@@ -125,6 +127,7 @@ Expected<int> run(const BatchOptions& options) {
   run_options.fail_fast = options.fail_fast ? runner::FailFast::yes : runner::FailFast::no;
   run_options.execute.keep_previous =
       options.keep_previous ? runner::KeepPrevious::yes : runner::KeepPrevious::no;
+  run_options.execute.extra_args = options.extra_args;
   const auto outcome = runner::run_local(context, store, selected, run_options, print_record);
 
   const double seconds =
@@ -181,7 +184,17 @@ int qa_batch(int argc, char** argv) {
   app->add_flag("--fail-if-empty", options.fail_if_empty, "Exit 1 when the plan is empty");
   app->add_flag("--keep-previous", options.keep_previous,
                 "Do not empty output folders before the runs");
-  return run_tool("qa-batch", *app, &options.common, argc, argv, [&] { return run(options); });
+  // The arguments after `--` are appended to every run's command, as qa-run appends its own;
+  // the batch names come before it.
+  int own_argc = argc;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--") {
+      options.extra_args.assign(argv + i + 1, argv + argc);
+      own_argc = i;
+      break;
+    }
+  }
+  return run_tool("qa-batch", *app, &options.common, own_argc, argv, [&] { return run(options); });
 }
 
 }  // namespace qa::cli

@@ -36,6 +36,7 @@ run identical, 1 a run differs or failed, 2 usage, configuration or environment 
 struct BitaccOptions {
   CommonOptions common;
   std::vector<std::string> words;
+  std::vector<std::string> batches_files;
   std::optional<std::string> commit;
   std::string reference = "auto";
   std::vector<std::string> patterns;
@@ -133,6 +134,9 @@ Expected<int> run(const BitaccOptions& options) {
   runner::RecordQuery query;
   query.tool = "qa-bitacc";
   QA_TRY_ASSIGN(query.plan, plan_request(options.common, options.words));
+  for (const auto& file : options.batches_files) {
+    query.plan.batches_files.emplace_back(file);
+  }
   query.commit = options.commit;
   query.missing = runner::MissingRuns::fail;
   QA_TRY_ASSIGN(auto selected, runner::select_records(context, store, query));
@@ -175,6 +179,9 @@ int qa_bitacc(int argc, char** argv) {
                       k_examples);
   add_common_options(*app, options.common);
   app->add_option("batch", options.words, "Batches, aliases or inputs; or two folders");
+  app->add_option("--batches-file", options.batches_files,
+                  "A batches file, read after inputs.batches (repeatable)")
+      ->allow_extra_args(false);
   app->add_option("--commit", options.commit,
                   "Check the stored runs of this sha, tag or branch (default: HEAD)");
   app->add_option("--reference", options.reference, "auto (default), or a sha, tag or branch");
