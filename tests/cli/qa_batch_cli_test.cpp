@@ -208,7 +208,7 @@ run:
   m_repo->commit_all("args");
   const auto result = run_tool("qa-batch", {"a.txt", "b.txt", "--", "x y", "--flag"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  const auto records = parse_lines(result.out);
+  const auto records = parse_json_lines(result.out);
   ASSERT_EQ(records.size(), 2U);
   for (const auto& record : records) {
     EXPECT_EQ(read_text(fs::path(record["output_dir"].get<std::string>()) / "args.txt"),

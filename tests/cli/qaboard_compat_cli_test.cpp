@@ -127,6 +127,63 @@ TEST_F(QaBoardSample, ASubprojectsKeysReplaceTheProjects) {
   EXPECT_EQ(runs[0]["project"], "user/sample_project/subproject");
 }
 
+// The acceptance of QA-Board's tests/test_cli.py, with `qa` and the sample's own qa/main.py.
+TEST_F(QaBoardSample, QaRunBatchGetAndCheckBitAccuracyWorkOnIt) {
+  for (const char* image : {"cli_tests/a.jpg", "cli_tests/b.jpg", "cli_tests/dir/c.jpg"}) {
+    write_text(m_project / image, "");
+  }
+  write_text(m_project / "image.batches.yaml",
+             "images:\n  globs: ['*.jpg']\n  inputs: [cli_tests]\n  database: {linux: " +
+                 m_project.string() + ", windows: " + m_project.string() + "}\n");
+  const std::string first = m_repo->commit_all("images");
+  const std::map<std::string, std::string> env{{"QA_DATABASE", m_project.string()}};
+  const auto qa = [&](const std::vector<std::string>& args) { return run_tool("qa", args, env); };
+
+  // qa run: the forwarded command reaches main.py, which runs it in the output folder.
+  const auto run = qa({"run", "-i", "cli_tests/a.jpg", "echo \"{input_path} => {output_dir}\""});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json record = single_record(run);
+  EXPECT_EQ(record["status"], "ok");
+  EXPECT_EQ(record["metrics"]["is_failed"], false);
+  const std::string log =
+      read_text(fs::path(record["output_dir"].get<std::string>()) / "qa-run.log");
+  EXPECT_NE(log.find("cli_tests/a.jpg => "), std::string::npos) << log;
+  // An absolute input, as QA-Board's `qa run -i /dev/null`.
+  EXPECT_EQ(qa({"run", "-i", "/dev/null", "echo \"{input_path} => {output_dir}\""}).exit_code, 0);
+
+  // qa batch: listings, then a run of the batch.
+  EXPECT_EQ(qa({"--dryrun", "batch", "cli_tests"}).exit_code, 0);
+  const auto list = qa({"batch", "--batches-file", "image.batches.yaml", "images", "--list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  const json listed = json::parse(list.out, nullptr, false);
+  ASSERT_TRUE(listed.is_array()) << list.out;
+  EXPECT_EQ(listed.size(), 3U);
+  const auto dirs =
+      qa({"batch", "--batches-file", "image.batches.yaml", "images", "--list-output-dirs"});
+  ASSERT_EQ(dirs.exit_code, 0) << dirs.err;
+  EXPECT_EQ(count_of(dirs.out, "\n"), 3U) << dirs.out;
+  const auto batch = qa({"batch", "--batches-file", "image.batches.yaml", "images",
+                         "echo \"{input_path} => {output_dir}\""});
+  ASSERT_EQ(batch.exit_code, 0) << batch.err;
+  EXPECT_EQ(parse_json_lines(batch.out).size(), 3U);
+
+  // qa get.
+  const auto commit = qa({"get", "commit_id"});
+  ASSERT_EQ(commit.exit_code, 0) << commit.err;
+  EXPECT_EQ(commit.out, first + "\n");
+
+  // qa check-bit-accuracy: a later commit that changes nothing the runs make is identical.
+  write_text(m_project / "README.md", "a change of the docs\n");
+  m_repo->commit_all("docs");
+  ASSERT_EQ(qa({"batch", "--batches-file", "image.batches.yaml", "images",
+                "echo \"{input_path} => {output_dir}\""})
+                .exit_code,
+            0);
+  const auto bitacc = qa({"check-bit-accuracy", "--reference", first, "--batches-file",
+                          "image.batches.yaml", "--batch", "images"});
+  EXPECT_EQ(bitacc.exit_code, 0) << bitacc.out << bitacc.err;
+}
+
 // The batches of QA-Board's tests/test_iterators.py, with the settings that test gives
 // (inputs.globs '*.txt', the sample's cli_tests as the database), and its expectations.
 class QaBoardIterators : public QaBoardSample {

@@ -290,6 +290,11 @@ Expected<InputPaths> expand_input_path(const fs::path& database_arg, const std::
                : fail("input {} not found in the database {}", quote(path_arg),
                       quote(root.string()));
   }
+  for (const auto& match : matches) {
+    if (!util::is_within(root, match)) {
+      return fail("input {} is not inside the database {}", quote(path_arg), quote(root.string()));
+    }
+  }
   std::set<std::string> found;
   auto add = [&](const fs::path& input) -> Expected<void> {
     const fs::path normal = input.lexically_normal();
@@ -380,13 +385,15 @@ Expected<Batches> Batches::load(const std::vector<fs::path>& files, const fs::pa
         // As in QA-Board, entries that are no batch may sit beside the batches (settings
         // reused through YAML anchors): a list, a value, or a map with no batch key.
         const bool is_map = item.second.IsMap();
+        // A key close to a batch key (`inptus`) is a typo in a batch, not another entry.
         const bool looks_like_batch =
             item.second.IsNull() ||
             (is_map && std::any_of(item.second.begin(), item.second.end(), [](const auto& key) {
                const std::string key_name = key.first.Scalar();
                return std::find(k_batch_keys.begin(), k_batch_keys.end(), key_name) !=
                           k_batch_keys.end() ||
-                      k_ignored_batch_keys.contains(key_name);
+                      k_ignored_batch_keys.contains(key_name) ||
+                      !util::suggestion_suffix(key_name, k_batch_keys).empty();
              }));
         if (!looks_like_batch) {
           batches.m_not_batches[name] = NotBatch{file, item.first, item.second};

@@ -3,14 +3,19 @@
 #include <algorithm>
 
 #include <qa/core/run_key.hpp>
+#include <qa/core/run_metrics.hpp>
 
 namespace qa::report {
 
 RunBitacc compare_manifests(const core::Manifest& manifest, const core::Manifest& reference,
                             const core::FileSelection& selection, Strict strict) {
   RunBitacc result;
-  const core::Manifest mine = core::filter_manifest(manifest, selection);
-  const core::Manifest theirs = core::filter_manifest(reference, selection);
+  core::Manifest mine = core::filter_manifest(manifest, selection);
+  core::Manifest theirs = core::filter_manifest(reference, selection);
+  // As QA-Board, the run's metrics.json is not an output compared bit for bit: metrics are
+  // compared by the report, with their tolerances (a compute_time in it changes every run).
+  mine.erase(core::k_metrics_file_name);
+  theirs.erase(core::k_metrics_file_name);
   bool differs = false;
   for (const auto& [path, entry] : mine) {
     const auto other = theirs.find(path);

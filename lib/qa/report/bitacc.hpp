@@ -43,8 +43,9 @@ struct RunBitacc {
 
 enum class Strict { no, yes };
 
-// Compare the manifests `manifest` and `reference` (after `selection`): changed files always
-// make the run different; files on one side only do with `strict`.
+// Compare the manifests `manifest` and `reference` (after `selection`; the run's metrics.json is
+// left out, as QA-Board does: metrics are the report's): changed files always make the run
+// different; files on one side only do with `strict`.
 [[nodiscard]] RunBitacc compare_manifests(const core::Manifest& manifest,
                                           const core::Manifest& reference,
                                           const core::FileSelection& selection, Strict strict);

@@ -306,9 +306,11 @@ smoke:
 )";
   EXPECT_EQ(expand(yaml, {"smoke"}), (Runs{R"(a.png [{"strength":2}])"}));
   EXPECT_CONTAINS(error_of(yaml, {"names"}), "line 3: \"names\" is not a batch");
+  // A typo of a batch key is still a batch, with its error.
   EXPECT_CONTAINS(error_of("smoke:\n  inptus: [a.png]\n", {"smoke"}),
-                  "\"smoke\" is not a batch: none of its keys is a batch's (\"inptus\" (did you "
-                  "mean \"inputs\"?))");
+                  "batch \"smoke\": unknown key \"inptus\" (did you mean \"inputs\"?)");
+  EXPECT_CONTAINS(error_of("smoke:\n  description: a long text\n", {"smoke"}),
+                  "\"smoke\" is not a batch: none of its keys is a batch's (\"description\")");
 }
 
 TEST_F(BatchesTest, LaterFilesReplaceBatchesAndNamesListBatchesAndAliases) {
