@@ -65,10 +65,17 @@ def _load_config() -> Dict[str, Any]:
 config: Dict[str, Any] = _load_config()
 root_qatools: Optional[Path] = _find_root()
 project_dir: Optional[Path] = root_qatools
-subproject = Path(".")
+# A subproject's folder, relative to the project's (QA_SUBPROJECT, exported by qa-run).
+subproject = Path(os.environ.get("QA_SUBPROJECT") or ".")
+if root_qatools and subproject != Path("."):
+    project_dir = root_qatools / subproject
 
 _name = os.environ.get("QA_PROJECT") or (config.get("project") or {}).get("name") or \
     (root_qatools.name if root_qatools else None)
+# QA_PROJECT is the subproject's full name, `<project.name>/<subproject>`.
+_suffix = "/" + subproject.as_posix()
+if _name and subproject != Path(".") and _name.endswith(_suffix):
+    _name = _name[: -len(_suffix)]
 project_root: Optional[Path] = Path(_name) if _name else None
 project: Optional[Path] = project_root / subproject if project_root else None
 if _name:

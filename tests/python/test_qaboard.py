@@ -150,6 +150,15 @@ class ConfigTest(unittest.TestCase):
             self.assertEqual(config.commit_committer_name, "me")
             self.assertEqual(config.commit_parents, [])
 
+    def test_a_subproject_is_named_after_its_project(self):
+        with tempfile.TemporaryDirectory() as root:
+            config = self.load({"QA_PROJECT_ROOT": root, "QA_PROJECT": "acme/py/isp/raw",
+                                "QA_SUBPROJECT": "isp/raw", "QA_COMMIT": "c" * 40})
+            self.assertEqual(config.subproject, Path("isp/raw"))
+            self.assertEqual(config.project_root, Path("acme/py"))
+            self.assertEqual(config.project, Path("acme/py/isp/raw"))
+            self.assertEqual(config.project_dir, Path(root) / "isp/raw")
+
     def test_a_detached_head_has_no_branch(self):
         config = self.load({"QA_PROJECT_ROOT": "/nowhere", "QA_BRANCH": "", "QA_COMMIT": "b" * 40})
         self.assertIsNone(config.commit_branch)

@@ -481,6 +481,21 @@ Expected<void> read_input_types(const Reader& r, const YAML::Node& types,
   return {};
 }
 
+// Replace QA-Board's `{project}` (the project's name, a subproject's included) and
+// `{subproject}` (its folder, `.` for none) in a path of qaboard.yaml.
+std::string with_project_names(std::string text, const std::string& project,
+                               const std::string& subproject) {
+  for (const auto& [token, value] :
+       {std::pair<std::string_view, const std::string&>{"{project}", project},
+        std::pair<std::string_view, const std::string&>{"{subproject}", subproject}}) {
+    for (std::size_t at = text.find(token); at != std::string::npos;
+         at = text.find(token, at + value.size())) {
+      text.replace(at, token.size(), value);
+    }
+  }
+  return text;
+}
+
 }  // namespace
 
 Expected<InputSettings> input_settings(const ProjectConfig::Inputs& inputs, std::string_view type) {
@@ -555,6 +570,8 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
                       name ? valid.error().message
                            : valid.error().message + " (the folder's name; set project.name)");
   }
+  const std::string subproject =
+      file.parent_path().lexically_relative(project_root).generic_string();
   QA_TRY_ASSIGN(auto reference,
                 r.string(r.node("project", "reference_branch"), "project.reference_branch"));
   config.reference_branch = reference.value_or(config.reference_branch);
@@ -567,7 +584,8 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
   const YAML::Node database = r.node("inputs", "database");
   QA_TRY_ASSIGN(auto database_text, read_path_spec(database, file, "inputs.database"));
   if (database_text) {
-    QA_TRY_ASSIGN(config.inputs.database, r.path(*database_text, database));
+    QA_TRY_ASSIGN(config.inputs.database,
+                  r.path(with_project_names(*database_text, config.name, subproject), database));
   }
   QA_TRY_ASSIGN(config.inputs.globs,
                 r.strings(first_of(root["inputs"], {"globs", "glob"}), "inputs.globs"));
@@ -593,7 +611,8 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
     for (const auto& item : items) {
       QA_TRY_ASSIGN(auto batch_file, read_path_spec(item, file, "inputs.batches"));
       if (batch_file) {
-        QA_TRY_ASSIGN(auto batch_path, r.path(*batch_file, item));
+        QA_TRY_ASSIGN(auto batch_path,
+                      r.path(with_project_names(*batch_file, config.name, subproject), item));
         config.inputs.batches.push_back(batch_path);
       }
     }

@@ -90,6 +90,8 @@ Expected<std::string> entrypoint_command(const core::ProjectConfig& config,
 std::map<std::string, std::string> entrypoint_environment(const ProjectContext& context) {
   std::map<std::string, std::string> env{
       {"QA_PROJECT", context.config.name},
+      {"QA_SUBPROJECT",
+       context.config.file.parent_path().lexically_relative(context.config.root).generic_string()},
       {"QA_BRANCH", context.commit.branch.value_or("")},
       {"QA_OUTPUTS_COMMIT", context.output_root.string()},
       {"QA_PLATFORM", "linux"},

@@ -29,9 +29,10 @@ inline constexpr const char* k_entrypoint_runner = "qatools_entrypoint.py";
                                                        const std::vector<std::string>& extra_args);
 
 // Return what an entrypoint run needs beyond the run's QA_* variables, for the `qaboard.config`
-// names: QA_PROJECT (project.name), QA_BRANCH (empty when detached), QA_OUTPUTS_COMMIT (the
-// output root), QA_PLATFORM (linux) and QA_CONFIG_JSON (qaboard.yaml as JSON, a storage URL
-// without its userinfo; left out when it cannot be read again).
+// names: QA_PROJECT (project.name, a subproject's included), QA_SUBPROJECT (the subproject's
+// folder relative to the project's, `.` for none), QA_BRANCH (empty when detached),
+// QA_OUTPUTS_COMMIT (the output root), QA_PLATFORM (linux) and QA_CONFIG_JSON (qaboard.yaml as
+// JSON, a storage URL without its userinfo; left out when it cannot be read again).
 [[nodiscard]] std::map<std::string, std::string> entrypoint_environment(
     const ProjectContext& context);
 

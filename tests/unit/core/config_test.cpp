@@ -646,6 +646,8 @@ bit_accuracy: {patterns: [super, '*.png']}
 run: {env: {B: "2"}}
 )");
   write_text(tmp / "repo/isp/empty/qaboard.yaml", "# marks a subproject\n");
+  write_text(tmp / "repo/isp/raw/qaboard.yaml",
+             "inputs:\n  batches: ['{subproject}/batches.yaml', '/db/{project}/b.yaml']\n");
   const auto config = load_config(tmp / "repo/isp/qaboard.yaml");
   ASSERT_TRUE(config) << config.error().message;
   EXPECT_EQ(config->name, "acme/camera/isp");
@@ -662,6 +664,11 @@ run: {env: {B: "2"}}
   ASSERT_TRUE(empty) << empty.error().message;
   EXPECT_EQ(empty->name, "acme/camera/isp/empty");
   EXPECT_EQ(empty->inputs.globs, std::vector<std::string>{"*.dng"});
+  // QA-Board's {subproject} and {project} in paths.
+  const auto raw = load_config(tmp / "repo/isp/raw/qaboard.yaml");
+  ASSERT_TRUE(raw) << raw.error().message;
+  EXPECT_EQ(raw->inputs.batches, (std::vector<fs::path>{tmp / "repo/isp/raw/batches.yaml",
+                                                        "/db/acme/camera/isp/raw/b.yaml"}));
   // `root: true` ends the search: that file is the project.
   write_text(tmp / "repo/isp/qaboard.yaml", "root: true\nproject: {name: acme/isp}\n");
   const auto rooted = load_config(tmp / "repo/isp/qaboard.yaml");
