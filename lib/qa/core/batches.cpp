@@ -383,11 +383,12 @@ Expected<Batches> Batches::load(const std::vector<fs::path>& files, const fs::pa
           continue;
         }
         // As in QA-Board, entries that are no batch may sit beside the batches (settings
-        // reused through YAML anchors): a list, a value, or a map with no batch key.
+        // reused through YAML anchors): a list, a value, or a map with no batch key. An empty
+        // map (`all: {}`) is a batch of everything in the database.
         const bool is_map = item.second.IsMap();
         // A key close to a batch key (`inptus`) is a typo in a batch, not another entry.
         const bool looks_like_batch =
-            item.second.IsNull() ||
+            item.second.IsNull() || (is_map && item.second.size() == 0) ||
             (is_map && std::any_of(item.second.begin(), item.second.end(), [](const auto& key) {
                const std::string key_name = key.first.Scalar();
                return std::find(k_batch_keys.begin(), k_batch_keys.end(), key_name) !=

@@ -306,6 +306,9 @@ smoke:
 )";
   EXPECT_EQ(expand(yaml, {"smoke"}), (Runs{R"(a.png [{"strength":2}])"}));
   EXPECT_CONTAINS(error_of(yaml, {"names"}), "line 3: \"names\" is not a batch");
+  // An empty map, or nothing, is a batch of everything in the database.
+  EXPECT_EQ(expand("all: {}\nnone:\n", {"all"}), expand("all: {}\nnone:\n", {"none"}));
+  EXPECT_EQ(expand("all: {}\n", {"all"}).size(), 5U);
   // A typo of a batch key is still a batch, with its error.
   EXPECT_CONTAINS(error_of("smoke:\n  inptus: [a.png]\n", {"smoke"}),
                   "batch \"smoke\": unknown key \"inptus\" (did you mean \"inputs\"?)");
