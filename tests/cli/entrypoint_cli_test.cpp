@@ -13,85 +13,10 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// QA-Board's sample entrypoint, qaboard/sample_project/qa/main.py of github.com/Samsung/qaboard
-// (Apache-2.0), unchanged. It imports click and qaboard.config.
-constexpr const char* k_qaboard_sample_main = R"py("""
-Sample implementation of a CLI wrapper with QA-Board.
-"""
-import sys
-import subprocess
-from pathlib import Path
-import click
-
-# Whis will identify runs through GitlabCI or Jenkins.
-from qaboard.config import is_ci
-
-
-def run(context):
-  """
-  Runs you code, creates files under context.output_dir, and returns metrics.
-  """
-  click.secho("Edit qa/main.py to run *your* code using the context", fg='blue', bold=True)
-  useful_context_keys = (
-    'output_dir',         # Where you're expected to save results
-    'input_path',         # .database / .rel_input_path
-    # 'type',             # Useful if you need to handle different input types.. Read the docs!
-    # 'input_metadata',   # Read the docs to enable this!
-    'configs',          # List of configurations, the meaning is 100% on your side!
-    'params',             # Merge of all the dicts in `configurations` and extra_parameters
-    'platform',
-    'forwarded_args',     # Extra list of CLI args, eg `qa batch --my-custom-extra-flag`
-  )
-  cli_formatter = {}
-  for key in useful_context_keys:
-    value = getattr(context, key)
-    cli_formatter[key] = value
-    click.secho(f"  .{key}:  {value}", fg='blue')
-  # A common thing to do is running an executable: compiled code, python2.7 code
-  # or import some python code and run it!
-
-  # To get started with minimal effort and as example,
-  # we run the extra CLI flags passed by the user.
-  arg_format = lambda a: a.format(**cli_formatter)
-  command = " ".join([arg_format(a) for a in context.forwarded_args])
-
-  if command:
-    click.secho("Below we run the CLI flags you gave qa:", fg='blue', bold=True)
-    click.secho(f"> {command}", fg='blue')
-  else:
-    click.secho(f"Try to run something! eg:  qa {' '.join(sys.argv[1:])}"+ " 'echo {input_path} => {output_dir}'", fg='blue', bold=True)
-    return {"is_failed": False}
-
-  if context.dryrun:
-    return {"is_failed": False}
-
-  # We do extra work to capture real-time logs and print it ourselves
-  # otherwise it won't show in both STDOUT and the captured log.txt file
-  # https://stackoverflow.com/questions/803265/getting-realtime-output-using-subprocess
-  process = subprocess.Popen(
-    command,
-    shell=True,
-    cwd=context.output_dir,
-    encoding='utf-8',
-    stdout=subprocess.PIPE,
-    stderr=subprocess.STDOUT,
-    bufsize=1,
-    errors='replace',
-  )
-  while True:
-      line = process.stdout.readline()
-      if line == '' and process.poll() is not None:
-          break
-      if line:
-          print(line.strip(), flush=True)
-  returncode = process.poll()
-  if returncode != 0:
-    return {"is_failed": True, "returncode": returncode}
-  return {"is_failed": False}
-
-  click.secho("Edit qa/main.py: create plots/graphs, return metrics...", fg='cyan', bold=True)
-  return {"is_failed": False}
-)py";
+// QA-Board's sample entrypoint, unchanged (tests/qaboard/, Apache-2.0). It imports click and
+// qaboard.config.
+const fs::path k_qaboard_sample_main =
+    fs::path(QA_SOURCE_DIR) / "tests" / "qaboard" / "sample_project" / "qa" / "main.py";
 
 // An entrypoint whose behaviour the parameter `mode` picks; it writes what it saw to seen.json.
 constexpr const char* k_probe_main = R"py(import json
@@ -187,7 +112,7 @@ inputs:
 };
 
 TEST_F(Entrypoint, QaBoardSampleMainRunsUnchanged) {
-  write_text(m_project / "qa" / "main.py", k_qaboard_sample_main);
+  write_text(m_project / "qa" / "main.py", read_text(k_qaboard_sample_main));
   m_repo->commit_all("the sample entrypoint");
   const auto bare = run_tool("qa-run", {"--input", "a.txt"});
   ASSERT_EQ(bare.exit_code, 0) << bare.err;
