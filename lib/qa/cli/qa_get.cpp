@@ -132,9 +132,7 @@ Expected<int> materialize(const runner::ProjectContext& context, store::Store& s
   const fs::path dir =
       options.to ? fs::absolute(*options.to).lexically_normal()
                  : context.output_root / "commits" / commit.substr(0, 12) / fs::path(spec.key);
-  if (util::is_within(context.output_root, dir)) {
-    QA_TRY(runner::prepare_output_root(context.output_root));
-  }
+  QA_TRY(runner::prepare_output_root(context.output_root, dir));
   QA_TRY_ASSIGN(const auto lock,
                 runner::prepare_output_dir(dir, runner::KeepPrevious::no, context.config.root));
   std::vector<store::BlobDownload> downloads;

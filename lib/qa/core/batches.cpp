@@ -61,23 +61,6 @@ std::vector<fs::path> glob_paths(const std::string& pattern) {
   return paths;
 }
 
-json configs_of(const YAML::Node& node) {
-  json out = json::array();
-  if (node && node.IsDefined()) {
-    flatten_configs(yaml_to_json(node), out);
-  }
-  return out;
-}
-
-YAML::Node first_of(const YAML::Node& node, std::initializer_list<const char*> keys) {
-  for (const char* key : keys) {
-    if (node[key]) {
-      return node[key];
-    }
-  }
-  return YAML::Node(YAML::NodeType::Undefined);
-}
-
 Expected<fs::path> resolve_path(const std::string& text, const fs::path& base) {
   QA_TRY_ASSIGN(const std::string expanded, util::expand_user_and_env(text));
   const fs::path path(expanded);
@@ -99,7 +82,7 @@ struct InputEntry {
 InputEntry make_entry(const std::string& path, const YAML::Node& value, const YAML::Node& at) {
   InputEntry entry{path, json::array(), at, YAML::Node(YAML::NodeType::Undefined)};
   if (!value || !value.IsMap()) {
-    entry.configs = configs_of(value);
+    entry.configs = yaml_configs(value);
     return entry;
   }
   json patch = json::object();
@@ -244,7 +227,7 @@ Expected<void> apply_settings(const YAML::Node& node, const InputDefaults& defau
     }
     where.database = *resolved;
   }
-  if (const YAML::Node value = first_of(node, {"globs", "glob"}); value.IsDefined()) {
+  if (const YAML::Node value = yaml_first_of(node, {"globs", "glob"}); value.IsDefined()) {
     auto globs = globs_of(value);
     if (!globs) {
       return error(value, globs.error().message);
@@ -296,12 +279,9 @@ Expected<InputPaths> expand_input_path(const fs::path& database_arg, const std::
     }
   }
   std::set<std::string> found;
+  // Every input is a match or lies under one: inside the database (checked above).
   auto add = [&](const fs::path& input) -> Expected<void> {
-    const fs::path normal = input.lexically_normal();
-    if (!util::is_within(root, normal)) {
-      return fail("input {} is not inside the database {}", quote(path_arg), quote(root.string()));
-    }
-    const std::string rel = normal.lexically_relative(root).generic_string();
+    const std::string rel = input.lexically_normal().lexically_relative(root).generic_string();
     if (rel.empty() || rel == ".") {
       return fail("input {} is the database {} itself: give inputs.globs to find inputs in it",
                   quote(path_arg.empty() ? "*" : path_arg), quote(root.string()));
@@ -563,9 +543,10 @@ Expected<std::vector<BatchRun>> Batches::expand_batch(const std::string& name,
   YAML::Node inputs;
   if (node.IsMap()) {
     QA_TRY(apply_settings(node, defaults, file, name, true, where, &file_database));
-    if (const YAML::Node configs = first_of(node, {"configs", "configurations", "configuration"});
+    if (const YAML::Node configs =
+            yaml_first_of(node, {"configs", "configurations", "configuration"});
         configs.IsDefined()) {
-      batch_configs = configs_of(configs);
+      batch_configs = yaml_configs(configs);
       batch_has_configs = true;
     }
     if (const YAML::Node value = node["matrix"]; value && !value.IsNull()) {
@@ -574,7 +555,7 @@ Expected<std::vector<BatchRun>> Batches::expand_batch(const std::string& name,
       }
       matrix = yaml_to_json(value);
     }
-    inputs = first_of(node, {"inputs", "tests"});
+    inputs = yaml_first_of(node, {"inputs", "tests"});
   }
 
   auto combinations = expand_matrix(matrix);
@@ -625,7 +606,7 @@ Expected<std::vector<BatchRun>> Batches::expand_batch(const std::string& name,
       if (!substituted) {
         // The reference is in a configuration: of the input, of the batch, or of the matrix.
         const YAML::Node batch_configs_node =
-            node.IsMap() ? first_of(node, {"configs", "configurations", "configuration"})
+            node.IsMap() ? yaml_first_of(node, {"configs", "configurations", "configuration"})
                          : YAML::Node(YAML::NodeType::Undefined);
         return error(!entry.configs.empty()           ? entry.node
                      : batch_configs_node.IsDefined() ? batch_configs_node

@@ -401,24 +401,17 @@ Expected<std::vector<ConfigFile>> read_config_chain(const fs::path& file,
   return chain;
 }
 
-// Return the configurations that `node` lists (a name, a map, or a list of them, flattened).
-nlohmann::json configs_of(const YAML::Node& node) {
-  nlohmann::json out = nlohmann::json::array();
-  if (node && node.IsDefined()) {
-    flatten_configs(yaml_to_json(node), out);
-  }
-  return out;
-}
-
-YAML::Node first_of(const YAML::Node& node, std::initializer_list<const char*> keys) {
-  if (node && node.IsMap()) {
-    for (const char* key : keys) {
-      if (node[key]) {
-        return node[key];
-      }
+// The keys of an `inputs.types.<name>` entry.
+const YamlSchema& input_type_schema() {
+  static const YamlSchema schema = [] {
+    YamlSchema s;
+    for (const char* key : {"database", "globs", "glob", "use_parent_folder", "configs",
+                            "configurations", "configuration"}) {
+      s.keys[key] = YamlSchema{};
     }
-  }
-  return YAML::Node(YAML::NodeType::Undefined);
+    return s;
+  }();
+  return schema;
 }
 
 // Read `inputs.types`.
@@ -431,7 +424,6 @@ Expected<void> read_input_types(const Reader& r, const YAML::Node& types,
   if (!types.IsMap()) {
     return yaml_error(file, types, "\"inputs.types\" must map type names to their settings");
   }
-  static const YamlSchema schema = config_schema().keys.at("inputs");
   for (const auto& item : types) {
     const std::string name = item.first.Scalar();
     const std::string key = "inputs.types." + name;
@@ -449,26 +441,21 @@ Expected<void> read_input_types(const Reader& r, const YAML::Node& types,
     if (!item.second.IsMap()) {
       return yaml_error(file, item.second, fmt::format("{} must be a mapping", quote(key)));
     }
-    YamlSchema type_schema;
-    for (const char* allowed : {"database", "globs", "glob", "use_parent_folder", "configs",
-                                "configurations", "configuration"}) {
-      type_schema.keys[allowed] = YamlSchema{};
-    }
-    QA_TRY(check_yaml_keys(item.second, type_schema, file, key));
+    QA_TRY(check_yaml_keys(item.second, input_type_schema(), file, key));
     ProjectConfig::InputType type;
     QA_TRY_ASSIGN(auto database, read_path_spec(item.second["database"], file, key + ".database"));
     if (database) {
       QA_TRY_ASSIGN(type.database, r.path(*database, item.second["database"]));
     }
-    if (const YAML::Node globs = first_of(item.second, {"globs", "glob"}); globs.IsDefined()) {
+    if (const YAML::Node globs = yaml_first_of(item.second, {"globs", "glob"}); globs.IsDefined()) {
       QA_TRY_ASSIGN(type.globs, r.strings(globs, key + ".globs"));
     }
     QA_TRY_ASSIGN(type.use_parent_folder,
                   r.boolean(item.second["use_parent_folder"], key + ".use_parent_folder"));
     if (const YAML::Node configs =
-            first_of(item.second, {"configs", "configurations", "configuration"});
+            yaml_first_of(item.second, {"configs", "configurations", "configuration"});
         configs.IsDefined()) {
-      type.configs = configs_of(configs);
+      type.configs = yaml_configs(configs);
     }
     inputs.types[name] = std::move(type);
   }
@@ -562,16 +549,17 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
           : YAML::Node(YAML::NodeType::Undefined);
   QA_TRY_ASSIGN(auto name, r.string(name_node, "project.name"));
   config.name = name.value_or(config.root.filename().string());
+  // The subproject's folder, relative to the project's (`.` for none).
+  const std::string subproject =
+      file.parent_path().lexically_relative(project_root).generic_string();
   if (chain.size() > 1) {
-    config.name += "/" + file.parent_path().lexically_relative(project_root).generic_string();
+    config.name += "/" + subproject;
   }
   if (auto valid = check_project_name(config.name); !valid) {
     return yaml_error(chain.front().file, name_node,
                       name ? valid.error().message
                            : valid.error().message + " (the folder's name; set project.name)");
   }
-  const std::string subproject =
-      file.parent_path().lexically_relative(project_root).generic_string();
   QA_TRY_ASSIGN(auto reference,
                 r.string(r.node("project", "reference_branch"), "project.reference_branch"));
   config.reference_branch = reference.value_or(config.reference_branch);
@@ -588,9 +576,9 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
                   r.path(with_project_names(*database_text, config.name, subproject), database));
   }
   QA_TRY_ASSIGN(config.inputs.globs,
-                r.strings(first_of(root["inputs"], {"globs", "glob"}), "inputs.globs"));
+                r.strings(yaml_first_of(root["inputs"], {"globs", "glob"}), "inputs.globs"));
   config.inputs.configs =
-      configs_of(first_of(root["inputs"], {"configs", "configurations", "configuration"}));
+      yaml_configs(yaml_first_of(root["inputs"], {"configs", "configurations", "configuration"}));
   QA_TRY(read_input_types(r, r.node("inputs", "types"), config.inputs));
   QA_TRY_ASSIGN(auto use_parent,
                 r.boolean(r.node("inputs", "use_parent_folder"), "inputs.use_parent_folder"));

@@ -1,5 +1,7 @@
 #include <qa/core/yaml_json.hpp>
 
+#include <qa/core/params.hpp>
+
 #include <charconv>
 #include <string>
 
@@ -113,6 +115,25 @@ nlohmann::json yaml_to_json(const YAML::Node& node) {
       return nullptr;
   }
   return nullptr;
+}
+
+YAML::Node yaml_first_of(const YAML::Node& node, std::initializer_list<const char*> keys) {
+  if (node && node.IsMap()) {
+    for (const char* key : keys) {
+      if (node[key]) {
+        return node[key];
+      }
+    }
+  }
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+nlohmann::json yaml_configs(const YAML::Node& node) {
+  nlohmann::json out = nlohmann::json::array();
+  if (node && node.IsDefined()) {
+    flatten_configs(yaml_to_json(node), out);
+  }
+  return out;
 }
 
 }  // namespace qa::core

@@ -16,7 +16,6 @@
 #include <qa/runner/plan.hpp>
 #include <qa/util/hash.hpp>
 #include <qa/util/log.hpp>
-#include <qa/util/path.hpp>
 #include <qa/util/shell.hpp>
 #include <qa/util/subprocess.hpp>
 #include <qa/util/time.hpp>
@@ -143,9 +142,7 @@ Expected<core::RunRecord> execute_run(const ProjectContext& context, store::Stor
     QA_TRY_ASSIGN(postprocess, core::substitute_placeholders(context.config.run.postprocess,
                                                              run_values(context, spec)));
   }
-  if (util::is_within(context.output_root, spec.output_dir)) {
-    QA_TRY(prepare_output_root(context.output_root));
-  }
+  QA_TRY(prepare_output_root(context.output_root, spec.output_dir));
   // Held until the run is recorded: a concurrent run of the same key waits.
   QA_TRY_ASSIGN(const auto lock,
                 prepare_output_dir(spec.output_dir, options.keep_previous, context.config.root));

@@ -93,9 +93,9 @@ const std::set<std::string>& reserved_output_names() {
   return names;
 }
 
-Expected<void> prepare_output_root(const fs::path& root) {
+Expected<void> prepare_output_root(const fs::path& root, const fs::path& dir) {
   std::error_code ec;
-  if (fs::exists(fs::symlink_status(root, ec))) {
+  if (!util::is_within(root, dir) || fs::exists(fs::symlink_status(root, ec))) {
     return {};
   }
   QA_TRY(util::create_dirs(root));

@@ -29,10 +29,12 @@ class OutputLock {
   util::UniqueFd m_fd;
 };
 
-// Create the output root `root` when it does not exist yet, with a `.gitignore` holding `*` (as
-// pytest does for its cache): `git add -A` after a run then adds no outputs, and the next
-// commit's records are not `-dirty`. An existing root is left as it is.
-[[nodiscard]] Expected<void> prepare_output_root(const std::filesystem::path& root);
+// Before `dir` is made, create the output root `root` that holds it when it does not exist yet,
+// with a `.gitignore` holding `*` (as pytest does for its cache): `git add -A` after a run then
+// adds no outputs, and the next commit's records are not `-dirty`. An existing root, or a `dir`
+// outside `root` (--output-dir, --to), is left as it is.
+[[nodiscard]] Expected<void> prepare_output_root(const std::filesystem::path& root,
+                                                 const std::filesystem::path& dir);
 
 // Make `dir` ready for a run and lock it. A new folder is created and marked as an output
 // folder. When another process (a concurrent qa-run or qa-batch in the same checkout) holds the
