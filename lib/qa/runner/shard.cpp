@@ -40,7 +40,12 @@ Expected<Shard> parse_shard(std::string_view text) {
 }
 
 Expected<std::optional<Shard>> shard_from_environment() {
-  if (const auto total = util::env_value("CI_NODE_TOTAL")) {
+  // GitLab sets CI_NODE_TOTAL=1 in every job and CI_NODE_INDEX only in `parallel:` ones.
+  const auto node_total = util::env_value("CI_NODE_TOTAL");
+  if (node_total && *node_total == "1" && !util::env_value("CI_NODE_INDEX")) {
+    return std::optional<Shard>();
+  }
+  if (const auto total = node_total) {
     const auto index = parse_number(util::env_value("CI_NODE_INDEX").value_or(""));
     const auto count = parse_number(*total);
     const std::string origin =

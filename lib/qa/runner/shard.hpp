@@ -20,7 +20,7 @@ struct Shard {
 
 // Return the shard given by CI: CI_NODE_INDEX/CI_NODE_TOTAL (GitLab `parallel:`, 1-based), else
 // SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (minus SLURM_ARRAY_TASK_MIN when set); nothing
-// when neither is set.
+// when neither is set, or when only CI_NODE_TOTAL=1 is (GitLab sets it in every job).
 [[nodiscard]] Expected<std::optional<Shard>> shard_from_environment();
 
 // Return the positions in a plan of `size` runs that belong to `shard`.

@@ -62,6 +62,19 @@ TEST_F(ShardEnvironment, GitlabIndexIsOneBased) {
   EXPECT_FALSE(shard_from_environment());
 }
 
+// GitLab predefines CI_NODE_TOTAL=1 in jobs without `parallel:`, and no CI_NODE_INDEX.
+TEST_F(ShardEnvironment, GitlabJobWithoutParallelIsNoShard) {
+  ::setenv("CI_NODE_TOTAL", "1", 1);
+  const auto shard = shard_from_environment();
+  ASSERT_TRUE(shard);
+  EXPECT_FALSE(shard->has_value());
+  ::setenv("CI_NODE_TOTAL", "2", 1);
+  const auto missing_index = shard_from_environment();
+  ASSERT_FALSE(missing_index);
+  EXPECT_NE(missing_index.error().message.find("CI_NODE_INDEX/CI_NODE_TOTAL=/2"), std::string::npos)
+      << missing_index.error().message;
+}
+
 TEST_F(ShardEnvironment, SlurmArrayCountsFromItsMinimum) {
   ::setenv("SLURM_ARRAY_TASK_ID", "5", 1);
   ::setenv("SLURM_ARRAY_TASK_COUNT", "4", 1);
