@@ -364,8 +364,17 @@ Expected<std::vector<ConfigFile>> read_config_chain(const fs::path& file,
     const YAML::Node flag = root["root"];
     return flag && yaml_to_json(flag) == true;
   };
+  // A qaboard.yaml of another repository is not a parent project: the search stops at the top
+  // of the working tree holding `file` (`.git`: a folder, or a file in worktrees and
+  // submodules), so a checkout nested in another's (a CI job folder, a vendored project) stands
+  // alone.
+  const auto is_repository_top = [](const fs::path& folder) {
+    std::error_code ec;
+    return fs::exists(folder / ".git", ec);
+  };
   fs::path dir = file.parent_path();
-  while (!is_root(found.back().root) && dir.has_parent_path() && dir.parent_path() != dir) {
+  while (!is_root(found.back().root) && !is_repository_top(dir) && dir.has_parent_path() &&
+         dir.parent_path() != dir) {
     dir = dir.parent_path();
     std::error_code ec;
     const fs::path candidate = dir / k_config_file_name;

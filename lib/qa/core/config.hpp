@@ -94,8 +94,9 @@ inline constexpr const char* k_config_file_name = "qaboard.yaml";
 // none was found from `start` upward.
 //
 // Subprojects (QA-Board): when folders above that file hold qaboard.yaml files too, up to the
-// file system's root or the first one saying `root: true`, the uppermost is the project and the
-// nearest a subproject of it. load_config reads them merged: the subproject's keys replace the
+// first one saying `root: true`, the top of the git working tree holding the file (a folder with
+// `.git`; QA-Board goes on to the file system's root) or the file system's root, the uppermost
+// is the project and the nearest a subproject of it. load_config reads them merged: the subproject's keys replace the
 // project's, maps merged deeply, and a list holding "super" has the parent's list spliced in
 // there. Paths are relative to the uppermost file's folder, the project root, and the project
 // name is the root's `project.name` followed by the subproject's folder

@@ -689,6 +689,39 @@ run: {env: {B: "2"}}
   EXPECT_CONTAINS(typo.error().message, (tmp / "repo/isp/qaboard.yaml").string());
 }
 
+// A checkout inside another (a CI job folder in the project's tree, a vendored project, a
+// submodule) holding the same qaboard.yaml is a project of its own: the search stops at `.git`.
+TEST(QaBoardConfigTest, TheSearchForParentProjectsStopsAtTheRepositoryTop) {
+  const TempDir tmp;
+  const std::string yaml = "project: {name: acme/camera}\ninputs: {globs: ['*.raw']}\n";
+  write_text(tmp / "repo/qaboard.yaml", yaml);
+  const fs::path job = tmp / "repo/.gitlab-ci-local/builds/qa-batch";
+  write_text(job / "qaboard.yaml", "project: {name: acme/camera}\n");
+  const auto merged = load_config(job / "qaboard.yaml");
+  ASSERT_TRUE(merged) << merged.error().message;
+  EXPECT_EQ(merged->root, tmp / "repo");  // no repository boundary: a subproject, as in QA-Board
+  for (const bool git_file : {false, true}) {
+    if (git_file) {
+      fs::remove_all(job / ".git");
+      write_text(job / ".git", "gitdir: ../../worktrees/qa-batch\n");  // a worktree, a submodule
+    } else {
+      fs::create_directories(job / ".git");
+    }
+    const auto alone = load_config(job / "qaboard.yaml");
+    ASSERT_TRUE(alone) << alone.error().message;
+    EXPECT_EQ(alone->root, job);
+    EXPECT_EQ(alone->name, "acme/camera");
+    EXPECT_TRUE(alone->inputs.globs.empty());
+  }
+  // Subprojects inside the repository still merge up to its top.
+  write_text(tmp / "repo/isp/qaboard.yaml", "inputs: {globs: ['*.dng']}\n");
+  fs::create_directories(tmp / "repo/.git");
+  const auto sub = load_config(tmp / "repo/isp/qaboard.yaml");
+  ASSERT_TRUE(sub) << sub.error().message;
+  EXPECT_EQ(sub->name, "acme/camera/isp");
+  EXPECT_EQ(sub->root, tmp / "repo");
+}
+
 TEST(LoadConfigErrorTest, AnInvalidProjectNameIsAnErrorWithItsLine) {
   const TempDir tmp;
   for (const std::string name : {"\"a b\"", "acme/../x", "/abs", "a//b", "\"caf\xc3\xa9\"", "."}) {
