@@ -121,6 +121,32 @@ TEST_F(Gate, ShallowCloneFallsBackToTheBranchIndex) {
       << choice["reason"];
 }
 
+// A GitLab merge-request pipeline with GIT_DEPTH: the diff base has no results and its parents
+// are not in the clone; the reference branch's index in the store names the commit to use.
+TEST_F(Gate, ShallowMergeRequestCloneFallsBackToTheBranchIndex) {
+  const std::string m1 = commit("M1");
+  ASSERT_EQ(batch().exit_code, 0);  // updates the branch index of main
+  write_text(m_project / "notes", "M2, no results");
+  const std::string m2 = commit("M2");
+  m_repo->git("checkout -q -b feature");
+  write_text(m_project / "notes", "F1");
+  const std::string f1 = commit("F1");
+  const fs::path clone = m_tmp / "shallow clone";
+  sh("git clone -q --depth 1 --branch feature 'file://" + m_project.string() + "' '" +
+         clone.string() + "'",
+     m_tmp.path());
+  const std::map<std::string, std::string> ci{{"CI_COMMIT_SHA", f1},
+                                              {"CI_COMMIT_REF_NAME", "feature"},
+                                              {"CI_MERGE_REQUEST_DIFF_BASE_SHA", m2}};
+  const auto result = run_tool("qa-get", {"reference", "--json"}, ci, clone);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const json choice = json::parse(result.out);
+  EXPECT_EQ(choice["commit"], m1);
+  EXPECT_EQ(choice["tried"].front(), m2);
+  EXPECT_NE(choice["reason"].get<std::string>().find("branch index"), std::string::npos)
+      << choice["reason"];
+}
+
 TEST_F(Gate, CiVariablesOnADetachedHead) {
   const std::string m1 = commit("M1");
   ASSERT_EQ(batch().exit_code, 0);
