@@ -167,6 +167,10 @@ function evaluateTokens(tokens, context, source) {
       if (next && next.value === '.') {
         take('.');
         const property = take();
+        // An input the action or workflow does not declare is a mistake, not an empty string.
+        if (value === context.contexts.inputs && !(property.value in value)) {
+          throw new Error(`undeclared input "${property.value}" in expression "${source}"`);
+        }
         value = value == null ? undefined : value[property.value];
       } else if (next && next.value === '[') {
         take('[');

@@ -125,9 +125,14 @@ function runPipeline(name, { inputs, env, github }) {
   const batchResult = jobs.batch.some((job) => job.failed) ? 'failure' : 'success';
   const needsBatch = { 'qa-batch': { result: batchResult, outputs: {} } };
   current = jobs.bitacc = runWorkflowJob(workflow, 'qa-bitacc', { ...common, needs: needsBatch });
-  const reportIf = `\${{ ${workflow.jobs['qa-report'].if} }}`;
-  check(interpolate(reportIf, { contexts: { needs: needsBatch }, status: { failed: true } }) === true,
-    `${name}: qa-report must run after qa-batch (${batchResult}), failed jobs or not`);
+  for (const job of ['qa-bitacc', 'qa-report']) {
+    for (const result of ['success', 'failure']) {
+      check(interpolate(workflow.jobs[job].if, { contexts: { needs: { 'qa-batch': { result } } }, status: { failed: true } }) === true,
+        `${name}: ${job} must run after qa-batch, whether it succeeded or failed`);
+    }
+    check(interpolate(workflow.jobs[job].if, { contexts: { needs: { 'qa-batch': { result: 'skipped' } } }, status: { failed: true } }) === false,
+      `${name}: ${job} must not run when qa-batch did not`);
+  }
   current = jobs.report = runWorkflowJob(workflow, 'qa-report', { ...common, needs: needsBatch });
   return { jobs, artifacts };
 }
@@ -146,9 +151,8 @@ function pushToMain(commitA, env) {
     setup: 'printf "setup line ran in %s\\n" "$PWD" >> "$SETUP_LOG"',
   });
   const github = { repository: 'acme/denoise', sha: commitA, ref_name: 'main', event_name: 'push' };
-  const { jobs, artifacts } = runPipeline('push', {
-    inputs, github, env: { ...env, GITHUB_SHA: commitA, GITHUB_REF_NAME: 'main', SETUP_LOG: path.join(tmp, 'setup.log') },
-  });
+  const pushEnv = { ...env, GITHUB_SHA: commitA, GITHUB_REF_NAME: 'main', SETUP_LOG: path.join(tmp, 'setup.log') };
+  const { jobs, artifacts } = runPipeline('push', { inputs, github, env: pushEnv });
 
   for (const [index, job] of jobs.batch.entries()) {
     current = job;
@@ -182,6 +186,15 @@ function pushToMain(commitA, env) {
     `push: one ::warning says there are no reference results: ${JSON.stringify(jobs.bitacc.annotations())}`);
   check(!jobs.bitacc.annotations().some((a) => a.level === 'error'), 'push: qa-bitacc annotates no error');
   check(jobs.bitacc.summary.includes('no reference results'), `push: qa-bitacc's job summary: ${jobs.bitacc.summary}`);
+  // A shard that failed fails the gate, whatever qa-bitacc says of the records it has.
+  current = runWorkflowJob(workflow, 'qa-bitacc', {
+    workspace: project, tempRoot: path.join(tmp, 'push-shard-failed'), env: pushEnv,
+    artifacts, inputs, github, needs: { 'qa-batch': { result: 'failure', outputs: {} } },
+  });
+  check(current.failed && current.outputs.verdict === 'no-reference'
+    && current.annotations().some((a) => a.level === 'error' && a.message.includes('qa-batch did not succeed (failure)')),
+  'push: qa-bitacc fails when a qa-batch shard failed');
+  current = jobs.bitacc;
   const download = usesOf(jobs.bitacc, 'actions/download-artifact@v4');
   check(download.length === 1 && download[0].with.pattern === 'qa-records-*' && download[0].with['merge-multiple'] === 'true',
     `push: qa-bitacc downloads every shard's records: ${JSON.stringify(download)}`);

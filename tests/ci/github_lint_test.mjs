@@ -4,6 +4,7 @@
 //   every workflow: ci-templates/github/workflows/*.yml, .github/workflows/*.yml and the
 //   example's examples/*/ci/github-workflow.yml;
 // - action-validator's action schema on every ci-templates/github/*/action.yml;
+// - every run step is bash, starts with `set -euo pipefail` and holds no `${{ }}` expression;
 // - .github/workflows/qatools.yml is byte for byte ci-templates/github/workflows/qatools.yml;
 // - both linters still find the faults of a bad action and a bad workflow (a check that
 //   cannot fail proves nothing).
@@ -67,6 +68,23 @@ for (const file of workflows) {
   for (const finding of validatorFindings(actionValidator.validateWorkflow(text))) {
     problems.push(`${relative(file)}: action-validator: ${finding}`);
   }
+}
+
+// The house rules of every run step: bash, strict mode, inputs through env: only (an expression
+// inside a script is a script injection).
+const yaml = require('js-yaml');
+function checkRunSteps(file, steps) {
+  for (const step of steps || []) {
+    if (step.run === undefined) continue;
+    const label = `${relative(file)}: step "${step.name || step.id || step.run.split('\n')[0]}"`;
+    if (step.shell !== 'bash') problems.push(`${label}: shell must be bash, not ${step.shell}`);
+    if (!/^set -euo pipefail$/m.test(step.run.split('\n')[0])) problems.push(`${label}: the script must start with set -euo pipefail`);
+    if (step.run.includes('${{')) problems.push(`${label}: an expression inside the script (pass it through env:)`);
+  }
+}
+for (const file of actions) checkRunSteps(file, yaml.load(fs.readFileSync(file, 'utf8')).runs.steps);
+for (const file of workflows) {
+  for (const job of Object.values(yaml.load(fs.readFileSync(file, 'utf8')).jobs)) checkRunSteps(file, job.steps);
 }
 
 const canonical = path.join(templates, 'workflows', 'qatools.yml');
