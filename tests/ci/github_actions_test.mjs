@@ -293,6 +293,23 @@ function actionsAlone(env) {
   current = runCompositeAction(path.join(templates, 'setup'), { bin: options.tools }, jobOptions('setup-ok'));
   check(!current.failed && current.outputs.bin === fs.realpathSync(options.tools), `setup puts the tools on PATH: ${JSON.stringify(current.outputs)}`);
 
+  // setup from a .deb: apt-get (a stand-in that fails until `update` ran) installs it by its
+  // absolute path, after refreshing the package lists.
+  const apt = path.join(tmp, 'apt');
+  fs.mkdirSync(apt, { recursive: true });
+  fs.writeFileSync(path.join(apt, 'apt-get'), '#!/bin/sh\nprintf "%s %s\\n" "$DEBIAN_FRONTEND" "$*" >> "$APT_LOG"\n'
+    + 'case "$1" in update) touch "$APT_LOG.updated" ;; install) [ -e "$APT_LOG.updated" ] || exit 100 ;; esac\n', { mode: 0o755 });
+  fs.writeFileSync(path.join(project, 'qatools.deb'), 'not really a package');
+  const aptLog = path.join(tmp, 'apt.log');
+  current = runCompositeAction(path.join(templates, 'setup'), { deb: 'qatools.deb' },
+    jobOptions('setup-deb', { PATH: `${apt}:${withTools.PATH}`, APT_LOG: aptLog, DEBIAN_FRONTEND: '' }));
+  const deb = path.join(fs.realpathSync(project), 'qatools.deb');
+  check(!current.failed && JSON.stringify(lines(aptLog)) === JSON.stringify([
+    `noninteractive install -y --no-install-recommends ${deb}`, ' update -qq', `noninteractive install -y --no-install-recommends ${deb}`]),
+  `setup installs the .deb with apt-get by its path: ${lines(aptLog).join(' | ')}`);
+  current = runCompositeAction(path.join(templates, 'setup'), { deb: 'qatools.deb', bin: options.tools }, jobOptions('setup-both'));
+  check(current.failed && current.annotations().some((a) => a.level === 'error' && a.message.includes('not both')), 'setup refuses deb and bin together');
+
   // batch: a shard out of range is refused before anything runs or is uploaded.
   current = runCompositeAction(path.join(templates, 'batch'), { batch: 'smoke', 'shard-index': '2', 'shard-total': '2', store }, jobOptions('batch-bad', withTools));
   check(current.failed && current.uses.length === 1 && current.annotations().some((a) => a.level === 'error' && a.message.includes('invalid shard')),
