@@ -3,7 +3,8 @@
 #
 #   make demo    build (build/release) and run the example project through qatools
 #   make test    build with ASan+UBSan (build/asan) and run every test there; then build the
-#                release tools (build/release, -O2: more warnings) and run the demo on them
+#                release tools (build/release, -O2: more warnings) and run the demo on them;
+#                then package them and check the .deb (tests/package/check-deb)
 #   make build   build/release: tools, example and benchmark programs, no tests
 #   make package the Debian package of build/release (build/release/package/qatools_*.deb)
 #   make bench   the benchmarks of bench/ (prints figures beside peer tools)
@@ -47,6 +48,9 @@ test: build-asan
 	@ctest --test-dir $(ASAN_DIR) -j $(JOBS) --output-on-failure --no-tests=error
 	@echo "== release build ($(RELEASE_DIR)) and the demo on it"
 	@$(MAKE) --no-print-directory demo
+	@echo "== the Debian package of the release build, checked"
+	@$(MAKE) --no-print-directory package
+	@tests/package/check-deb $(PACKAGE_DIR)/qatools_*.deb $(RELEASE_DIR)
 
 # The .deb of the release build (cmake/Package.cmake); its path is the last line printed.
 package: build
