@@ -17,10 +17,13 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/python/"
   FILES_MATCHING PATTERN "*.py"
   PATTERN "__pycache__" EXCLUDE)
 
-# ci-templates/ may not exist yet in a checkout; what only its tests use stays out.
+# ci-templates/ may not exist yet in a checkout; what only its tests use stays out. Files are
+# 0644 whatever the checkout's umask, shell scripts (which jobs may run directly) 0755.
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/ci-templates/"
   DESTINATION "${CMAKE_INSTALL_DATADIR}/qatools/ci-templates"
   OPTIONAL
+  PATTERN "*.sh" PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE
+    WORLD_READ WORLD_EXECUTE
   PATTERN "test" EXCLUDE
   PATTERN "tests" EXCLUDE
   PATTERN "*_test.*" EXCLUDE
