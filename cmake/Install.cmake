@@ -12,6 +12,9 @@ include(ManPages)
 
 set(QA_TOOLS qa-run qa-batch qa-get qa-bitacc qa-report qa)
 
+# runner::python_module_dir() (lib/qa/runner/entrypoint.cpp) looks for it at
+# <the tool's folder>/../share/qatools/python: with a BINDIR or DATADIR other than bin and share,
+# set QA_PYTHON_DIR where the tools run.
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/python/"
   DESTINATION "${CMAKE_INSTALL_DATADIR}/qatools/python"
   FILES_MATCHING PATTERN "*.py"
