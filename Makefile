@@ -3,14 +3,17 @@
 #
 #   make demo    build (build/release) and run the example project through qatools
 #   make test    build with ASan+UBSan (build/asan) and run every test there; then build the
-#                release tools (build/release, -O2: more warnings) and run the demo on them
+#                release tools (build/release, -O2: more warnings) and run the demo on them;
+#                then package them and check the .deb (tests/package/check-deb)
 #   make build   build/release: tools, example and benchmark programs, no tests
+#   make package the Debian package of build/release (build/release/package/qatools_*.deb)
 #   make bench   the benchmarks of bench/ (prints figures beside peer tools)
 #   make fuzz    libFuzzer builds of tests/fuzz/ (clang-16, build/fuzz), each run FUZZ_SECONDS
 
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 RELEASE_DIR := build/release
+PACKAGE_DIR := $(RELEASE_DIR)/package
 ASAN_DIR := build/asan
 FUZZ_DIR := build/fuzz
 FUZZ_SECONDS ?= 30
@@ -22,7 +25,7 @@ FUZZ_ENV := ASAN_SYMBOLIZER_PATH=$(FUZZ_SYMBOLIZER) UBSAN_SYMBOLIZER_PATH=$(FUZZ
   ASAN_OPTIONS=symbolize=1:external_symbolizer_path=$(FUZZ_SYMBOLIZER) \
   UBSAN_OPTIONS=symbolize=1:print_stacktrace=1:external_symbolizer_path=$(FUZZ_SYMBOLIZER)
 
-.PHONY: all bootstrap build build-asan demo test bench fuzz clean
+.PHONY: all bootstrap build build-asan demo test package bench fuzz clean
 
 all: build
 
@@ -45,6 +48,16 @@ test: build-asan
 	@ctest --test-dir $(ASAN_DIR) -j $(JOBS) --output-on-failure --no-tests=error
 	@echo "== release build ($(RELEASE_DIR)) and the demo on it"
 	@$(MAKE) --no-print-directory demo
+	@echo "== the Debian package of the release build, checked"
+	@$(MAKE) --no-print-directory package
+	@tests/package/check-deb $(PACKAGE_DIR)/qatools_*.deb $(RELEASE_DIR)
+
+# The .deb of the release build (cmake/Package.cmake); its path is the last line printed.
+package: build
+	@rm -f $(PACKAGE_DIR)/qatools_*.deb
+	@cpack --config $(RELEASE_DIR)/CPackConfig.cmake -B $(PACKAGE_DIR) >$(RELEASE_DIR)/cpack.log || \
+	  { cat $(RELEASE_DIR)/cpack.log; exit 1; }
+	@ls $(PACKAGE_DIR)/qatools_*.deb
 
 bench: bootstrap
 	@scripts/bootstrap --bench

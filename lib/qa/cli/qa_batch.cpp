@@ -25,6 +25,7 @@ constexpr std::string_view k_examples = R"(Examples:
   qa-batch images/ 'hdr/*.png'        inputs by folder or glob, under inputs.database
   qa-batch smoke --shard 1/4          the runs whose plan index is 1 mod 4 (0-based)
   qa-batch sweep --tuning-search '{"parameter_search": {"strength": [0.1, 0.5]}}'
+                                      a grid search: one run per value of strength
   qa-batch nightly | qa-report        records stream on stdout as JSON Lines
   qa-batch smoke -- --fast            append arguments to every run's command
 

@@ -25,6 +25,7 @@ constexpr std::string_view k_examples = R"(Examples:
   qa-bitacc --commit v1.3 smoke         the stored runs of another commit
   qa-bitacc --reference v1.2 smoke      against an explicit sha, tag or branch
   qa-bitacc smoke --format junit > bitacc.xml
+                                        the same as JUnit XML, for CI test views
   qa-bitacc out/a out/b                 two plain folders
 
 Only manifests are compared: a check against a remote store downloads records, no output

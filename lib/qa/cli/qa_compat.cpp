@@ -21,7 +21,8 @@ namespace fs = std::filesystem;
 constexpr std::string_view k_footer =
     R"(Commands (QA-Board's command line, run by the qatools tools):
   run -i INPUT [FORWARDED...]     qa-run --input INPUT -- FORWARDED...
-  batch [-b] BATCH [FORWARDED...] qa-batch BATCH... -- FORWARDED...  (--list prints QA-Board's
+  batch [-b] BATCH [FORWARDED...]
+                                  qa-batch BATCH... -- FORWARDED...  (--list prints QA-Board's
                                   JSON list of runs, --list-output-dirs and --list-inputs one
                                   line per run; --action-on-existing run|skip is --on-existing)
   get VARIABLE [-i INPUT]         commit_id, commit_branch, project, subproject, database, label,

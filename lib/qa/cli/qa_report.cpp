@@ -27,8 +27,10 @@ namespace fs = std::filesystem;
 constexpr std::string_view k_examples = R"(Examples:
   qa-batch nightly | qa-report                 a table of what changed, on stdout
   qa-batch nightly | qa-report --html report/index.html --junit junit.xml --md summary.md
+                                               several reports at once
   qa-report --commit HEAD nightly --json report.json      the stored runs of a batch
   qa-report --reference v1.2 --fail-on regression < runs.jsonl
+                                               saved records against v1.2, gated on regressions
 
 Each run is compared with the run of the same key at the reference commit (auto: the nearest
 ancestor on the reference branch with results). Metrics are judged by the metrics file
