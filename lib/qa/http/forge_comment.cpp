@@ -51,13 +51,20 @@ class ForgeClient {
   [[nodiscard]] Error refused(Method method, const std::string& path, const std::string& query,
                               const Response& response) const {
     const std::string request = what(method, path, query);
-    if (response.status == 401 || response.status == 403) {
-      return Error{fmt::format("{}: the server answered {}: the token of {} was refused ({})",
-                               request, response.status, m_target.token_variable,
-                               m_target.forge == Forge::gitlab
-                                   ? "it needs the api scope and at least the Reporter role"
-                                   : "the workflow needs `permissions: pull-requests: write`"),
+    if (response.status == 401) {
+      return Error{fmt::format("{}: the server answered 401: the token of {} was refused (expired "
+                               "or revoked?)",
+                               request, m_target.token_variable),
                    ErrorKind::environment};
+    }
+    if (response.status == 403) {
+      return Error{
+          fmt::format("{}: the server answered 403: the token of {} is not allowed to do it ({})",
+                      request, m_target.token_variable,
+                      m_target.forge == Forge::gitlab
+                          ? "it needs the api scope; a note can be edited by its author only"
+                          : "the workflow needs `permissions: pull-requests: write`"),
+          ErrorKind::environment};
     }
     return Error{
         fmt::format("{}: the server answered {}{}", request, response.status,
