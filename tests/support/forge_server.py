@@ -18,7 +18,7 @@ comments present at start: {"gitlab:<id>:<iid>" or "github:<owner>/<repo>:<n>": 
 It binds 127.0.0.1 on a free port and writes the port to --port-file once it listens. Every
 request is appended to --log as one JSON line {"method", "path", "headers", "body", "status"};
 after every change, the whole state {"<key>": [{"id", "body"}, ...]} is written to --state.
-Python 3 standard library only.
+It exits when its parent process is gone. Python 3 standard library only.
 """
 import argparse
 import http.server
@@ -26,6 +26,7 @@ import json
 import os
 import re
 import threading
+import time
 import urllib.parse
 
 GITLAB = re.compile(r"^/api/v4/projects/(\d+)/merge_requests/(\d+)/notes(?:/(\d+))?$")
@@ -181,6 +182,15 @@ def main():
 
         do_GET = do_POST = do_PUT = do_PATCH = handle_any
 
+    # A test binary that crashed cannot stop its server: leave when the parent is gone.
+    parent = os.getppid()
+
+    def watch_parent():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     with open(args.port_file + ".tmp", "w") as f:
