@@ -216,19 +216,18 @@ NginxServer::NginxServer(fs::path dir, std::string token)
   }
 }
 
-FaultServer::FaultServer(fs::path dir, const std::string& mode, const std::string& match)
-    : LoopbackServer(std::move(dir), "requests.log", SIGTERM) {
+void LoopbackServer::start_python(const std::string& script, std::vector<std::string> args,
+                                  const std::string& what) {
   const std::string python = find_program({"/usr/bin/python3", "/usr/local/bin/python3"});
   if (python.empty()) {
     ADD_FAILURE() << "python3 not found: install python3 (scripts/bootstrap does)";
     return;
   }
   const fs::path port_file = m_dir / "port";
-  const int pid =
-      spawn_process({python, std::string(QA_SOURCE_DIR) + "/tests/support/fault_server.py",
-                     "--root", m_data.string(), "--port-file", port_file.string(), "--log",
-                     m_log.string(), "--mode", mode, "--match", match},
-                    m_dir, clean_environment(m_dir), m_dir / "server.out", m_dir / "server.err");
+  args.insert(args.begin(), {python, std::string(QA_SOURCE_DIR) + "/tests/support/" + script,
+                             "--port-file", port_file.string()});
+  const int pid = spawn_process(args, m_dir, clean_environment(m_dir), m_dir / "server.out",
+                                m_dir / "server.err");
   for (int waited = 0; waited < 10000; waited += 10) {
     if (fs::exists(port_file)) {
       m_port = std::stoi(read_text(port_file));
@@ -236,14 +235,56 @@ FaultServer::FaultServer(fs::path dir, const std::string& mode, const std::strin
       return;
     }
     if (wait_process(pid, 0)) {
-      ADD_FAILURE() << "the fault server exited: " << read_text(m_dir / "server.err");
+      ADD_FAILURE() << "the " << what << " exited: " << read_text(m_dir / "server.err");
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   int failed = pid;
   stop(failed, SIGKILL);
-  ADD_FAILURE() << "the fault server did not start: " << read_text(m_dir / "server.err");
+  ADD_FAILURE() << "the " << what << " did not start: " << read_text(m_dir / "server.err");
+}
+
+FaultServer::FaultServer(fs::path dir, const std::string& mode, const std::string& match)
+    : LoopbackServer(std::move(dir), "requests.log", SIGTERM) {
+  start_python(
+      "fault_server.py",
+      {"--root", m_data.string(), "--log", m_log.string(), "--mode", mode, "--match", match},
+      "fault server");
+}
+
+ForgeServer::ForgeServer(fs::path dir, const std::string& token, const fs::path& seed)
+    : LoopbackServer(std::move(dir), "requests.jsonl", SIGTERM) {
+  std::vector<std::string> args{
+      "--log", m_log.string(), "--state", (m_dir / "state.json").string(), "--token", token};
+  if (!seed.empty()) {
+    args.insert(args.end(), {"--seed", seed.string()});
+  }
+  start_python("forge_server.py", std::move(args), "forge server");
+}
+
+std::vector<nlohmann::json> ForgeServer::logged() const {
+  // A request is logged once it is answered: the client may be faster than the log, so read
+  // until two reads 50 ms apart agree.
+  std::vector<std::string> lines = requests();
+  while (true) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto again = requests();
+    if (again == lines) {
+      break;
+    }
+    lines = std::move(again);
+  }
+  std::vector<nlohmann::json> out;
+  for (const auto& line : lines) {
+    out.push_back(nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false));
+  }
+  return out;
+}
+
+nlohmann::json ForgeServer::state() const {
+  return nlohmann::json::parse(read_text(m_dir / "state.json"), nullptr,
+                               /*allow_exceptions=*/false);
 }
 
 }  // namespace qa::test

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace qa::test {
 
 // A server process started by a test on a free loopback port, serving the folder `<dir>/data`
@@ -31,6 +33,12 @@ class LoopbackServer {
   LoopbackServer(std::filesystem::path dir, std::string log_name, int stop_signal);
   ~LoopbackServer();
 
+  // Start the Python 3 script `script` (under tests/support) with `args` and `--port-file`,
+  // and wait until it wrote its port there; `what` names it in failures. A missing python3
+  // fails the test.
+  void start_python(const std::string& script, std::vector<std::string> args,
+                    const std::string& what);
+
   std::filesystem::path m_dir;
   std::filesystem::path m_data;
   std::filesystem::path m_log;
@@ -53,6 +61,21 @@ class FaultServer : public LoopbackServer {
  public:
   FaultServer(std::filesystem::path dir, const std::string& mode,
               const std::string& match = "/cas/");
+};
+
+// The recording GitLab and GitHub REST server of tests/support/forge_server.py (Python 3): it
+// accepts `token`, starts with the comments of the JSON file `seed` (when not empty), and logs
+// every request (method, path, headers, body, status) as a JSON line. Its GitLab API is at
+// url("api/v4"), its GitHub API at url("").
+class ForgeServer : public LoopbackServer {
+ public:
+  ForgeServer(std::filesystem::path dir, const std::string& token,
+              const std::filesystem::path& seed = {});
+
+  // Return the requests logged so far, in order.
+  [[nodiscard]] std::vector<nlohmann::json> logged() const;
+  // Return the comments now held: {"<forge>:<project>:<number>": [{"id", "body"}, ...]}.
+  [[nodiscard]] nlohmann::json state() const;
 };
 
 // Return the lines of the request log `log` whose method is `method` (any when empty) and

@@ -3,5 +3,6 @@
 
 int main(int argc, char** argv) {
   qa::http::register_schemes();
+  qa::http::register_forges();
   return qa::cli::qa_report(argc, argv);
 }

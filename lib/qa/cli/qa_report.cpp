@@ -10,6 +10,7 @@
 #include <qa/report/html_report.hpp>
 #include <qa/report/report_json.hpp>
 #include <qa/report/report_writers.hpp>
+#include <qa/report/review_comment.hpp>
 #include <qa/runner/records.hpp>
 #include <qa/runner/reference.hpp>
 #include <qa/store/store.hpp>
@@ -31,6 +32,9 @@ constexpr std::string_view k_examples = R"(Examples:
   qa-report --commit HEAD nightly --json report.json      the stored runs of a batch
   qa-report --reference v1.2 --fail-on regression < runs.jsonl
                                                saved records against v1.2, gated on regressions
+  qa-batch nightly | qa-report --comment gitlab --junit junit.xml
+                                               in a merge request pipeline: one comment kept
+                                               up to date
 
 Each run is compared with the run of the same key at the reference commit (auto: the nearest
 ancestor on the reference branch with results). Metrics are judged by the metrics file
@@ -38,7 +42,21 @@ ancestor on the reference branch with results). Metrics are judged by the metric
 worsening is a regression. --json, --md, --junit and --openmetrics take "-" for stdout. With
 GITHUB_STEP_SUMMARY set, the Markdown summary is appended to that file. Exit codes: 0 success,
 1 the gate failed (--fail-on: failed runs by default), 2 usage, configuration or environment
-error, 3 no reference results with --require-reference.)";
+error, 3 no reference results with --require-reference.
+
+--comment keeps one comment on the merge or pull request up to date: the Markdown summary, found
+again by its first line (<!-- qa-report:LABELS -->) and edited, else created.
+  gitlab  merge request notes; needs CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID (set in
+          merge request pipelines) and a token with the api scope in QA_GITLAB_TOKEN or
+          GITLAB_TOKEN (a project or personal access token, kept in a masked CI/CD variable;
+          CI_JOB_TOKEN cannot write notes). CI_SERVER_TLS_CA_FILE is used when set.
+  github  pull request comments; needs GITHUB_TOKEN (with permissions: pull-requests: write),
+          GITHUB_REPOSITORY, and the pull request from GITHUB_EVENT_PATH or GITHUB_REF
+          (refs/pull/N/merge); GITHUB_API_URL when not api.github.com.
+Outside a merge or pull request, or without a token, it says so on stderr and sends nothing. The
+token is sent only in a request header, never printed. A comment that cannot be posted (refused,
+unreachable after retries) is a warning: the exit code is the report's alone; -v shows each
+request.)";
 
 struct ReportOptions {
   CommonOptions common;
@@ -54,6 +72,7 @@ struct ReportOptions {
   std::optional<std::string> openmetrics;
   std::optional<std::string> html;
   std::optional<std::string> assets;
+  std::optional<std::string> comment;
 };
 
 // Write `content` to `target`: "-" is stdout, else a file written atomically.
@@ -95,6 +114,43 @@ class Stopwatch {
  private:
   std::chrono::steady_clock::time_point m_last = std::chrono::steady_clock::now();
 };
+
+// Create or update the comment of `markdown` on the merge or pull request of `forge`, by the
+// registered poster. Whatever happens is said on stderr and changes no exit code: the comment is
+// a side effect of the report.
+void update_comment(const std::string& forge, const std::string& markdown) {
+  const report::Forge which = forge == "github" ? report::Forge::github : report::Forge::gitlab;
+  const std::string_view noun = report::review_noun(which);
+  const auto poster = report::comment_poster();
+  if (!poster) {
+    util::log::warning(
+        "cannot update the {} comment: --comment is not available in this program "
+        "(it is built without the http library)",
+        noun);
+    return;
+  }
+  const auto marker = report::markdown_marker(markdown);
+  if (!marker) {
+    util::log::warning("cannot update the {} comment: the summary has no marker", noun);
+    return;
+  }
+  const auto outcome = poster(report::CommentRequest{which, *marker, markdown});
+  if (!outcome) {
+    util::log::warning("cannot update the {} comment: {}", noun, outcome.error().message);
+    return;
+  }
+  switch (outcome->action) {
+    case report::CommentAction::created:
+      util::log::info("created the {} comment ({})", noun, outcome->detail);
+      break;
+    case report::CommentAction::updated:
+      util::log::info("updated the {} comment ({})", noun, outcome->detail);
+      break;
+    case report::CommentAction::skipped:
+      util::log::info("no {} comment: {}", noun, outcome->detail);
+      break;
+  }
+}
 
 int gate(const report::Comparison& comparison, const std::string& fail_on) {
   const auto& totals = comparison.totals;
@@ -177,7 +233,7 @@ Expected<int> run(const ReportOptions& options) {
     }
   }
   std::string markdown;
-  if (options.md || util::env_value("GITHUB_STEP_SUMMARY")) {
+  if (options.md || options.comment || util::env_value("GITHUB_STEP_SUMMARY")) {
     markdown = report::report_to_markdown(comparison);
   }
   if (options.md) {
@@ -205,6 +261,9 @@ Expected<int> run(const ReportOptions& options) {
     std::cout << report::report_to_text(comparison);
   }
   QA_TRY(append_step_summary(markdown));
+  if (options.comment) {
+    update_comment(*options.comment, markdown);
+  }
   return gate(comparison, options.fail_on);
 }
 
@@ -235,6 +294,10 @@ int qa_report(int argc, char** argv) {
   app->add_option("--html", options.html, "Write the self-contained HTML report to this file");
   app->add_option("--assets", options.assets,
                   "Folder for the HTML report's images (default: <report>-assets beside it)");
+  app->add_option("--comment", options.comment,
+                  "Create or update the summary's comment on the merge or pull request: gitlab, "
+                  "github (tokens below)")
+      ->check(CLI::IsMember({"gitlab", "github"}));
   return run_tool("qa-report", *app, &options.common, argc, argv, [&] { return run(options); });
 }
 

@@ -40,8 +40,21 @@ std::string_view method_name(Method method) {
       return "GET";
     case Method::put:
       return "PUT";
+    case Method::post:
+      return "POST";
+    case Method::patch:
+      return "PATCH";
   }
   return "GET";
+}
+
+std::optional<std::string> Response::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (key == name) {
+      return value;
+    }
+  }
+  return std::nullopt;
 }
 
 Client::Client(Settings settings)
@@ -130,12 +143,16 @@ std::vector<Response> Client::perform(std::vector<Request>& requests) {
     response.status = 0;
     response.content_length.reset();
     response.body.clear();
+    response.headers.clear();
     response.error.reset();
     auto transfer = std::make_unique<Transfer>();
     transfer->index = index;
     transfer->request = &request;
     transfer->response = &response;
     transfer->url = url(request.path);
+    if (!request.query.empty()) {
+      transfer->url += '?' + request.query;
+    }
     transfer->started = Clock::now();
     if (auto prepared = prepare_transfer(*transfer, m_settings, user_agent); !prepared) {
       response.error = std::move(prepared).error();
@@ -169,7 +186,10 @@ std::vector<Response> Client::perform(std::vector<Request>& requests) {
     const std::string why = transfer.error_buffer[0] != '\0'
                                 ? std::string(transfer.error_buffer.data())
                                 : std::string(curl_easy_strerror(code));
-    if (retryable(code, response.status) && response.attempts <= m_settings.retries) {
+    // A POST that reached the server may have taken effect: sending it again could repeat it.
+    const bool repeatable = transfer.request->method != Method::post ||
+                            code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST;
+    if (retryable(code, response.status) && repeatable && response.attempts <= m_settings.retries) {
       const double delay = backoff_seconds(m_settings, response.attempts);
       util::log::debug("retrying {} {} in {:.2f} s (attempt {} of {}): {}",
                        method_name(transfer.request->method), transfer.url, delay,

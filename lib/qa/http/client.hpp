@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <qa/http/settings.hpp>
@@ -14,7 +15,7 @@
 
 namespace qa::http {
 
-enum class Method { head, get, put };
+enum class Method { head, get, put, post, patch };
 
 // Where the body of a GET goes while it streams in. `restart()` is called before every attempt
 // (a retry starts from nothing); `write()` receives the pieces in order. An error from either
@@ -28,8 +29,10 @@ class Sink {
 
 // One HTTP request against the store. A PUT sends `upload_file` (which must hold exactly
 // `upload_size` bytes, and when `upload_hash` is set, hash to it: a file that changed is not
-// sent whole, so the server keeps nothing) when it is set, else `upload_body`. A GET streams its
-// body into `sink` when set, else into Response::body (documents: small).
+// sent whole, so the server keeps nothing) when it is set, else `upload_body`; a POST or PATCH
+// sends `upload_body`. A GET streams its body into `sink` when set, else into Response::body
+// (documents: small), as does a POST, PUT or PATCH its answer. `headers` (`Name: value` lines,
+// which may hold credentials: never printed nor logged) are sent with it.
 struct Request {
   Method method = Method::get;
   std::string path;  // relative to the store's base URL, `/`-separated
@@ -39,6 +42,8 @@ struct Request {
   Sink* sink = nullptr;
   std::string accept;  // an Accept header, when not empty
   std::optional<util::Hash128> upload_hash;
+  std::vector<std::string> headers;
+  std::string query;  // after a `?`, already escaped; empty: none
 };
 
 // How a request ended: the HTTP status of its last attempt (0 when no answer came), the body of
@@ -50,6 +55,11 @@ struct Response {
   std::optional<std::uint64_t> content_length;  // as announced by the server, when it did
   std::optional<Error> error;
   int attempts = 0;
+  // The headers of the last answer, names in lower case, values without surrounding space.
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // Return the value of the header `name` (lower case) of the last answer, or nothing.
+  [[nodiscard]] std::optional<std::string> header(std::string_view name) const;
 };
 
 // An HTTP client for one store: parallel transfers over reused connections with retries.
@@ -65,9 +75,10 @@ class Client {
   // Perform `requests`, at most `settings.jobs` at once over kept-alive connections, and return
   // one Response per request, in order. Connection errors, timeouts (no connection within
   // `timeout_s`, or no byte moving for `timeout_s`), 408, 429 and 5xx answers are retried up to
-  // `retries` times with exponential backoff and jitter; other answers are returned as they
-  // are. When the process is interrupted (util/interrupt.hpp), the requests not finished fail
-  // with "interrupted". Thread-safe: concurrent calls use separate connection pools.
+  // `retries` times with exponential backoff and jitter (a POST, which may have taken effect,
+  // only when no connection was made); other answers are returned as they are. When the process is
+  // interrupted (util/interrupt.hpp), the requests not finished fail with "interrupted".
+  // Thread-safe: concurrent calls use separate connection pools.
   [[nodiscard]] std::vector<Response> perform(std::vector<Request>& requests);
 
   // Return the URL of `path` (escaped), without credentials.

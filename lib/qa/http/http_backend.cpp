@@ -55,7 +55,7 @@ Expected<void> HttpBackend::get_blob(const util::Hash128& hash, const fs::path& 
 Expected<std::vector<bool>> HttpBackend::has_blobs(const std::vector<util::Hash128>& hashes) {
   std::vector<Request> requests;
   for (const auto& hash : hashes) {
-    requests.push_back(Request{Method::head, blob_path(hash), {}, 0, {}, nullptr, {}, {}});
+    requests.push_back(Request{Method::head, blob_path(hash), {}, 0, {}, nullptr, {}, {}, {}, {}});
   }
   const auto responses = m_client.perform(requests);
   std::vector<bool> present;
@@ -85,7 +85,7 @@ Expected<void> HttpBackend::put_blobs(const std::vector<store::BlobUpload>& uplo
   // were never sent.
   std::vector<Request> heads;
   for (const auto& hash : hashes) {
-    heads.push_back(Request{Method::head, blob_path(hash), {}, 0, {}, nullptr, {}, {}});
+    heads.push_back(Request{Method::head, blob_path(hash), {}, 0, {}, nullptr, {}, {}, {}, {}});
   }
   const auto answers = m_client.perform(heads);
   std::vector<Request> requests;
@@ -103,7 +103,9 @@ Expected<void> HttpBackend::put_blobs(const std::vector<store::BlobUpload>& uplo
                                  {},
                                  nullptr,
                                  {},
-                                 distinct[i]->hash});
+                                 distinct[i]->hash,
+                                 {},
+                                 {}});
     }
   }
   const auto responses = m_client.perform(requests);
@@ -143,7 +145,7 @@ Expected<void> HttpBackend::get_blobs(const std::vector<store::BlobDownload>& do
   std::vector<Request> requests;
   for (const auto& sink : sinks) {
     requests.push_back(
-        Request{Method::get, blob_path(sink->hash()), {}, 0, {}, sink.get(), {}, {}});
+        Request{Method::get, blob_path(sink->hash()), {}, 0, {}, sink.get(), {}, {}, {}, {}});
   }
   const auto responses = m_client.perform(requests);
   std::optional<Error> first_error;
@@ -196,7 +198,8 @@ Expected<void> HttpBackend::get_blobs(const std::vector<store::BlobDownload>& do
 
 Expected<std::optional<std::string>> HttpBackend::get_document(std::string_view rel) {
   QA_TRY(util::check_relative_path(rel));
-  std::vector<Request> requests{Request{Method::get, std::string(rel), {}, 0, {}, nullptr, {}, {}}};
+  std::vector<Request> requests{
+      Request{Method::get, std::string(rel), {}, 0, {}, nullptr, {}, {}, {}, {}}};
   auto responses = m_client.perform(requests);
   if (!responses[0].error && responses[0].status == 404) {
     return std::optional<std::string>();
@@ -210,7 +213,7 @@ Expected<std::optional<std::string>> HttpBackend::get_document(std::string_view 
 Expected<void> HttpBackend::put_document(std::string_view rel, std::string_view content) {
   QA_TRY(util::check_relative_path(rel));
   std::vector<Request> requests{
-      Request{Method::put, std::string(rel), {}, 0, std::string(content), nullptr, {}, {}}};
+      Request{Method::put, std::string(rel), {}, 0, std::string(content), nullptr, {}, {}, {}, {}}};
   const auto responses = m_client.perform(requests);
   if (!succeeded(responses[0])) {
     return fail("{}", m_client.failure(requests[0], responses[0]));
@@ -247,6 +250,8 @@ Expected<std::vector<std::string>> HttpBackend::list_documents(std::string_view 
                                  {},
                                  nullptr,
                                  "application/json",
+                                 {},
+                                 {},
                                  {}});
     }
     const auto responses = m_client.perform(requests);

@@ -1,7 +1,9 @@
 #include <qa/http/register.hpp>
 
+#include <qa/http/forge_comment.hpp>
 #include <qa/http/http_backend.hpp>
 #include <qa/http/settings.hpp>
+#include <qa/report/review_comment.hpp>
 #include <qa/store/scheme.hpp>
 
 namespace qa::http {
@@ -20,5 +22,7 @@ void register_schemes() {
   store::register_scheme("http://", open_http);
   store::register_scheme("https://", open_http);
 }
+
+void register_forges() { report::register_comment_poster(post_review_comment); }
 
 }  // namespace qa::http

@@ -7,4 +7,9 @@ namespace qa::http {
 // it first thing in main(); libqa itself never links libcurl.
 void register_schemes();
 
+// Make `qa-report --comment gitlab|github` post its Markdown summary on the merge or pull
+// request with the forge REST client (forge_comment.hpp), through
+// report::register_comment_poster(). qa-report's main calls it first thing.
+void register_forges();
+
 }  // namespace qa::http

@@ -21,6 +21,7 @@ constexpr long k_stall_bytes_per_s = 1024;
 
 constexpr double k_max_backoff_s = 8.0;
 constexpr long k_buffer_size = 256L * 1024;  // fewer, larger writes of big blobs
+constexpr std::size_t k_max_headers = 200;   // of one answer; the others are ignored
 
 std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
@@ -86,6 +87,34 @@ std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* use
   std::memcpy(buffer, body.data() + transfer->body_offset, n);
   transfer->body_offset += n;
   return n;
+}
+
+// Keep each header of the answer in Response::headers; a status line (a new answer, after a
+// `100 Continue` say) starts them again.
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const std::size_t bytes = size * count;
+  std::string_view line(data, bytes);
+  auto& headers = transfer->response->headers;
+  if (line.starts_with("HTTP/")) {
+    headers.clear();
+    return bytes;
+  }
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos || headers.size() >= k_max_headers) {
+    return bytes;
+  }
+  std::string name(line.substr(0, colon));
+  std::transform(name.begin(), name.end(), name.begin(), [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  std::string_view value = line.substr(colon + 1);
+  const auto first = value.find_first_not_of(" \t");
+  const auto last = value.find_last_not_of(" \t\r\n");
+  value =
+      first == std::string_view::npos ? std::string_view() : value.substr(first, last - first + 1);
+  headers.emplace_back(std::move(name), std::string(value));
+  return bytes;
 }
 
 int on_seek(void* user, curl_off_t offset, int origin) {
@@ -205,9 +234,14 @@ Expected<void> prepare_transfer(Transfer& transfer, const Settings& settings,
     const std::string accept = "Accept: " + request.accept;
     append_header(transfer.headers, accept.c_str());
   }
+  for (const std::string& header : request.headers) {
+    append_header(transfer.headers, header.c_str());
+  }
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.headers.get());
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_write);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer);
   switch (request.method) {
     case Method::head:
       curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
@@ -225,6 +259,16 @@ Expected<void> prepare_transfer(Transfer& transfer, const Settings& settings,
           easy, CURLOPT_INFILESIZE_LARGE,
           static_cast<curl_off_t>(request.upload_file.empty() ? request.upload_body.size()
                                                               : request.upload_size));
+      break;
+    case Method::post:
+    case Method::patch:
+      // The body is sent from the request, which outlives the transfer.
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.upload_body.size()));
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.upload_body.data());
+      if (request.method == Method::patch) {
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, "PATCH");
+      }
       break;
   }
   return {};

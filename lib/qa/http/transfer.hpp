@@ -24,7 +24,7 @@ struct Transfer {
   HeaderList headers;
   util::UniqueFd upload_fd;
   std::size_t body_offset = 0;
-  util::Hasher upload_hasher;  // what was read of `upload_file`, checked against its hash
+  util::Hasher upload_hasher;        // what was read of `upload_file`, checked against its hash
   std::optional<Error> local_error;  // from the sink or the upload file: never retried
   std::chrono::steady_clock::time_point started;
   std::string url;
@@ -34,8 +34,9 @@ struct Transfer {
 // Prepare the attempt `transfer` (request, response and url set): restart the request's sink,
 // open and check its upload file, then create and configure the easy handle: timeouts
 // (`settings.timeout_s` to connect, and as the longest stall), credentials (a bearer token, else
-// basic), the CA bundle, no redirects, no `Expect: 100-continue`. Fail, without a handle, when
-// the sink or the file fails (such errors are not retried).
+// basic), the request's own headers, the CA bundle, no redirects, no `Expect: 100-continue`, the
+// answer's headers kept in the response, a POST or PATCH body from `upload_body`. Fail, without a
+// handle, when the sink or the file fails (such errors are not retried).
 [[nodiscard]] Expected<void> prepare_transfer(Transfer& transfer, const Settings& settings,
                                               const std::string& user_agent);
 

@@ -46,7 +46,8 @@ TEST(Client, NothingListensMeansAConnectionErrorAfterTheRetries) {
   settings.backoff_s = 0.01;
   settings.timeout_s = 2;
   Client client(settings);
-  std::vector<Request> requests{Request{Method::head, "cas/00/11", {}, 0, {}, nullptr, {}, {}}};
+  std::vector<Request> requests{
+      Request{Method::head, "cas/00/11", {}, 0, {}, nullptr, {}, {}, {}, {}}};
   const auto responses = client.perform(requests);
   ASSERT_TRUE(responses[0].error);
   EXPECT_EQ(responses[0].attempts, 3);

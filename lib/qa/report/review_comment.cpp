@@ -1,0 +1,47 @@
+#include <qa/report/review_comment.hpp>
+
+#include <mutex>
+
+namespace qa::report {
+
+namespace {
+
+struct Registry {
+  std::mutex mutex;
+  CommentPoster poster;
+};
+
+Registry& registry() {
+  static Registry instance;
+  return instance;
+}
+
+}  // namespace
+
+std::string_view forge_name(Forge forge) { return forge == Forge::gitlab ? "gitlab" : "github"; }
+
+std::string_view review_noun(Forge forge) {
+  return forge == Forge::gitlab ? "merge request" : "pull request";
+}
+
+void register_comment_poster(CommentPoster poster) {
+  Registry& r = registry();
+  const std::lock_guard lock(r.mutex);
+  r.poster = std::move(poster);
+}
+
+CommentPoster comment_poster() {
+  Registry& r = registry();
+  const std::lock_guard lock(r.mutex);
+  return r.poster;
+}
+
+std::optional<std::string> markdown_marker(std::string_view markdown) {
+  const std::string_view line = markdown.substr(0, markdown.find('\n'));
+  if (!line.starts_with("<!-- qa-report:") || !line.ends_with(" -->")) {
+    return std::nullopt;
+  }
+  return std::string(line);
+}
+
+}  // namespace qa::report
