@@ -31,6 +31,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 const fs::path k_source = QA_SOURCE_DIR;
+constexpr const char* k_gitlab_token = "glpat-pipeline-s3cr3t-7151";
 
 // The jobs of one pipeline, by the status of gitlab-ci-local's summary: job name -> PASS, FAIL
 // or WARN (a job allowed to fail that failed).
@@ -79,9 +80,11 @@ class GitlabPipeline : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     s_server_dir = new TempDir();
-    s_store = new NginxServer(s_server_dir->path());
+    s_store = new NginxServer(s_server_dir->path() / "store");
+    s_forge = new ForgeServer(s_server_dir->path() / "forge", k_gitlab_token);
   }
   static void TearDownTestSuite() {
+    delete s_forge;
     delete s_store;
     delete s_server_dir;
   }
@@ -182,6 +185,7 @@ class GitlabPipeline : public ::testing::Test {
 
   static TempDir* s_server_dir;
   static NginxServer* s_store;
+  static ForgeServer* s_forge;  // the GitLab API, for the merge request comment
   TempDir m_tmp;
   fs::path m_project;
   fs::path m_home;
@@ -190,6 +194,7 @@ class GitlabPipeline : public ::testing::Test {
 
 TempDir* GitlabPipeline::s_server_dir = nullptr;
 NginxServer* GitlabPipeline::s_store = nullptr;
+ForgeServer* GitlabPipeline::s_forge = nullptr;
 
 // The example's pipeline on main, then a merge request whose change alters the outputs.
 TEST_F(GitlabPipeline, ShardsRecordEveryRunAndTheGateStopsAMergeRequestThatChangesOutputs) {
@@ -233,7 +238,8 @@ TEST_F(GitlabPipeline, ShardsRecordEveryRunAndTheGateStopsAMergeRequestThatChang
   }
   EXPECT_EQ(keys_of(stored_records(first)), plan);
 
-  // 2. A merge request that changes the outputs: the gate fails, the report keeps its files.
+  // 2. A merge request that changes the outputs: the gate fails, the report keeps its files and
+  // comments on the merge request.
   m_repo->git("checkout -q -b stronger");
   std::string config = read_text(m_project / "qaboard.yaml");
   const std::string from = "params: {strength: 0.5}";
@@ -242,10 +248,14 @@ TEST_F(GitlabPipeline, ShardsRecordEveryRunAndTheGateStopsAMergeRequestThatChang
   write_text(m_project / "qaboard.yaml", config);
   const std::string change = commit("stronger denoising");
   fs::remove_all(m_project / ".gitlab-ci-local/artifacts");
-  const Pipeline mr = run_pipeline({{"CI_PIPELINE_SOURCE", "merge_request_event"},
-                                    {"CI_MERGE_REQUEST_IID", "7"},
-                                    {"CI_MERGE_REQUEST_DIFF_BASE_SHA", first}},
-                                   {"--ignore-predefined-vars", "CI_PIPELINE_SOURCE"});
+  const Pipeline mr =
+      run_pipeline({{"CI_PIPELINE_SOURCE", "merge_request_event"},
+                    {"CI_MERGE_REQUEST_IID", "12"},
+                    {"CI_MERGE_REQUEST_DIFF_BASE_SHA", first},
+                    {"CI_API_V4_URL", s_forge->url("api/v4")},
+                    {"CI_PROJECT_ID", "42"},
+                    {"QA_GITLAB_TOKEN", k_gitlab_token}},
+                   {"--ignore-predefined-vars", "CI_PIPELINE_SOURCE,CI_API_V4_URL,CI_PROJECT_ID"});
   const std::string mr_log = mr.log();
   EXPECT_EQ(mr.jobs.at("qa-bitacc"), "FAIL") << mr_log;
   EXPECT_NE(mr_log.find("qa-bitacc: failed: outputs differ from the reference's"),
@@ -273,6 +283,18 @@ TEST_F(GitlabPipeline, ShardsRecordEveryRunAndTheGateStopsAMergeRequestThatChang
   EXPECT_NE(read_text(report / "summary.md").find("<!-- qa-report:"), std::string::npos);
   EXPECT_NE(mr_log.find("<!-- qa-report:"), std::string::npos) << "the summary is in the job log";
   EXPECT_NE(read_text(report / "index.html").find(change.substr(0, 12)), std::string::npos);
+
+  // The merge request got the summary as its one comment; the token was sent, never shown.
+  const json notes = s_forge->state().value("gitlab:42:12", json::array());
+  ASSERT_EQ(notes.size(), 1U) << s_forge->state().dump() << "\n" << mr_log;
+  EXPECT_EQ(notes[0].at("body"), read_text(report / "summary.md"));
+  EXPECT_NE(mr_log.find("created the merge request comment"), std::string::npos) << mr_log;
+  EXPECT_EQ(mr_log.find(k_gitlab_token), std::string::npos) << "the token is printed";
+  for (const auto& entry : fs::recursive_directory_iterator(report)) {
+    if (entry.is_regular_file()) {
+      EXPECT_EQ(read_text(entry.path()).find(k_gitlab_token), std::string::npos) << entry.path();
+    }
+  }
 }
 
 }  // namespace
