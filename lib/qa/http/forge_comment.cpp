@@ -1,7 +1,5 @@
 #include <qa/http/forge_comment.hpp>
 
-#include <charconv>
-
 #include <nlohmann/json.hpp>
 
 #include <qa/http/client.hpp>
@@ -96,36 +94,27 @@ class ForgeClient {
   Client m_client;
 };
 
-std::optional<int> page_number(const std::string& text) {
-  int value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) {
-    return std::nullopt;
-  }
-  return value;
-}
-
 // Return the page after `page` of a listing answered by `response` holding `count` comments, or
 // nothing on the last page: GitLab says it in `X-Next-Page` (empty on the last), GitHub in
 // `Link`; without either header, a short page is the last.
-std::optional<int> next_page(const ForgeTarget& target, const Response& response, int page,
-                             std::size_t count) {
+std::optional<std::int64_t> next_page(const ForgeTarget& target, const Response& response,
+                                      std::int64_t page, std::size_t count) {
   if (target.forge == Forge::gitlab) {
     if (const auto next = response.header("x-next-page")) {
-      const auto number = page_number(*next);
+      const auto number = positive_number(*next);
       return number && *number > page ? number : std::nullopt;
     }
   } else if (const auto link = response.header("link")) {
-    return link_has_next(*link) ? std::optional<int>(page + 1) : std::nullopt;
+    return link_has_next(*link) ? std::optional<std::int64_t>(page + 1) : std::nullopt;
   }
-  return count >= static_cast<std::size_t>(k_per_page) ? std::optional<int>(page + 1)
+  return count >= static_cast<std::size_t>(k_per_page) ? std::optional<std::int64_t>(page + 1)
                                                        : std::nullopt;
 }
 
 // Return the id of the oldest comment of `target` that starts with `marker`, or nothing.
 Expected<std::optional<std::int64_t>> find_comment(ForgeClient& client, const ForgeTarget& target,
                                                    const std::string& marker) {
-  std::optional<int> page = 1;
+  std::optional<std::int64_t> page = 1;
   for (int read = 0; page && read < k_max_comment_pages; ++read) {
     const std::string query = fmt::format(
         "{}per_page={}&page={}",

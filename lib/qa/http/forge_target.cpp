@@ -8,6 +8,7 @@
 
 #include <qa/util/env.hpp>
 #include <qa/util/file.hpp>
+#include <qa/util/strings.hpp>
 #include <qa/util/url.hpp>
 
 namespace qa::http {
@@ -15,15 +16,6 @@ namespace qa::http {
 namespace {
 
 using report::Forge;
-
-std::optional<std::int64_t> positive_number(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) {
-    return std::nullopt;
-  }
-  return value;
-}
 
 std::optional<std::int64_t> json_number(const nlohmann::json& value) {
   if (value.is_number_integer() && value.get<std::int64_t>() > 0) {
@@ -37,19 +29,14 @@ tl::unexpected<Error> skip(std::string message) {
   return tl::unexpected(Error{std::move(message), ErrorKind::environment});
 }
 
-bool has_control(std::string_view text) {
-  return std::any_of(text.begin(), text.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == '\x7f'; });
-}
-
 // Return the API URL `url` without final `/`, or an error when it is not http(s) without
 // userinfo.
 Expected<std::string> api_url(std::string url, const char* variable) {
   while (url.ends_with('/')) {
     url.pop_back();
   }
-  if (!(url.starts_with("https://") || url.starts_with("http://")) || has_control(url) ||
-      util::userinfo_end(url) != std::string::npos) {
+  if (!(url.starts_with("https://") || url.starts_with("http://")) ||
+      util::has_control_character(url) || util::userinfo_end(url) != std::string::npos) {
     return skip(fmt::format("{} is not an http(s) URL without credentials: {}", variable,
                             quote(util::redact_url(url))));
   }
@@ -89,7 +76,7 @@ Expected<ForgeTarget> gitlab_target() {
     return skip(
         "neither QA_GITLAB_TOKEN nor GITLAB_TOKEN is set (an access token with the api scope)");
   }
-  if (has_control(token->second)) {
+  if (util::has_control_character(token->second)) {
     return skip(fmt::format("{} holds a control character (a line break?)", token->first));
   }
   ForgeTarget target;
@@ -146,7 +133,7 @@ Expected<ForgeTarget> github_target() {
   if (!token) {
     return skip("GITHUB_TOKEN is not set");
   }
-  if (has_control(token->second)) {
+  if (util::has_control_character(token->second)) {
     return skip("GITHUB_TOKEN holds a control character (a line break?)");
   }
   ForgeTarget target;
@@ -191,6 +178,15 @@ bool rel_is_next(std::string_view params) {
 }
 
 }  // namespace
+
+std::optional<std::int64_t> positive_number(std::string_view text) {
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) {
+    return std::nullopt;
+  }
+  return value;
+}
 
 Expected<ForgeTarget> forge_target_from_environment(Forge forge) {
   return forge == Forge::gitlab ? gitlab_target() : github_target();

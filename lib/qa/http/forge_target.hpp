@@ -43,6 +43,9 @@ struct ForgeTarget {
 // why and names the variable, never showing a token.
 [[nodiscard]] Expected<ForgeTarget> forge_target_from_environment(report::Forge forge);
 
+// Return the number `text` when it is a whole positive decimal number (an id, a page), or nothing.
+[[nodiscard]] std::optional<std::int64_t> positive_number(std::string_view text);
+
 // Return the number of the pull request of the GitHub event `event_json` (`pull_request.number`,
 // or `issue.number` when the issue has a `pull_request`), or nothing.
 [[nodiscard]] std::optional<std::int64_t> pull_request_from_event(std::string_view event_json);

@@ -83,8 +83,7 @@ Expected<Settings> settings_from_environment(std::string_view location) {
        {std::pair{"QA_STORE_TOKEN (or the URL's)", &settings.credentials.token},
         std::pair{"QA_STORE_USER (or the URL's user)", &settings.credentials.user},
         std::pair{"QA_STORE_PASSWORD (or the URL's)", &settings.credentials.password}}) {
-    if (std::any_of(value->begin(), value->end(),
-                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == '\x7f'; })) {
+    if (util::has_control_character(*value)) {
       return fail_as(ErrorKind::config,
                      "cannot use store {}: the credential of {} holds a control character "
                      "(a line break?)",

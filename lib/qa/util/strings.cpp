@@ -163,4 +163,9 @@ std::string escape_bytes(std::string_view text) {
   return out;
 }
 
+bool has_control_character(std::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == '\x7f'; });
+}
+
 }  // namespace qa::util

@@ -40,4 +40,8 @@ namespace qa::util {
 // Return `text` with its ASCII letters in lowercase (other bytes unchanged, whatever the locale).
 [[nodiscard]] std::string to_lower(std::string_view text);
 
+// Return whether `text` holds an ASCII control character (below 0x20, or DEL), which would end
+// an HTTP header line and start another.
+[[nodiscard]] bool has_control_character(std::string_view text);
+
 }  // namespace qa::util

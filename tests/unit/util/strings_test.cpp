@@ -125,5 +125,14 @@ TEST(Utf8Test, EscapeBytesWritesBadAndControlBytesInOctal) {
   EXPECT_EQ(escape_bytes("caf\xc3\xa9"), "caf\xc3\xa9");
 }
 
+TEST(HasControlCharacterTest, FindsWhatWouldBreakAHeaderLine) {
+  EXPECT_FALSE(has_control_character("glpat-abc.DEF_123 caf\xc3\xa9"));
+  EXPECT_FALSE(has_control_character(""));
+  for (const std::string& bad :
+       std::vector<std::string>{"a\nb", "a\r", std::string("a\0b", 3), "\x7f", "\tx"}) {
+    EXPECT_TRUE(has_control_character(bad)) << escape_bytes(bad);
+  }
+}
+
 }  // namespace
 }  // namespace qa::util
