@@ -10,6 +10,18 @@ find_package(CLI11 2.1 REQUIRED CONFIG)
 find_package(Threads REQUIRED)
 find_package(CURL 7.85 REQUIRED)  # CURL::libcurl, for lib/qa/http only
 
+# dlib (Debian libdlib-dev 19.24), for lib/qa/optimize only: its CMake package when installed,
+# else its pkg-config file.
+find_package(dlib 19.24 QUIET CONFIG)
+if(TARGET dlib::dlib)
+  set(QA_DLIB_TARGET dlib::dlib)
+  set(QA_DLIB_VERSION ${dlib_VERSION})
+else()
+  pkg_check_modules(DLIB REQUIRED IMPORTED_TARGET dlib-1>=19.24)
+  set(QA_DLIB_TARGET PkgConfig::DLIB)
+  set(QA_DLIB_VERSION ${DLIB_VERSION})
+endif()
+
 # yaml-cpp 0.7 exports `yaml-cpp`, 0.8 exports `yaml-cpp::yaml-cpp`.
 if(TARGET yaml-cpp::yaml-cpp)
   set(QA_YAML_TARGET yaml-cpp::yaml-cpp)
@@ -31,6 +43,7 @@ function(qa_dependency_summary)
   message(STATUS "  fmt            ${fmt_VERSION}")
   message(STATUS "  CLI11          ${CLI11_VERSION}")
   message(STATUS "  libcurl        ${CURL_VERSION_STRING} (qa_http only)")
+  message(STATUS "  dlib           ${QA_DLIB_VERSION} (qa_optimize only)")
   if(QA_BUILD_TESTS)
     message(STATUS "  GoogleTest     ${GTest_VERSION}")
   endif()
