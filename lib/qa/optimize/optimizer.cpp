@@ -37,7 +37,7 @@ struct Optimizer::Impl {
   core::SearchSpace space;
   json preset;
   OptimizerOptions options;
-  std::vector<std::size_t> solver_dims;  // the dimensions the solver sees (not fixed)
+  std::vector<std::size_t> solver_dims;    // the dimensions the solver sees (not fixed)
   std::vector<core::SolverBounds> bounds;  // of the free dimensions
   std::vector<Slot> slots;
   std::set<std::string> seen;  // the parameters of every point asked
@@ -45,7 +45,6 @@ struct Optimizer::Impl {
   std::mt19937_64 rng;
   std::optional<dlib::global_function_search> search;
   // Over the successes the solver knows, in its terms (it maximizes -objective).
-  std::optional<double> best_y;
   std::optional<double> worst_y;
 
   [[nodiscard]] std::size_t initial_points() const {
@@ -101,19 +100,15 @@ struct Optimizer::Impl {
     return all;
   }
 
-  [[nodiscard]] double penalty() const {
-    const double worst = *worst_y;
-    double margin = *best_y - worst;
-    if (!(margin > 0)) {
-      margin = std::max(std::fabs(worst), 1.0);
-    }
-    return worst - margin;
-  }
+  // What a failed evaluation tells the solver: the worst objective of the successes it knows.
+  // Not worse than that: dlib's model bounds the objective by its Lipschitz constant, and a
+  // value far below every success near a good point makes that constant, and so the model,
+  // useless (measured: 0.46 instead of 0.06 after 40 evaluations with a failing half-plane).
+  // Not left out either: a region that fails beside the best point is then asked again and
+  // again (4.8 instead of 0.004).
+  [[nodiscard]] double penalty() const { return *worst_y; }
 
-  void note_success(double y) {
-    best_y = best_y ? std::max(*best_y, y) : y;
-    worst_y = worst_y ? std::min(*worst_y, y) : y;
-  }
+  void note_success(double y) { worst_y = worst_y ? std::min(*worst_y, y) : y; }
 
   [[nodiscard]] bool any_success() const {
     return std::any_of(slots.begin(), slots.begin() + static_cast<std::ptrdiff_t>(applied),

@@ -36,17 +36,16 @@ namespace qa::optimize {
 //
 // A point whose parameters were already asked is never asked again (small discrete spaces run
 // out of points: ask() then says done). A failed evaluation (tell_failed) counts against the
-// budget and reaches the solver as a bad value: the worst objective seen so far plus the spread
-// of the objectives seen (or plus max(|worst|, 1) when they are all equal); failures before any
-// success wait for one.
+// budget and reaches the solver as a bad value: the worst objective seen so far; failures before
+// any success wait for one.
 //
 // Not thread-safe: one thread asks and tells.
 
 enum class Strategy { global_search, random };
 
 struct OptimizerOptions {
-  std::size_t evaluations = 1;     // the budget: points asked at most, >= 1
-  std::size_t parallel = 1;        // points in flight at most, >= 1
+  std::size_t evaluations = 1;  // the budget: points asked at most, >= 1
+  std::size_t parallel = 1;     // points in flight at most, >= 1
   std::uint64_t seed = 42;
   std::size_t initial_points = 0;  // 0: the default above
   Strategy strategy = Strategy::global_search;
