@@ -8,6 +8,7 @@
 #include <qa/core/tuning.hpp>
 #include <qa/runner/branch_index.hpp>
 #include <qa/runner/local_runner.hpp>
+#include <qa/runner/optimization.hpp>
 #include <qa/runner/plan.hpp>
 #include <qa/runner/shard.hpp>
 #include <qa/util/interrupt.hpp>
@@ -28,12 +29,24 @@ constexpr std::string_view k_examples = R"(Examples:
                                       a grid search: one run per value of strength
   qa-batch nightly | qa-report        records stream on stdout as JSON Lines
   qa-batch smoke -- --fast            append arguments to every run's command
+  qa-batch tune --optimize qa/optimize.yaml --best best.json
+                                      search the parameters that minimize the objective of
+                                      QA-Board's optimization file; the best point in best.json
 
 Batches follow QA-Board's format (inputs, configs, matrix, aliases). In GitLab `parallel:` jobs
 the shard comes from CI_NODE_INDEX/CI_NODE_TOTAL, in Slurm arrays from SLURM_ARRAY_TASK_ID/
 SLURM_ARRAY_TASK_COUNT. Exit codes: 0 every run succeeded, 1 a run failed (or the plan is empty
 with --fail-if-empty), 2 usage, configuration or environment error, 130 interrupted; after an
-interrupt, rerun with --on-existing skip to finish the batch.)";
+interrupt, rerun with --on-existing skip to finish the batch.
+
+--optimize FILE reads QA-Board's optimization file unchanged (evaluations, objective, search_space,
+preset_params, parallel_sampling, solver.random_state). Each evaluation runs the whole batch at one
+point under the label LABEL.iterN and its objective is computed from its records; dlib's global
+search picks the next points (--solver random: points drawn at random). An evaluation with a failed
+run is a failed trial and the search goes on. The seed (--seed, else QA_SEED, else the file's, else
+42) makes a rerun ask the same points: after an interrupt, rerun with --on-existing skip and the
+stored evaluations are told again without running. Exit codes: 0 every run succeeded, 1 a run
+failed or no evaluation succeeded, 2, 130 as above.)";
 
 struct BatchOptions {
   CommonOptions common;
@@ -48,6 +61,11 @@ struct BatchOptions {
   bool fail_fast = false;
   bool fail_if_empty = false;
   bool keep_previous = false;
+  std::optional<std::string> optimize;
+  std::optional<std::string> best;
+  std::optional<std::uint64_t> seed;
+  std::string solver = "global";
+  std::optional<std::size_t> parallel_sampling;
   std::vector<std::string> extra_args;  // after `--`: appended to every run's command
 };
 
@@ -89,10 +107,69 @@ Expected<std::vector<runner::RunSpec>> select_shard(std::vector<runner::RunSpec>
   return selected;
 }
 
+// The options that only --optimize takes, and the ones it does not take.
+Expected<void> check_optimize_options(const BatchOptions& options) {
+  if (!options.optimize) {
+    if (options.best || options.seed || options.parallel_sampling || options.solver != "global") {
+      return fail_as(ErrorKind::usage,
+                     "--best, --seed, --solver and --parallel-sampling need --optimize FILE");
+    }
+    return {};
+  }
+  if (options.tuning_search) {
+    return fail_as(ErrorKind::usage,
+                   "--optimize and --tuning-search cannot be combined: the "
+                   "search space is the optimization file's");
+  }
+  if (options.list) {
+    return fail_as(ErrorKind::usage,
+                   "--list cannot be combined with --optimize: the points are "
+                   "known only as the search goes (list the batch without --optimize)");
+  }
+  if (options.shard) {
+    return fail_as(ErrorKind::usage,
+                   "--shard cannot be combined with --optimize: a search runs "
+                   "in one place (use -j and parallel_sampling)");
+  }
+  return {};
+}
+
+Expected<int> optimize(const runner::ProjectContext& context, store::Store& store,
+                       const BatchOptions& options, runner::LocalRunOptions run_options) {
+  const auto search = runner::optimization_runner();
+  if (!search) {
+    return fail_as(ErrorKind::usage,
+                   "--optimize is not available in this program (it is built "
+                   "without the solver library)");
+  }
+  runner::OptimizationRequest request;
+  request.context = &context;
+  request.store = &store;
+  QA_TRY_ASSIGN(request.plan, batch_plan_request(options));
+  request.run = std::move(run_options);
+  request.file = *options.optimize;
+  if (options.best) {
+    request.best_output = *options.best;
+  }
+  request.seed = options.seed;
+  request.solver = options.solver;
+  request.parallel = options.parallel_sampling;
+  request.sink = print_record;
+  QA_TRY_ASSIGN(const auto outcome, search(request));
+  if (outcome.interrupted) {
+    util::log::info("interrupted: rerun with --on-existing skip to resume the search");
+    return k_exit_interrupted;
+  }
+  util::log::info("{} evaluations: {} succeeded, {} failed runs", outcome.evaluations,
+                  outcome.succeeded, outcome.failed_runs);
+  return outcome.failed_runs > 0 || outcome.succeeded == 0 ? k_exit_check_failed : k_exit_ok;
+}
+
 Expected<int> run(const BatchOptions& options) {
   // Commands are stopped with their process groups, and no half-written record is left.
   util::install_interrupt_handlers();
   const auto start = std::chrono::steady_clock::now();
+  QA_TRY(check_optimize_options(options));
   QA_TRY_ASSIGN(const auto context, project_context(options.common));
   if (options.names.empty()) {
     return fail("no batch given: name batches, aliases or input paths (see --help)");
@@ -104,6 +181,21 @@ Expected<int> run(const BatchOptions& options) {
                    "runner {} is not available in this build yet (use --runner local)",
                    quote(runner_name));
   }
+  runner::LocalRunOptions run_options;
+  run_options.jobs = options.jobs != 0
+                         ? options.jobs
+                         : static_cast<std::size_t>(context.config.runners.local_concurrency);
+  run_options.on_existing =
+      options.on_existing == "skip" ? runner::OnExisting::skip : runner::OnExisting::run;
+  run_options.fail_fast = options.fail_fast ? runner::FailFast::yes : runner::FailFast::no;
+  run_options.execute.keep_previous =
+      options.keep_previous ? runner::KeepPrevious::yes : runner::KeepPrevious::no;
+  run_options.execute.extra_args = options.extra_args;
+  if (options.optimize) {
+    QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location));
+    return optimize(context, store, options, std::move(run_options));
+  }
+
   QA_TRY_ASSIGN(const auto request, batch_plan_request(options));
   QA_TRY_ASSIGN(const auto plan, runner::make_plan(context, request));
   QA_TRY_ASSIGN(const auto selected, select_shard(plan, options));
@@ -119,16 +211,6 @@ Expected<int> run(const BatchOptions& options) {
   }
 
   QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location));
-  runner::LocalRunOptions run_options;
-  run_options.jobs = options.jobs != 0
-                         ? options.jobs
-                         : static_cast<std::size_t>(context.config.runners.local_concurrency);
-  run_options.on_existing =
-      options.on_existing == "skip" ? runner::OnExisting::skip : runner::OnExisting::run;
-  run_options.fail_fast = options.fail_fast ? runner::FailFast::yes : runner::FailFast::no;
-  run_options.execute.keep_previous =
-      options.keep_previous ? runner::KeepPrevious::yes : runner::KeepPrevious::no;
-  run_options.execute.extra_args = options.extra_args;
   const auto outcome = runner::run_local(context, store, selected, run_options, print_record);
 
   const double seconds =
@@ -180,6 +262,22 @@ int qa_batch(int argc, char** argv) {
       ->check(CLI::IsMember({"run", "skip"}));
   app->add_option("--tuning-search", options.tuning_search,
                   "Parameter search, JSON or @FILE (grid or sampler)");
+  app->add_option("--optimize", options.optimize,
+                  "Search the parameters that minimize the objective of this QA-Board "
+                  "optimization file");
+  app->add_option("--best", options.best,
+                  "With --optimize: write the best point and every evaluation (qa.optimization/1 "
+                  "JSON) to this file");
+  app->add_option("--seed", options.seed,
+                  "With --optimize: the solver's seed (default QA_SEED, else the file's "
+                  "solver.random_state, else 42)");
+  app->add_option("--solver", options.solver,
+                  "With --optimize: global (dlib's global search, default) or random")
+      ->check(CLI::IsMember({"global", "random"}));
+  app->add_option("--parallel-sampling", options.parallel_sampling,
+                  "With --optimize: points evaluated at once (default: the file's "
+                  "parallel_sampling, else 1)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{256}));
   app->add_flag("--list", options.list, "Print the plan as planned records, run nothing");
   app->add_flag("--fail-fast", options.fail_fast, "Start no new run after one failed");
   app->add_flag("--fail-if-empty", options.fail_if_empty, "Exit 1 when the plan is empty");
