@@ -25,6 +25,9 @@ constexpr std::string_view k_footer =
                                   qa-batch BATCH... -- FORWARDED...  (--list prints QA-Board's
                                   JSON list of runs, --list-output-dirs and --list-inputs one
                                   line per run; --action-on-existing run|skip is --on-existing)
+  optimize -b BATCH --config-file FILE [--parallel-param-sampling N] [FORWARDED...]
+                                  qa-batch BATCH... --optimize FILE: the evaluations are labelled
+                                  LABEL.iterN (QA-Board: LABEL|iterN)
   get VARIABLE [-i INPUT]         commit_id, commit_branch, project, subproject, database, label,
                                   output_dir (with -i), store, reference (qa-get)
   check-bit-accuracy [--batch B]  qa-bitacc B... (no batch: every run of HEAD); exit 0 identical,
@@ -47,6 +50,7 @@ struct CommandInfo {
 const std::vector<CommandInfo> k_commands{
     {"run", ""},
     {"batch", ""},
+    {"optimize", ""},
     {"get", ""},
     {"check-bit-accuracy", ""},
     {"init", ""},
@@ -56,7 +60,6 @@ const std::vector<CommandInfo> k_commands{
     {"wait", "qa-batch waits for its runs"},
     {"save-artifacts", "store build outputs with your CI's artifacts"},
     {"check-bit-accuracy-manifest", "use qa-bitacc against a reference commit"},
-    {"optimize", "use qa-batch --tuning-search"},
 };
 
 bool is_command(const std::string& token) {
@@ -316,6 +319,9 @@ Expected<int> dispatch(const CLI::App& app, const compat::GroupOptions& group,
   }
   if (command == "batch") {
     return compat::batch_command(group, words);
+  }
+  if (command == "optimize") {
+    return compat::optimize_command(group, words);
   }
   if (command == "get") {
     return get_command(group, words);

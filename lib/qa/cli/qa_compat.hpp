@@ -68,6 +68,11 @@ void note(std::string_view message);
 [[nodiscard]] Expected<int> batch_command(const GroupOptions& group,
                                           const std::vector<std::string>& args);
 
+// `qa optimize --batch B... --config-file FILE [--parallel-param-sampling N] [ARGS...]`: run
+// `qa-batch B... --optimize FILE`, the other arguments forwarded to every run as `qa batch` does.
+[[nodiscard]] Expected<int> optimize_command(const GroupOptions& group,
+                                             const std::vector<std::string>& args);
+
 // `qa init`: write a commented qaboard.yaml and an example batches file in the current folder
 // of a git repository; an existing qaboard.yaml is kept (exit 0), another existing file refused.
 [[nodiscard]] Expected<int> init_command(const GroupOptions& group,

@@ -1,4 +1,4 @@
-// `qa batch`: QA-Board's batch command, run by qa-batch.
+// `qa batch` and `qa optimize`: QA-Board's batch commands, run by qa-batch.
 #include <charconv>
 #include <iostream>
 
@@ -185,7 +185,48 @@ void note_ignored(const BatchArgs& batch) {
   }
 }
 
+const std::vector<OptionSpec> k_optimize_options{
+    {{"--batch", "-b"}, true},
+    {{"--batches-file"}, true},
+    {{"--config-file"}, true},
+    {{"--parallel-param-sampling"}, true},
+    {{"--runner"}, true},
+    {{"--local-concurrency"}, true},
+    {{"--action-on-existing"}, true},
+    {{"--keep-previous"}, false},
+};
+
 }  // namespace
+
+Expected<int> optimize_command(const GroupOptions& group, const std::vector<std::string>& args) {
+  BatchArgs batch;
+  QA_TRY_ASSIGN(batch.parsed,
+                parse_command_args("optimize", args, k_optimize_options, Interspersed::yes));
+  batch.names = batch.parsed.all("--batch");
+  batch.forwarded = batch.parsed.rest;
+  const auto file = batch.parsed.last("--config-file");
+  if (batch.names.empty() || !file) {
+    return fail_as(ErrorKind::usage,
+                   "qa optimize needs --batch B (repeatable) and --config-file FILE, the "
+                   "optimization file");
+  }
+  auto tool_args = common_args(group);
+  tool_args.insert(tool_args.end(), batch.names.begin(), batch.names.end());
+  for (const auto& batches_file : batch.parsed.all("--batches-file")) {
+    tool_args.insert(tool_args.end(), {"--batches-file", batches_file});
+  }
+  tool_args.insert(tool_args.end(), {"--optimize", *file});
+  if (const auto parallel = batch.parsed.last("--parallel-param-sampling")) {
+    tool_args.insert(tool_args.end(), {"--parallel-sampling", *parallel});
+  }
+  QA_TRY_ASSIGN(const auto runner, runner_args(batch));
+  tool_args.insert(tool_args.end(), runner.begin(), runner.end());
+  if (!batch.forwarded.empty()) {
+    tool_args.emplace_back("--");
+    tool_args.insert(tool_args.end(), batch.forwarded.begin(), batch.forwarded.end());
+  }
+  return call_tool(qa_batch, "qa-batch", tool_args);
+}
 
 Expected<int> batch_command(const GroupOptions& group, const std::vector<std::string>& args) {
   QA_TRY_ASSIGN(const auto batch, read_batch_args(args));
