@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <set>
 
 #include <qa/core/yaml_json.hpp>
@@ -36,8 +37,7 @@ Expected<double> number(const fs::path& file, const YAML::Node& node, const std:
 const std::vector<std::string>& keys_of(DimensionKind kind) {
   static const std::vector<std::string> bounded = {"name", "low",       "high", "prior",
                                                    "base", "transform", "dtype"};
-  static const std::vector<std::string> categorical = {"name", "categories", "prior",
-                                                       "transform"};
+  static const std::vector<std::string> categorical = {"name", "categories", "prior", "transform"};
   return kind == DimensionKind::categorical ? categorical : bounded;
 }
 
@@ -51,9 +51,9 @@ bool is_ignored(DimensionKind kind, const std::string& key) {
 Expected<Dimension> read_dimension(const YAML::Node& item, std::size_t index, const fs::path& file,
                                    std::vector<YamlNotice>* notices) {
   if (!item.IsMap() || item.size() != 1) {
-    return yaml_error(file, item,
-                      fmt::format("{} must be a one-key map: Real, Integer or Categorical",
-                                  where(index, {})));
+    return yaml_error(
+        file, item,
+        fmt::format("{} must be a one-key map: Real, Integer or Categorical", where(index, {})));
   }
   const auto entry = item.begin();
   const std::string kind_name = entry->first.Scalar();
@@ -75,9 +75,9 @@ Expected<Dimension> read_dimension(const YAML::Node& item, std::size_t index, co
   }
   const YAML::Node options = entry->second;
   if (!options.IsMap()) {
-    return yaml_error(file, options.IsDefined() && !options.IsNull() ? options : entry->first,
-                      fmt::format("{} ({}) must be a map with at least a \"name\"",
-                                  where(index, {}), kind_name));
+    return yaml_error(
+        file, options.IsDefined() && !options.IsNull() ? options : entry->first,
+        fmt::format("{} ({}) must be a map with at least a \"name\"", where(index, {}), kind_name));
   }
   // Keys are case-insensitive, as in scikit-optimize: collect them lowercased.
   std::map<std::string, YAML::Node, std::less<>> values;
@@ -95,10 +95,10 @@ Expected<Dimension> read_dimension(const YAML::Node& item, std::size_t index, co
                         fmt::format("{}: key {} given twice", where(index, {}), quote(key)));
     }
     if (is_ignored(dim.kind, key) && notices != nullptr) {
-      notices->push_back(YamlNotice{
-          fmt::format("search_space.{}", key),
-          fmt::format("{}: line {}: {}.{} is ignored ({})", quote(file.string()),
-                      yaml_line(option.first), where(index, {}), key, k_skopt_only)});
+      notices->push_back(
+          YamlNotice{fmt::format("search_space.{}", key),
+                     fmt::format("{}: line {}: {}.{} is ignored ({})", quote(file.string()),
+                                 yaml_line(option.first), where(index, {}), key, k_skopt_only)});
     }
   }
   const auto name = values.find("name");
@@ -157,10 +157,10 @@ Expected<Dimension> read_dimension(const YAML::Node& item, std::size_t index, co
     if (text == "log-uniform") {
       dim.prior = Prior::log_uniform;
     } else if (text != "uniform") {
-      return yaml_error(file, prior->second,
-                        fmt::format("{}: unknown prior {} (use uniform or log-uniform){}", at,
-                                    quote(text),
-                                    util::suggestion_suffix(text, {"uniform", "log-uniform"})));
+      return yaml_error(
+          file, prior->second,
+          fmt::format("{}: unknown prior {} (use uniform or log-uniform){}", at, quote(text),
+                      util::suggestion_suffix(text, {"uniform", "log-uniform"})));
     }
   }
   if (dim.prior == Prior::log_uniform && dim.low <= 0) {
@@ -220,22 +220,26 @@ bool is_fixed(const Dimension& dimension) {
 
 json value_at(const Dimension& dimension, double coordinate) {
   const SolverBounds bounds = solver_bounds(dimension);
-  const double c = std::isnan(coordinate) ? bounds.lower
-                                          : std::clamp(coordinate, bounds.lower, bounds.upper);
+  const double c =
+      std::isnan(coordinate) ? bounds.lower : std::clamp(coordinate, bounds.lower, bounds.upper);
   const bool log = dimension.prior == Prior::log_uniform;
   switch (dimension.kind) {
     case DimensionKind::categorical:
       return dimension.categories[static_cast<std::size_t>(std::llround(c))];
     case DimensionKind::integer: {
-      const double value = std::clamp(std::round(log ? std::exp(c) : c), dimension.low,
-                                      dimension.high);
+      const double value =
+          std::clamp(std::round(log ? std::exp(c) : c), dimension.low, dimension.high);
       return static_cast<std::int64_t>(value);
     }
     case DimensionKind::real:
       break;
   }
-  // exp(ln x) may land a rounding step outside the bounds: keep them.
-  return log ? std::clamp(std::exp(c), dimension.low, dimension.high) : c;
+  // Rounded for readable keys and reports, then kept inside the bounds (exp(ln x), like the
+  // rounding, may land a step outside them).
+  const double value = log ? std::exp(c) : c;
+  const double rounded =
+      std::strtod(fmt::format("{:.{}g}", value, k_real_significant_digits).c_str(), nullptr);
+  return std::clamp(rounded, dimension.low, dimension.high);
 }
 
 Expected<double> coordinate_of(const Dimension& dimension, const json& value) {

@@ -37,7 +37,7 @@ struct Dimension {
   double low = 0;   // real and integer
   double high = 0;  // real and integer; integer bounds are whole numbers
   nlohmann::json categories = nlohmann::json::array();  // categorical: distinct JSON values
-  int line = 0;                                           // in the optimization file
+  int line = 0;                                         // in the optimization file
 };
 
 struct SearchSpace {
@@ -71,9 +71,13 @@ struct SolverBounds {
 // coordinate then, its value is always that category.
 [[nodiscard]] bool is_fixed(const Dimension& dimension);
 
+// The significant digits of a Real parameter's value: enough for any search, few enough for
+// readable run keys and reports (`sigma=1.41421`, not `sigma=1.4142135623730951`).
+inline constexpr int k_real_significant_digits = 6;
+
 // Return the parameter value at `coordinate` (clamped into solver_bounds first): a number for
-// Real, an integer for Integer (rounded, log-uniform ones rounded after exp), the category at
-// the rounded index for Categorical.
+// Real (rounded to k_real_significant_digits), an integer for Integer (rounded, log-uniform ones
+// rounded after exp), the category at the rounded index for Categorical.
 [[nodiscard]] nlohmann::json value_at(const Dimension& dimension, double coordinate);
 
 // Return the coordinate of the parameter value `value` (the inverse of value_at, for results

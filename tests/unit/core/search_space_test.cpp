@@ -62,8 +62,9 @@ TEST(SearchSpaceTest, ReadsScikitOptimizesYamlForm) {
 }
 
 TEST(SearchSpaceTest, KindsAndKeysAreCaseInsensitiveAsInScikitOptimize) {
-  const auto space = read("- real: {NAME: gain, Low: 1, HIGH: 2}\n- CATEGORICAL: {name: m, "
-                          "Categories: [1, 2.5, yes, {a: 1}]}\n");
+  const auto space = read(
+      "- real: {NAME: gain, Low: 1, HIGH: 2}\n- CATEGORICAL: {name: m, "
+      "Categories: [1, 2.5, yes, {a: 1}]}\n");
   ASSERT_TRUE(space) << space.error().message;
   EXPECT_EQ(space->dimensions[0].name, "gain");
   EXPECT_EQ(space->dimensions[1].categories, json::parse(R"([1, 2.5, "yes", {"a": 1}])"));
@@ -90,9 +91,9 @@ TEST(SearchSpaceTest, ErrorsNameTheLineAndTheValue) {
   EXPECT_NE(key.find("did you mean \"high\""), std::string::npos) << key;
   EXPECT_NE(error_of("- Real: {name: a, low: 1, high: 1}\n").find("must be below"),
             std::string::npos);
-  EXPECT_NE(error_of("- Real: {name: a, low: 0, high: 1, prior: log-uniform}\n")
-                .find("positive \"low\""),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("- Real: {name: a, low: 0, high: 1, prior: log-uniform}\n").find("positive \"low\""),
+      std::string::npos);
   EXPECT_NE(error_of("- Real: {name: a, low: 1, high: 2, prior: loguniform}\n")
                 .find("did you mean \"log-uniform\""),
             std::string::npos);
@@ -111,9 +112,9 @@ TEST(SearchSpaceTest, ErrorsNameTheLineAndTheValue) {
   EXPECT_NE(error_of("- Categorical: {name: a, categories: [x, x]}\n").find("listed twice"),
             std::string::npos);
   EXPECT_NE(error_of("{Real: {name: a}}\n").find("non-empty list"), std::string::npos);
-  EXPECT_NE(error_of("- Real: {name: a, low: 0, high: 1}\n  Integer: {name: b}\n")
-                .find("one-key map"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("- Real: {name: a, low: 0, high: 1}\n  Integer: {name: b}\n").find("one-key map"),
+      std::string::npos);
 }
 
 TEST(SearchSpaceTest, SolverBoundsMapEachKindOntoCoordinates) {
@@ -145,6 +146,10 @@ TEST(SearchSpaceTest, ValuesAndCoordinatesRoundTrip) {
   EXPECT_EQ(value_at(dims[1], 0.6), "g2o");
   EXPECT_EQ(value_at(dims[1], -3), "ceres");
   EXPECT_DOUBLE_EQ(value_at(dims[3], std::log(1e-3)).get<double>(), 1e-3);
+  // Real values keep 6 significant digits, and stay inside the bounds.
+  EXPECT_EQ(value_at(dims[3], std::log(0.0123456789)).get<double>(), 0.0123457);
+  EXPECT_EQ(value_at(dims[3], std::log(0.1)).get<double>(), 0.1);
+  EXPECT_EQ(value_at(dims[3], std::log(1e-7)).get<double>(), 1e-7);
   EXPECT_EQ(value_at(dims[4], std::log(50.0)), 50);
   EXPECT_TRUE(value_at(dims[4], std::log(50.0)).is_number_integer());
   EXPECT_EQ(value_at(dims[5], 0), "one");
@@ -161,8 +166,9 @@ TEST(SearchSpaceTest, ValuesAndCoordinatesRoundTrip) {
 }
 
 TEST(SearchSpaceTest, ParamsAreThePresetWithThePointsValues) {
-  const auto space = read("- Real: {name: strength, low: 0, high: 1}\n"
-                          "- Integer: {name: radius, low: 1, high: 5}\n");
+  const auto space = read(
+      "- Real: {name: strength, low: 0, high: 1}\n"
+      "- Integer: {name: radius, low: 1, high: 5}\n");
   ASSERT_TRUE(space);
   const json preset = {{"strength", 0.9}, {"mode", "fast"}};
   const json params = params_at(*space, {0.25, 3}, preset);
