@@ -269,6 +269,43 @@ preset_params: {sleep: 0.4}
   EXPECT_EQ(evaluated_before, 8U);
 }
 
+TEST_F(QaBatchOptimize, ShiftLossesTakeEachRunsTargetFromTheTargetRevision) {
+  // The targets: the batch at its default params (a 0.5, radius 3, fine), labelled "base".
+  const auto base = run_tool("qa-batch", {"tune", "--label", "base"});
+  ASSERT_EQ(base.exit_code, 0) << base.err;
+  write_text(m_project / "optimize.yaml",
+             "evaluations: 4\n"
+             "objective:\n  score: {loss: shift}\n  target: {id: " +
+                 m_sha +
+                 ", batch: base}\n"
+                 "search_space:\n  - Real: {name: a, low: 0, high: 0.7}\n");
+  const auto result =
+      run_tool("qa-batch", {"tune", "--optimize", "optimize.yaml", "--best", "best.json"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const json trace = json::parse(read_text(m_project / "best.json"));
+  ASSERT_EQ(trace["evaluations"].size(), 4U);
+  for (const auto& evaluation : trace["evaluations"]) {
+    // Each run's score minus the same input's score at the target (0.14 for a.txt, 0.15 for
+    // b.txt), averaged: the inputs' offsets cancel out.
+    const double a = evaluation["params"]["a"].get<double>();
+    EXPECT_NEAR(evaluation["objective"].get<double>(), (a - 0.3) * (a - 0.3) - 0.04, 1e-9)
+        << evaluation;
+  }
+
+  // A target revision without the runs is an error before anything runs.
+  const auto runs_before = executions().size();
+  write_text(m_project / "optimize.yaml",
+             "evaluations: 4\n"
+             "objective:\n  score: {loss: shift}\n  target: {id: " +
+                 m_sha +
+                 ", batch: nothere}\n"
+                 "search_space:\n  - Real: {name: a, low: 0, high: 0.7}\n");
+  const auto missing = run_tool("qa-batch", {"tune", "--optimize", "optimize.yaml"});
+  EXPECT_EQ(missing.exit_code, 2) << missing.err;
+  EXPECT_NE(missing.err.find("has no record for 2 of 2 runs"), std::string::npos) << missing.err;
+  EXPECT_EQ(executions().size(), runs_before);
+}
+
 TEST_F(QaBatchOptimize, QaOptimizeIsQaBoardsSpellingOfTheSearch) {
   write_text(m_project / "optimize.yaml",
              "evaluations: 3\nobjective: {quality: {}}\n"
