@@ -166,6 +166,22 @@ TEST_F(QaBatchOptimize, IntegerCategoricalAndAFailingEvaluationFindTheBestPoint)
     EXPECT_TRUE(plain.get<std::string>().starts_with("default/")) << plain;
   }
   EXPECT_NE(result.err.find("best objective"), std::string::npos) << result.err;
+
+  // The output folders left: the best evaluation's and the failed ones' (the others' outputs
+  // are in the store).
+  std::set<std::string> expected_folders{trace["label"].get<std::string>()};
+  for (const auto& evaluation : trace["evaluations"]) {
+    if (evaluation["status"] == "failed") {
+      expected_folders.insert(evaluation["label"].get<std::string>());
+    }
+  }
+  std::set<std::string> folders;
+  for (const auto& entry : fs::directory_iterator(m_project / "output")) {
+    if (entry.is_directory()) {
+      folders.insert(entry.path().filename().string());
+    }
+  }
+  EXPECT_EQ(folders, expected_folders);
 }
 
 TEST_F(QaBatchOptimize, TheSeedComesFromTheOptionThenQaSeedThenTheFile) {

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -141,6 +142,7 @@ class Search {
       for (auto& pending : wave) {
         QA_TRY(conclude(pending, batch.interrupted, outcome));
       }
+      prune_outputs();
       if (batch.interrupted) {
         outcome.interrupted = true;
         break;
@@ -178,6 +180,11 @@ class Search {
       keys.push_back(pending.specs[i].key);
     }
     m_keys.emplace(number, std::move(keys));
+    std::vector<std::filesystem::path> folders;
+    for (const auto& spec : pending.specs) {
+      folders.push_back(spec.output_dir);
+    }
+    m_outputs.emplace(number, std::move(folders));
     pending.records.resize(pending.specs.size());
     pending.trial = std::move(trial);
     return pending;
@@ -281,6 +288,39 @@ class Search {
     return {};
   }
 
+  // Remove the output folders of the evaluations that succeeded but are not the best so far, as
+  // QA-Board does: a search of hundreds of evaluations would otherwise fill the disk with
+  // copies of what the store holds (`qa-get --key` brings any of them back). The best one's and
+  // the failed ones' (to debug them) stay.
+  void prune_outputs() {
+    const auto best = m_optimizer.best();
+    for (const auto& evaluation : m_trace.evaluations) {
+      const auto folders = m_outputs.find(evaluation.number);
+      if (folders == m_outputs.end() || evaluation.status != EvaluationStatus::ok ||
+          (best && best->index + 1 == evaluation.number)) {
+        continue;
+      }
+      for (const auto& folder : folders->second) {
+        std::error_code error;
+        std::filesystem::remove_all(folder, error);
+        if (error) {
+          util::log::warning("cannot remove the output folder {}: {}", quote(folder.string()),
+                             error.message());
+          continue;
+        }
+        // The folders of the key's label and configuration, once empty.
+        const auto& root = m_request.context->output_root;
+        for (auto parent = folder.parent_path();
+             parent != root && parent.string().starts_with(root.string() + "/") &&
+             std::filesystem::is_empty(parent, error) && !error;
+             parent = parent.parent_path()) {
+          std::filesystem::remove(parent, error);
+        }
+      }
+      m_outputs.erase(folders);
+    }
+  }
+
   // The mean of each objective metric over the ok runs that have a number for it.
   void aggregate(const std::vector<core::RunOutcome>& runs, EvaluationSummary& summary) const {
     for (const auto& term : m_spec.objective.terms) {
@@ -322,6 +362,8 @@ class Search {
   Optimizer m_optimizer;
   OptimizationTrace m_trace;
   std::map<std::size_t, std::vector<std::string>> m_keys;  // evaluation -> its runs' keys
+  // evaluation -> its runs' output folders, until prune_outputs removes them
+  std::map<std::size_t, std::vector<std::filesystem::path>> m_outputs;
 };
 
 Expected<core::MetricDefs> metric_defs(const runner::ProjectContext& context) {

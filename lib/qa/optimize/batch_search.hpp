@@ -15,7 +15,9 @@ namespace qa::optimize {
 // evaluated at once, their runs sharing the -j slots: the points of one wave are asked
 // together, run together, and told together, as QA-Board does. A failed evaluation (a run
 // failed, a metric is missing) is a failed trial: noted, told to the solver as a bad value, and
-// the search goes on (with --fail-fast it stops there).
+// the search goes on (with --fail-fast it stops there). Once the best evaluation is known to be
+// another one, the output folders of a successful evaluation are removed (its outputs stay in
+// the store); the best one's and the failed ones' stay.
 //
 // The seed is --seed, else QA_SEED, else the file's solver.random_state, else 42; with it the
 // same evaluations ask the same points. So a search that was interrupted resumes: rerun with
