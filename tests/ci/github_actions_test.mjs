@@ -331,7 +331,7 @@ try {
   pushToMain(commitA, env);
   git('checkout', '-q', '-b', 'weaker');
   const config = path.join(project, 'qaboard.yaml');
-  fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace('params: {strength: 0.5}', 'params: {strength: 0.25}'));
+  fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace('params: {strength: 0.5, sigma: 2}', 'params: {strength: 0.25, sigma: 2}'));
   git('commit', '-q', '-am', 'B: weaker denoising (0.25)');
   const commitB = git('rev-parse', 'HEAD');
   pullRequest(commitA, commitB, env);

@@ -242,9 +242,9 @@ TEST_F(GitlabPipeline, ShardsRecordEveryRunAndTheGateStopsAMergeRequestThatChang
   // comments on the merge request.
   m_repo->git("checkout -q -b stronger");
   std::string config = read_text(m_project / "qaboard.yaml");
-  const std::string from = "params: {strength: 0.5}";
+  const std::string from = "params: {strength: 0.5, sigma: 2}";
   ASSERT_NE(config.find(from), std::string::npos);
-  config.replace(config.find(from), from.size(), "params: {strength: 0.6}");
+  config.replace(config.find(from), from.size(), "params: {strength: 0.6, sigma: 2}");
   write_text(m_project / "qaboard.yaml", config);
   const std::string change = commit("stronger denoising");
   fs::remove_all(m_project / ".gitlab-ci-local/artifacts");

@@ -18,11 +18,14 @@ struct Shape {
   double sigma_range = 0.0;
 };
 
-// Map `strength` in (0, 1] to the filter's extent: the spatial sigma grows from 0.6 to 2 px and
-// the range sigma (in 8-bit levels) from 3 to 23, so low strengths barely touch the image.
-Shape shape_for(double strength) {
+// Map `strength` in (0, 1] and `sigma` (px) to the filter's extent: the spatial sigma grows from
+// 0.3 to 1 times `sigma` (0.6 to 2 px at the default sigma, 2) and the range sigma (in 8-bit
+// levels) from 3 to 23, so low strengths barely touch the image. At the default sigma the
+// factor sigma / k_default_sigma is exactly 1: the shapes, and the outputs, are the ones the
+// filter had before it took a sigma.
+Shape shape_for(double strength, double sigma) {
   Shape shape;
-  shape.sigma_space = 0.6 + 1.4 * strength;
+  shape.sigma_space = (0.6 + 1.4 * strength) * (sigma / k_default_sigma);
   shape.sigma_range = 3.0 + 20.0 * strength;
   shape.radius = static_cast<int>(std::ceil(2.0 * shape.sigma_space));
   return shape;
@@ -83,7 +86,7 @@ Image denoise(const Image& input, const DenoiseOptions& options) {
   if (options.strength <= 0.0) {
     return input;
   }
-  const Shape shape = shape_for(std::min(options.strength, 1.0));
+  const Shape shape = shape_for(std::min(options.strength, 1.0), options.sigma);
   const int channels = input.color_channels();
   const auto guide_channels = static_cast<std::size_t>(channels);
   const std::vector<double> guide = make_guide(input);
