@@ -8,6 +8,7 @@
 
 #include <qa/report/html_report.hpp>
 #include <qa/report/image_compare.hpp>
+#include <qa/report/optimization.hpp>
 #include <qa/store/memory_backend.hpp>
 #include <qa/util/atomic_file.hpp>
 
@@ -142,6 +143,15 @@ Comparison test_comparison(Blobs& blobs) {
   defs.set_main({"psnr"});
   Comparison comparison = compare(std::move(records), std::move(references), defs, {});
   comparison.reference = {{"requested", "auto"}, {"commit", base}, {"reason", "merge-base <i>"}};
+  // The search of tests/golden/report/optimization.json, with a note crafted as markup.
+  auto document = nlohmann::json::parse(
+      test::read_text(fs::path(QA_SOURCE_DIR) / "tests/golden/report/optimization.json"));
+  document["evaluations"][1]["notes"] = {"<script>window.pwned=4</script>"};
+  auto optimization = optimization_from_json(document, "optimization.json");
+  EXPECT_TRUE(optimization) << optimization.error().message;
+  if (optimization) {
+    comparison.optimization = std::move(*optimization);
+  }
   return comparison;
 }
 

@@ -5,7 +5,9 @@
 // verdict filters, pagination, a run's detail with the slider, side-by-side and difference views
 // of an image (the images load), and that data crafted as markup (an input named
 // `<img src=x onerror=alert(1)>.png`, a metric `<script>window.pwned=1</script>`, a
-// `javascript:` link) stays text: no script ran, no dialog opened. Exit 0 when all hold, 1 with
+// `javascript:` link) stays text: no script ran, no dialog opened. The optimization section: the
+// convergence (a point per ok evaluation, failed ones marked, the best ringed, the best-so-far
+// line), a chart per searched parameter (log and category axes), the sortable evaluations. Exit 0 when all hold, 1 with
 // the reason otherwise. The page must come from tests/browser/report_browser_test.cpp.
 import { pathToFileURL } from 'node:url';
 import { blockNetwork, launchChromium } from './chromium.mjs';
@@ -36,6 +38,39 @@ async function filter(page, textValue) {
   await page.fill('#qa-filter', textValue);
 }
 
+async function checkOptimization(page, opt) {
+  check(opt && opt.schema === 'qa.optimization/1', 'the report embeds the optimization');
+  const ok = opt.evaluations.filter((e) => e.status === 'ok').length;
+  const best = String(opt.evaluation);
+  const convergence = '#qa-optimization svg[data-chart="convergence"]';
+  check(await page.locator(convergence + ' circle').count() === ok, `a point per ok evaluation (${ok})`);
+  check(await page.getAttribute(convergence + ' circle.best', 'data-evaluation') === best, 'the best point is ringed');
+  const marks = await page.locator(`${convergence} path.mark-failed, ${convergence} path.mark-interrupted`).count();
+  check(marks === opt.evaluations.length - ok, `failed and interrupted evaluations are marked: ${marks}`);
+  check(await page.locator(convergence + ' path.best-line').count() === 1, 'the best-so-far line');
+  for (const dimension of opt.search_space) {
+    const chart = `#qa-optimization svg[data-param="${dimension.name}"]`;
+    check(await page.locator(chart + ' circle').count() === ok, `a point per ok evaluation against ${dimension.name}`);
+    check(await page.getAttribute(chart + ' circle.best', 'data-evaluation') === best, `the best point against ${dimension.name}`);
+  }
+  const axes = await page.$$eval('#qa-optimization svg[data-param]', (charts) => charts.map((c) => c.getAttribute('data-param') + ':' + c.getAttribute('data-axis')));
+  check(JSON.stringify(axes) === JSON.stringify(['strength:linear', 'sigma:log', 'mode:category']), `parameter axes: ${axes}`);
+  // sigma = 1 is the middle of a log axis from 0.1 to 10; 0.25 and 1.4 fall on either side.
+  const cx = async (chart, evaluation) => Number(await page.getAttribute(`#qa-optimization svg[data-param="${chart}"] circle[data-evaluation="${evaluation}"]`, 'cx'));
+  const [low, middle, high] = [await cx('sigma', 4), await cx('sigma', 1), await cx('sigma', 3)];
+  const left = await page.$eval('#qa-optimization svg[data-param="sigma"] line', (line) => Number(line.getAttribute('x1')));
+  check(Math.abs(middle - (left + 8 + (420 - left - 12 - 16) / 2)) < 1 && low < middle && middle < high, `a log axis: ${low} ${middle} ${high}`);
+  check(await cx('mode', 1) < await cx('mode', 3), 'categories in their order: fast before fine');
+  // The table of evaluations sorts on a click.
+  check(await page.locator('#qa-evaluations tbody tr').count() === opt.evaluations.length, 'a row per evaluation');
+  await page.click('#qa-evaluations th[data-sort="objective"]');
+  check(await page.getAttribute('#qa-evaluations tbody tr >> nth=0', 'data-evaluation') === best, 'sorted by objective, the best first');
+  await page.click('#qa-evaluations th[data-sort="objective"]');
+  const last = await page.$$eval('#qa-evaluations tbody tr', (rows) => rows.map((r) => r.getAttribute('data-evaluation')));
+  check(last[last.length - 1] !== best && last.indexOf(best) === ok - 1, `descending: the best is the last with an objective: ${last}`);
+  check((await page.textContent('#qa-evaluations')).includes('<script>window.pwned=4</script>'), 'a crafted note shows as text');
+}
+
 async function run(htmlPath) {
   const started = Date.now();
   const { context, close } = await launchChromium();
@@ -57,6 +92,7 @@ async function run(htmlPath) {
     check(await page.locator('#qa-summary .qa-card').count() === 8, 'eight summary cards');
     check(await page.locator('#qa-charts svg[data-metric="psnr"] circle').count() > 0, 'a psnr chart with points');
     check(await page.locator('#qa-aggregates tbody tr').count() > 0, 'aggregates per label and config');
+    await checkOptimization(page, data.report.optimization);
 
     // Pagination: 200 rows at once, the next page holds the rest.
     check(await page.locator('#qa-runs tbody tr').count() === 200, 'the first page shows 200 rows');

@@ -1,6 +1,7 @@
 // qa-report on real git histories made by the tests: gating, references, outputs.
 #include <gtest/gtest.h>
 
+#include "support/records.hpp"
 #include "support/tool_fixture.hpp"
 
 namespace qa::test {
@@ -186,6 +187,199 @@ TEST_F(Report, BadInputIsAUsageError) {
   const auto unwritable = report(records, {"--json", target});
   EXPECT_EQ(unwritable.exit_code, 2);
   EXPECT_NE(unwritable.err.find("a file"), std::string::npos) << unwritable.err;
+}
+
+// An optimization at commit B: the batch `all` evaluated twice, under default.iter1 (strength
+// 0.3) and default.iter2 (strength 0.7, the best), and the --best document of qa-batch
+// --optimize naming iter2 and mapping its runs to the plain batch's keys, which commit A has.
+class ReportOptimization : public Report {
+ protected:
+  ReportOptimization() {
+    set_level("12");
+    m_repo->commit_all("B");
+    m_records = evaluate("default.iter1", "0.3") + evaluate("default.iter2", "0.7");
+    json best_runs = json::object();
+    for (const auto& record : test::parse_json_lines(m_records)) {
+      m_commit_b = record["commit"];
+      if (record["label"] == "default.iter2") {
+        best_runs[record["key"].get<std::string>()] =
+            "default/default/" + record["input"].get<std::string>();
+      }
+    }
+    EXPECT_EQ(best_runs.size(), 2U);
+    const auto evaluation = [](int n, double strength, double objective) {
+      return json{{"evaluation", n},
+                  {"label", "default.iter" + std::to_string(n)},
+                  {"params", {{"strength", strength}}},
+                  {"point", {{"strength", strength}}},
+                  {"status", "ok"},
+                  {"objective", objective},
+                  {"terms", {{"score", objective}}},
+                  {"aggregates", {{"score", -objective}}},
+                  {"runs", {{"total", 2}, {"ok", 2}, {"failed", 0}}},
+                  {"notes", json::array()}};
+    };
+    m_document = {
+        {"schema", "qa.optimization/1"},
+        {"project", "acme/report"},
+        {"commit", m_commit_b},
+        {"base_label", "default"},
+        {"file", "optimize.yaml"},
+        {"solver", "global"},
+        {"seed", 42},
+        {"budget", 4},
+        {"parallel", 1},
+        {"objective", -12.5},
+        {"params", {{"strength", 0.7}}},
+        {"evaluation", 2},
+        {"label", "default.iter2"},
+        {"metrics", {"score"}},
+        {"search_space",
+         {{{"name", "strength"}, {"kind", "real"}, {"low", 0}, {"high", 1}, {"prior", "uniform"}}}},
+        {"evaluations", {evaluation(1, 0.3, -12), evaluation(2, 0.7, -12.5)}},
+        {"best_runs", best_runs}};
+  }
+
+  std::string evaluate(const std::string& label, const std::string& strength) {
+    const auto batch =
+        run_tool("qa-batch", {"all", "--label", label, "--param", "strength=" + strength});
+    EXPECT_EQ(batch.exit_code, 0) << batch.err;
+    return batch.out;
+  }
+
+  // Write `document` and return its path.
+  std::string write_document(const json& document) {
+    const fs::path file = m_tmp / "best.json";
+    write_text(file, document.dump(1));
+    return file.string();
+  }
+
+  std::string m_records;
+  std::string m_commit_b;
+  json m_document;
+};
+
+TEST_F(ReportOptimization, TheBestRunsAreComparedWithTheReferencesPlainRuns) {
+  const std::string best = write_document(m_document);
+  const auto result = report(m_records, {"--optimization", best, "--json", "-"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const json report_json = json::parse(result.out);
+  EXPECT_EQ(report_json["reference"]["commit"], m_commit_a);
+  EXPECT_EQ(report_json["totals"]["runs"], 2) << "the other evaluation is left out";
+  EXPECT_EQ(report_json["totals"]["better"], 2);
+  EXPECT_EQ(report_json["totals"]["new"], 0);
+  EXPECT_EQ(report_json["totals"]["missing"], 0);
+  for (const auto& run : report_json["runs"]) {
+    EXPECT_EQ(run["key"], "default/default/" + run["input"].get<std::string>());
+    EXPECT_EQ(run["label"], "default.iter2");
+    EXPECT_EQ(run["reference_status"], "ok");
+    EXPECT_EQ(run["metrics"]["score"]["reference"], 10);
+    EXPECT_EQ(run["params"]["strength"], 0.7);
+    const std::string own = run["badges"]["evaluation_key"];
+    EXPECT_TRUE(own.starts_with("default.iter2/") && own.find("strength=0.7") != std::string::npos)
+        << own;
+  }
+  EXPECT_EQ(report_json["optimization"], m_document);
+
+  const auto text = report(m_records, {"--optimization", best});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("2 runs: 2 better"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("optimization: best objective -12.5 at evaluation 2 (default.iter2), 2 "
+                          "of 4 evaluations: 2 ok, 0 failed; strength=0.7"),
+            std::string::npos)
+      << text.out;
+}
+
+TEST_F(ReportOptimization, MarkdownAndHtmlShowTheSearch) {
+  const std::string best = write_document(m_document);
+  const fs::path md = m_tmp / "summary.md";
+  const fs::path html = m_tmp / "report.html";
+  const auto result =
+      report(m_records, {"--optimization", best, "--md", md.string(), "--html", html.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::string summary = read_text(md);
+  EXPECT_TRUE(summary.starts_with("<!-- qa-report:optimization:default -->\n")) << summary;
+  EXPECT_NE(summary.find("#### Optimization\n\nBest objective **-12.5** at evaluation 2 "
+                         "(default.iter2): strength=0.7.\n"),
+            std::string::npos)
+      << summary;
+  EXPECT_NE(summary.find("| 1 | ok | -12 | -12 | 0.3 | 12.0 |  |\n"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("| 2 (best) | ok | -12.5 | -12.5 | 0.7 | 12.5 |  |\n"), std::string::npos)
+      << summary;
+  EXPECT_EQ(summary.find("🆕"), std::string::npos) << "the best runs met the plain ones";
+  const std::string page = read_text(html);
+  EXPECT_NE(page.find("\"schema\":\"qa.optimization/1\""), std::string::npos);
+  EXPECT_NE(page.find("\"best_runs\":{\"default.iter2/"), std::string::npos);
+}
+
+TEST_F(ReportOptimization, StoredRunsOfTheBestEvaluationReportLikeTheStream) {
+  const std::string best = write_document(m_document);
+  const auto keys_of = [](const ProcessResult& result) {
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    std::vector<std::string> keys;
+    const json report_json = json::parse(result.out);
+    for (const auto& run : report_json["runs"]) {
+      keys.push_back(run["key"].get<std::string>() + " " + run["verdict"].get<std::string>());
+    }
+    return keys;
+  };
+  const auto piped = keys_of(report(m_records, {"--optimization", best, "--json", "-"}));
+  ASSERT_EQ(piped.size(), 2U);
+  EXPECT_EQ(keys_of(report("", {"--commit", "HEAD", "--optimization", best, "--json", "-"})),
+            piped);
+  EXPECT_EQ(keys_of(report("", {"--commit", "HEAD", "all", "--optimization", best, "--json", "-"})),
+            piped)
+      << "the batch planned as the best evaluation ran it";
+}
+
+TEST_F(ReportOptimization, ADocumentOfAnotherCommitOrProjectIsAUsageError) {
+  json other_commit = m_document;
+  other_commit["commit"] = m_commit_a;
+  const auto commit = report(m_records, {"--optimization", write_document(other_commit)});
+  EXPECT_EQ(commit.exit_code, 2);
+  EXPECT_NE(commit.err.find("is of commit \"" + m_commit_a + "\", the runs of \"" + m_commit_b),
+            std::string::npos)
+      << commit.err;
+
+  json other_project = m_document;
+  other_project["project"] = "acme/other";
+  const auto project = report(m_records, {"--optimization", write_document(other_project)});
+  EXPECT_EQ(project.exit_code, 2);
+  EXPECT_NE(project.err.find("is of project \"acme/other\", the runs of \"acme/report\""),
+            std::string::npos)
+      << project.err;
+
+  json invalid = m_document;
+  invalid["evaluations"][0]["status"] = "done";
+  const auto bad = report(m_records, {"--optimization", write_document(invalid)});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("\"evaluations[0].status\" must be ok, failed or interrupted"),
+            std::string::npos)
+      << bad.err;
+}
+
+TEST_F(ReportOptimization, NoBestEvaluationReportsTheSearchOnly) {
+  json none = m_document;
+  for (auto& evaluation : none["evaluations"]) {
+    evaluation["status"] = "failed";
+    evaluation["objective"] = nullptr;
+    evaluation["notes"] = {"every run failed"};
+  }
+  for (const char* field : {"objective", "params", "evaluation", "label"}) {
+    none[field] = nullptr;
+  }
+  none["best_runs"] = json::object();
+  const fs::path md = m_tmp / "summary.md";
+  const auto result = report(m_records, {"--optimization", write_document(none), "--md",
+                                         md.string(), "--json", "-", "--fail-on", "regression"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("warning: no evaluation of the optimization"), std::string::npos)
+      << result.err;
+  const json report_json = json::parse(result.out);
+  EXPECT_EQ(report_json["totals"]["runs"], 0);
+  EXPECT_EQ(report_json["project"], "acme/report");
+  EXPECT_EQ(report_json["optimization"]["label"], nullptr);
+  EXPECT_NE(read_text(md).find("No evaluation succeeded"), std::string::npos) << read_text(md);
 }
 
 }  // namespace

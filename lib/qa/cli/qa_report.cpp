@@ -7,7 +7,9 @@
 #include <qa/cli/common.hpp>
 #include <qa/cli/tools.hpp>
 #include <qa/core/metric_defs.hpp>
+#include <qa/core/params.hpp>
 #include <qa/report/html_report.hpp>
+#include <qa/report/optimization_runs.hpp>
 #include <qa/report/report_json.hpp>
 #include <qa/report/report_writers.hpp>
 #include <qa/report/review_comment.hpp>
@@ -35,6 +37,9 @@ constexpr std::string_view k_examples = R"(Examples:
   qa-batch nightly | qa-report --comment gitlab --junit junit.xml
                                                in a merge request pipeline: one comment kept
                                                up to date
+  qa-batch nightly --optimize qa/optimize.yaml --best best.json | qa-report --optimization best.json
+                                               the best evaluation's runs against the
+                                               reference's plain runs, and the search
 
 Each run is compared with the run of the same key at the reference commit (auto: the nearest
 ancestor on the reference branch with results). Metrics are judged by the metrics file
@@ -43,6 +48,13 @@ worsening is a regression. --json, --md, --junit and --openmetrics take "-" for 
 GITHUB_STEP_SUMMARY set, the Markdown summary is appended to that file. Exit codes: 0 success,
 1 the gate failed (--fail-on: failed runs by default), 2 usage, configuration or environment
 error, 3 no reference results with --require-reference.
+
+--optimization FILE reads the --best document of qa-batch --optimize (qa.optimization/1): only the
+runs of the best evaluation (label <label>.iter<N>) are reported, each compared with the run of the
+same batch without the searched parameters at the reference (the document's best_runs names it);
+its own key stays in the run's badge evaluation_key. Every format adds the search: the best
+objective and parameters, a table of evaluations, and in HTML the convergence and one chart per
+parameter. When no evaluation succeeded, only the search is reported, with a warning.
 
 --comment keeps one comment on the merge or pull request up to date: the Markdown summary, found
 again by its first line (<!-- qa-report:LABELS -->) and edited, else created.
@@ -73,6 +85,7 @@ struct ReportOptions {
   std::optional<std::string> html;
   std::optional<std::string> assets;
   std::optional<std::string> comment;
+  std::optional<std::string> optimization;
 };
 
 // Write `content` to `target`: "-" is stdout, else a file written atomically.
@@ -166,6 +179,56 @@ int gate(const report::Comparison& comparison, const std::string& fail_on) {
   return k_exit_ok;
 }
 
+// Check that the optimization `optimization`, read from `file`, is the one of `records`: the same
+// project and commit.
+Expected<void> check_same_runs(const report::Optimization& optimization, const std::string& file,
+                               const std::vector<core::RunRecord>& records) {
+  for (const auto& record : records) {
+    if (record.project != optimization.project) {
+      return fail_as(ErrorKind::usage,
+                     "the optimization {} is of project {}, the runs of {}: give the --best "
+                     "document of the batch that made these runs",
+                     quote(file), quote(optimization.project), quote(record.project));
+    }
+    if (record.commit != optimization.commit) {
+      return fail_as(ErrorKind::usage,
+                     "the optimization {} is of commit {}, the runs of {}: give the --best "
+                     "document of the batch that made these runs",
+                     quote(file), quote(optimization.commit), quote(record.commit));
+    }
+  }
+  return {};
+}
+
+// Keep the best evaluation's runs of `selected`, renamed after their plain runs (see
+// report/optimization_runs.hpp), and make the reference keys the plain ones.
+Expected<void> select_best_runs(const report::Optimization& optimization, const std::string& file,
+                                runner::SelectedRecords& selected) {
+  QA_TRY(check_same_runs(optimization, file, selected.records));
+  auto best = report::best_runs(std::move(selected.records), optimization);
+  selected.records = std::move(best.records);
+  selected.planned = report::plain_keys(selected.planned, optimization);
+  util::log::debug("{} runs of other evaluations left out", best.left_out);
+  if (!optimization.label) {
+    util::log::warning(
+        "no evaluation of the optimization {} succeeded: only the search is reported", quote(file));
+    return {};
+  }
+  if (!best.unmapped.empty()) {
+    util::log::warning(
+        "{} runs of {} have no plain run in the optimization's best_runs (first: {}): they are "
+        "compared under their own keys",
+        best.unmapped.size(), *optimization.label, quote(best.unmapped.front()));
+  }
+  if (selected.records.empty()) {
+    return fail_as(ErrorKind::usage,
+                   "no runs of the best evaluation {} of {}: pipe the records of qa-batch "
+                   "--optimize, or name their commit (--commit REF)",
+                   quote(*optimization.label), quote(file));
+  }
+  return {};
+}
+
 Expected<int> run(const ReportOptions& options) {
   QA_TRY_ASSIGN(const auto context, project_context(options.common));
   QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location, store::Access::read_only));
@@ -178,29 +241,53 @@ Expected<int> run(const ReportOptions& options) {
     }
   }
 
+  std::optional<report::Optimization> optimization;
+  if (options.optimization) {
+    QA_TRY_ASSIGN(optimization, report::read_optimization(*options.optimization));
+  }
+
   Stopwatch watch;
   runner::RecordQuery query;
   query.tool = "qa-report";
   QA_TRY_ASSIGN(query.plan, plan_request(options.common, options.batches));
+  if (optimization && optimization->label) {
+    // The best evaluation ran the batches with its parameters given on top, under its label.
+    nlohmann::json params = optimization->params;
+    core::deep_merge(params, query.plan.params);
+    query.plan.params = std::move(params);
+    query.plan.label = *optimization->label;
+  }
   query.commit = options.commit;
   QA_TRY_ASSIGN(auto selected, runner::select_records(context, store, query));
   auto& records = selected.records;
   QA_TRY(check_one_project(records));
   util::log::debug("{} records read in {} ms", records.size(), watch.lap_ms());
-  if (records.empty()) {
+  if (optimization) {
+    QA_TRY(select_best_runs(*optimization, *options.optimization, selected));
+  } else if (records.empty()) {
     return fail("no runs to report");
   }
 
   nlohmann::json reference_json;
   std::vector<core::RunRecord> references;
-  auto choice = runner::resolve_reference(
-      context, store, runner::reference_request(options.reference, options.max_depth, records));
+  // Only an optimization without a best evaluation has no runs here.
+  Expected<runner::ReferenceChoice> choice = tl::unexpected(Error{
+      "no evaluation of the optimization succeeded: no runs to compare", ErrorKind::no_reference});
+  if (!records.empty()) {
+    choice = runner::resolve_reference(
+        context, store, runner::reference_request(options.reference, options.max_depth, records));
+  }
   if (choice) {
     util::log::info("reference {}: {}", choice->commit.substr(0, 12), choice->reason);
     reference_json = runner::to_json(*choice);
     QA_TRY_ASSIGN(references, runner::reference_records(store, records.front().project,
                                                         choice->commit, selected));
     util::log::debug("{} reference records read in {} ms", references.size(), watch.lap_ms());
+  } else if (records.empty()) {
+    reference_json = {{"requested", options.reference},
+                      {"commit", nullptr},
+                      {"reason", choice.error().message},
+                      {"tried", nlohmann::json::array()}};
   } else if (choice.error().kind == ErrorKind::no_reference && !options.require_reference) {
     util::log::warning("{}; every run is reported as new", choice.error().message);
     reference_json = {{"requested", options.reference},
@@ -217,6 +304,13 @@ Expected<int> run(const ReportOptions& options) {
   auto comparison =
       report::compare(std::move(records), std::move(references), std::move(defs), compare_options);
   comparison.reference = std::move(reference_json);
+  if (optimization) {
+    if (comparison.project.empty()) {
+      comparison.project = optimization->project;
+      comparison.commit = optimization->commit;
+    }
+    comparison.optimization = std::move(optimization);
+  }
   util::log::debug("compared in {} ms", watch.lap_ms());
   const std::string generated_at = util::rfc3339(std::chrono::system_clock::now());
 
@@ -298,6 +392,9 @@ int qa_report(int argc, char** argv) {
                   "Create or update the summary's comment on the merge or pull request: gitlab, "
                   "github (tokens below)")
       ->check(CLI::IsMember({"gitlab", "github"}));
+  app->add_option("--optimization", options.optimization,
+                  "Report the best evaluation of this qa-batch --optimize --best document "
+                  "(qa.optimization/1) and the search");
   return run_tool("qa-report", *app, &options.common, argc, argv, [&] { return run(options); });
 }
 

@@ -12,6 +12,7 @@
 #include <qa/core/metric_defs.hpp>
 #include <qa/core/run_record.hpp>
 #include <qa/report/bitacc.hpp>
+#include <qa/report/optimization.hpp>
 
 namespace qa::report {
 
@@ -118,6 +119,8 @@ struct Comparison {
   std::vector<RunComparison> runs;                 // sorted by severity, then key
   std::vector<Group> groups;                       // sorted by label, then config
   Counts totals;
+  // The optimization whose best runs these are (qa-report --optimization), shown by every writer.
+  std::optional<Optimization> optimization;
 };
 
 struct CompareOptions {

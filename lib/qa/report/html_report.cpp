@@ -70,8 +70,8 @@ std::string page_head(const Comparison& comparison) {
 std::string page_tail() {
   // The parts of the script share one block scope, so that nothing leaks to the window.
   std::string html = "</script>\n<script>\n'use strict';\n{\n";
-  for (const std::string_view part :
-       {k_report_dom_js, k_report_charts_js, k_report_detail_js, k_report_js}) {
+  for (const std::string_view part : {k_report_dom_js, k_report_charts_js, k_report_optimization_js,
+                                      k_report_detail_js, k_report_js}) {
     html += part;
   }
   html += "}\n</script>\n</body>\n</html>\n";

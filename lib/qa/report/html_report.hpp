@@ -29,6 +29,9 @@ struct HtmlOptions {
 // comparison as qa.report/1 (see report_json.hpp) in a `<script type="application/json">`
 // element, with `<`, `>`, `&`, U+2028 and U+2029 written as \u escapes, plus the per-run extras
 // below; its script renders every string from data as text, never as markup.
+// With `comparison.optimization` (qa-report --optimization), the embedded report holds the
+// document as `optimization` and the page adds its section after the summary: the convergence,
+// the objective against each searched parameter, and the sortable table of evaluations.
 //
 // With `options.fetch`, the images among the output files (see image_kind) of both sides are
 // fetched into the assets folder, named by hash (PGM and PPM converted to PNG), compared (see

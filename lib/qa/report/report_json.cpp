@@ -178,9 +178,13 @@ void write_report_json(const Comparison& comparison, std::string_view generated_
       {"metrics", metric_defs_to_json(comparison)},
       {"totals", counts_to_json(comparison.totals)},
       {"groups", std::move(groups)},
+      {"optimization", comparison.optimization ? comparison.optimization->document : json()},
   };
   std::string head = "{";
   for (const auto& [name, value] : fields) {
+    if (value.is_null() && std::string_view(name) == "optimization") {
+      continue;  // an optional addition: absent, not null, without an optimization
+    }
     head += fmt::format("{}\"{}\": {},\n", head.size() == 1 ? "" : " ", name, dump_json(value));
   }
   head += " \"runs\": [";

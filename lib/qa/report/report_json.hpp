@@ -22,6 +22,7 @@ namespace qa::report {
 //    "totals": COUNTS,
 //    "groups": [{"label": "default", "config": "base", "counts": COUNTS,
 //                "metrics": {"psnr": {"value": STATS, "reference": STATS}}}],
+//    "optimization": {"schema": "qa.optimization/1", ...},      optional (see below)
 //    "runs": [RUN]}                              by severity (failed first), then key
 //
 //   COUNTS = {"runs", "ok", "failed", "missing", "new", "regressions", "worse", "better",
@@ -46,6 +47,12 @@ namespace qa::report {
 //
 // Hash and size keys are left out on the side where a file does not exist. Values are as
 // recorded (not scaled).
+//
+// Optional additions, each versioned by its own schema (readers ignore the keys they do not know):
+// - "optimization", added with qa-report --optimization: the qa.optimization/1 document as read
+//   (see optimization.hpp); absent otherwise. The runs are then the best evaluation's, each under
+//   the key of the same run in the plain batch (what `best_runs` maps its key to), with its own
+//   key in `badges.evaluation_key` and the evaluation's label (`default.iter7`) in `label`.
 inline constexpr const char* k_report_schema = "qa.report/1";
 
 // Write the whole comparison as qa.report/1 JSON text to `sink`, in pieces, so that no document

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <qa/report/format.hpp>
+#include <qa/report/optimization_writers.hpp>
 #include <qa/report/report_writers.hpp>
 #include <qa/util/escape.hpp>
 
@@ -116,9 +117,15 @@ std::string marker_labels(const std::set<std::string>& labels) {
 // Return the summary with the aggregate and run rows that fit in `budget` bytes (see
 // report_to_markdown).
 std::string render(const Comparison& comparison, std::size_t budget, std::size_t max_chars) {
+  // The best runs of an optimization carry the label of their evaluation, which changes from
+  // one optimization to the next: the marker names the base label, so that the comment stays one.
   std::set<std::string> labels;
-  for (const auto& run : comparison.runs) {
-    labels.insert(run.label);
+  if (comparison.optimization) {
+    labels.insert("optimization:" + comparison.optimization->base_label);
+  } else {
+    for (const auto& run : comparison.runs) {
+      labels.insert(run.label);
+    }
   }
   const auto& totals = comparison.totals;
   const bool bad = totals.failed > 0 || totals.regressions > 0;
@@ -126,6 +133,9 @@ std::string render(const Comparison& comparison, std::size_t budget, std::size_t
   out += fmt::format("### {} qa-report: {}\n\n", bad ? "❌" : "✅",
                      markdown_escape(counts_sentence(totals)));
   out += markdown_escape(headline(comparison)) + "\n\n";
+  if (comparison.optimization) {
+    out += optimization_to_markdown(*comparison.optimization, comparison.defs) + "\n";
+  }
 
   std::vector<core::MetricDef> defs;
   const auto shown = summary_metrics(comparison);

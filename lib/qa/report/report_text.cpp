@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <qa/report/format.hpp>
+#include <qa/report/optimization_writers.hpp>
 #include <qa/report/report_writers.hpp>
 
 namespace qa::report {
@@ -45,6 +46,9 @@ std::string bitacc_cell(const RunComparison& run) {
 
 std::string report_to_text(const Comparison& comparison) {
   std::string out = headline(comparison) + "\n" + counts_sentence(comparison.totals) + "\n";
+  if (comparison.optimization) {
+    out += optimization_summary(*comparison.optimization) + "\n";
+  }
   const auto names = summary_metrics(comparison);
   std::vector<core::MetricDef> defs;
   for (const auto& name : names) {

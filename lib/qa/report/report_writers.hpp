@@ -7,17 +7,20 @@
 
 namespace qa::report {
 
-// A table for a terminal: what was compared, the counts, one line per changed run with its main
-// metrics, then the mean of each metric per label and config against the reference's.
+// A table for a terminal: what was compared, the counts, the optimization in one line when there
+// is one, one line per changed run with its main metrics, then the mean of each metric per label
+// and config against the reference's.
 [[nodiscard]] std::string report_to_text(const Comparison& comparison);
 
 // A summary for a merge-request comment or a GitHub job summary (GitHub/GitLab-flavoured
 // Markdown). It starts with the hidden marker `<!-- qa-report:<labels> -->` (labels joined by
-// `,`, at most 200 bytes of them, then `+N` for the others) so that a bot can find and update its
-// comment; then the counts, the aggregates per label and config, the changed runs, and the
-// unchanged runs folded in `<details>`. It holds at most `max_chars` bytes: aggregate and run rows
-// that do not fit are left out, with a note that says how many; when even the rest does not fit
-// (a tiny limit, a huge project or branch name), the text is cut, with a note.
+// `,`, at most 200 bytes of them, then `+N` for the others; `optimization:<base label>` for the
+// best runs of an optimization) so that a bot can find and update its comment; then the counts,
+// the optimization's section (optimization_writers.hpp) when there is one, the aggregates per
+// label and config, the changed runs, and the unchanged runs folded in `<details>`. It holds at
+// most `max_chars` bytes: aggregate and run rows that do not fit are left out, with a note that
+// says how many; when even the rest does not fit (a tiny limit, a huge project or branch name), the
+// text is cut, with a note.
 inline constexpr std::size_t k_markdown_limit = 60000;
 [[nodiscard]] std::string report_to_markdown(const Comparison& comparison,
                                              std::size_t max_chars = k_markdown_limit);

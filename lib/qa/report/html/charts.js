@@ -1,4 +1,4 @@
-// qa-report page, part 2 of 4: per-metric charts of new against reference values, as inline SVG.
+// qa-report page, part 2 of 5: per-metric charts of new against reference values, as inline SVG.
 const CHART_POINTS = 2000;  // points drawn per chart at most (evenly sampled beyond)
 
 function charts() {

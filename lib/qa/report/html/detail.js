@@ -1,4 +1,4 @@
-// qa-report page, part 3 of 4: the detail view of one run (params, badges, links, metrics, output
+// qa-report page, part 4 of 5: the detail view of one run (params, badges, links, metrics, output
 // files, image views, log tail), opened from the table, a chart or the URL's #run=<key>.
 function keyValues(object) {
   const body = el('tbody');

@@ -1,4 +1,4 @@
-// qa-report page, part 1 of 4: DOM helpers and value formatting. The parts are concatenated in
+// qa-report page, part 1 of 5: DOM helpers and value formatting. The parts are concatenated in
 // this order inside one block of one strict script by lib/qa/report/html_report.cpp, so their
 // declarations share a scope and nothing leaks to the window.
 //

@@ -5,8 +5,10 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(STB REQUIRED IMPORTED_TARGET stb)  # libstb.so holds stb_image{,_write}
 
 set(QA_HTML_DIR "${CMAKE_CURRENT_LIST_DIR}")
-set(QA_HTML_NAMES k_report_dom_js k_report_charts_js k_report_detail_js k_report_js k_report_css)
-set(QA_HTML_RESOURCES "${QA_HTML_DIR}/dom.js" "${QA_HTML_DIR}/charts.js" "${QA_HTML_DIR}/detail.js"
+set(QA_HTML_NAMES k_report_dom_js k_report_charts_js k_report_optimization_js k_report_detail_js
+  k_report_js k_report_css)
+set(QA_HTML_RESOURCES "${QA_HTML_DIR}/dom.js" "${QA_HTML_DIR}/charts.js"
+  "${QA_HTML_DIR}/optimization.js" "${QA_HTML_DIR}/detail.js"
   "${QA_HTML_DIR}/report.js" "${QA_HTML_DIR}/report.css")
 string(REPLACE ";" "," QA_HTML_NAMES_ARG "${QA_HTML_NAMES}")
 string(REPLACE ";" "," QA_HTML_FILES_ARG "${QA_HTML_RESOURCES}")

@@ -1,4 +1,4 @@
-// qa-report page, part 4 of 4: the data (the qa.report/1 object and the per-run extras embedded
+// qa-report page, part 5 of 5: the data (the qa.report/1 object and the per-run extras embedded
 // in the JSON script element #qa-data; see lib/qa/report/html_report.hpp), the summary, the
 // aggregates, the sortable, filterable and paginated table of runs, and the first render.
 const PAGE_SIZE = 200;   // rows rendered at once: 10,000 runs stay fast
@@ -246,7 +246,10 @@ function renderRows() {
 
 // ---- first render ---------------------------------------------------------------------------
 const started = performance.now();
-app.append(summary(), table());
+app.appendChild(summary());
+const optimizationSection = optimization();
+if (optimizationSection) app.appendChild(optimizationSection);
+app.appendChild(table());
 refs.detail = el('aside', { id: 'qa-detail', class: 'qa-detail', hidden: true, 'aria-label': 'run detail' });
 document.body.appendChild(refs.detail);
 renderRows();
