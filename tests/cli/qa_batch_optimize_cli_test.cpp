@@ -182,6 +182,14 @@ TEST_F(QaBatchOptimize, IntegerCategoricalAndAFailingEvaluationFindTheBestPoint)
     }
   }
   EXPECT_EQ(folders, expected_folders);
+
+  // qa-report reads what --best wrote, and reports the best evaluation's runs.
+  const auto report = run_tool("qa-report", {"--commit", "HEAD", "--optimization", "best.json",
+                                             "--md", "-", "--html", "report/index.html"});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_NE(report.out.find("Optimization"), std::string::npos) << report.out;
+  EXPECT_NE(report.out.find(trace["label"].get<std::string>()), std::string::npos);
+  EXPECT_TRUE(fs::exists(m_project / "report" / "index.html"));
 }
 
 TEST_F(QaBatchOptimize, TheSeedComesFromTheOptionThenQaSeedThenTheFile) {

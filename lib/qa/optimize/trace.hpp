@@ -13,35 +13,11 @@
 
 namespace qa::optimize {
 
-// What `qa-batch --optimize` did, as `--best FILE` writes it and `qa-report --optimization FILE`
-// reads it. Schema `qa.optimization/1`, one JSON object:
-//
-//   {"schema": "qa.optimization/1",
-//    "project": "examples/denoise", "commit": "<commit key>", "base_label": "default",
-//    "file": "qa/optimize.yaml",         // the optimization file, as given
-//    "solver": "global" | "random", "seed": 42, "budget": 40, "parallel": 4,
-//    "objective": -31.9, "params": {...}, "evaluation": 7, "label": "default.iter7",
-//                                        // the best evaluation; all four null when none succeeded
-//    "metrics": ["psnr"],                // the objective's metrics, in the file's order
-//    "search_space": [{"name": "sigma", "kind": "real" | "integer", "low": 0.1, "high": 10,
-//                      "prior": "uniform" | "log-uniform"},
-//                     {"name": "mode", "kind": "categorical", "categories": ["fast", "fine"]}],
-//    "evaluations": [                    // in the order asked
-//      {"evaluation": 1, "label": "default.iter1",
-//       "params": {...},                 // what the runs got: preset_params and the point
-//       "point": {...},                  // the searched dimensions only
-//       "status": "ok" | "failed" | "interrupted",
-//       "objective": -30.1 | null,       // minimized; null unless ok
-//       "terms": {"psnr": -30.1},        // metric -> weight * reduce(losses)
-//       "aggregates": {"psnr": 30.1},    // metric -> mean over the ok runs that have it
-//       "runs": {"total": 2, "ok": 2, "failed": 0},
-//       "notes": ["..."]}],              // why it failed, the runs left out of the objective
-//    "best_runs": {"default.iter7/<config>/<input>": "default/<config>/<input>"}}
-//                                        // each run of the best evaluation -> the key of the
-//                                        // same run without the searched parameters
-//
-// Evaluation N (from 1) runs the batch under the label `<base_label>.iter<N>`; its runs' keys
-// carry the point's parameters.
+// What `qa-batch --optimize` did, as `--best FILE` writes it: the `qa.optimization/1` document
+// that `qa-report --optimization FILE` reads, described in report/optimization.hpp (the reader,
+// in libqa, which this library links; CLI tests read what this writes through it). Evaluation N
+// (from 1) runs the batch under the label `<base_label>.iter<N>`; its runs' keys carry the
+// point's parameters.
 
 enum class EvaluationStatus { ok, failed, interrupted };
 
