@@ -251,10 +251,9 @@ Expected<int> run(const ReportOptions& options) {
   query.tool = "qa-report";
   QA_TRY_ASSIGN(query.plan, plan_request(options.common, options.batches));
   if (optimization && optimization->label) {
-    // The best evaluation ran the batches with its parameters given on top, under its label.
-    nlohmann::json params = optimization->params;
-    core::deep_merge(params, query.plan.params);
-    query.plan.params = std::move(params);
+    // The best evaluation ran the batches with its parameters given on top of --param (as
+    // qa-batch --optimize does), under its label.
+    core::deep_merge(query.plan.params, optimization->params);
     query.plan.label = *optimization->label;
   }
   query.commit = options.commit;
