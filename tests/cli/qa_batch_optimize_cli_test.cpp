@@ -251,6 +251,10 @@ preset_params: {sleep: 0.4}
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  // --best is written after each wave: what is done so far, while the search runs.
+  const json so_far = json::parse(read_text(m_project / "first.json"), nullptr, false);
+  ASSERT_TRUE(so_far.is_object());
+  EXPECT_EQ(so_far["evaluations"].size(), 4U);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   ASSERT_EQ(::kill(pid, SIGINT), 0);
   const auto code = wait_process(pid, 10000);
@@ -360,6 +364,8 @@ TEST_F(QaBatchOptimize, BadOptionsAndFilesAreOneLineErrors) {
   expect_usage({"tune", "--optimize", "optimize.yaml", "--shard", "0/2"},
                "--shard cannot be combined");
   expect_usage({"tune", "--optimize", "optimize.yaml", "--solver", "grid"}, "--solver");
+  expect_usage({"tune", "--optimize", "optimize.yaml", "--best", "optimize.yaml/best.json"},
+               "optimize.yaml/best.json");
   expect_usage({"tune", "--optimize", "optimize.yaml", "--label", std::string(60, 'x')},
                "cannot label the evaluations");
   write_text(m_project / "bad.yaml",

@@ -109,21 +109,49 @@ std::string describe_point(const json& point) {
 class Search {
  public:
   Search(const runner::OptimizationRequest& request, core::OptimizeSpec spec, core::MetricDefs defs,
-         std::vector<json> targets, Optimizer optimizer, OptimizationTrace trace)
+         std::vector<json> targets, Optimizer optimizer, OptimizationTrace trace,
+         std::vector<std::string> base_keys)
       : m_request(request),
         m_spec(std::move(spec)),
         m_defs(std::move(defs)),
         m_targets(std::move(targets)),
         m_optimizer(std::move(optimizer)),
-        m_trace(std::move(trace)) {}
+        m_trace(std::move(trace)),
+        m_base_keys(std::move(base_keys)) {}
 
-  OptimizationTrace& trace() { return m_trace; }
+  [[nodiscard]] const OptimizationTrace& trace() const { return m_trace; }
+
+  // Write the trace to --best (when given): before the first evaluation (so that a path that
+  // cannot be written fails before anything runs), after each wave (a search killed with -9
+  // keeps what it did; a long one can be watched), and at the end.
+  Expected<void> publish() {
+    if (!m_request.best_output) {
+      return {};
+    }
+    m_trace.best_runs.clear();
+    if (const auto best = best_evaluation(m_trace)) {
+      const auto keys = m_keys.find(m_trace.evaluations[*best].number);
+      if (keys != m_keys.end() && keys->second.size() == m_base_keys.size()) {
+        for (std::size_t i = 0; i < m_base_keys.size(); ++i) {
+          m_trace.best_runs.emplace(keys->second[i], m_base_keys[i]);
+        }
+      }
+    }
+    auto written = util::write_file_atomic(*m_request.best_output, to_json(m_trace).dump(2) + "\n",
+                                           util::Fsync::no);
+    if (!written) {
+      return fail_as(written.error().kind, "cannot write --best {}: {}",
+                     quote(m_request.best_output->string()), written.error().message);
+    }
+    return {};
+  }
 
   // Evaluate waves of points until the budget is spent, the space runs out, an interrupt or
   // (--fail-fast) a failed run.
   Expected<runner::OptimizationOutcome> run() {
     runner::OptimizationOutcome outcome;
     std::size_t not_recorded = 0;
+    QA_TRY(publish());
     while (true) {
       std::vector<Pending> wave;
       while (true) {
@@ -143,6 +171,7 @@ class Search {
         QA_TRY(conclude(pending, batch.interrupted, outcome));
       }
       prune_outputs();
+      QA_TRY(publish());
       if (batch.interrupted) {
         outcome.interrupted = true;
         break;
@@ -158,12 +187,6 @@ class Search {
                      not_recorded);
     }
     return outcome;
-  }
-
-  // The plan keys of the best evaluation, for the trace's best_runs.
-  [[nodiscard]] const std::vector<std::string>* keys_of(std::size_t number) const {
-    const auto found = m_keys.find(number);
-    return found == m_keys.end() ? nullptr : &found->second;
   }
 
  private:
@@ -361,6 +384,7 @@ class Search {
   std::vector<json> m_targets;
   Optimizer m_optimizer;
   OptimizationTrace m_trace;
+  std::vector<std::string> m_base_keys;  // the plain batch's run keys, in plan order
   std::map<std::size_t, std::vector<std::string>> m_keys;  // evaluation -> its runs' keys
   // evaluation -> its runs' output folders, until prune_outputs removes them
   std::map<std::size_t, std::vector<std::filesystem::path>> m_outputs;
@@ -439,27 +463,26 @@ Expected<runner::OptimizationOutcome> run_batch_search(const runner::Optimizatio
   }
   trace.search_space = spec.search_space;
 
+  std::vector<std::string> base_keys;
+  for (const auto& spec_of_run : base_plan) {
+    base_keys.push_back(spec_of_run.key);
+  }
   Search search(request, std::move(spec), std::move(defs), std::move(targets), std::move(optimizer),
-                std::move(trace));
+                std::move(trace), std::move(base_keys));
   auto outcome = search.run();
-  OptimizationTrace& done = search.trace();
-  const auto best = best_evaluation(done);
-  if (best) {
+  const OptimizationTrace& done = search.trace();
+  if (!outcome && done.evaluations.empty()) {
+    return outcome;  // nothing ran: --best cannot be written, or the solver failed at once
+  }
+  if (const auto best = best_evaluation(done)) {
     const auto& evaluation = done.evaluations[*best];
-    const auto* keys = search.keys_of(evaluation.number);
-    if (keys != nullptr && keys->size() == base_plan.size()) {
-      for (std::size_t i = 0; i < keys->size(); ++i) {
-        done.best_runs.emplace((*keys)[i], base_plan[i].key);
-      }
-    }
     util::log::info("best objective {:.6g} at evaluation {} ({}): {}", *evaluation.objective,
                     evaluation.number, evaluation.label, describe_point(evaluation.point));
   } else {
     util::log::warning("no evaluation succeeded");
   }
   if (request.best_output) {
-    QA_TRY(util::write_file_atomic(*request.best_output, to_json(done).dump(2) + "\n",
-                                   util::Fsync::no));
+    QA_TRY(search.publish());
     util::log::info("wrote {}", request.best_output->string());
   }
   return outcome;

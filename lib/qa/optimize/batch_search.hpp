@@ -24,9 +24,11 @@ namespace qa::optimize {
 // `--on-existing skip` and the evaluations whose runs are stored are told from their records,
 // without running anything, until the search reaches the points it never evaluated.
 //
-// With `--best FILE`, the qa.optimization/1 document (trace.hpp) is written at the end, also
-// after an interrupt or when no evaluation succeeded. Errors: the file, the metrics file, the
-// targets (before anything runs), a store that refused records (after the search, which stops).
+// With `--best FILE`, the qa.optimization/1 document (report/optimization.hpp) is written before
+// the first evaluation (a path that cannot be written fails before anything runs), after each
+// wave, and at the end, also after an interrupt or when no evaluation succeeded. Errors: the
+// file, the metrics file, the targets, --best (before anything runs), a store that refused
+// records (after the search, which stops).
 [[nodiscard]] Expected<runner::OptimizationOutcome> run_batch_search(
     const runner::OptimizationRequest& request);
 
