@@ -19,9 +19,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool unreserved(char c) {
+// The characters sent as they are in a path. S3 signs the path escaped its way (RFC 3986
+// unreserved characters and `/`), so its requests escape everything else.
+bool unreserved(char c, bool s3) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         std::string_view("-._~/+=,@").find(c) != std::string_view::npos;
+         std::string_view(s3 ? "-._~/" : "-._~/+=,@").find(c) != std::string_view::npos;
 }
 
 }  // namespace
@@ -68,7 +70,7 @@ std::string Client::url(std::string_view path) const {
   std::string out = m_settings.base_url;
   out += '/';
   for (const char c : path) {
-    if (unreserved(c)) {
+    if (unreserved(c, m_settings.s3.has_value())) {
       out += c;
     } else {
       out += fmt::format("%{:02X}", static_cast<unsigned>(static_cast<unsigned char>(c)));
@@ -82,6 +84,12 @@ std::string Client::failure(const Request& request, const Response& response) co
       fmt::format("cannot {} {}", method_name(request.method), quote(url(request.path)));
   if (response.error) {
     return fmt::format("{}: {}", what, response.error->message);
+  }
+  if (m_settings.s3 && (response.status == 401 || response.status == 403)) {
+    return fmt::format(
+        "{}: {} {}: the credentials of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and "
+        "AWS_SESSION_TOKEN, AWS_REGION) were refused or do not allow it",
+        what, response.status, response.status == 401 ? "unauthorized" : "forbidden");
   }
   const Credentials& credentials = m_settings.credentials;
   const std::string given = !credentials.token.empty() ? "QA_STORE_TOKEN"

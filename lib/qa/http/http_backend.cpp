@@ -31,7 +31,10 @@ HttpBackend::HttpBackend(Settings settings) : m_client(std::move(settings)) {
   }
 }
 
-std::string HttpBackend::describe() const { return m_client.settings().base_url; }
+std::string HttpBackend::describe() const {
+  const Settings& settings = m_client.settings();
+  return settings.display.empty() ? settings.base_url : settings.display;
+}
 
 std::string HttpBackend::blob_path(const util::Hash128& hash) {
   const std::string hex = hash.hex();

@@ -3,7 +3,8 @@
 namespace qa::http {
 
 // Make store::Store::open serve `http://` and `https://` locations with the http backend
-// (settings from the environment, see settings.hpp). Tools that may talk to a remote store call
+// (settings from the environment, see settings.hpp) and `s3://` ones with the S3 backend
+// (s3_settings.hpp). Tools that may talk to a remote store call
 // it first thing in main(); libqa itself never links libcurl.
 void register_schemes();
 

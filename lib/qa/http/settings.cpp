@@ -90,12 +90,17 @@ Expected<Settings> settings_from_environment(std::string_view location) {
                      quote(util::redact_url(location)), origin);
     }
   }
+  QA_TRY(read_transfer_policy(settings));
+  return settings;
+}
+
+Expected<void> read_transfer_policy(Settings& settings) {
   settings.ca_bundle = util::env_value("QA_STORE_CA").value_or("");
   QA_TRY_ASSIGN(settings.jobs, number_from_env<std::size_t>("QA_STORE_JOBS", 8, 1, 64));
   QA_TRY_ASSIGN(settings.retries, number_from_env<int>("QA_STORE_RETRIES", 4, 0, 20));
   QA_TRY_ASSIGN(settings.timeout_s, number_from_env<long>("QA_STORE_TIMEOUT", 30, 1, 3600));
   settings.blob_cache = blob_cache_location();
-  return settings;
+  return {};
 }
 
 }  // namespace qa::http

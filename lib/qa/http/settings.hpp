@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,14 @@ struct Credentials {
   std::string password;  // QA_STORE_PASSWORD, else the URL's userinfo
 };
 
+// How the requests to an S3 store are signed: AWS Signature V4, computed by libcurl.
+struct S3Signing {
+  std::string region;         // AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1
+  std::string access_key;     // AWS_ACCESS_KEY_ID
+  std::string secret_key;     // AWS_SECRET_ACCESS_KEY: never printed nor logged
+  std::string session_token;  // AWS_SESSION_TOKEN, sent as x-amz-security-token; may be empty
+};
+
 // Everything the http backend needs: where the store is, who we are, and the transfer policy.
 // The environment variables are documented in README.md ("The http store").
 struct Settings {
@@ -27,6 +36,8 @@ struct Settings {
   long timeout_s = 30;               // QA_STORE_TIMEOUT: connect and stall timeout, seconds
   double backoff_s = 0.25;           // first retry delay; doubles, capped at 8 s, jittered
   std::filesystem::path blob_cache;  // the local blob cache folder; empty: none
+  std::optional<S3Signing> s3;       // set for an S3 store: requests are signed, not basic/bearer
+  std::string display;               // what messages call the store; empty: base_url
 };
 
 // Return the settings of the store at `location` (`http://` or `https://`): the URL's userinfo
@@ -35,6 +46,11 @@ struct Settings {
 // blob cache is blob_cache_location(). An invalid value is an error naming the variable; no
 // message ever shows a credential.
 [[nodiscard]] Expected<Settings> settings_from_environment(std::string_view location);
+
+// Read the transfer policy of `settings` from the environment: QA_STORE_CA, QA_STORE_JOBS,
+// QA_STORE_RETRIES, QA_STORE_TIMEOUT (checked: an invalid value is an error naming the
+// variable), and the blob cache folder blob_cache_location().
+[[nodiscard]] Expected<void> read_transfer_policy(Settings& settings);
 
 // Return the local blob cache folder: `$QA_CACHE_DIR/blobs`, else `$XDG_CACHE_HOME/qatools-blobs`,
 // else `~/.cache/qatools-blobs` (beside the hash cache, see util/hash_cache.hpp); empty when

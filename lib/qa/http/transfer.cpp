@@ -221,7 +221,21 @@ Expected<void> prepare_transfer(Transfer& transfer, const Settings& settings,
   if (!settings.ca_bundle.empty()) {
     curl_easy_setopt(easy, CURLOPT_CAINFO, settings.ca_bundle.c_str());
   }
-  if (!settings.credentials.token.empty()) {
+  if (settings.s3) {
+    // AWS Signature V4 over the method, path, query and headers (x-amz-* included); the body
+    // is not hashed (UNSIGNED-PAYLOAD, which S3 accepts over any transport): a blob streams
+    // from its file once, and the store checks blobs by their own hash.
+    const std::string scope = "aws:amz:" + settings.s3->region + ":s3";
+    curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_AWS_SIGV4);
+    curl_easy_setopt(easy, CURLOPT_AWS_SIGV4, scope.c_str());
+    curl_easy_setopt(easy, CURLOPT_USERNAME, settings.s3->access_key.c_str());
+    curl_easy_setopt(easy, CURLOPT_PASSWORD, settings.s3->secret_key.c_str());
+    append_header(transfer.headers, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
+    if (!settings.s3->session_token.empty()) {
+      const std::string token = "x-amz-security-token: " + settings.s3->session_token;
+      append_header(transfer.headers, token.c_str());
+    }
+  } else if (!settings.credentials.token.empty()) {
     curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_BEARER);
     curl_easy_setopt(easy, CURLOPT_XOAUTH2_BEARER, settings.credentials.token.c_str());
   } else if (!settings.credentials.user.empty()) {

@@ -38,14 +38,15 @@ struct Scheme {
   BackendOpener open;
 };
 
-// Backends by URL scheme; a location without one is a local folder. The http(s) entries are
+// Backends by URL scheme; a location without one is a local folder. The http(s) and s3 entries are
 // replaced by register_scheme() in programs that link the http backend.
 struct SchemeTable {
   std::mutex mutex;
   std::vector<Scheme> schemes{{"file://", open_local},
                               {"memory://", open_memory},
                               {"http://", open_unlinked_http},
-                              {"https://", open_unlinked_http}};
+                              {"https://", open_unlinked_http},
+                              {"s3://", open_unlinked_http}};
 };
 
 SchemeTable& scheme_table() {
@@ -91,8 +92,8 @@ Expected<std::unique_ptr<Backend>> open_backend(std::string_view location, Acces
     return (*open)(location, access);
   }
   return fail_as(ErrorKind::config,
-                 "cannot open store {}: unknown scheme (use a folder, file://, http:// or "
-                 "https://)",
+                 "cannot open store {}: unknown scheme (use a folder, file://, http://, "
+                 "https:// or s3://)",
                  quote(util::redact_url(location)));
 }
 
