@@ -11,8 +11,8 @@
 #include <thread>
 
 #include "support/http_servers.hpp"
+#include "support/remote_store_fixture.hpp"
 #include "support/store_check.hpp"
-#include "support/tool_fixture.hpp"
 
 namespace qa::test {
 namespace {
@@ -22,61 +22,15 @@ using nlohmann::json;
 
 constexpr const char* k_token = "s3cr3t-token-xyz";
 
-class HttpStore : public ToolTest {
+class HttpStore : public RemoteStoreTest {
  protected:
-  HttpStore() {
-    write_config(R"(project: {name: acme/shared, reference_branch: main}
-inputs: {database: data, globs: ['*.in'], batches: batches.yaml}
-run:
-  command: cat {input_path} {project_root}/level.txt > {output_dir}/out.txt; head -c 300000 {project_root}/big.bin > {output_dir}/big.bin
-)");
-    write_text(m_project / "batches.yaml", "all:\n  inputs: [a.in, b.in]\n");
-    write_text(m_project / "data" / "a.in", "a\n");
-    write_text(m_project / "data" / "b.in", "b\n");
-    write_text(m_project / "level.txt", "1\n");
-    std::string big(400000, 'x');
-    for (std::size_t i = 0; i < big.size(); ++i) {
-      big[i] = static_cast<char>('a' + (i * 7919) % 26);
-    }
-    write_text(m_project / "big.bin", big);
-    write_text(m_project / ".gitignore", "output/\n");
-  }
-
-  // Run `tool` on "machine" `machine` (1: the project, 2: the clone) with the http store at
-  // `url`, verbose, and keep everything it printed for the leak check.
+  // Run `tool` on "machine" `machine` (on_machine()) with the http store at `url`.
   ProcessResult on(int machine, const std::string& url, const std::string& tool,
                    std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
-    const fs::path root = m_tmp / ("machine" + std::to_string(machine));
     env["QA_STORE"] = url;
     env.emplace("QA_STORE_TOKEN", k_token);
-    env["HOME"] = (root / "home").string();
-    env["QA_CACHE_DIR"] = (root / "cache").string();
-    env.emplace("QA_STORE_RETRIES", "1");
-    env.emplace("QA_STORE_TIMEOUT", "5");
-    args.push_back("-v");
-    const fs::path clone = m_tmp / "clone";
-    auto result = run_tool(tool, args, env, machine == 2 && fs::exists(clone) ? clone : m_project);
-    m_printed += result.out + result.err;
-    return result;
+    return on_machine(machine, tool, std::move(args), std::move(env));
   }
-
-  // Return every file under `dir` concatenated (empty when it does not exist).
-  static std::string all_files(const fs::path& dir) {
-    if (fs::is_regular_file(dir)) {
-      return read_text(dir);
-    }
-    std::string content;
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(dir, ec);
-         it != fs::recursive_directory_iterator(); ++it) {
-      if (it->is_regular_file()) {
-        content += read_text(it->path());
-      }
-    }
-    return content;
-  }
-
-  std::string m_printed;
 };
 
 TEST_F(HttpStore, TwoMachinesShareOneNginxStore) {

@@ -22,10 +22,17 @@ renamed) and injects one fault, --mode, into the requests whose path matches --m
   redirect        every matching request answers 302 to the same path on another server
 
 It binds 127.0.0.1 on a free port and writes the port to --port-file once it listens. Every
-request is appended to --log as `METHOD path status`. Python 3 standard library only.
+request is appended to --log as `METHOD path status`, and with --headers-log, to that file as a
+JSON line {"method", "path", "status", "headers", "sigv4"}: with --sigv4-secret, "sigv4" says
+whether the request's AWS Signature V4 is the one S3 would compute with that secret ("ok",
+"mismatch" or "absent"), taking the payload hash from x-amz-content-sha256 as S3 does.
+Python 3 standard library only.
 """
 import argparse
+import hashlib
+import hmac
 import http.server
+import json
 import os
 import re
 import socket
@@ -42,6 +49,8 @@ def main():
     parser.add_argument("--log", required=True)
     parser.add_argument("--mode", default="ok")
     parser.add_argument("--match", default="/cas/")
+    parser.add_argument("--headers-log")
+    parser.add_argument("--sigv4-secret")
     args = parser.parse_args()
     lock = threading.Lock()
     state = {"count": 0}
@@ -53,6 +62,37 @@ def main():
         def log_request(self, code="-", size="-"):
             with lock, open(args.log, "a") as log:
                 log.write(f"{self.command} {self.path} {code}\n")
+                if args.headers_log:
+                    with open(args.headers_log, "a") as headers_log:
+                        headers_log.write(json.dumps({
+                            "method": self.command, "path": self.path, "status": int(code),
+                            "headers": {k.lower(): v for k, v in self.headers.items()},
+                            "sigv4": self.sigv4()}) + "\n")
+
+        def sigv4(self):
+            """Check the AWS Signature V4 of the request against --sigv4-secret."""
+            auth = self.headers.get("Authorization", "")
+            found = re.match(r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/"
+                             r"aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$",
+                             auth)
+            if not args.sigv4_secret or not found:
+                return "absent"
+            _, date, region, service, signed, signature = found.groups()
+            path, _, query = self.path.partition("?")
+            pairs = sorted(tuple(p.partition("=")[::2]) for p in query.split("&") if p)
+            canonical = "\n".join([
+                self.command, path, "&".join(f"{k}={v}" for k, v in pairs),
+                "".join(f"{name}:{' '.join(self.headers.get(name, '').split())}\n"
+                        for name in signed.split(";")),
+                signed, self.headers.get("x-amz-content-sha256", "")])
+            scope = f"{date}/{region}/{service}/aws4_request"
+            to_sign = "\n".join(["AWS4-HMAC-SHA256", self.headers.get("x-amz-date", ""), scope,
+                                 hashlib.sha256(canonical.encode()).hexdigest()])
+            key = ("AWS4" + args.sigv4_secret).encode()
+            for part in (date, region, service, "aws4_request"):
+                key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+            expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+            return "ok" if hmac.compare_digest(expected, signature) else "mismatch"
 
         def log_message(self, *unused):
             pass

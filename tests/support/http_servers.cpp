@@ -186,15 +186,31 @@ NginxServer::NginxServer(fs::path dir, std::string token)
   }
   fs::create_directories(m_dir / "body");
   fs::create_directories(m_dir / "tmp");
+  start_listening(
+      [&](int port) {
+        write_text(m_dir / "nginx.conf", nginx_config(m_dir, port, token));
+        return std::vector<std::string>{nginx,
+                                        "-p",
+                                        m_dir.string(),
+                                        "-c",
+                                        (m_dir / "nginx.conf").string(),
+                                        "-e",
+                                        (m_dir / "error.log").string()};
+      },
+      m_dir / "nginx.out", m_dir / "nginx.err", 5000);
+  if (m_pid < 0) {
+    ADD_FAILURE() << "nginx did not start: " << read_text(m_dir / "nginx.err")
+                  << read_text(m_dir / "error.log");
+  }
+}
+
+void LoopbackServer::start_listening(const std::function<std::vector<std::string>(int)>& argv,
+                                     const fs::path& out, const fs::path& err, int timeout_ms) {
   for (int attempt = 0; attempt < 5 && m_pid < 0; ++attempt) {
     m_port = free_port();
-    write_text(m_dir / "nginx.conf", nginx_config(m_dir, m_port, token));
-    const int pid =
-        spawn_process({nginx, "-p", m_dir.string(), "-c", (m_dir / "nginx.conf").string(), "-e",
-                       (m_dir / "error.log").string()},
-                      m_dir, clean_environment(m_dir), m_dir / "nginx.out", m_dir / "nginx.err");
+    const int pid = spawn_process(argv(m_port), m_dir, clean_environment(m_dir), out, err);
     bool exited = false;
-    for (int waited = 0; waited < 5000; waited += 10) {
+    for (int waited = 0; waited < timeout_ms; waited += 10) {
       if (accepts_connections(m_port)) {
         m_pid = pid;
         break;
@@ -209,10 +225,6 @@ NginxServer::NginxServer(fs::path dir, std::string token)
       int failed = pid;
       stop(failed, SIGKILL);
     }
-  }
-  if (m_pid < 0) {
-    ADD_FAILURE() << "nginx did not start: " << read_text(m_dir / "nginx.err")
-                  << read_text(m_dir / "error.log");
   }
 }
 
@@ -245,12 +257,70 @@ void LoopbackServer::start_python(const std::string& script, std::vector<std::st
   ADD_FAILURE() << "the " << what << " did not start: " << read_text(m_dir / "server.err");
 }
 
-FaultServer::FaultServer(fs::path dir, const std::string& mode, const std::string& match)
+FaultServer::FaultServer(fs::path dir, const std::string& mode, const std::string& match,
+                         const std::string& sigv4_secret)
     : LoopbackServer(std::move(dir), "requests.log", SIGTERM) {
-  start_python(
-      "fault_server.py",
-      {"--root", m_data.string(), "--log", m_log.string(), "--mode", mode, "--match", match},
-      "fault server");
+  std::vector<std::string> args{
+      "--root", m_data.string(), "--log", m_log.string(),  "--mode",
+      mode,     "--match",       match,   "--headers-log", (m_dir / "headers.jsonl").string()};
+  if (!sigv4_secret.empty()) {
+    args.insert(args.end(), {"--sigv4-secret", sigv4_secret});
+  }
+  start_python("fault_server.py", std::move(args), "fault server");
+}
+
+std::vector<nlohmann::json> FaultServer::logged_headers() const {
+  (void)count("", "");  // wait until the log stands still
+  std::vector<nlohmann::json> out;
+  for (const auto& line : read_lines(m_dir / "headers.jsonl")) {
+    out.push_back(nlohmann::json::parse(line));
+  }
+  return out;
+}
+
+S3rverServer::S3rverServer(fs::path dir, const std::string& bucket)
+    : LoopbackServer(std::move(dir), "server.out", SIGTERM) {
+  const std::string node = find_program({"/usr/bin/node", "/usr/local/bin/node"});
+  const std::string s3rver =
+      std::string(QA_SOURCE_DIR) + "/tests/s3/node_modules/s3rver/bin/s3rver.js";
+  if (node.empty() || !fs::exists(s3rver)) {
+    ADD_FAILURE() << "node or s3rver not found: run scripts/bootstrap (npm ci in tests/s3)";
+    return;
+  }
+  start_listening(
+      [&](int port) {
+        return std::vector<std::string>{node,
+                                        "--openssl-legacy-provider",
+                                        s3rver,
+                                        "-d",
+                                        m_data.string(),
+                                        "-a",
+                                        "127.0.0.1",
+                                        "-p",
+                                        std::to_string(port),
+                                        "--configure-bucket",
+                                        bucket};
+      },
+      m_log, m_dir / "server.err", 20000);
+  if (m_pid < 0) {
+    ADD_FAILURE() << "s3rver did not start: " << read_text(m_dir / "server.err");
+  }
+}
+
+S3rverServer& shared_s3rver() {
+  static const TempDir dir;
+  static S3rverServer server(dir / "s3rver", k_s3_bucket);
+  return server;
+}
+
+ProcessResult minio_read(const std::string& endpoint, const std::string& bucket,
+                         const std::string& prefix, const fs::path& out,
+                         const std::map<std::string, std::string>& env) {
+  const std::string node = find_program({"/usr/bin/node", "/usr/local/bin/node"});
+  return run_process({node.empty() ? std::string("node") : node,
+                      std::string(QA_SOURCE_DIR) + "/tests/s3/minio_read.mjs", endpoint, bucket,
+                      prefix, out.string()},
+                     out.parent_path(), env);
 }
 
 ForgeServer::ForgeServer(fs::path dir, const std::string& token, const fs::path& seed)

@@ -2,11 +2,15 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "support/process.hpp"
 
 namespace qa::test {
 
@@ -39,6 +43,13 @@ class LoopbackServer {
   void start_python(const std::string& script, std::vector<std::string> args,
                     const std::string& what);
 
+  // Start the server `argv(port)` on a free port, stdout to `out` and stderr to `err`, and wait
+  // up to `timeout_ms` until it accepts connections (on another port when that one was taken
+  // meanwhile, five times at most); m_pid stays -1 when it never did.
+  void start_listening(const std::function<std::vector<std::string>(int)>& argv,
+                       const std::filesystem::path& out, const std::filesystem::path& err,
+                       int timeout_ms);
+
   std::filesystem::path m_dir;
   std::filesystem::path m_data;
   std::filesystem::path m_log;
@@ -57,11 +68,42 @@ class NginxServer : public LoopbackServer {
 
 // The fault-injecting server of tests/support/fault_server.py (Python 3) with the fault `mode`
 // on the paths that match the regex `match`. A missing python3 fails the test.
+// Every request is also logged with its headers (logged_headers()), and with `sigv4_secret`,
+// with whether its AWS Signature V4 is right for that secret.
 class FaultServer : public LoopbackServer {
  public:
   FaultServer(std::filesystem::path dir, const std::string& mode,
-              const std::string& match = "/cas/");
+              const std::string& match = "/cas/", const std::string& sigv4_secret = "");
+
+  // Return the requests logged so far, in order: {"method", "path", "status", "headers",
+  // "sigv4"}, header names in lower case, "sigv4" "ok", "mismatch" or "absent" (no signature, or
+  // no `sigv4_secret`).
+  [[nodiscard]] std::vector<nlohmann::json> logged_headers() const;
 };
+
+// A real S3 server, npm s3rver (tests/s3, installed by scripts/bootstrap) under node, with the
+// bucket `bucket`, path-style at url(""); stopped with SIGTERM. It accepts the access key
+// "S3RVER" with any secret, and needs `x-amz-content-sha256`. Node runs with
+// --openssl-legacy-provider: s3rver 3.7.1 makes its continuation tokens with DES, which
+// OpenSSL 3 leaves out by default. A missing node or s3rver fails the test.
+class S3rverServer : public LoopbackServer {
+ public:
+  S3rverServer(std::filesystem::path dir, const std::string& bucket);
+};
+
+// The bucket of shared_s3rver().
+inline constexpr const char* k_s3_bucket = "qa-bucket";
+
+// Return the one S3rverServer of the test program, with the bucket k_s3_bucket, started on first
+// use in a temporary folder and stopped by PID at exit.
+S3rverServer& shared_s3rver();
+
+// Read the objects under `prefix` of the bucket `bucket` at `endpoint` with a standard S3 client
+// (tests/s3/minio_read.mjs, npm minio, under node; credentials from `env`, a whole environment)
+// into `out`; its stdout lists their keys relative to the prefix, one a line.
+ProcessResult minio_read(const std::string& endpoint, const std::string& bucket,
+                         const std::string& prefix, const std::filesystem::path& out,
+                         const std::map<std::string, std::string>& env);
 
 // The recording GitLab and GitHub REST server of tests/support/forge_server.py (Python 3): it
 // accepts `token`, starts with the comments of the JSON file `seed` (when not empty), and logs

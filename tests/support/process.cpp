@@ -17,7 +17,7 @@ namespace qa::test {
 namespace {
 
 bool dropped(const std::string& name) {
-  for (const char* prefix : {"QA_", "CI_", "GITHUB_", "SLURM_", "XDG_", "GIT_"}) {
+  for (const char* prefix : {"QA_", "CI_", "GITHUB_", "SLURM_", "XDG_", "GIT_", "AWS_"}) {
     if (name.starts_with(prefix)) {
       return true;
     }
