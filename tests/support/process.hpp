@@ -16,7 +16,8 @@ struct ProcessResult {
 };
 
 // The environment of a test process: this process's environment without any QA_*, CI_*,
-// GITHUB_*, SLURM_*, XDG_*, GIT_* and AWS_* variable, with HOME set to `home`; then `extra` on top.
+// GITHUB_*, SLURM_*, XDG_*, GIT_* and AWS_* variable, with HOME set to `home`; then `extra` on
+// top.
 std::map<std::string, std::string> clean_environment(const std::filesystem::path& home,
                                                      const std::map<std::string, std::string>& extra = {});
 

@@ -34,7 +34,8 @@ struct Transfer {
 // Prepare the attempt `transfer` (request, response and url set): restart the request's sink,
 // open and check its upload file, then create and configure the easy handle: timeouts
 // (`settings.timeout_s` to connect, and as the longest stall), credentials (for S3, an AWS
-// Signature V4 with `x-amz-content-sha256: UNSIGNED-PAYLOAD`; else a bearer token, else basic), the request's own headers, the CA bundle, no redirects, no `Expect: 100-continue`, the
+// Signature V4 with `x-amz-content-sha256: UNSIGNED-PAYLOAD`; else a bearer token, else basic),
+// the request's own headers, the CA bundle, no redirects, no `Expect: 100-continue`, the
 // answer's headers kept in the response, a POST or PATCH body from `upload_body`. Fail, without a
 // handle, when the sink or the file fails (such errors are not retried).
 [[nodiscard]] Expected<void> prepare_transfer(Transfer& transfer, const Settings& settings,
