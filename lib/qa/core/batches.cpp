@@ -514,7 +514,7 @@ Expected<std::vector<BatchRun>> Batches::expand(const std::vector<std::string>& 
       std::vector<BatchRun> input_runs;
       for (auto& input : inputs->inputs) {
         input_runs.push_back(
-            BatchRun{name, inputs->database, std::move(input), settings.configs, settings.type});
+            BatchRun{name, inputs->database, std::move(input), settings.configs, settings.type, {}});
       }
       QA_TRY(append(input_runs));
       expanded.emplace(name, std::move(input_runs));
@@ -541,8 +541,10 @@ Expected<std::vector<BatchRun>> Batches::expand_batch(const std::string& name,
   bool batch_has_configs = false;
   json matrix;
   YAML::Node inputs;
+  SlurmOptions slurm;
   if (node.IsMap()) {
     QA_TRY(apply_settings(node, defaults, file, name, true, where, &file_database));
+    QA_TRY_ASSIGN(slurm, read_slurm_options(node["slurm"], file, name + ".slurm"));
     if (const YAML::Node configs =
             yaml_first_of(node, {"configs", "configurations", "configuration"});
         configs.IsDefined()) {
@@ -634,7 +636,7 @@ Expected<std::vector<BatchRun>> Batches::expand_batch(const std::string& name,
     }
     for (const auto& input : paths->inputs) {
       for (const auto& configs : combination_configs) {
-        runs.push_back(BatchRun{name, paths->database, input, configs, input_where.type});
+        runs.push_back(BatchRun{name, paths->database, input, configs, input_where.type, slurm});
       }
     }
   }

@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <qa/core/config.hpp>
+#include <qa/core/slurm_options.hpp>
 #include <qa/util/error.hpp>
 
 namespace qa::core {
@@ -28,6 +29,7 @@ struct BatchRun {
   std::string input;                                 // relative to `database`, `/`-separated
   nlohmann::json configs = nlohmann::json::array();  // names and parameter maps, in order
   std::string type = "default";                      // the input type (inputs.types)
+  SlurmOptions slurm;  // the batch's `slurm:` block, over runners.slurm (--runner slurm)
 };
 
 // The most batch names the aliases of one requested name may list, repeats and nested aliases

@@ -2,6 +2,7 @@
 
 #include <qa/core/params.hpp>
 #include <qa/core/path_spec.hpp>
+#include <qa/core/slurm_options.hpp>
 #include <qa/core/yaml_json.hpp>
 #include <qa/core/yaml_schema.hpp>
 #include <qa/util/path.hpp>
@@ -100,10 +101,12 @@ const YamlSchema& config_schema() {
     YamlSchema runners{
         {{"default", any},
          {"local", YamlSchema{{{"concurrency", any}}, false, {}}},
-         {"slurm",
-          YamlSchema{{{"partition", any}, {"max_parallel", any}, {"extra_args", any}}, false, {}}}},
+         {"slurm", YamlSchema{}}},
         false,
         {}};
+    for (const auto key : k_slurm_option_keys) {
+      runners.keys["slurm"].keys[std::string(key)] = any;
+    }
     for (const char* other : {"lsf", "celery", "jenkins", "jenkins_windows", "windows"}) {
       runners.keys[other] = ignored_key(k_other_runner);
     }
@@ -706,15 +709,10 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
                     config.runners.default_runner, k_other_runner));
     config.runners.default_runner = "local";
   }
-  if (config.runners.default_runner == "slurm") {
+  if (config.runners.default_runner != "local" && config.runners.default_runner != "slurm") {
     return yaml_error(file, r.node("runners", "default"),
-                      "the slurm runner is not built yet: use \"runners.default: local\" (the "
-                      "\"runners.slurm\" options are kept for when it lands)");
-  }
-  if (config.runners.default_runner != "local") {
-    return yaml_error(
-        file, r.node("runners", "default"),
-        fmt::format("unknown runner {} (use \"local\")", quote(config.runners.default_runner)));
+                      fmt::format("unknown runner {} (use \"local\" or \"slurm\")",
+                                  quote(config.runners.default_runner)));
   }
   if (runners && runners["local"] && runners["local"].IsMap()) {
     const YAML::Node concurrency = runners["local"]["concurrency"];
@@ -732,19 +730,8 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
           fmt::format("\"runners.local.concurrency\" must be at most {:.0f}", k_max_count));
     }
   }
-  if (runners && runners["slurm"] && runners["slurm"].IsMap()) {
-    const YAML::Node slurm = runners["slurm"];
-    QA_TRY_ASSIGN(auto partition, r.string(slurm["partition"], "runners.slurm.partition"));
-    config.runners.slurm_partition = partition.value_or("");
-    QA_TRY_ASSIGN(auto max_parallel, r.number(slurm["max_parallel"], "runners.slurm.max_parallel"));
-    config.runners.slurm_max_parallel = to_count(max_parallel.value_or(0));
-    if (config.runners.slurm_max_parallel < 0) {
-      return yaml_error(
-          file, slurm["max_parallel"],
-          fmt::format("\"runners.slurm.max_parallel\" must be from 0 to {:.0f}", k_max_count));
-    }
-    QA_TRY_ASSIGN(config.runners.slurm_extra_args,
-                  r.strings(slurm["extra_args"], "runners.slurm.extra_args"));
+  if (runners && runners.IsMap()) {
+    QA_TRY_ASSIGN(config.runners.slurm, read_slurm_options(runners["slurm"], file, "runners.slurm"));
   }
   return config;
 }

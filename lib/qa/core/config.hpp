@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <qa/core/slurm_options.hpp>
 #include <qa/util/error.hpp>
 
 namespace qa::core {
@@ -63,9 +64,7 @@ struct ProjectConfig {
   struct Runners {
     std::string default_runner = "local";
     int local_concurrency = 0;  // 0 (or QA-Board's -1): one per core
-    std::string slurm_partition;
-    int slurm_max_parallel = 0;
-    std::vector<std::string> slurm_extra_args;
+    SlurmOptions slurm;  // runners.slurm (core/slurm_options.hpp)
   } runners;
 
   // The QA-Board keys that were read and are ignored, one line each naming the file, the line

@@ -352,5 +352,20 @@ TEST(ExpandInputPathTest, AFileIsItselfAndAPathOutsideTheDatabaseIsRefused) {
   EXPECT_CONTAINS(none.error().message, "no input matches \"*.png\"");
 }
 
+TEST_F(BatchesTest, ABatchSlurmBlockReachesEachOfItsRuns) {
+  auto runs = expand_runs("gpu:\n  inputs: [a.png]\n  slurm: {partition: gpu, time: '10', extra_args: --qos=high}\n"
+                          "cpu: {inputs: [b.png]}\n",
+                          {"gpu", "cpu"});
+  ASSERT_TRUE(runs) << runs.error().message;
+  ASSERT_EQ(runs->size(), 2U);
+  EXPECT_EQ((*runs)[0].slurm.partition, "gpu");
+  EXPECT_EQ((*runs)[0].slurm.time, "10");
+  EXPECT_EQ((*runs)[0].slurm.extra_args, std::vector<std::string>{"--qos=high"});
+  EXPECT_EQ((*runs)[1].slurm, SlurmOptions{});
+  const std::string error = error_of("gpu:\n  inputs: [a.png]\n  slurm: {partion: gpu}\n", {"gpu"});
+  EXPECT_NE(error.find("line 3"), std::string::npos) << error;
+  EXPECT_NE(error.find("\"gpu.slurm.partion\""), std::string::npos) << error;
+}
+
 }  // namespace
 }  // namespace qa::core

@@ -148,9 +148,10 @@ runners:
 
   EXPECT_EQ(config->runners.default_runner, "local");
   EXPECT_EQ(config->runners.local_concurrency, 2);
-  EXPECT_EQ(config->runners.slurm_partition, "qa");
-  EXPECT_EQ(config->runners.slurm_max_parallel, 32);
-  EXPECT_EQ(config->runners.slurm_extra_args, (std::vector<std::string>{"--qos=low", "--mem=4G"}));
+  EXPECT_EQ(config->runners.slurm.partition, "qa");
+  EXPECT_EQ(config->runners.slurm.max_parallel, 32);
+  EXPECT_EQ(config->runners.slurm.extra_args, (std::vector<std::string>{"--qos=low", "--mem=4G"}));
+  EXPECT_FALSE(config->runners.slurm.time);
 }
 
 TEST(LoadConfigTest, ReadsTheSpecExampleVerbatim) {
@@ -189,7 +190,7 @@ runners:
   EXPECT_EQ(config->inputs.batches, std::vector<fs::path>{tmp / "proj/qa/batches.yaml"});
   EXPECT_EQ(config->storage, (tmp / "home" / ".cache" / "qatools").string());
   EXPECT_EQ(config->runners.default_runner, "local");
-  EXPECT_TRUE(config->runners.slurm_extra_args.empty());
+  EXPECT_TRUE(config->runners.slurm.extra_args.empty());
 }
 
 TEST(LoadConfigTest, UsesDefaultsForAbsentKeys) {
@@ -469,7 +470,7 @@ TEST(LoadConfigErrorTest, HugeCountsAreRefusedNamingTheLimit) {
                   "\"runners.local.concurrency\" must be at most 100000");
   EXPECT_CONTAINS(load_error(tmp, "runners:\n  local: {concurrency: -3}\n"), "must be positive");
   EXPECT_CONTAINS(load_error(tmp, "runners:\n  slurm: {max_parallel: 1e19}\n"),
-                  "\"runners.slurm.max_parallel\" must be from 0 to 100000");
+                  "\"runners.slurm.max_parallel\" must be a whole number from 0 to 100000");
 }
 
 TEST(LoadConfigErrorTest, ANonBooleanUseParentFolderNamesKeyAndLine) {
@@ -760,16 +761,40 @@ TEST(LoadConfigTest, AStorageWithAnyUrlSchemeStaysAUrl) {
 
 TEST(LoadConfigErrorTest, RefusesFeaturesNotBuilt) {
   const TempDir tmp;
-  const std::string slurm =
-      load_error(tmp, "runners:\n  default: slurm\n  slurm: {partition: qa}\n");
-  EXPECT_CONTAINS(slurm, "line 2");
-  EXPECT_CONTAINS(slurm, "the slurm runner is not built yet");
   const std::string deps = load_error(tmp, "run:\n  command: x\n  deps: [build/x]\n");
   EXPECT_CONTAINS(deps, "line 3");
   EXPECT_CONTAINS(deps, "\"run.deps\"");
   EXPECT_CONTAINS(load_error(tmp, "runners:\n  default: nomad\n"), "unknown runner \"nomad\"");
   // The options of a runner that is not the default stay accepted.
   EXPECT_TRUE(load_text(tmp, "runners:\n  default: local\n  slurm: {partition: qa}\n"));
+}
+
+TEST(LoadConfigTest, ReadsEverySlurmOption) {
+  const TempDir tmp;
+  auto config = load_text(tmp,
+                          "runners:\n  default: slurm\n  slurm:\n    partition: gpu\n"
+                          "    time: '1:00:00'\n    mem: 4G\n    cpus_per_task: 2\n"
+                          "    max_parallel: 0\n    extra_args: --qos=low\n");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->runners.default_runner, "slurm");
+  EXPECT_EQ(config->runners.slurm.partition, "gpu");
+  EXPECT_EQ(config->runners.slurm.time, "1:00:00");
+  EXPECT_EQ(config->runners.slurm.mem, "4G");
+  EXPECT_EQ(config->runners.slurm.cpus_per_task, 2);
+  EXPECT_EQ(config->runners.slurm.max_parallel, 0);
+  EXPECT_EQ(config->runners.slurm.extra_args, std::vector<std::string>{"--qos=low"});
+}
+
+TEST(LoadConfigErrorTest, BadSlurmOptionsNameKeyAndLine) {
+  const TempDir tmp;
+  const std::string cpus = load_error(tmp, "runners:\n  slurm:\n    cpus_per_task: 0\n");
+  EXPECT_CONTAINS(cpus, "line 3");
+  EXPECT_CONTAINS(cpus, "\"runners.slurm.cpus_per_task\" must be a whole number from 1 to 100000");
+  EXPECT_CONTAINS(load_error(tmp, "runners:\n  slurm: {time: --wrap=rm}\n"),
+                  "\"runners.slurm.time\" must be one word not starting with \"-\"");
+  EXPECT_CONTAINS(load_error(tmp, "runners:\n  slurm: {mem: 4 G}\n"), "\"runners.slurm.mem\"");
+  EXPECT_CONTAINS(load_error(tmp, "runners:\n  slurm: {max_parallel: 1.5}\n"),
+                  "\"runners.slurm.max_parallel\" must be a whole number");
 }
 
 TEST(LoadConfigErrorTest, AMissingFileIsAnErrorNamingIt) {
