@@ -42,6 +42,7 @@ struct RunSpec {
   std::string label = "default";
   std::string key;
   std::filesystem::path output_dir;
+  core::SlurmOptions slurm;  // its batch's `slurm:` block (qa-batch --runner slurm)
 };
 
 // Resolve the input `input_arg` (relative to the database, or absolute inside it) and build the

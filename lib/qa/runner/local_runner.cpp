@@ -14,8 +14,6 @@ namespace qa::runner {
 
 namespace {
 
-enum class Skipped { no, yes };
-
 // Run `spec`, or with OnExisting::skip pass on its ok record of this commit when there is one.
 // A store that cannot say whether there is one is an error: the run is neither skipped nor run
 // again silently.
@@ -56,16 +54,10 @@ BatchOutcome run_local(const ProjectContext& context, store::Store& store,
   Progress progress(specs.size());
 
   auto report = [&](const core::RunRecord& record, Skipped skipped) {
-    const bool ok = record.status == core::RunStatus::ok;
+    bool ok = false;
     {
       const std::lock_guard lock(mutex);
-      if (skipped == Skipped::yes) {
-        ++outcome.skipped;
-      } else if (ok) {
-        ++outcome.ok;
-      } else {
-        ++outcome.failed;
-      }
+      ok = outcome.count(record, skipped);
       sink(record);
     }
     progress.finished(!ok);

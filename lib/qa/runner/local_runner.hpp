@@ -14,6 +14,7 @@ namespace qa::runner {
 
 enum class OnExisting { run, skip };
 enum class FailFast { no, yes };
+enum class Skipped { no, yes };
 
 struct LocalRunOptions {
   std::size_t jobs = 0;  // 0: one per core
@@ -29,6 +30,20 @@ struct BatchOutcome {
   std::size_t skipped = 0;  // an ok record existed (--on-existing skip)
   std::size_t errors = 0;   // runs that could not be executed or recorded (reported on stderr)
   bool interrupted = false;
+
+  // Count `record`: as skipped when `was_skipped`, else as ok or failed by its status. Return
+  // whether it is ok.
+  bool count(const core::RunRecord& record, Skipped was_skipped) {
+    const bool is_ok = record.status == core::RunStatus::ok;
+    if (was_skipped == Skipped::yes) {
+      ++skipped;
+    } else if (is_ok) {
+      ++ok;
+    } else {
+      ++failed;
+    }
+    return is_ok;
+  }
 };
 
 // Receives each record as its run finishes (calls are serialised).

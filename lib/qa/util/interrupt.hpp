@@ -12,7 +12,8 @@ void install_interrupt_handlers();
 // Return the first signal received (SIGINT or SIGTERM), or 0 when none was.
 [[nodiscard]] int interrupt_signal();
 
-// Forget a received signal (for tests).
+// Forget a received signal: for tests, and for a runner that must still run its clean-up
+// commands (subprocesses stop at once while a signal is pending).
 void reset_interrupt();
 
 }  // namespace qa::util
