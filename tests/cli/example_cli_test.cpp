@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "support/example_project.hpp"
 #include "support/tool_fixture.hpp"
 
 namespace qa::test {
@@ -13,15 +14,7 @@ namespace fs = std::filesystem;
 class ExampleProject : public ToolTest {
  protected:
   ExampleProject() {
-    const fs::path source = fs::path(QA_SOURCE_DIR) / "examples" / "denoise";
-    fs::copy(source / "qaboard.yaml", m_project / "qaboard.yaml");
-    fs::copy(source / "qa", m_project / "qa", fs::copy_options::recursive);
-    fs::copy(source / ".gitignore", m_project / ".gitignore");
-    fs::create_directories(m_project / "build");
-    for (const char* program : {"denoise", "psnr", "make-images"}) {
-      fs::copy(fs::path(QA_EXAMPLES_BIN_DIR) / program, m_project / "build" / program);
-    }
-    sh("build/make-images data >/dev/null", m_project);
+    copy_example_project(m_project);
     m_repo->commit_all("example");
   }
 };

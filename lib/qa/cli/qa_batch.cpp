@@ -1,7 +1,10 @@
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <thread>
+
+#include <unistd.h>
 
 #include <qa/cli/common.hpp>
 #include <qa/cli/tools.hpp>
@@ -10,10 +13,13 @@
 #include <qa/runner/local_runner.hpp>
 #include <qa/runner/optimization.hpp>
 #include <qa/runner/plan.hpp>
+#include <qa/runner/plan_file.hpp>
 #include <qa/runner/shard.hpp>
+#include <qa/runner/slurm_runner.hpp>
 #include <qa/util/interrupt.hpp>
 #include <qa/util/log.hpp>
 #include <qa/util/strings.hpp>
+#include <qa/util/time.hpp>
 
 namespace qa::cli {
 
@@ -28,6 +34,9 @@ constexpr std::string_view k_examples = R"(Examples:
   qa-batch sweep --tuning-search '{"parameter_search": {"strength": [0.1, 0.5]}}'
                                       a grid search: one run per value of strength
   qa-batch nightly | qa-report        records stream on stdout as JSON Lines
+  qa-batch nightly --runner slurm     one Slurm job array whose tasks run shards of the plan
+                                      (runners.slurm: partition, time, mem, cpus_per_task,
+                                      max_parallel, extra_args); records as tasks store them
   qa-batch smoke -- --fast            append arguments to every run's command
   qa-batch tune --optimize qa/optimize.yaml --best best.json
                                       search the parameters that minimize the objective of
@@ -36,8 +45,14 @@ constexpr std::string_view k_examples = R"(Examples:
 Batches follow QA-Board's format (inputs, configs, matrix, aliases). In GitLab `parallel:` jobs
 the shard comes from CI_NODE_INDEX/CI_NODE_TOTAL, in Slurm arrays from SLURM_ARRAY_TASK_ID/
 SLURM_ARRAY_TASK_COUNT. Exit codes: 0 every run succeeded, 1 a run failed (or the plan is empty
-with --fail-if-empty), 2 usage, configuration or environment error, 130 interrupted; after an
-interrupt, rerun with --on-existing skip to finish the batch.
+with --fail-if-empty), 2 usage, configuration or environment error (a run not recorded, a Slurm
+task that ended without recording its runs), 130 interrupted; after an interrupt, rerun with
+--on-existing skip to finish the batch.
+
+--runner slurm plans once and submits one job array (sbatch --array, %max_parallel); task I runs
+shard I/N of the plan file under output/.slurm with --from-plan, against the store, which the
+nodes must reach (a shared folder, http(s):// or s3://), as the checkout and the tools at the same
+paths. Records are read back from the store as tasks write them; Ctrl-C cancels the array.
 
 --optimize FILE reads QA-Board's optimization file unchanged (evaluations, objective, search_space,
 preset_params, parallel_sampling, solver.random_state). Each evaluation runs the whole batch at one
@@ -66,6 +81,7 @@ struct BatchOptions {
   std::optional<std::uint64_t> seed;
   std::string solver = "global";
   std::optional<std::size_t> parallel_sampling;
+  std::optional<std::string> from_plan;
   std::vector<std::string> extra_args;  // after `--`: appended to every run's command
 };
 
@@ -165,22 +181,76 @@ Expected<int> optimize(const runner::ProjectContext& context, store::Store& stor
   return outcome.failed_runs > 0 || outcome.succeeded == 0 ? k_exit_check_failed : k_exit_ok;
 }
 
+// The options that a runner does not take.
+Expected<void> check_runner_options(const BatchOptions& options, const std::string& runner_name) {
+  if (options.from_plan) {
+    if (!options.names.empty() || options.tuning_search || options.optimize ||
+        !options.batches_files.empty() || options.runner == "slurm") {
+      return fail_as(ErrorKind::usage,
+                     "--from-plan runs the runs of a plan file: name no batch, --tuning-search, "
+                     "--optimize, --batches-file or --runner slurm with it");
+    }
+    return {};
+  }
+  if (runner_name != "slurm") {
+    return {};
+  }
+  if (options.optimize) {
+    return fail_as(ErrorKind::usage,
+                   "--optimize runs its evaluations on this machine: use --runner local");
+  }
+  if (options.shard) {
+    return fail_as(ErrorKind::usage,
+                   "--shard cannot be combined with --runner slurm: the tasks of the job array "
+                   "are the shards");
+  }
+  if (options.fail_fast) {
+    return fail_as(ErrorKind::usage, "--fail-fast is not available with --runner slurm");
+  }
+  return {};
+}
+
+// Run `selected` as Slurm job arrays (runner/slurm_runner.hpp), from this folder, with this
+// qa-batch (the nodes must have both at the same paths).
+Expected<runner::BatchOutcome> run_on_slurm(const runner::ProjectContext& context,
+                                            const std::vector<runner::RunSpec>& selected,
+                                            const BatchOptions& options,
+                                            const runner::LocalRunOptions& run_options) {
+  runner::SlurmRunOptions slurm;
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  // `qa batch` runs in the `qa` program: its tasks run the qa-batch installed beside it.
+  slurm.qa_batch = self.filename() == "qa-batch" ? self : self.parent_path() / "qa-batch";
+  if (ec || !std::filesystem::is_regular_file(slurm.qa_batch, ec)) {
+    return fail_as(ErrorKind::environment, "cannot find qa-batch beside {} for the Slurm tasks",
+                   quote(self.string()));
+  }
+  slurm.cwd = std::filesystem::current_path();
+  std::string stamp = util::rfc3339(std::chrono::system_clock::now());
+  std::replace(stamp.begin(), stamp.end(), ':', '-');
+  slurm.work_dir = context.output_root / ".slurm" / fmt::format("{}-{}", stamp, ::getpid());
+  slurm.on_existing = run_options.on_existing;
+  slurm.extra_args = options.extra_args;
+  slurm.verbose = options.common.verbose;
+  QA_TRY(runner::check_slurm_reachable(context, selected, slurm));
+  QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location));
+  return runner::run_slurm(context, store, selected, slurm, print_record);
+}
+
 Expected<int> run(const BatchOptions& options) {
   // Commands are stopped with their process groups, and no half-written record is left.
   util::install_interrupt_handlers();
   const auto start = std::chrono::steady_clock::now();
   QA_TRY(check_optimize_options(options));
   QA_TRY_ASSIGN(const auto context, project_context(options.common));
-  if (options.names.empty()) {
+  if (options.names.empty() && !options.from_plan) {
     return fail("no batch given: name batches, aliases or input paths (see --help)");
   }
-  const std::string runner_name =
-      options.runner.empty() ? context.config.runners.default_runner : options.runner;
-  if (runner_name != "local") {
-    return fail_as(ErrorKind::usage,
-                   "runner {} is not available in this build yet (use --runner local)",
-                   quote(runner_name));
-  }
+  // The tasks of a Slurm array run their shard of the plan file here, on their node.
+  const std::string runner_name = options.from_plan      ? std::string("local")
+                                  : options.runner.empty() ? context.config.runners.default_runner
+                                                           : options.runner;
+  QA_TRY(check_runner_options(options, runner_name));
   runner::LocalRunOptions run_options;
   run_options.jobs = options.jobs != 0
                          ? options.jobs
@@ -196,8 +266,13 @@ Expected<int> run(const BatchOptions& options) {
     return optimize(context, store, options, std::move(run_options));
   }
 
-  QA_TRY_ASSIGN(const auto request, batch_plan_request(options));
-  QA_TRY_ASSIGN(const auto plan, runner::make_plan(context, request));
+  std::vector<runner::RunSpec> plan;
+  if (options.from_plan) {
+    QA_TRY_ASSIGN(plan, runner::read_plan_file(*options.from_plan, context));
+  } else {
+    QA_TRY_ASSIGN(const auto request, batch_plan_request(options));
+    QA_TRY_ASSIGN(plan, runner::make_plan(context, request));
+  }
   QA_TRY_ASSIGN(const auto selected, select_shard(plan, options));
   if (selected.empty()) {
     util::log::warning("the plan is empty: {} expands to no run", util::join(options.names, " "));
@@ -210,8 +285,13 @@ Expected<int> run(const BatchOptions& options) {
     return k_exit_ok;
   }
 
-  QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location));
-  const auto outcome = runner::run_local(context, store, selected, run_options, print_record);
+  runner::BatchOutcome outcome;
+  if (runner_name == "slurm") {
+    QA_TRY_ASSIGN(outcome, run_on_slurm(context, selected, options, run_options));
+  } else {
+    QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location));
+    outcome = runner::run_local(context, store, selected, run_options, print_record);
+  }
 
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -231,6 +311,10 @@ Expected<int> run(const BatchOptions& options) {
   if (outcome.failed > 0) {
     return k_exit_check_failed;
   }
+  if (options.from_plan) {
+    return k_exit_ok;  // the branch index is the submitting qa-batch's to update
+  }
+  QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location));
   QA_TRY_ASSIGN(const bool updated, runner::update_branch_index(context, store, plan));
   if (updated) {
     util::log::info("branch index of {} now points to {}", *context.commit.branch,
@@ -256,7 +340,13 @@ int qa_batch(int argc, char** argv) {
                   "Runs at a time (default: runners.local.concurrency, else one per core)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{4096}));
   app->add_option("--shard", options.shard, "Run the runs whose plan index is I mod N: I/N");
-  app->add_option("--runner", options.runner, "local (default: runners.default)");
+  app->add_option("--runner", options.runner,
+                  "local, or slurm: one job array whose tasks run shards of the plan against "
+                  "the shared store (default: runners.default)")
+      ->check(CLI::IsMember({"local", "slurm"}));
+  app->add_option("--from-plan", options.from_plan,
+                  "Run the runs of a plan file (qa.plan/1, written by --runner slurm for its "
+                  "tasks) instead of batches");
   app->add_option("--on-existing", options.on_existing,
                   "run: run again; skip: keep the ok record of this commit")
       ->check(CLI::IsMember({"run", "skip"}));
