@@ -67,6 +67,7 @@ bench: bootstrap
 	@QA_BUILD_DIR=$(RELEASE_DIR) bench/bitacc
 	@QA_BUILD_DIR=$(RELEASE_DIR) bench/report
 	@QA_BUILD_DIR=$(RELEASE_DIR) bench/http-store
+	@QA_BUILD_DIR=$(RELEASE_DIR) bench/s3-store
 	@QA_BUILD_DIR=$(RELEASE_DIR) bench/optimize
 
 # Each fuzzer runs on a copy of its seed corpus (new inputs go to $(FUZZ_DIR)/corpus/<target>,

@@ -1,15 +1,17 @@
-// qa-http-bench: drive the http store backend (lib/qa/http) directly, the way qa-run stores
-// outputs and qa-get fetches them, for bench/http-store. Not installed.
+// qa-http-bench: drive a remote store backend (lib/qa/http) directly, the way qa-run stores
+// outputs and qa-get fetches them, for bench/http-store and bench/s3-store. Not installed.
 //
 //   qa-http-bench manifest FOLDER             print `<xxh128> <size> <path>` per file of FOLDER
 //   qa-http-bench upload URL MANIFEST         store every file of MANIFEST (HEAD, then PUT)
 //   qa-http-bench download URL MANIFEST OUT   fetch every blob of MANIFEST into OUT/<name>
 //
-// The store's settings come from the environment as in the tools (QA_STORE_JOBS,
-// QA_CACHE_DIR, ...). Exit 0 on success, 2 on any error (printed on stderr).
+// URL is any store location, opened through the scheme table as the tools do: `http(s)://` for
+// the http backend, `s3://bucket/prefix` for the S3 one. The store's settings come from the
+// environment as in the tools (QA_STORE_JOBS, QA_CACHE_DIR, AWS_*, ...). Exit 0 on success, 2
+// on any error (printed on stderr).
 
-#include <qa/http/http_backend.hpp>
-#include <qa/http/settings.hpp>
+#include <qa/http/register.hpp>
+#include <qa/store/scheme.hpp>
 #include <qa/util/hash_tree.hpp>
 
 #include <fmt/core.h>
@@ -63,15 +65,15 @@ qa::Expected<int> run(const std::vector<std::string>& args) {
     return 0;
   }
   if (args.size() >= 3 && (args[0] == "upload" || args[0] == "download")) {
-    QA_TRY_ASSIGN(auto settings, qa::http::settings_from_environment(args[1]));
-    qa::http::HttpBackend backend(std::move(settings));
+    QA_TRY_ASSIGN(const auto backend,
+                  qa::store::open_backend(args[1], qa::store::Access::read_write));
     QA_TRY_ASSIGN(const auto entries, read_manifest(args[2]));
     if (args[0] == "upload" && args.size() == 3) {
       std::vector<qa::store::BlobUpload> uploads;
       for (const auto& entry : entries) {
         uploads.push_back(qa::store::BlobUpload{entry.hash, entry.path, entry.size});
       }
-      QA_TRY(backend.put_blobs(uploads));
+      QA_TRY(backend->put_blobs(uploads));
       return 0;
     }
     if (args[0] == "download" && args.size() == 4) {
@@ -80,7 +82,7 @@ qa::Expected<int> run(const std::vector<std::string>& args) {
         downloads.push_back(qa::store::BlobDownload{
             entry.hash, fs::path(args[3]) / entry.path.filename(), entry.size});
       }
-      QA_TRY(backend.get_blobs(downloads));
+      QA_TRY(backend->get_blobs(downloads));
       return 0;
     }
   }
@@ -92,6 +94,7 @@ qa::Expected<int> run(const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  qa::http::register_schemes();
   const auto result = run(std::vector<std::string>(argv + 1, argv + argc));
   if (!result) {
     std::fprintf(stderr, "qa-http-bench: error: %s\n", result.error().message.c_str());
