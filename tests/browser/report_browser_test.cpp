@@ -6,9 +6,9 @@
 #include <support/process.hpp>
 #include <support/temp_dir.hpp>
 
+#include <qa/core/optimization.hpp>
 #include <qa/report/html_report.hpp>
 #include <qa/report/image_compare.hpp>
-#include <qa/report/optimization.hpp>
 #include <qa/store/memory_backend.hpp>
 #include <qa/util/atomic_file.hpp>
 
@@ -147,7 +147,7 @@ Comparison test_comparison(Blobs& blobs) {
   auto document = nlohmann::json::parse(
       test::read_text(fs::path(QA_SOURCE_DIR) / "tests/golden/report/optimization.json"));
   document["evaluations"][1]["notes"] = {"<script>window.pwned=4</script>"};
-  auto optimization = optimization_from_json(document, "optimization.json");
+  auto optimization = core::optimization_from_json(document, "optimization.json");
   EXPECT_TRUE(optimization) << optimization.error().message;
   if (optimization) {
     comparison.optimization = std::move(*optimization);

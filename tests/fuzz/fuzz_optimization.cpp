@@ -2,6 +2,7 @@
 // the Markdown section (its table holds at most k_optimization_rows rows), the text line, the
 // best runs of a record of the best evaluation and the plain keys.
 
+#include <qa/core/optimization.hpp>
 #include <qa/report/optimization_runs.hpp>
 #include <qa/report/optimization_writers.hpp>
 
@@ -11,7 +12,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto file = qa::fuzz::write_input_file(data, size, "best.json");
-  const auto optimization = qa::report::read_optimization(file);
+  const auto optimization = qa::core::read_optimization(file);
   if (!optimization) {
     return 0;
   }

@@ -16,30 +16,45 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<OptionSpec> k_batch_options{
-    {{"--batch", "-b"}, true},
-    {{"--batches-file"}, true},
+// The options of both `qa batch` and `qa optimize`: the batch and how qa-batch runs it, which
+// run_qa_batch passes on.
+const std::vector<OptionSpec> k_run_options{
+    {{"--batch", "-b"}, true},       {{"--batches-file"}, true},       {{"--runner"}, true},
+    {{"--local-concurrency"}, true}, {{"--action-on-existing"}, true}, {{"--keep-previous"}, false},
+};
+
+// Return `own`, a command's own options, followed by k_run_options.
+std::vector<OptionSpec> with_run_options(std::vector<OptionSpec> own) {
+  own.insert(own.end(), k_run_options.begin(), k_run_options.end());
+  return own;
+}
+
+// `qa batch`: the tuning search, the listings, and QA-Board's options that qatools ignores
+// (note_ignored names them).
+const std::vector<OptionSpec> k_batch_options = with_run_options({
     {{"--tuning-search"}, true},
     {{"--tuning-search-file"}, true},
     {{"--no-wait"}, false},
     {{"--list"}, false},
     {{"--list-output-dirs"}, false},
     {{"--list-inputs"}, false},
-    {{"--runner"}, true},
-    {{"--local-concurrency"}, true},
     {{"--lsf-threads"}, true},
     {{"--lsf-max-memory"}, true},
     {{"--lsf-queue"}, true},
     {{"--lsf-fast-queue"}, true},
     {{"--lsf-resources"}, true},
     {{"--lsf-priority"}, true},
-    {{"--action-on-existing"}, true},
     {{"--action-on-pending"}, true},
     {{"--prefix-outputs-path"}, true},
-    {{"--keep-previous"}, false},
     {{"--no-postprocess"}, false},
     {{"--save-manifests-in-database"}, false},
-};
+});
+
+// `qa optimize`: the optimization file and how many points are evaluated at once.
+const std::vector<OptionSpec> k_optimize_options = with_run_options({
+    {{"--config-file"}, true},
+    {{"--parallel-param-sampling"}, true},
+});
 
 // The batch as QA-Board reads it: `--batch` names, else the first other argument; the other
 // arguments are forwarded to every run.
@@ -170,6 +185,26 @@ Expected<std::vector<std::string>> runner_args(const BatchArgs& batch) {
   return args;
 }
 
+// Run qa-batch as `qa batch` and `qa optimize` do: the group's options, the names and batches
+// files of `batch`, then `options` (the command's own), the runner options (runner_args) and,
+// after `--`, the arguments forwarded to every run.
+Expected<int> run_qa_batch(const GroupOptions& group, const BatchArgs& batch,
+                           const std::vector<std::string>& options) {
+  auto tool_args = common_args(group);
+  tool_args.insert(tool_args.end(), batch.names.begin(), batch.names.end());
+  for (const auto& file : batch.parsed.all("--batches-file")) {
+    tool_args.insert(tool_args.end(), {"--batches-file", file});
+  }
+  tool_args.insert(tool_args.end(), options.begin(), options.end());
+  QA_TRY_ASSIGN(const auto runner, runner_args(batch));
+  tool_args.insert(tool_args.end(), runner.begin(), runner.end());
+  if (!batch.forwarded.empty()) {
+    tool_args.emplace_back("--");
+    tool_args.insert(tool_args.end(), batch.forwarded.begin(), batch.forwarded.end());
+  }
+  return call_tool(qa_batch, "qa-batch", tool_args);
+}
+
 void note_ignored(const BatchArgs& batch) {
   std::vector<std::string> ignored;
   for (const auto* name :
@@ -185,17 +220,6 @@ void note_ignored(const BatchArgs& batch) {
   }
 }
 
-const std::vector<OptionSpec> k_optimize_options{
-    {{"--batch", "-b"}, true},
-    {{"--batches-file"}, true},
-    {{"--config-file"}, true},
-    {{"--parallel-param-sampling"}, true},
-    {{"--runner"}, true},
-    {{"--local-concurrency"}, true},
-    {{"--action-on-existing"}, true},
-    {{"--keep-previous"}, false},
-};
-
 }  // namespace
 
 Expected<int> optimize_command(const GroupOptions& group, const std::vector<std::string>& args) {
@@ -210,22 +234,11 @@ Expected<int> optimize_command(const GroupOptions& group, const std::vector<std:
                    "qa optimize needs --batch B (repeatable) and --config-file FILE, the "
                    "optimization file");
   }
-  auto tool_args = common_args(group);
-  tool_args.insert(tool_args.end(), batch.names.begin(), batch.names.end());
-  for (const auto& batches_file : batch.parsed.all("--batches-file")) {
-    tool_args.insert(tool_args.end(), {"--batches-file", batches_file});
-  }
-  tool_args.insert(tool_args.end(), {"--optimize", *file});
+  std::vector<std::string> options{"--optimize", *file};
   if (const auto parallel = batch.parsed.last("--parallel-param-sampling")) {
-    tool_args.insert(tool_args.end(), {"--parallel-sampling", *parallel});
+    options.insert(options.end(), {"--parallel-sampling", *parallel});
   }
-  QA_TRY_ASSIGN(const auto runner, runner_args(batch));
-  tool_args.insert(tool_args.end(), runner.begin(), runner.end());
-  if (!batch.forwarded.empty()) {
-    tool_args.emplace_back("--");
-    tool_args.insert(tool_args.end(), batch.forwarded.begin(), batch.forwarded.end());
-  }
-  return call_tool(qa_batch, "qa-batch", tool_args);
+  return run_qa_batch(group, batch, options);
 }
 
 Expected<int> batch_command(const GroupOptions& group, const std::vector<std::string>& args) {
@@ -235,21 +248,11 @@ Expected<int> batch_command(const GroupOptions& group, const std::vector<std::st
       batch.parsed.has("--list-inputs")) {
     return print_plan(group, batch);
   }
-  auto tool_args = common_args(group);
-  tool_args.insert(tool_args.end(), batch.names.begin(), batch.names.end());
-  for (const auto& file : batch.parsed.all("--batches-file")) {
-    tool_args.insert(tool_args.end(), {"--batches-file", file});
-  }
+  std::vector<std::string> options;
   if (batch.tuning_search) {
-    tool_args.insert(tool_args.end(), {"--tuning-search", *batch.tuning_search});
+    options = {"--tuning-search", *batch.tuning_search};
   }
-  QA_TRY_ASSIGN(const auto runner, runner_args(batch));
-  tool_args.insert(tool_args.end(), runner.begin(), runner.end());
-  if (!batch.forwarded.empty()) {
-    tool_args.emplace_back("--");
-    tool_args.insert(tool_args.end(), batch.forwarded.begin(), batch.forwarded.end());
-  }
-  return call_tool(qa_batch, "qa-batch", tool_args);
+  return run_qa_batch(group, batch, options);
 }
 
 }  // namespace qa::cli::compat

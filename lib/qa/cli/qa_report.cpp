@@ -7,6 +7,7 @@
 #include <qa/cli/common.hpp>
 #include <qa/cli/tools.hpp>
 #include <qa/core/metric_defs.hpp>
+#include <qa/core/optimization.hpp>
 #include <qa/core/params.hpp>
 #include <qa/report/html_report.hpp>
 #include <qa/report/optimization_runs.hpp>
@@ -181,7 +182,7 @@ int gate(const report::Comparison& comparison, const std::string& fail_on) {
 
 // Check that the optimization `optimization`, read from `file`, is the one of `records`: the same
 // project and commit.
-Expected<void> check_same_runs(const report::Optimization& optimization, const std::string& file,
+Expected<void> check_same_runs(const core::Optimization& optimization, const std::string& file,
                                const std::vector<core::RunRecord>& records) {
   for (const auto& record : records) {
     if (record.project != optimization.project) {
@@ -202,7 +203,7 @@ Expected<void> check_same_runs(const report::Optimization& optimization, const s
 
 // Keep the best evaluation's runs of `selected`, renamed after their plain runs (see
 // report/optimization_runs.hpp), and make the reference keys the plain ones.
-Expected<void> select_best_runs(const report::Optimization& optimization, const std::string& file,
+Expected<void> select_best_runs(const core::Optimization& optimization, const std::string& file,
                                 runner::SelectedRecords& selected) {
   QA_TRY(check_same_runs(optimization, file, selected.records));
   auto best = report::best_runs(std::move(selected.records), optimization);
@@ -241,9 +242,9 @@ Expected<int> run(const ReportOptions& options) {
     }
   }
 
-  std::optional<report::Optimization> optimization;
+  std::optional<core::Optimization> optimization;
   if (options.optimization) {
-    QA_TRY_ASSIGN(optimization, report::read_optimization(*options.optimization));
+    QA_TRY_ASSIGN(optimization, core::read_optimization(*options.optimization));
   }
 
   Stopwatch watch;

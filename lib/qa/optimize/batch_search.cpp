@@ -2,11 +2,11 @@
 
 #include <qa/core/metric_defs.hpp>
 #include <qa/core/objective.hpp>
+#include <qa/core/optimization.hpp>
 #include <qa/core/optimize_spec.hpp>
 #include <qa/core/params.hpp>
 #include <qa/core/run_key.hpp>
 #include <qa/optimize/optimizer.hpp>
-#include <qa/optimize/trace.hpp>
 #include <qa/runner/reference.hpp>
 #include <qa/util/atomic_file.hpp>
 #include <qa/util/env.hpp>
@@ -109,7 +109,7 @@ std::string describe_point(const json& point) {
 class Search {
  public:
   Search(const runner::OptimizationRequest& request, core::OptimizeSpec spec, core::MetricDefs defs,
-         std::vector<json> targets, Optimizer optimizer, OptimizationTrace trace,
+         std::vector<json> targets, Optimizer optimizer, core::Optimization trace,
          std::vector<std::string> base_keys)
       : m_request(request),
         m_spec(std::move(spec)),
@@ -119,7 +119,7 @@ class Search {
         m_trace(std::move(trace)),
         m_base_keys(std::move(base_keys)) {}
 
-  [[nodiscard]] const OptimizationTrace& trace() const { return m_trace; }
+  [[nodiscard]] const core::Optimization& trace() const { return m_trace; }
 
   // Write the trace to --best (when given): before the first evaluation (so that a path that
   // cannot be written fails before anything runs), after each wave (a search killed with -9
@@ -128,9 +128,10 @@ class Search {
     if (!m_request.best_output) {
       return {};
     }
+    core::set_best(m_trace);
     m_trace.best_runs.clear();
-    if (const auto best = best_evaluation(m_trace)) {
-      const auto keys = m_keys.find(m_trace.evaluations[*best].number);
+    if (m_trace.evaluation) {
+      const auto keys = m_keys.find(*m_trace.evaluation);
       if (keys != m_keys.end() && keys->second.size() == m_base_keys.size()) {
         for (std::size_t i = 0; i < m_base_keys.size(); ++i) {
           m_trace.best_runs.emplace(keys->second[i], m_base_keys[i]);
@@ -193,7 +194,7 @@ class Search {
   Expected<Pending> plan_evaluation(Trial trial) {
     const std::size_t number = trial.index + 1;
     runner::PlanRequest plan = m_request.plan;
-    plan.label = evaluation_label(m_request.plan.label, number);
+    plan.label = core::evaluation_label(m_request.plan.label, number);
     core::deep_merge(plan.params, trial.params);
     Pending pending;
     QA_TRY_ASSIGN(pending.specs, runner::make_plan(*m_request.context, plan));
@@ -243,14 +244,14 @@ class Search {
   // Summarize the evaluation `pending`, tell the solver, say it on stderr.
   Expected<void> conclude(const Pending& pending, bool interrupted,
                           runner::OptimizationOutcome& outcome) {
-    EvaluationSummary summary;
+    core::Evaluation summary;
     summary.number = pending.trial.index + 1;
-    summary.label = evaluation_label(m_request.plan.label, summary.number);
+    summary.label = core::evaluation_label(m_request.plan.label, summary.number);
     summary.params = pending.trial.params;
     for (const auto& dimension : m_spec.search_space.dimensions) {
       summary.point[dimension.name] = pending.trial.params.at(dimension.name);
     }
-    summary.runs = pending.specs.size();
+    summary.runs.total = pending.specs.size();
     std::vector<core::RunOutcome> runs;
     std::vector<std::string> failed;
     std::size_t missing = 0;
@@ -269,30 +270,31 @@ class Search {
       }
       runs.push_back(std::move(run));
     }
-    summary.runs_failed = failed.size();
-    summary.runs_ok = runs.size() - failed.size();
+    summary.runs.failed = failed.size();
+    summary.runs.ok = runs.size() - failed.size();
     outcome.failed_runs += failed.size();
     aggregate(runs, summary);
 
     if (missing > 0 && interrupted) {
-      summary.status = EvaluationStatus::interrupted;
+      summary.status = core::EvaluationStatus::interrupted;
       summary.notes.push_back(
-          fmt::format("interrupted: {} of {} runs not done", missing, summary.runs));
+          fmt::format("interrupted: {} of {} runs not done", missing, summary.runs.total));
       m_trace.evaluations.push_back(std::move(summary));
       return {};  // not told: a rerun evaluates it again
     }
     ++outcome.evaluations;
     if (missing > 0) {
-      summary.notes.push_back(fmt::format("{} of {} runs not recorded", missing, summary.runs));
+      summary.notes.push_back(
+          fmt::format("{} of {} runs not recorded", missing, summary.runs.total));
     } else if (!failed.empty()) {
       // Leaving failed runs out of the objective would reward the points that make the hard
       // inputs fail: the evaluation fails as a whole.
       summary.notes.push_back(fmt::format("{} of {} runs failed, e.g. {}", failed.size(),
-                                          summary.runs, quote(failed.front())));
+                                          summary.runs.total, quote(failed.front())));
     } else {
       auto value = core::evaluate_objective(m_spec.objective, m_defs, runs);
       if (value) {
-        summary.status = EvaluationStatus::ok;
+        summary.status = core::EvaluationStatus::ok;
         summary.objective = value->value;
         summary.terms = value->terms;
         summary.notes = value->notes;
@@ -300,7 +302,7 @@ class Search {
         summary.notes.push_back(value.error().message);
       }
     }
-    if (summary.status == EvaluationStatus::ok) {
+    if (summary.status == core::EvaluationStatus::ok) {
       ++outcome.succeeded;
       QA_TRY(m_optimizer.tell(pending.trial.index, *summary.objective));
     } else {
@@ -319,7 +321,7 @@ class Search {
     const auto best = m_optimizer.best();
     for (const auto& evaluation : m_trace.evaluations) {
       const auto folders = m_outputs.find(evaluation.number);
-      if (folders == m_outputs.end() || evaluation.status != EvaluationStatus::ok ||
+      if (folders == m_outputs.end() || evaluation.status != core::EvaluationStatus::ok ||
           (best && best->index + 1 == evaluation.number)) {
         continue;
       }
@@ -345,7 +347,7 @@ class Search {
   }
 
   // The mean of each objective metric over the ok runs that have a number for it.
-  void aggregate(const std::vector<core::RunOutcome>& runs, EvaluationSummary& summary) const {
+  void aggregate(const std::vector<core::RunOutcome>& runs, core::Evaluation& summary) const {
     for (const auto& term : m_spec.objective.terms) {
       double sum = 0;
       std::size_t count = 0;
@@ -362,12 +364,12 @@ class Search {
     }
   }
 
-  void say(const EvaluationSummary& summary) const {
+  void say(const core::Evaluation& summary) const {
     const auto best = m_optimizer.best();
     const std::string best_text =
         best ? fmt::format("best {:.6g} (evaluation {})", best->objective, best->index + 1)
              : std::string("no success yet");
-    if (summary.status == EvaluationStatus::ok) {
+    if (summary.status == core::EvaluationStatus::ok) {
       util::log::info("evaluation {}/{} ({}): objective {:.6g}; {}; {}", summary.number,
                       m_spec.evaluations, summary.label, *summary.objective, best_text,
                       describe_point(summary.point));
@@ -383,7 +385,7 @@ class Search {
   core::MetricDefs m_defs;
   std::vector<json> m_targets;
   Optimizer m_optimizer;
-  OptimizationTrace m_trace;
+  core::Optimization m_trace;
   std::vector<std::string> m_base_keys;  // the plain batch's run keys, in plan order
   std::map<std::size_t, std::vector<std::string>> m_keys;  // evaluation -> its runs' keys
   // evaluation -> its runs' output folders, until prune_outputs removes them
@@ -426,7 +428,7 @@ Expected<runner::OptimizationOutcome> run_batch_search(const runner::Optimizatio
         "evaluate",
         request.plan.names.empty() ? std::string("the batch") : quote(request.plan.names.front()));
   }
-  const std::string last_label = evaluation_label(request.plan.label, spec.evaluations);
+  const std::string last_label = core::evaluation_label(request.plan.label, spec.evaluations);
   if (auto valid = core::check_label(last_label); !valid) {
     return fail_as(ErrorKind::usage, "cannot label the evaluations {}: {}", quote(last_label),
                    valid.error().message);
@@ -449,7 +451,7 @@ Expected<runner::OptimizationOutcome> run_batch_search(const runner::Optimizatio
       request.file.string(), base_plan.size(), spec.evaluations, options.parallel, request.solver,
       seed);
 
-  OptimizationTrace trace;
+  core::Optimization trace;
   trace.project = context.config.name;
   trace.commit = context.commit.key();
   trace.base_label = request.plan.label;
@@ -461,7 +463,7 @@ Expected<runner::OptimizationOutcome> run_batch_search(const runner::Optimizatio
   for (const auto& term : spec.objective.terms) {
     trace.metrics.push_back(term.metric);
   }
-  trace.search_space = spec.search_space;
+  trace.search_space = spec.search_space.dimensions;
 
   std::vector<std::string> base_keys;
   for (const auto& spec_of_run : base_plan) {
@@ -470,11 +472,11 @@ Expected<runner::OptimizationOutcome> run_batch_search(const runner::Optimizatio
   Search search(request, std::move(spec), std::move(defs), std::move(targets), std::move(optimizer),
                 std::move(trace), std::move(base_keys));
   auto outcome = search.run();
-  const OptimizationTrace& done = search.trace();
+  const core::Optimization& done = search.trace();
   if (!outcome && done.evaluations.empty()) {
     return outcome;  // nothing ran: --best cannot be written, or the solver failed at once
   }
-  if (const auto best = best_evaluation(done)) {
+  if (const auto best = core::best_evaluation(done)) {
     const auto& evaluation = done.evaluations[*best];
     util::log::info("best objective {:.6g} at evaluation {} ({}): {}", *evaluation.objective,
                     evaluation.number, evaluation.label, describe_point(evaluation.point));

@@ -10,9 +10,9 @@
 
 #include <qa/core/manifest.hpp>
 #include <qa/core/metric_defs.hpp>
+#include <qa/core/optimization.hpp>
 #include <qa/core/run_record.hpp>
 #include <qa/report/bitacc.hpp>
-#include <qa/report/optimization.hpp>
 
 namespace qa::report {
 
@@ -120,7 +120,7 @@ struct Comparison {
   std::vector<Group> groups;                       // sorted by label, then config
   Counts totals;
   // The optimization whose best runs these are (qa-report --optimization), shown by every writer.
-  std::optional<Optimization> optimization;
+  std::optional<core::Optimization> optimization;
 };
 
 struct CompareOptions {

@@ -2,7 +2,7 @@
 
 namespace qa::report {
 
-BestRuns best_runs(std::vector<core::RunRecord> records, const Optimization& optimization) {
+BestRuns best_runs(std::vector<core::RunRecord> records, const core::Optimization& optimization) {
   BestRuns result;
   for (auto& record : records) {
     if (!optimization.label || record.label != *optimization.label) {
@@ -22,7 +22,7 @@ BestRuns best_runs(std::vector<core::RunRecord> records, const Optimization& opt
 }
 
 std::vector<std::string> plain_keys(const std::vector<std::string>& planned,
-                                    const Optimization& optimization) {
+                                    const core::Optimization& optimization) {
   std::vector<std::string> keys;
   if (planned.empty()) {
     for (const auto& [key, plain] : optimization.best_runs) {

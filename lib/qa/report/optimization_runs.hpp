@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <qa/core/optimization.hpp>
 #include <qa/core/run_record.hpp>
-#include <qa/report/optimization.hpp>
 
 namespace qa::report {
 
@@ -27,12 +27,12 @@ inline constexpr const char* k_evaluation_key_badge = "evaluation_key";
 // (`default.iter7`), so that tables grouped by label say which evaluation it comes from, and
 // its parameters, and gets its own key as the badge k_evaluation_key_badge.
 [[nodiscard]] BestRuns best_runs(std::vector<core::RunRecord> records,
-                                 const Optimization& optimization);
+                                 const core::Optimization& optimization);
 
 // Return the reference keys to look up for the best runs: `planned` (run keys of the best
 // evaluation, from a batch's plan) with each key renamed as best_runs does, or, when `planned`
 // is empty, every plain key of `optimization.best_runs`.
 [[nodiscard]] std::vector<std::string> plain_keys(const std::vector<std::string>& planned,
-                                                  const Optimization& optimization);
+                                                  const core::Optimization& optimization);
 
 }  // namespace qa::report

@@ -30,19 +30,19 @@ std::string params_text(const nlohmann::json& params) {
 }
 
 // "12 of 40 evaluations: 10 ok, 2 failed"
-std::string evaluations_sentence(const Optimization& optimization) {
+std::string evaluations_sentence(const core::Optimization& optimization) {
   std::size_t ok = 0;
   std::size_t failed = 0;
   std::size_t interrupted = 0;
   for (const auto& evaluation : optimization.evaluations) {
     switch (evaluation.status) {
-      case EvaluationStatus::ok:
+      case core::EvaluationStatus::ok:
         ++ok;
         break;
-      case EvaluationStatus::failed:
+      case core::EvaluationStatus::failed:
         ++failed;
         break;
-      case EvaluationStatus::interrupted:
+      case core::EvaluationStatus::interrupted:
         ++interrupted;
         break;
     }
@@ -67,7 +67,8 @@ std::string format_param(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::vector<std::size_t> shown_evaluations(const Optimization& optimization, std::size_t max_rows) {
+std::vector<std::size_t> shown_evaluations(const core::Optimization& optimization,
+                                           std::size_t max_rows) {
   const auto& evaluations = optimization.evaluations;
   std::set<std::size_t> shown;
   if (evaluations.size() <= max_rows) {
@@ -94,10 +95,10 @@ std::vector<std::size_t> shown_evaluations(const Optimization& optimization, std
   return {shown.begin(), shown.end()};
 }
 
-std::string optimization_to_markdown(const Optimization& optimization, const core::MetricDefs& defs,
-                                     std::size_t max_rows) {
+std::string optimization_to_markdown(const core::Optimization& optimization,
+                                     const core::MetricDefs& defs, std::size_t max_rows) {
   std::string out = "#### Optimization\n\n";
-  if (const Evaluation* best = optimization.best()) {
+  if (const core::Evaluation* best = optimization.best()) {
     out += fmt::format("Best objective **{}** at evaluation {} ({}): {}.\n",
                        format_objective(optimization.objective), best->number,
                        markdown_escape(best->label),
@@ -132,14 +133,14 @@ std::string optimization_to_markdown(const Optimization& optimization, const cor
     rule += "---|";
   }
   out += header + " notes |\n" + rule + "---|\n";
-  const auto best_so_far = report::best_so_far(optimization);
+  const auto best_so_far = core::best_so_far(optimization);
   const auto shown = shown_evaluations(optimization, max_rows);
   for (const std::size_t i : shown) {
-    const Evaluation& evaluation = optimization.evaluations[i];
+    const core::Evaluation& evaluation = optimization.evaluations[i];
     const bool is_best = optimization.evaluation && evaluation.number == *optimization.evaluation;
     std::string row =
         fmt::format("| {}{} | {} | {} | {} |", evaluation.number, is_best ? " (best)" : "",
-                    to_string(evaluation.status), format_objective(evaluation.objective),
+                    core::to_string(evaluation.status), format_objective(evaluation.objective),
                     format_objective(best_so_far[i]));
     for (const auto& dimension : optimization.search_space) {
       const auto value = evaluation.point.find(dimension.name);
@@ -169,8 +170,8 @@ std::string optimization_to_markdown(const Optimization& optimization, const cor
   return out;
 }
 
-std::string optimization_summary(const Optimization& optimization) {
-  const Evaluation* best = optimization.best();
+std::string optimization_summary(const core::Optimization& optimization) {
+  const core::Evaluation* best = optimization.best();
   if (best == nullptr) {
     return fmt::format("optimization: no evaluation succeeded, {}",
                        evaluations_sentence(optimization));

@@ -50,7 +50,7 @@ namespace qa::report {
 //
 // Optional additions, each versioned by its own schema (readers ignore the keys they do not know):
 // - "optimization", added with qa-report --optimization: the qa.optimization/1 document as read
-//   (see optimization.hpp); absent otherwise. The runs are then the best evaluation's, each under
+//   (see core/optimization.hpp); absent otherwise. The runs are then the best evaluation's, each under
 //   the key of the same run in the plain batch (what `best_runs` maps its key to), with its own
 //   key in `badges.evaluation_key` and the evaluation's label (`default.iter7`) in `label`.
 inline constexpr const char* k_report_schema = "qa.report/1";

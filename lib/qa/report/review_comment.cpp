@@ -1,18 +1,15 @@
 #include <qa/report/review_comment.hpp>
 
-#include <mutex>
+#include <qa/util/hook.hpp>
+
+#include <utility>
 
 namespace qa::report {
 
 namespace {
 
-struct Registry {
-  std::mutex mutex;
-  CommentPoster poster;
-};
-
-Registry& registry() {
-  static Registry instance;
+util::Hook<CommentPoster>& hook() {
+  static util::Hook<CommentPoster> instance;
   return instance;
 }
 
@@ -24,17 +21,9 @@ std::string_view review_noun(Forge forge) {
   return forge == Forge::gitlab ? "merge request" : "pull request";
 }
 
-void register_comment_poster(CommentPoster poster) {
-  Registry& r = registry();
-  const std::lock_guard lock(r.mutex);
-  r.poster = std::move(poster);
-}
+void register_comment_poster(CommentPoster poster) { hook().set(std::move(poster)); }
 
-CommentPoster comment_poster() {
-  Registry& r = registry();
-  const std::lock_guard lock(r.mutex);
-  return r.poster;
-}
+CommentPoster comment_poster() { return hook().get(); }
 
 std::optional<std::string> markdown_marker(std::string_view markdown) {
   const std::string_view line = markdown.substr(0, markdown.find('\n'));

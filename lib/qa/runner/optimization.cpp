@@ -1,34 +1,22 @@
 #include <qa/runner/optimization.hpp>
 
-#include <mutex>
+#include <qa/util/hook.hpp>
+
 #include <utility>
 
 namespace qa::runner {
 
 namespace {
 
-struct Registry {
-  std::mutex mutex;
-  OptimizationRunner runner;
-};
-
-Registry& registry() {
-  static Registry instance;
+util::Hook<OptimizationRunner>& hook() {
+  static util::Hook<OptimizationRunner> instance;
   return instance;
 }
 
 }  // namespace
 
-void register_optimization(OptimizationRunner runner) {
-  Registry& r = registry();
-  const std::lock_guard lock(r.mutex);
-  r.runner = std::move(runner);
-}
+void register_optimization(OptimizationRunner runner) { hook().set(std::move(runner)); }
 
-OptimizationRunner optimization_runner() {
-  Registry& r = registry();
-  const std::lock_guard lock(r.mutex);
-  return r.runner;
-}
+OptimizationRunner optimization_runner() { return hook().get(); }
 
 }  // namespace qa::runner

@@ -21,10 +21,11 @@ using nlohmann::json;
 const std::string k_best_a = "default.iter3/mode=fine,radius=3,sigma=1.4,strength=0.61/a.png";
 const std::string k_best_b = "default.iter3/mode=fine,radius=3,sigma=1.4,strength=0.61/b.png";
 
-Optimization golden() {
-  auto read = read_optimization(fs::path(QA_SOURCE_DIR) / "tests/golden/report/optimization.json");
+core::Optimization golden() {
+  auto read =
+      core::read_optimization(fs::path(QA_SOURCE_DIR) / "tests/golden/report/optimization.json");
   EXPECT_TRUE(read) << read.error().message;
-  return read ? *read : Optimization{};
+  return read ? *read : core::Optimization{};
 }
 
 core::RunRecord record(const std::string& key, double psnr) {
@@ -51,7 +52,7 @@ TEST(OptimizationRunsTest, KeepsTheBestEvaluationUnderThePlainKeys) {
 }
 
 TEST(OptimizationRunsTest, NoBestEvaluationKeepsNothing) {
-  Optimization none = golden();
+  core::Optimization none = golden();
   none.label.reset();
   none.evaluation.reset();
   none.best_runs.clear();
@@ -61,7 +62,7 @@ TEST(OptimizationRunsTest, NoBestEvaluationKeepsNothing) {
 }
 
 TEST(OptimizationRunsTest, PlainKeysOfThePlanOrOfBestRuns) {
-  const Optimization optimization = golden();
+  const core::Optimization optimization = golden();
   EXPECT_EQ(plain_keys({}, optimization),
             (std::vector<std::string>{"default/default/a.png", "default/default/b.png"}));
   EXPECT_EQ(plain_keys({k_best_b, "default.iter3/other/c.png"}, optimization),

@@ -28,10 +28,10 @@ const fs::path k_golden = fs::path(QA_SOURCE_DIR) / "tests/golden/report";
 
 json golden_document() { return json::parse(test::read_text(k_golden / "optimization.json")); }
 
-Optimization optimization_of(const json& document) {
-  auto read = optimization_from_json(document, "best.json");
+core::Optimization optimization_of(const json& document) {
+  auto read = core::optimization_from_json(document, "best.json");
   EXPECT_TRUE(read) << read.error().message;
-  return read ? *read : Optimization{};
+  return read ? *read : core::Optimization{};
 }
 
 core::MetricDefs psnr_defs() {
@@ -114,7 +114,7 @@ TEST(OptimizationWritersTest, MarkdownSectionSaysTheBestAndListsEachEvaluation) 
 }
 
 TEST(OptimizationWritersTest, ManyEvaluationsKeepTheBestAndTheLatest) {
-  const Optimization optimization = optimization_of(many_evaluations(60));
+  const core::Optimization optimization = optimization_of(many_evaluations(60));
   const auto shown = shown_evaluations(optimization, 20);
   ASSERT_EQ(shown.size(), 20U);
   EXPECT_TRUE(std::is_sorted(shown.begin(), shown.end()));
@@ -153,7 +153,7 @@ TEST(OptimizationWritersTest, NoBestEvaluation) {
     document[field] = nullptr;
   }
   document["best_runs"] = json::object();
-  const Optimization optimization = optimization_of(document);
+  const core::Optimization optimization = optimization_of(document);
   const std::string md = optimization_to_markdown(optimization, psnr_defs());
   EXPECT_NE(md.find("No evaluation succeeded: there are no best runs to compare.\n5 of 40 "
                     "evaluations: 0 ok, 5 failed;"),

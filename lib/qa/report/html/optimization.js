@@ -1,5 +1,5 @@
 // qa-report page, part 3 of 5: the optimization of qa-report --optimization, drawn from
-// report.optimization (qa.optimization/1, see lib/qa/report/optimization.hpp): the convergence
+// report.optimization (qa.optimization/1, see lib/qa/core/optimization.hpp): the convergence
 // (objective per evaluation, best so far as a step line, failed evaluations marked), the
 // objective against each searched parameter (categories on a discrete axis, log-uniform ones on
 // a log axis; the best point highlighted), and the sortable table of evaluations.

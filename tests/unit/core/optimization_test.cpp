@@ -1,15 +1,19 @@
-// The qa.optimization/1 reader: the golden document (tests/golden/report/optimization.json), a
-// search without a best evaluation, and each invalid field named in one line.
-#include <qa/report/optimization.hpp>
+// The qa.optimization/1 document: the reader on the golden document
+// (tests/golden/report/optimization.json), a search without a best evaluation, and each invalid
+// field named in one line; the writer (the best evaluation, non-finite numbers, what it writes
+// read back).
+#include <qa/core/optimization.hpp>
 
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "support/temp_dir.hpp"
 
-namespace qa::report {
+namespace qa::core {
 namespace {
 
 namespace fs = std::filesystem;
@@ -28,7 +32,7 @@ TEST(OptimizationTest, ReadsEveryField) {
   EXPECT_EQ(o.base_label, "default");
   EXPECT_EQ(o.file, "qa/optimize.yaml");
   EXPECT_EQ(o.solver, "global");
-  EXPECT_EQ(o.seed, 42);
+  EXPECT_EQ(o.seed, 42U);
   EXPECT_EQ(o.budget, 40U);
   EXPECT_EQ(o.parallel, 4U);
   EXPECT_EQ(o.objective, -31.9);
@@ -37,11 +41,11 @@ TEST(OptimizationTest, ReadsEveryField) {
   EXPECT_EQ(o.label, "default.iter3");
   EXPECT_EQ(o.metrics, std::vector<std::string>{"psnr"});
   ASSERT_EQ(o.search_space.size(), 3U);
-  EXPECT_EQ(o.search_space[0].kind, core::DimensionKind::real);
-  EXPECT_EQ(o.search_space[0].prior, core::Prior::uniform);
-  EXPECT_EQ(o.search_space[1].prior, core::Prior::log_uniform);
+  EXPECT_EQ(o.search_space[0].kind, DimensionKind::real);
+  EXPECT_EQ(o.search_space[0].prior, Prior::uniform);
+  EXPECT_EQ(o.search_space[1].prior, Prior::log_uniform);
   EXPECT_EQ(o.search_space[1].low, 0.1);
-  EXPECT_EQ(o.search_space[2].kind, core::DimensionKind::categorical);
+  EXPECT_EQ(o.search_space[2].kind, DimensionKind::categorical);
   EXPECT_EQ(o.search_space[2].categories, (json{"fast", "fine"}));
   ASSERT_EQ(o.evaluations.size(), 5U);
   const Evaluation& failed = o.evaluations[1];
@@ -93,6 +97,102 @@ TEST(OptimizationTest, NoEvaluationSucceeded) {
   EXPECT_FALSE(read->objective);
   EXPECT_TRUE(read->params.is_null());
   EXPECT_EQ(best_so_far(*read), std::vector<std::optional<double>>(5));
+}
+
+Evaluation make_evaluation(std::size_t number, EvaluationStatus status,
+                           std::optional<double> objective = std::nullopt) {
+  Evaluation e;
+  e.number = number;
+  e.label = evaluation_label("nightly", number);
+  e.params = {{"strength", 0.1 * static_cast<double>(number)}};
+  e.point = e.params;
+  e.status = status;
+  e.objective = objective;
+  return e;
+}
+
+TEST(OptimizationTest, EvaluationLabel) {
+  EXPECT_EQ(evaluation_label("nightly", 7), "nightly.iter7");
+}
+
+TEST(OptimizationTest, TheBestIsTheLowestObjectiveTheFirstAmongEquals) {
+  Optimization o;
+  o.evaluations = {make_evaluation(1, EvaluationStatus::failed),
+                   make_evaluation(2, EvaluationStatus::ok, -1.0),
+                   make_evaluation(3, EvaluationStatus::ok, -2.0),
+                   make_evaluation(4, EvaluationStatus::ok, -2.0),
+                   make_evaluation(5, EvaluationStatus::interrupted)};
+  EXPECT_EQ(best_evaluation(o), 2U);
+  set_best(o);
+  EXPECT_EQ(o.objective, -2.0);
+  EXPECT_EQ(o.params, o.evaluations[2].params);
+  EXPECT_EQ(o.evaluation, 3U);
+  EXPECT_EQ(o.label, "nightly.iter3");
+  ASSERT_NE(o.best(), nullptr);
+  EXPECT_EQ(o.best()->number, 3U);
+
+  o.evaluations.resize(2);
+  o.evaluations[1].status = EvaluationStatus::failed;
+  EXPECT_FALSE(best_evaluation(o));
+  set_best(o);
+  EXPECT_FALSE(o.objective);
+  EXPECT_TRUE(o.params.is_null());
+  EXPECT_FALSE(o.evaluation);
+  EXPECT_FALSE(o.label);
+}
+
+TEST(OptimizationTest, ToJsonWritesWhatTheReaderRead) {
+  const auto read = read_optimization(k_document);
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(to_json(*read), document());
+}
+
+TEST(OptimizationTest, WhatToJsonWritesReadsBack) {
+  Optimization o;
+  o.project = "acme/demo";
+  o.commit = std::string(40, 'c') + "-dirty";
+  o.base_label = "nightly";
+  o.file = "qa/optimize.yaml";
+  o.solver = "random";
+  o.seed = 7;
+  o.budget = 3;
+  o.metrics = {"psnr"};
+  Dimension strength;
+  strength.name = "strength";
+  strength.high = 1;
+  strength.line = 4;
+  o.search_space = {strength};
+  o.evaluations = {make_evaluation(1, EvaluationStatus::ok, -3.5),
+                   make_evaluation(2, EvaluationStatus::failed)};
+  o.evaluations[0].terms = {{"psnr", -3.5}};
+  o.evaluations[0].runs = {2, 2, 0};
+  o.evaluations[1].notes = {"every run failed"};
+  set_best(o);
+  o.best_runs.emplace("nightly.iter1/strength=0.1/a.png", "nightly/default/a.png");
+  const json written = to_json(o);
+  EXPECT_EQ(written["schema"], k_optimization_schema);
+  EXPECT_FALSE(written["search_space"][0].contains("line"));
+  const auto read = optimization_from_json(written, "best.json");
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(read->seed, 7U);
+  EXPECT_EQ(read->label, "nightly.iter1");
+  EXPECT_EQ(read->evaluations[0].runs.ok, 2U);
+  EXPECT_EQ(read->evaluations[1].notes, o.evaluations[1].notes);
+  EXPECT_EQ(read->best_runs.size(), 1U);
+  EXPECT_EQ(to_json(*read), written);
+}
+
+TEST(OptimizationTest, ToJsonWritesANonFiniteNumberAsNull) {
+  Optimization o;
+  o.evaluations = {
+      make_evaluation(1, EvaluationStatus::ok, -std::numeric_limits<double>::infinity())};
+  o.evaluations[0].terms = {{"psnr", -std::numeric_limits<double>::infinity()}};
+  set_best(o);
+  const json written = to_json(o);
+  EXPECT_TRUE(written["objective"].is_null());
+  EXPECT_EQ(written["evaluation"], 1);
+  EXPECT_TRUE(written["evaluations"][0]["objective"].is_null());
+  EXPECT_TRUE(written["evaluations"][0]["terms"]["psnr"].is_null());
 }
 
 struct Invalid {
@@ -213,4 +313,4 @@ TEST(OptimizationTest, ANonObjectOrInvalidJsonIsAnError) {
 }
 
 }  // namespace
-}  // namespace qa::report
+}  // namespace qa::core

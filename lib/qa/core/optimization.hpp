@@ -14,11 +14,12 @@
 #include <qa/core/search_space.hpp>
 #include <qa/util/error.hpp>
 
-namespace qa::report {
+namespace qa::core {
 
 // The outcome of an optimization, `qa-batch BATCH... --optimize FILE --best OUT.json`, schema
-// `qa.optimization/1` (stable: fields are only ever added), which `qa-report --optimization`
-// reads:
+// `qa.optimization/1` (stable: fields are only ever added), which `qa-batch --optimize` writes
+// (optimize/batch_search.hpp, with to_json) and `qa-report --optimization` reads (with
+// read_optimization):
 //
 //   {"schema": "qa.optimization/1",
 //    "project": "acme/denoise", "commit": "<40 hex>[-dirty]", "base_label": "default",
@@ -42,15 +43,17 @@ namespace qa::report {
 //                 "aggregates": {"psnr": 30.1},    mean of each metric over the ok runs
 //                 "runs": {"total": 2, "ok": 2, "failed": 0}, "notes": ["every run failed"]}
 //
-// Each evaluation ran the batch at one point under the label `<base_label>.iter<N>`. The
-// objective is minimized. `objective`, `params`, `evaluation` and `label` are all null when no
-// evaluation succeeded, and `best_runs` is then empty. `best_runs` maps each run key of the best
+// Each evaluation ran the batch at one point under the label `<base_label>.iter<N>`
+// (evaluation_label); its runs' keys carry the point's parameters. The objective is minimized.
+// `objective`, `params`, `evaluation` and `label` are all null when no evaluation succeeded
+// (best_evaluation), and `best_runs` is then empty. `best_runs` maps each run key of the best
 // evaluation to the key of the same run without the searched parameters, under `base_label`:
 // the plain batch's run that a reference commit has.
 inline constexpr const char* k_optimization_schema = "qa.optimization/1";
 
 enum class EvaluationStatus { ok, failed, interrupted };
 
+// Return "ok", "failed" or "interrupted", the document's name of `status`.
 [[nodiscard]] std::string_view to_string(EvaluationStatus status);
 
 struct EvaluationRuns {
@@ -78,22 +81,42 @@ struct Optimization {
   std::string base_label;
   std::string file;
   std::string solver;
-  std::int64_t seed = 0;
+  std::uint64_t seed = 0;  // 0 to 2^64-1; read from -2^63 to 2^63-1, a negative one modulo 2^64
   std::size_t budget = 0;
   std::size_t parallel = 1;
-  std::optional<double> objective;  // the best; none when no evaluation succeeded
-  nlohmann::json params = nullptr;  // the best evaluation's, null without one
+  // The best evaluation's objective, params, number and label (set_best); none or null when no
+  // evaluation succeeded.
+  std::optional<double> objective;
+  nlohmann::json params = nullptr;
   std::optional<std::size_t> evaluation;
   std::optional<std::string> label;
   std::vector<std::string> metrics;
-  std::vector<core::Dimension> search_space;  // `line` is 0
-  std::vector<Evaluation> evaluations;        // sorted by number
+  std::vector<Dimension> search_space;  // `line` is 0 when read, and not written
+  std::vector<Evaluation> evaluations;  // sorted by number when read
   std::map<std::string, std::string, std::less<>> best_runs;
-  nlohmann::json document;  // the whole document as read, for the JSON and HTML reports
+  // The whole document as read, for the JSON and HTML reports; null when not read, and not
+  // written.
+  nlohmann::json document;
 
   // Return the best evaluation, or null when none succeeded.
   [[nodiscard]] const Evaluation* best() const;
 };
+
+// Return the label of evaluation `number` (from 1) of a search under `base_label`:
+// `<base_label>.iter<number>`.
+[[nodiscard]] std::string evaluation_label(std::string_view base_label, std::size_t number);
+
+// Return the position in `optimization.evaluations` of the best evaluation: the lowest
+// objective of the ok ones, the first among equals; nothing when none succeeded.
+[[nodiscard]] std::optional<std::size_t> best_evaluation(const Optimization& optimization);
+
+// Set the best fields of `optimization` (objective, params, evaluation, label) from its
+// best_evaluation, or clear them when no evaluation succeeded.
+void set_best(Optimization& optimization);
+
+// Return `optimization` as a qa.optimization/1 document: its fields as they are (set_best
+// fills the best ones), a non-finite number as null (JSON has none), without `document`.
+[[nodiscard]] nlohmann::json to_json(const Optimization& optimization);
 
 // Read `json`, a qa.optimization/1 document, validating it: the schema, every field's type, the
 // project name, commit key and labels, the statuses, an objective for each ok evaluation, the
@@ -110,4 +133,4 @@ struct Optimization {
 // the evaluations before it; none until one succeeded.
 [[nodiscard]] std::vector<std::optional<double>> best_so_far(const Optimization& optimization);
 
-}  // namespace qa::report
+}  // namespace qa::core

@@ -1,4 +1,5 @@
-#include <qa/report/optimization.hpp>
+// The reader of optimization.hpp: a qa.optimization/1 document checked field by field.
+#include <qa/core/optimization.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +11,7 @@
 #include <qa/util/file.hpp>
 #include <qa/util/json_depth.hpp>
 
-namespace qa::report {
+namespace qa::core {
 
 using nlohmann::json;
 
@@ -165,19 +166,19 @@ class Fields {
   std::string m_prefix;
 };
 
-Expected<core::Dimension> dimension_from_json(const json& value, std::string_view origin,
-                                              std::size_t index) {
+Expected<Dimension> dimension_from_json(const json& value, std::string_view origin,
+                                        std::size_t index) {
   const std::string prefix = fmt::format("search_space[{}].", index);
   if (!value.is_object()) {
     return fail_as(ErrorKind::config, "invalid optimization {}: {} must be an object",
                    quote(origin), quote(prefix.substr(0, prefix.size() - 1)));
   }
   const Fields f(value, origin, prefix);
-  core::Dimension dimension;
+  Dimension dimension;
   QA_TRY_ASSIGN(dimension.name, f.string("name"));
   QA_TRY_ASSIGN(const std::string kind, f.string("kind"));
   if (kind == "categorical") {
-    dimension.kind = core::DimensionKind::categorical;
+    dimension.kind = DimensionKind::categorical;
     QA_TRY_ASSIGN(dimension.categories, f.array("categories"));
     if (dimension.categories.empty()) {
       return f.invalid("categories", "must not be empty");
@@ -187,7 +188,7 @@ Expected<core::Dimension> dimension_from_json(const json& value, std::string_vie
   if (kind != "real" && kind != "integer") {
     return f.invalid("kind", "must be real, integer or categorical");
   }
-  dimension.kind = kind == "real" ? core::DimensionKind::real : core::DimensionKind::integer;
+  dimension.kind = kind == "real" ? DimensionKind::real : DimensionKind::integer;
   QA_TRY_ASSIGN(dimension.low, f.number("low"));
   QA_TRY_ASSIGN(dimension.high, f.number("high"));
   if (!(dimension.low <= dimension.high)) {
@@ -201,7 +202,7 @@ Expected<core::Dimension> dimension_from_json(const json& value, std::string_vie
     if (!(dimension.low > 0)) {
       return f.invalid("low", "must be positive with a log-uniform prior");
     }
-    dimension.prior = core::Prior::log_uniform;
+    dimension.prior = Prior::log_uniform;
   }
   return dimension;
 }
@@ -220,7 +221,7 @@ Expected<Evaluation> evaluation_from_json(const json& value, std::string_view or
     return f.invalid("evaluation", "must be 1 or more");
   }
   QA_TRY_ASSIGN(evaluation.label, f.string("label"));
-  QA_TRY(f.valid("label", evaluation.label, core::check_label));
+  QA_TRY(f.valid("label", evaluation.label, check_label));
   QA_TRY_ASSIGN(evaluation.params, f.object("params", json::object()));
   QA_TRY_ASSIGN(evaluation.point, f.object("point", json::object()));
   QA_TRY_ASSIGN(const std::string status, f.string("status"));
@@ -255,27 +256,6 @@ Expected<Evaluation> evaluation_from_json(const json& value, std::string_view or
 
 }  // namespace
 
-std::string_view to_string(EvaluationStatus status) {
-  switch (status) {
-    case EvaluationStatus::ok:
-      return "ok";
-    case EvaluationStatus::failed:
-      return "failed";
-    case EvaluationStatus::interrupted:
-      return "interrupted";
-  }
-  return "failed";
-}
-
-const Evaluation* Optimization::best() const {
-  if (!evaluation) {
-    return nullptr;
-  }
-  const auto it = std::find_if(evaluations.begin(), evaluations.end(),
-                               [&](const Evaluation& e) { return e.number == *evaluation; });
-  return it == evaluations.end() ? nullptr : &*it;
-}
-
 Expected<Optimization> optimization_from_json(const json& value, std::string_view origin) {
   if (!value.is_object()) {
     return fail_as(ErrorKind::config, "invalid optimization {}: not a JSON object", quote(origin));
@@ -288,14 +268,15 @@ Expected<Optimization> optimization_from_json(const json& value, std::string_vie
   }
   Optimization result;
   QA_TRY_ASSIGN(result.project, f.string("project"));
-  QA_TRY(f.valid("project", result.project, core::check_project_name));
+  QA_TRY(f.valid("project", result.project, check_project_name));
   QA_TRY_ASSIGN(result.commit, f.string("commit"));
-  QA_TRY(f.valid("commit", result.commit, core::check_commit_key));
+  QA_TRY(f.valid("commit", result.commit, check_commit_key));
   QA_TRY_ASSIGN(result.base_label, f.string("base_label"));
-  QA_TRY(f.valid("base_label", result.base_label, core::check_label));
+  QA_TRY(f.valid("base_label", result.base_label, check_label));
   QA_TRY_ASSIGN(result.file, f.string("file"));
   QA_TRY_ASSIGN(result.solver, f.string("solver"));
-  QA_TRY_ASSIGN(result.seed, f.integer("seed"));
+  QA_TRY_ASSIGN(const std::int64_t seed, f.integer("seed"));
+  result.seed = static_cast<std::uint64_t>(seed);
   QA_TRY_ASSIGN(result.budget, f.count("budget"));
   QA_TRY_ASSIGN(result.parallel, f.count("parallel"));
   if (result.parallel == 0) {
@@ -344,7 +325,7 @@ Expected<Optimization> optimization_from_json(const json& value, std::string_vie
             [](const Evaluation& a, const Evaluation& b) { return a.number < b.number; });
 
   if (result.evaluation) {
-    QA_TRY(f.valid("label", *result.label, core::check_label));
+    QA_TRY(f.valid("label", *result.label, check_label));
     const Evaluation* best = result.best();
     if (best == nullptr) {
       return f.invalid("evaluation", fmt::format("names {}, which is not among the evaluations",
@@ -364,8 +345,8 @@ Expected<Optimization> optimization_from_json(const json& value, std::string_vie
       return f.invalid(field, "must be a string");
     }
     const std::string plain_key = plain.get<std::string>();
-    QA_TRY(f.valid(field, key, core::check_run_key));
-    QA_TRY(f.valid(field, plain_key, core::check_run_key));
+    QA_TRY(f.valid(field, key, check_run_key));
+    QA_TRY(f.valid(field, plain_key, check_run_key));
     if (!result.label || !key.starts_with(*result.label + "/")) {
       return f.invalid(field, fmt::format("is not a run of the best evaluation ({})",
                                           result.label ? quote(*result.label) : "none"));
@@ -391,16 +372,4 @@ Expected<Optimization> read_optimization(const std::filesystem::path& file) {
   return optimization_from_json(value, origin);
 }
 
-std::vector<std::optional<double>> best_so_far(const Optimization& optimization) {
-  std::vector<std::optional<double>> result;
-  std::optional<double> best;
-  for (const auto& evaluation : optimization.evaluations) {
-    if (evaluation.objective && (!best || *evaluation.objective < *best)) {
-      best = evaluation.objective;
-    }
-    result.push_back(best);
-  }
-  return result;
-}
-
-}  // namespace qa::report
+}  // namespace qa::core
