@@ -230,6 +230,7 @@ Expected<runner::BatchOutcome> run_on_slurm(const runner::ProjectContext& contex
   std::replace(stamp.begin(), stamp.end(), ':', '-');
   slurm.work_dir = context.output_root / ".slurm" / fmt::format("{}-{}", stamp, ::getpid());
   slurm.on_existing = run_options.on_existing;
+  slurm.jobs = options.jobs;
   slurm.extra_args = options.extra_args;
   slurm.verbose = options.common.verbose;
   QA_TRY(runner::check_slurm_reachable(context, selected, slurm));
@@ -337,7 +338,8 @@ int qa_batch(int argc, char** argv) {
                   "A batches file, read after inputs.batches (repeatable)")
       ->allow_extra_args(false);
   app->add_option("-j,--jobs", options.jobs,
-                  "Runs at a time (default: runners.local.concurrency, else one per core)")
+                  "Runs at a time (default: runners.local.concurrency, else one per core; with "
+                  "--runner slurm, in each task: default cpus_per_task, else 1)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{4096}));
   app->add_option("--shard", options.shard, "Run the runs whose plan index is I mod N: I/N");
   app->add_option("--runner", options.runner,

@@ -108,14 +108,17 @@ std::string node_names(const std::vector<SlurmNode>& nodes) {
   return util::join(names, ", ");
 }
 
-// The batch script of `job`: task I runs shard I/N of the job's plan.
+// The batch script of `job`: task I runs shard I/N of the job's plan. A task that Slurm runs
+// again (requeued after a node failure: SLURM_RESTART_COUNT) keeps what its first attempt
+// recorded.
 std::string task_script(const ArrayJob& job, const SlurmRunOptions& options) {
+  const std::size_t jobs =
+      options.jobs != 0 ? options.jobs
+                        : static_cast<std::size_t>(job.options.cpus_per_task.value_or(1));
   std::string command = util::shell_quote(options.qa_batch.string()) + " --from-plan " +
                         util::shell_quote((job.dir / "plan.json").string()) +
                         fmt::format(" --shard \"$SLURM_ARRAY_TASK_ID/{}\"", job.tasks) +
-                        fmt::format(" -j {}", job.options.cpus_per_task.value_or(1)) +
-                        " --on-existing " +
-                        (options.on_existing == OnExisting::skip ? "skip" : "run");
+                        fmt::format(" -j {}", jobs) + " --on-existing \"$on_existing\"";
   if (options.verbose) {
     command += " -v";
   }
@@ -128,8 +131,10 @@ std::string task_script(const ArrayJob& job, const SlurmRunOptions& options) {
   return fmt::format(
       "#!/bin/sh\n"
       "# Written by qa-batch --runner slurm: array task I of {} runs shard I/{} of plan.json.\n"
+      "on_existing={}\n"
+      "if [ \"${{SLURM_RESTART_COUNT:-0}}\" != 0 ]; then on_existing=skip; fi\n"
       "exec {}\n",
-      job.tasks, job.tasks, command);
+      job.tasks, job.tasks, options.on_existing == OnExisting::skip ? "skip" : "run", command);
 }
 
 // Sleep `duration`, or less when a signal arrives.

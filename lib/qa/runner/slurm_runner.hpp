@@ -17,6 +17,7 @@ struct SlurmRunOptions {
   std::filesystem::path work_dir;  // plans, scripts and Slurm logs: shared with the nodes
   std::filesystem::path cwd;       // where the tasks start: where qa-batch was started
   OnExisting on_existing = OnExisting::run;
+  std::size_t jobs = 0;  // runs at a time in each task; 0: cpus_per_task, else 1
   std::vector<std::string> extra_args;  // appended to every run's command
   bool verbose = false;
   std::chrono::milliseconds poll{1000};  // how often the store and squeue are asked
@@ -32,7 +33,8 @@ struct SlurmRunOptions {
 
 // Run `specs` on Slurm: one job array per set of Slurm options (runners.slurm overlaid by each
 // batch's `slurm:` block; usually one), whose task I of N runs shard I/N of the array's plan
-// (`qa-batch --from-plan`, `cpus_per_task` runs at a time) against the shared store. Each record
+// (`qa-batch --from-plan`, `jobs` or `cpus_per_task` runs at a time; a requeued task skips what
+// its first attempt recorded) against the shared store. Each record
 // is passed to `sink` as it appears in the store, in the plan's format (with OnExisting::skip the
 // ok records already stored are passed first and not run again). Records that were in the store
 // before the submission are not taken for new ones. A task that ended without recording its
