@@ -237,7 +237,8 @@ TEST_F(SlurmRunner, WithoutSlurmCommandsNothingIsQueued) {
 TEST_F(SlurmRunner, ALocalStoreThatOtherNodesCannotReadIsRefusedBeforeQueuing) {
   write_script_project();
   const fs::path bin = m_tmp / "fake-slurm";
-  write_text(bin / "sinfo", "#!/bin/sh\necho 'n1 10.0.0.1'\necho 'n2 10.0.0.2'\n");
+  write_text(bin / "sinfo",
+             "#!/bin/sh\necho 'n1 10.0.0.1 cpu*'\necho 'n2 10.0.0.2 cpu*'\necho 'g1 10.0.1.1 gpu'\n");
   write_text(bin / "sbatch", "#!/bin/sh\ntouch \"$0.called\"\necho 12\n");
   for (const char* other : {"squeue", "scontrol", "scancel"}) {
     write_text(bin / other, "#!/bin/sh\nexit 0\n");

@@ -159,14 +159,12 @@ std::vector<TaskState> parse_scontrol_tasks(std::string_view output) {
 std::vector<SlurmNode> parse_sinfo_nodes(std::string_view output) {
   std::vector<SlurmNode> nodes;
   for (const auto line : lines_of(output)) {
-    const auto space = line.find(' ');
-    SlurmNode node{std::string(line.substr(0, space)),
-                   space == std::string_view::npos ? std::string(line.substr(0, space))
-                                                   : std::string(line.substr(space + 1))};
-    if (std::none_of(nodes.begin(), nodes.end(),
-                     [&](const SlurmNode& seen) { return seen.name == node.name; })) {
-      nodes.push_back(std::move(node));
-    }
+    const auto fields = util::split(line, ' ');
+    SlurmNode node;
+    node.name = fields[0];
+    node.address = fields.size() > 1 && !fields[1].empty() ? fields[1] : fields[0];
+    node.partition = fields.size() > 2 ? fields[2] : std::string();
+    nodes.push_back(std::move(node));
   }
   return nodes;
 }
@@ -275,7 +273,7 @@ Expected<void> SlurmClient::cancel(const std::vector<std::string>& jobs) {
 }
 
 Expected<std::vector<SlurmNode>> SlurmClient::partition_nodes(std::string_view partition) {
-  std::vector<std::string> argv{"sinfo", "--noheader", "--Node", "--format=%N %o"};
+  std::vector<std::string> argv{"sinfo", "--noheader", "--Node", "--format=%N %o %P"};
   if (!partition.empty()) {
     argv.push_back("--partition=" + std::string(partition));
   }
@@ -285,7 +283,11 @@ Expected<std::vector<SlurmNode>> SlurmClient::partition_nodes(std::string_view p
                    partition.empty() ? "" : fmt::format(" of partition {}", quote(partition)),
                    output.err);
   }
-  return parse_sinfo_nodes(output.out);
+  auto nodes = parse_sinfo_nodes(output.out);
+  if (partition.empty()) {
+    std::erase_if(nodes, [](const SlurmNode& node) { return !node.partition.ends_with('*'); });
+  }
+  return nodes;  // one line per node: one partition is listed
 }
 
 }  // namespace qa::runner

@@ -47,10 +47,12 @@ struct TaskState {
 // pending range such as `ArrayTaskId=4-9` gives each task of the range).
 [[nodiscard]] std::vector<TaskState> parse_scontrol_tasks(std::string_view output);
 
-// A node of a partition, as `sinfo -h -N -o "%N %o"` prints it (name and address).
+// A node of a partition, as `sinfo -h -N -o "%N %o %P"` prints it (name, address, partition;
+// the default partition's name ends with `*`).
 struct SlurmNode {
   std::string name;
   std::string address;
+  std::string partition;
 };
 
 [[nodiscard]] std::vector<SlurmNode> parse_sinfo_nodes(std::string_view output);
@@ -81,7 +83,7 @@ class SlurmClient {
   // Cancel the arrays `jobs`, every task of them.
   [[nodiscard]] Expected<void> cancel(const std::vector<std::string>& jobs);
 
-  // Return the nodes of `partition` (the default partition when empty).
+  // Return the nodes of `partition` (of the default partition when empty).
   [[nodiscard]] Expected<std::vector<SlurmNode>> partition_nodes(std::string_view partition);
 
  private:

@@ -63,10 +63,13 @@ TEST(SlurmJobsTest, ParsesTheTasksOfScontrol) {
 }
 
 TEST(SlurmJobsTest, TellsThisMachineFromOtherNodes) {
-  const auto nodes = parse_sinfo_nodes("localhost 127.0.0.1\nn1 10.0.0.1\nn1 10.0.0.1\nbuild7 build7\n");
+  const auto nodes =
+      parse_sinfo_nodes("localhost 127.0.0.1 local*\nn1 10.0.0.1 gpu\nbuild7 build7 gpu\n");
   ASSERT_EQ(nodes.size(), 3U);
+  EXPECT_EQ(nodes[0].partition, "local*");
   EXPECT_TRUE(is_this_machine(nodes[0], "ci-3"));
   EXPECT_FALSE(is_this_machine(nodes[1], "ci-3"));
+  EXPECT_EQ(nodes[1].partition, "gpu");
   EXPECT_TRUE(is_this_machine(nodes[2], "build7"));
   EXPECT_FALSE(is_this_machine(nodes[2], "ci-3"));
 }
