@@ -15,6 +15,7 @@
 #include <qa/runner/plan.hpp>
 #include <qa/runner/plan_file.hpp>
 #include <qa/runner/shard.hpp>
+#include <qa/runner/slurm_reachable.hpp>
 #include <qa/runner/slurm_runner.hpp>
 #include <qa/util/interrupt.hpp>
 #include <qa/util/log.hpp>
@@ -248,7 +249,7 @@ Expected<int> run(const BatchOptions& options) {
     return fail("no batch given: name batches, aliases or input paths (see --help)");
   }
   // The tasks of a Slurm array run their shard of the plan file here, on their node.
-  const std::string runner_name = options.from_plan      ? std::string("local")
+  const std::string runner_name = options.from_plan        ? std::string("local")
                                   : options.runner.empty() ? context.config.runners.default_runner
                                                            : options.runner;
   QA_TRY(check_runner_options(options, runner_name));

@@ -5,8 +5,6 @@
 #include <set>
 #include <thread>
 
-#include <sys/statfs.h>
-
 #include <fmt/core.h>
 
 #include <qa/runner/plan_file.hpp>
@@ -66,55 +64,13 @@ std::vector<ArrayJob> group_runs(const ProjectContext& context, const std::vecto
   return jobs;
 }
 
-// Whether `path` (or its nearest existing parent) is on a file system that other machines can
-// mount: NFS, SMB/CIFS, Lustre, GPFS, CephFS, BeeGFS, AFS, PanFS, 9p, or FUSE (sshfs, s3fs...).
-bool on_shared_filesystem(fs::path path) {
-  std::error_code ec;
-  while (!fs::exists(path, ec) && path.has_parent_path() && path != path.parent_path()) {
-    path = path.parent_path();
-  }
-  struct statfs info {};
-  if (::statfs(path.c_str(), &info) != 0) {
-    return true;  // unknown: let the tasks tell
-  }
-  static constexpr unsigned long k_shared[] = {
-      0x6969,      // NFS
-      0x517B,      // SMB
-      0xFF534D42,  // CIFS
-      0xFE534D42,  // SMB2
-      0x0BD00BD0,  // Lustre
-      0x47504653,  // GPFS
-      0x00C36400,  // CephFS
-      0x19830326,  // BeeGFS
-      0x5346414F,  // AFS
-      0x6B414653,  // kAFS
-      0xAAD7AAD7,  // PanFS
-      0x01021997,  // 9p
-      0x65735546,  // FUSE
-  };
-  const auto type = static_cast<unsigned long>(info.f_type);
-  return std::find(std::begin(k_shared), std::end(k_shared), type) != std::end(k_shared);
-}
-
-std::string node_names(const std::vector<SlurmNode>& nodes) {
-  std::vector<std::string> names;
-  for (const auto& node : nodes) {
-    if (names.size() == 5) {
-      names.push_back("...");
-      break;
-    }
-    names.push_back(node.name);
-  }
-  return util::join(names, ", ");
-}
-
 // The batch script of `job`: task I runs shard I/N of the job's plan. A task that Slurm runs
 // again (requeued after a node failure: SLURM_RESTART_COUNT) keeps what its first attempt
 // recorded.
 std::string task_script(const ArrayJob& job, const SlurmRunOptions& options) {
-  const std::size_t jobs =
-      options.jobs != 0 ? options.jobs
-                        : static_cast<std::size_t>(job.options.cpus_per_task.value_or(1));
+  const std::size_t jobs = options.jobs != 0
+                               ? options.jobs
+                               : static_cast<std::size_t>(job.options.cpus_per_task.value_or(1));
   std::string command = util::shell_quote(options.qa_batch.string()) + " --from-plan " +
                         util::shell_quote((job.dir / "plan.json").string()) +
                         fmt::format(" --shard \"$SLURM_ARRAY_TASK_ID/{}\"", job.tasks) +
@@ -180,58 +136,9 @@ void cancel_jobs(SlurmClient& client, const std::vector<ArrayJob>& jobs) {
 
 }  // namespace
 
-Expected<void> check_slurm_reachable(const ProjectContext& context,
-                                     const std::vector<RunSpec>& specs,
-                                     const SlurmRunOptions& options) {
-  QA_TRY(SlurmClient::check_installed());
-  const std::string& store = context.store_location;
-  if (store.starts_with("memory://")) {
-    return fail_as(ErrorKind::usage,
-                   "the store {} lives in this process: Slurm's tasks cannot reach it",
-                   quote(store));
-  }
-  const bool local_store = store.find("://") == std::string::npos || store.starts_with("file://");
-  const fs::path store_dir = store.starts_with("file://") ? fs::path(store.substr(7)) : fs::path(store);
-  QA_TRY(util::create_dirs(options.work_dir));
-  SlurmClient client(options.work_dir);
-  const std::string host = util::host_name();
-  std::set<std::string> partitions;
-  for (const auto& job : group_runs(context, specs)) {
-    partitions.insert(job.options.partition.value_or(""));
-  }
-  for (const auto& partition : partitions) {
-    QA_TRY_ASSIGN(const auto nodes, client.partition_nodes(partition));
-    const std::string named =
-        partition.empty() ? "the default partition" : fmt::format("partition {}", quote(partition));
-    if (nodes.empty()) {
-      return fail_as(ErrorKind::config, "Slurm has no node in {} (see sinfo)", named);
-    }
-    std::vector<SlurmNode> remote;
-    std::copy_if(nodes.begin(), nodes.end(), std::back_inserter(remote),
-                 [&](const SlurmNode& node) { return !is_this_machine(node, host); });
-    if (remote.empty()) {
-      continue;
-    }
-    const std::vector<std::pair<std::string, fs::path>> folders{
-        {"the store", local_store ? store_dir : fs::path()},
-        {"the output folder", context.output_root},
-        {"the project", context.config.root}};
-    for (const auto& [what, folder] : folders) {
-      if (!folder.empty() && !on_shared_filesystem(folder)) {
-        return fail_as(ErrorKind::config,
-                       "{} {} is on this machine's local disk, which the nodes of {} ({}) cannot "
-                       "read: use a folder they share (NFS, Lustre, CephFS...){}",
-                       what, quote(folder.string()), named, node_names(remote),
-                       what == "the store" ? " or an http(s):// or s3:// store (--store)" : "");
-      }
-    }
-  }
-  return {};
-}
-
 Expected<BatchOutcome> run_slurm(const ProjectContext& context, store::Store& store,
-                                 const std::vector<RunSpec>& specs,
-                                 const SlurmRunOptions& options, const RecordSink& sink) {
+                                 const std::vector<RunSpec>& specs, const SlurmRunOptions& options,
+                                 const RecordSink& sink) {
   QA_TRY(util::create_dirs(options.work_dir));
   SlurmClient client(options.work_dir);
   std::vector<ArrayJob> jobs = group_runs(context, specs);
@@ -278,8 +185,13 @@ Expected<BatchOutcome> run_slurm(const ProjectContext& context, store::Store& st
     QA_TRY(util::write_file_atomic(script, task_script(job, options), util::Fsync::no, 0755));
     // The store reaches the tasks through the environment (sbatch passes it on), never in a
     // file: its URL may hold credentials.
-    const ArraySubmission submission{script,     options.cwd, job.dir, job.tasks, "qa-batch",
-                                     job.options, {{"QA_STORE", context.store_location}}};
+    const ArraySubmission submission{script,
+                                     options.cwd,
+                                     job.dir,
+                                     job.tasks,
+                                     "qa-batch",
+                                     job.options,
+                                     {{"QA_STORE", context.store_location}}};
     auto id = client.submit(submission);
     if (!id) {
       cancel_jobs(client, jobs);
@@ -386,14 +298,16 @@ Expected<BatchOutcome> run_slurm(const ProjectContext& context, store::Store& st
           state = fmt::format("{}, exit code {}", known.state, known.exit_code);
         }
       }
-      std::vector<std::string> named(missing.begin(),
-                                     missing.begin() + static_cast<long>(std::min<std::size_t>(missing.size(), 3)));
+      std::vector<std::string> named(
+          missing.begin(),
+          missing.begin() + static_cast<long>(std::min<std::size_t>(missing.size(), 3)));
       if (missing.size() > named.size()) {
         named.push_back(fmt::format("and {} more", missing.size() - named.size()));
       }
-      util::log::warning("task {} of Slurm job {} ({}) ended without recording {} run{}: {}; its log: {}",
-                         task, job.id, state, missing.size(), missing.size() > 1 ? "s" : "",
-                         util::join(named, ", "), quote(task_log(job.dir, job.id, task).string()));
+      util::log::warning(
+          "task {} of Slurm job {} ({}) ended without recording {} run{}: {}; its log: {}", task,
+          job.id, state, missing.size(), missing.size() > 1 ? "s" : "", util::join(named, ", "),
+          quote(task_log(job.dir, job.id, task).string()));
       outcome.errors += missing.size();
     }
   }

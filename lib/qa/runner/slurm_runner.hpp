@@ -17,19 +17,11 @@ struct SlurmRunOptions {
   std::filesystem::path work_dir;  // plans, scripts and Slurm logs: shared with the nodes
   std::filesystem::path cwd;       // where the tasks start: where qa-batch was started
   OnExisting on_existing = OnExisting::run;
-  std::size_t jobs = 0;  // runs at a time in each task; 0: cpus_per_task, else 1
+  std::size_t jobs = 0;                 // runs at a time in each task; 0: cpus_per_task, else 1
   std::vector<std::string> extra_args;  // appended to every run's command
   bool verbose = false;
   std::chrono::milliseconds poll{1000};  // how often the store and squeue are asked
 };
-
-// Check, before anything is queued, what can be known here: Slurm's commands are installed, and
-// when a partition has a node other than this machine, the store and the output folder are not
-// local folders on a local file system (the nodes could not read them): an error that says
-// what to use instead.
-[[nodiscard]] Expected<void> check_slurm_reachable(const ProjectContext& context,
-                                                   const std::vector<RunSpec>& specs,
-                                                   const SlurmRunOptions& options);
 
 // Run `specs` on Slurm: one job array per set of Slurm options (runners.slurm overlaid by each
 // batch's `slurm:` block; usually one), whose task I of N runs shard I/N of the array's plan
