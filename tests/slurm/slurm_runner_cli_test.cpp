@@ -66,7 +66,8 @@ rejected:
   inputs: [a.txt]
   slurm: {extra_args: [--no-such-sbatch-option]}
 )");
-    for (const char* name : {"a.txt", "b.txt", "c.txt", "d.txt", "bad.txt", "slow1.txt", "slow2.txt", "die.txt"}) {
+    for (const char* name :
+         {"a.txt", "b.txt", "c.txt", "d.txt", "bad.txt", "slow1.txt", "slow2.txt", "die.txt"}) {
       write_text(m_project / "data" / name, name);
     }
     write_text(m_project / ".gitignore", "output/\n");
@@ -111,7 +112,8 @@ TEST_F(SlurmRunner, RunsTheBatchAsAJobArrayAndStreamsEachRecord) {
     EXPECT_EQ(record["status"], "ok") << key;
     EXPECT_TRUE(record["files"].contains("out.txt")) << key;
     // The commands ran under Slurm, as tasks of one array.
-    const std::string seen = read_text(fs::path(record["output_dir"].get<std::string>()) / "slurm.txt");
+    const std::string seen =
+        read_text(fs::path(record["output_dir"].get<std::string>()) / "slurm.txt");
     const auto space = seen.find(' ');
     ASSERT_NE(space, std::string::npos) << seen;
     EXPECT_NE(seen.substr(0, space), "none") << key;
@@ -150,7 +152,8 @@ TEST_F(SlurmRunner, ATaskThatEndsWithoutRecordsIsNamedWithItsStateAndLog) {
   ASSERT_NE(warning, std::string::npos) << result.err;
   const std::string line = result.err.substr(warning, result.err.find('\n', warning) - warning);
   EXPECT_NE(line.find("(FAILED, exit code 0:9)"), std::string::npos) << line;
-  EXPECT_NE(line.find("ended without recording 1 run: default/default/die.txt"), std::string::npos) << line;
+  EXPECT_NE(line.find("ended without recording 1 run: default/default/die.txt"), std::string::npos)
+      << line;
   const auto log = line.find("its log: \"");
   ASSERT_NE(log, std::string::npos) << line;
   const std::string path = line.substr(log + 10, line.size() - log - 11);
@@ -206,7 +209,8 @@ TEST_F(SlurmRunner, ARejectedSubmissionIsAClearErrorAndNothingRuns) {
   write_script_project();
   const auto result = slurm_batch({"rejected", "--runner", "slurm"});
   EXPECT_EQ(result.exit_code, 2) << result.err;
-  EXPECT_NE(result.err.find("qa-batch: error: Slurm refused the job array: sbatch:"), std::string::npos)
+  EXPECT_NE(result.err.find("qa-batch: error: Slurm refused the job array: sbatch:"),
+            std::string::npos)
       << result.err;
   EXPECT_NE(result.err.find("no-such-sbatch-option"), std::string::npos) << result.err;
   EXPECT_EQ(s_cluster->command("squeue -h"), "");
@@ -224,8 +228,9 @@ runners: {default: slurm, slurm: {partition: nope}}
 
 TEST_F(SlurmRunner, WithoutSlurmCommandsNothingIsQueued) {
   write_script_project();
-  const auto result = run_tool("qa-batch", {"good", "--runner", "slurm"},
-                               {{"PATH", "/nonexistent"}, {"SLURM_CONF", s_cluster->env().at("SLURM_CONF")}});
+  const auto result =
+      run_tool("qa-batch", {"good", "--runner", "slurm"},
+               {{"PATH", "/nonexistent"}, {"SLURM_CONF", s_cluster->env().at("SLURM_CONF")}});
   EXPECT_EQ(result.exit_code, 2) << result.err;
   EXPECT_NE(result.err.find("\"sbatch\" not found on PATH"), std::string::npos) << result.err;
   EXPECT_EQ(result.out, "");
@@ -237,8 +242,9 @@ TEST_F(SlurmRunner, WithoutSlurmCommandsNothingIsQueued) {
 TEST_F(SlurmRunner, ALocalStoreThatOtherNodesCannotReadIsRefusedBeforeQueuing) {
   write_script_project();
   const fs::path bin = m_tmp / "fake-slurm";
-  write_text(bin / "sinfo",
-             "#!/bin/sh\necho 'n1 10.0.0.1 cpu*'\necho 'n2 10.0.0.2 cpu*'\necho 'g1 10.0.1.1 gpu'\n");
+  write_text(
+      bin / "sinfo",
+      "#!/bin/sh\necho 'n1 10.0.0.1 cpu*'\necho 'n2 10.0.0.2 cpu*'\necho 'g1 10.0.1.1 gpu'\n");
   write_text(bin / "sbatch", "#!/bin/sh\ntouch \"$0.called\"\necho 12\n");
   for (const char* other : {"squeue", "scontrol", "scancel"}) {
     write_text(bin / other, "#!/bin/sh\nexit 0\n");
@@ -273,7 +279,8 @@ TEST_F(SlurmRunner, TheExampleProjectGivesTheRecordsOfALocalRun) {
 
   const auto slurm = slurm_batch({"all", "sweep", "--runner", "slurm"});
   ASSERT_EQ(slurm.exit_code, 0) << slurm.err;
-  const auto local = run_tool("qa-batch", {"all", "sweep"}, {{"QA_STORE", (m_tmp / "local-store").string()}});
+  const auto local =
+      run_tool("qa-batch", {"all", "sweep"}, {{"QA_STORE", (m_tmp / "local-store").string()}});
   ASSERT_EQ(local.exit_code, 0) << local.err;
   const auto on_slurm = by_key(parse_json_lines(slurm.out));
   const auto on_this = by_key(parse_json_lines(local.out));

@@ -26,8 +26,8 @@ std::map<std::string, std::string> inherited() {
 }  // namespace
 
 SlurmCluster::SlurmCluster(fs::path dir) : m_dir(std::move(dir)) {
-  const auto result = run_process({"/bin/bash", script().string(), "start", m_dir.string()}, m_dir.parent_path(),
-                                  inherited());
+  const auto result = run_process({"/bin/bash", script().string(), "start", m_dir.string()},
+                                  m_dir.parent_path(), inherited());
   if (result.exit_code != 0) {
     m_failure = "exit " + std::to_string(result.exit_code) + ":\n" + result.out + result.err;
     return;

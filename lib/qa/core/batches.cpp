@@ -513,8 +513,8 @@ Expected<std::vector<BatchRun>> Batches::expand(const std::vector<std::string>& 
       }
       std::vector<BatchRun> input_runs;
       for (auto& input : inputs->inputs) {
-        input_runs.push_back(
-            BatchRun{name, inputs->database, std::move(input), settings.configs, settings.type, {}});
+        input_runs.push_back(BatchRun{
+            name, inputs->database, std::move(input), settings.configs, settings.type, {}});
       }
       QA_TRY(append(input_runs));
       expanded.emplace(name, std::move(input_runs));

@@ -98,12 +98,11 @@ const YamlSchema& config_schema() {
     s.keys["integrations"] = web_ui;
     s.keys["ci_root"] = ignored_key("use storage");
     s.keys["secrets"] = ignored_key("QA-Board's server settings");
-    YamlSchema runners{
-        {{"default", any},
-         {"local", YamlSchema{{{"concurrency", any}}, false, {}}},
-         {"slurm", YamlSchema{}}},
-        false,
-        {}};
+    YamlSchema runners{{{"default", any},
+                        {"local", YamlSchema{{{"concurrency", any}}, false, {}}},
+                        {"slurm", YamlSchema{}}},
+                       false,
+                       {}};
     for (const auto key : k_slurm_option_keys) {
       runners.keys["slurm"].keys[std::string(key)] = any;
     }
@@ -731,7 +730,8 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
     }
   }
   if (runners && runners.IsMap()) {
-    QA_TRY_ASSIGN(config.runners.slurm, read_slurm_options(runners["slurm"], file, "runners.slurm"));
+    QA_TRY_ASSIGN(config.runners.slurm,
+                  read_slurm_options(runners["slurm"], file, "runners.slurm"));
   }
   return config;
 }

@@ -26,7 +26,8 @@ const YamlSchema& slurm_schema() {
 
 // A value that becomes one sbatch argument (`--time=VALUE`): a scalar without blanks that does
 // not start with `-` (it would read as another option).
-Expected<std::optional<std::string>> word(const YAML::Node& value, const std::filesystem::path& file,
+Expected<std::optional<std::string>> word(const YAML::Node& value,
+                                          const std::filesystem::path& file,
                                           const std::string& key) {
   if (!value || value.IsNull()) {
     return std::nullopt;
@@ -37,8 +38,8 @@ Expected<std::optional<std::string>> word(const YAML::Node& value, const std::fi
   const std::string& text = value.Scalar();
   if (text.front() == '-' || text.find_first_of(" \t\r\n") != std::string::npos) {
     return yaml_error(file, value,
-                      fmt::format("{} must be one word not starting with \"-\", not {}",
-                                  quote(key), quote(text)));
+                      fmt::format("{} must be one word not starting with \"-\", not {}", quote(key),
+                                  quote(text)));
   }
   return text;
 }
@@ -51,10 +52,10 @@ Expected<std::optional<int>> count(const YAML::Node& value, const std::filesyste
   const nlohmann::json parsed = value.IsScalar() ? yaml_to_json(value) : nlohmann::json();
   if (!parsed.is_number() || std::trunc(parsed.get<double>()) != parsed.get<double>() ||
       parsed.get<double>() < min || parsed.get<double>() > k_max_count) {
-    return yaml_error(file, value,
-                      fmt::format("{} must be a whole number from {:.0f} to {:.0f}, not {}",
-                                  quote(key), min, k_max_count,
-                                  quote(value.IsScalar() ? value.Scalar() : "a collection")));
+    return yaml_error(
+        file, value,
+        fmt::format("{} must be a whole number from {:.0f} to {:.0f}, not {}", quote(key), min,
+                    k_max_count, quote(value.IsScalar() ? value.Scalar() : "a collection")));
   }
   return static_cast<int>(parsed.get<double>());
 }
@@ -82,8 +83,7 @@ SlurmOptions overlay(const SlurmOptions& base, const SlurmOptions& over) {
   return out;
 }
 
-Expected<SlurmOptions> read_slurm_options(const YAML::Node& node,
-                                          const std::filesystem::path& file,
+Expected<SlurmOptions> read_slurm_options(const YAML::Node& node, const std::filesystem::path& file,
                                           std::string_view where) {
   SlurmOptions options;
   if (!node || node.IsNull()) {
@@ -99,7 +99,8 @@ Expected<SlurmOptions> read_slurm_options(const YAML::Node& node,
   QA_TRY_ASSIGN(options.mem, word(node["mem"], file, prefix + "mem"));
   QA_TRY_ASSIGN(options.cpus_per_task,
                 count(node["cpus_per_task"], file, prefix + "cpus_per_task", 1));
-  QA_TRY_ASSIGN(options.max_parallel, count(node["max_parallel"], file, prefix + "max_parallel", 0));
+  QA_TRY_ASSIGN(options.max_parallel,
+                count(node["max_parallel"], file, prefix + "max_parallel", 0));
   const YAML::Node extra = node["extra_args"];
   if (extra && !extra.IsNull()) {
     if (extra.IsScalar()) {
@@ -107,7 +108,8 @@ Expected<SlurmOptions> read_slurm_options(const YAML::Node& node,
     } else if (extra.IsSequence()) {
       for (const auto& item : extra) {
         if (!item.IsScalar()) {
-          return yaml_error(file, item, fmt::format("{} must hold strings", quote(prefix + "extra_args")));
+          return yaml_error(file, item,
+                            fmt::format("{} must hold strings", quote(prefix + "extra_args")));
         }
         options.extra_args.push_back(item.Scalar());
       }

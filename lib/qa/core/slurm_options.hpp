@@ -37,8 +37,8 @@ inline constexpr std::string_view k_slurm_option_keys[] = {
 [[nodiscard]] SlurmOptions overlay(const SlurmOptions& base, const SlurmOptions& over);
 
 // Read the `slurm:` mapping `node` of `file`, its dotted path `where` in messages
-// ("runners.slurm", "smoke.slurm"). A missing or null node is no option. Errors name the file, the line
-// and the key: an unknown key (with a suggestion), a value of the wrong type, a count out of
+// ("runners.slurm", "smoke.slurm"). A missing or null node is no option. Errors name the file, the
+// line and the key: an unknown key (with a suggestion), a value of the wrong type, a count out of
 // range (cpus_per_task from 1, max_parallel from 0, both to 100,000), a time, memory or
 // partition with spaces or a leading `-`.
 [[nodiscard]] Expected<SlurmOptions> read_slurm_options(const YAML::Node& node,

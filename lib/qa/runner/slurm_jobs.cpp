@@ -233,16 +233,16 @@ Expected<SlurmClient::Output> SlurmClient::run(const std::vector<std::string>& a
 Expected<std::string> SlurmClient::submit(const ArraySubmission& submission) {
   QA_TRY_ASSIGN(const auto output, run(sbatch_arguments(submission), submission.env));
   if (output.exit_code != 0) {
-    return fail_as(ErrorKind::environment, "Slurm refused the job array: {}",
-                   output.err.empty() ? fmt::format("sbatch exited with {}", output.exit_code)
-                                      : output.err);
+    return fail_as(
+        ErrorKind::environment, "Slurm refused the job array: {}",
+        output.err.empty() ? fmt::format("sbatch exited with {}", output.exit_code) : output.err);
   }
   return parse_sbatch_job_id(output.out);
 }
 
 Expected<std::size_t> SlurmClient::queued_tasks(std::string_view job) {
-  QA_TRY_ASSIGN(const auto output,
-                run({"squeue", "--noheader", "--array", "--format=%i %T", "--jobs=" + std::string(job)}));
+  QA_TRY_ASSIGN(const auto output, run({"squeue", "--noheader", "--array", "--format=%i %T",
+                                        "--jobs=" + std::string(job)}));
   if (output.exit_code != 0) {
     // A job the controller forgot (MinJobAge passed) is not queued any more.
     if (output.err.find("Invalid job id") != std::string::npos) {
@@ -254,7 +254,8 @@ Expected<std::size_t> SlurmClient::queued_tasks(std::string_view job) {
 }
 
 Expected<std::vector<TaskState>> SlurmClient::task_states(std::string_view job) {
-  QA_TRY_ASSIGN(const auto output, run({"scontrol", "--oneliner", "show", "job", std::string(job)}));
+  QA_TRY_ASSIGN(const auto output,
+                run({"scontrol", "--oneliner", "show", "job", std::string(job)}));
   if (output.exit_code != 0) {
     return std::vector<TaskState>{};
   }

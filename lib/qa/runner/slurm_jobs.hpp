@@ -39,7 +39,7 @@ struct ArraySubmission {
 // One task of an array as `scontrol -o show job ID` describes it.
 struct TaskState {
   std::size_t task = 0;
-  std::string state;      // PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, TIMEOUT, OUT_OF_MEMORY...
+  std::string state;  // PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, TIMEOUT, OUT_OF_MEMORY...
   std::string exit_code;  // `status:signal`
 };
 

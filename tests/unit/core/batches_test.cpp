@@ -353,9 +353,10 @@ TEST(ExpandInputPathTest, AFileIsItselfAndAPathOutsideTheDatabaseIsRefused) {
 }
 
 TEST_F(BatchesTest, ABatchSlurmBlockReachesEachOfItsRuns) {
-  auto runs = expand_runs("gpu:\n  inputs: [a.png]\n  slurm: {partition: gpu, time: '10', extra_args: --qos=high}\n"
-                          "cpu: {inputs: [b.png]}\n",
-                          {"gpu", "cpu"});
+  auto runs = expand_runs(
+      "gpu:\n  inputs: [a.png]\n  slurm: {partition: gpu, time: '10', extra_args: --qos=high}\n"
+      "cpu: {inputs: [b.png]}\n",
+      {"gpu", "cpu"});
   ASSERT_TRUE(runs) << runs.error().message;
   ASSERT_EQ(runs->size(), 2U);
   EXPECT_EQ((*runs)[0].slurm.partition, "gpu");

@@ -48,15 +48,17 @@ TEST(PlanFileTest, APlanOfAnotherCommitOrNoPlanIsRefused) {
   ASSERT_TRUE(write_plan_file(tmp / "plan.json", context_at("aaaa"), {}));
   const auto moved = read_plan_file(tmp / "plan.json", context_at("bbbb"));
   ASSERT_FALSE(moved);
-  EXPECT_NE(moved.error().message.find("was planned at commit \"aaaa\" but the checkout is at \"bbbb\""),
-            std::string::npos)
+  EXPECT_NE(
+      moved.error().message.find("was planned at commit \"aaaa\" but the checkout is at \"bbbb\""),
+      std::string::npos)
       << moved.error().message;
   test::write_text(tmp / "bad.json", R"({"schema": 3, "runs": []})");
   const auto bad = read_plan_file(tmp / "bad.json", context_at("aaaa"));
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("is not a plan file (qa.plan/1)"), std::string::npos);
-  test::write_text(tmp / "run.json",
-                   R"({"schema": "qa.plan/1", "project": "acme/denoise", "commit": "aaaa", "runs": [{"key": 1}]})");
+  test::write_text(
+      tmp / "run.json",
+      R"({"schema": "qa.plan/1", "project": "acme/denoise", "commit": "aaaa", "runs": [{"key": 1}]})");
   EXPECT_FALSE(read_plan_file(tmp / "run.json", context_at("aaaa")));
 }
 

@@ -15,12 +15,12 @@ TEST(SlurmJobsTest, SbatchArgumentsCarryTheArrayAndTheOptionsThatAreSet) {
   submission.options.partition = "gpu";
   submission.options.max_parallel = 4;
   submission.options.extra_args = {"--qos=low"};
-  EXPECT_EQ(sbatch_arguments(submission),
-            (std::vector<std::string>{"sbatch", "--parsable", "--array=0-11%4", "--job-name=qa-batch",
-                                      "--chdir=/shared/my project",
-                                      "--output=/shared/out/.slurm/x/array-0/slurm-%A_%a.log",
-                                      "--partition=gpu", "--qos=low",
-                                      "/shared/out/.slurm/x/array-0/task.sh"}));
+  EXPECT_EQ(
+      sbatch_arguments(submission),
+      (std::vector<std::string>{
+          "sbatch", "--parsable", "--array=0-11%4", "--job-name=qa-batch",
+          "--chdir=/shared/my project", "--output=/shared/out/.slurm/x/array-0/slurm-%A_%a.log",
+          "--partition=gpu", "--qos=low", "/shared/out/.slurm/x/array-0/task.sh"}));
   submission.tasks = 1;
   submission.options = {};
   submission.options.time = "30";
@@ -44,7 +44,8 @@ TEST(SlurmJobsTest, ParsesTheJobIdOfSbatch) {
 
 TEST(SlurmJobsTest, ParsesTheTasksOfScontrol) {
   const std::string output =
-      "JobId=13 ArrayJobId=12 ArrayTaskId=1 JobName=qa-batch JobState=FAILED Reason=NonZeroExitCode "
+      "JobId=13 ArrayJobId=12 ArrayTaskId=1 JobName=qa-batch JobState=FAILED "
+      "Reason=NonZeroExitCode "
       "ExitCode=2:0 StdOut=/a b/slurm-12_1.log\n"
       "JobId=12 ArrayJobId=12 ArrayTaskId=4-6%2 JobName=qa-batch JobState=PENDING ExitCode=0:0\n"
       "JobId=14 ArrayJobId=12 ArrayTaskId=0 JobName=qa-batch JobState=TIMEOUT ExitCode=0:15\n";
