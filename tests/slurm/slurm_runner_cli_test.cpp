@@ -169,6 +169,7 @@ TEST_F(SlurmRunner, OnExistingSkipPassesStoredRecordsWithoutRunningThemAgain) {
   const auto again = slurm_batch({"good", "--runner", "slurm", "--on-existing", "skip"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.err.find("4 skipped"), std::string::npos) << again.err;
+  EXPECT_EQ(again.err.find("submitted"), std::string::npos) << "nothing left to run: " << again.err;
   EXPECT_EQ(by_key(parse_json_lines(again.out)).size(), 4U);
   // Without skip the runs are run again and only their new records are taken.
   const auto rerun = slurm_batch({"good", "--runner", "slurm"});

@@ -177,6 +177,11 @@ Expected<BatchOutcome> run_slurm(const ProjectContext& context, store::Store& st
   std::map<std::string, Awaited> pending;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     ArrayJob& job = jobs[j];
+    if (std::all_of(job.runs.begin(), job.runs.end(),
+                    [&](const RunSpec& spec) { return done.contains(spec.key); })) {
+      job.queued = false;  // --on-existing skip found every run recorded: nothing to submit
+      continue;
+    }
     job.tasks = std::min(job.runs.size(), k_max_tasks);
     job.dir = options.work_dir / fmt::format("array-{}", j);
     QA_TRY(util::create_dirs(job.dir));
