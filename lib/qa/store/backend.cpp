@@ -2,6 +2,11 @@
 
 namespace qa::store {
 
+std::string blob_rel_path(const util::Hash128& hash) {
+  const std::string hex = hash.hex();
+  return "cas/" + hex.substr(0, 2) + "/" + hex.substr(2);
+}
+
 Expected<std::vector<bool>> Backend::has_blobs(const std::vector<util::Hash128>& hashes) {
   std::vector<bool> present;
   present.reserve(hashes.size());
@@ -27,6 +32,19 @@ Expected<void> Backend::get_blobs(const std::vector<BlobDownload>& downloads) {
     QA_TRY(get_blob(download.hash, download.destination));
   }
   return {};
+}
+
+// Until every backend implements them (then they become pure virtual).
+Expected<std::vector<ObjectInfo>> Backend::list_objects(std::string_view prefix) {
+  return fail("store {} cannot list {} with sizes and times", quote(describe()), quote(prefix));
+}
+
+Expected<void> Backend::remove_object(std::string_view rel) {
+  return fail("store {} cannot remove {}", quote(describe()), quote(rel));
+}
+
+Expected<BlobState> Backend::check_blob(const util::Hash128& hash) {
+  return fail("store {} cannot check blob {}", quote(describe()), hash.hex());
 }
 
 }  // namespace qa::store

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -30,6 +31,20 @@ struct BlobDownload {
   std::filesystem::path destination;
   std::optional<std::uint64_t> size;
 };
+
+// An object of the store as a listing shows it: its path relative to the listed folder, its
+// size and when it was last written (to the second; a backend that cannot tell gives the epoch).
+struct ObjectInfo {
+  std::string path;
+  std::uint64_t size = 0;
+  std::chrono::system_clock::time_point modified;
+};
+
+// What re-reading a stored blob found.
+enum class BlobState { intact, missing, corrupt };
+
+// Return the path of the blob `hash` in the store layout: `cas/<h[0:2]>/<h[2:]>`.
+[[nodiscard]] std::string blob_rel_path(const util::Hash128& hash);
 
 // The largest document (run record, branch index, listing) a backend reads: records are a few
 // KiB, so anything bigger is a wrong or hostile answer, refused before it is held in memory.
@@ -76,6 +91,17 @@ class Backend {
   // Return the paths of the documents under the folder `prefix`, relative to it, sorted.
   [[nodiscard]] virtual Expected<std::vector<std::string>> list_documents(
       std::string_view prefix) = 0;
+
+  // Maintenance (qa-store): listing with sizes and times, removal, re-hashing.
+  // Return every object under the folder `prefix` (documents and blobs alike, e.g. `cas` for
+  // every blob), relative to it, sorted by path, with its size and modification time.
+  [[nodiscard]] virtual Expected<std::vector<ObjectInfo>> list_objects(std::string_view prefix);
+  // Remove the object at `rel` (a document, or a blob at blob_rel_path()); one already gone is
+  // not an error.
+  [[nodiscard]] virtual Expected<void> remove_object(std::string_view rel);
+  // Read the blob `hash` from the store itself (never from a local cache) and tell whether it is
+  // there and hashes to its name. An error means the store could not be read, not a bad blob.
+  [[nodiscard]] virtual Expected<BlobState> check_blob(const util::Hash128& hash);
 };
 
 }  // namespace qa::store
