@@ -60,9 +60,10 @@ TEST_F(HttpStore, TwoMachinesShareOneNginxStore) {
   auto bitacc = on(2, url, "qa-bitacc", {"all", "--reference", a});
   EXPECT_EQ(bitacc.exit_code, 0) << bitacc.out << bitacc.err;
   EXPECT_EQ(nginx.count("GET", "/cas/"), 0U) << "the check reads records only";
-  EXPECT_GT(nginx.count("GET", "/run.json"), 0U);
+  EXPECT_GT(nginx.count("GET", ".pack"), 0U) << "the records come from the commits' packs";
+  EXPECT_EQ(nginx.count("GET", "/run.json"), 0U) << "the packs hold every run";
 
-  // All runs listed without naming the batch (nginx's JSON folder listings).
+  // All runs listed without naming the batch (from the packs).
   const auto runs = on(2, url, "qa-get", {"runs", "--commit", a});
   ASSERT_EQ(runs.exit_code, 0) << runs.err;
   EXPECT_EQ(std::count(runs.out.begin(), runs.out.end(), '\n'), 2);

@@ -26,15 +26,15 @@ Expected<std::vector<RunRecord>> read_stdin_records() {
   return read_fd_records(STDIN_FILENO, "stdin");
 }
 
-Expected<std::vector<RunRecord>> parse_record_lines(std::string_view text,
-                                                    std::string_view origin) {
+Expected<std::vector<RunRecord>> parse_record_lines(std::string_view text, std::string_view origin,
+                                                    int first_line) {
   // The lines are parsed in parallel: a stream of 100,000 records is parsing bound.
   struct Line {
     std::string_view text;
     int number = 0;
   };
   std::vector<Line> lines;
-  int number = 0;
+  int number = first_line - 1;
   for (std::size_t start = 0; start < text.size();) {
     std::size_t end = text.find('\n', start);
     if (end == std::string::npos) {

@@ -21,8 +21,10 @@ namespace qa::core {
 // Read run records as JSON Lines from the standard input (see read_record_stream).
 [[nodiscard]] Expected<std::vector<RunRecord>> read_stdin_records();
 
-// Parse `text`, run records as JSON Lines (see read_record_stream).
+// Parse `text`, run records as JSON Lines (see read_record_stream); errors number its lines from
+// `first_line` (the line of `origin` that `text` starts at).
 [[nodiscard]] Expected<std::vector<RunRecord>> parse_record_lines(std::string_view text,
-                                                                  std::string_view origin);
+                                                                  std::string_view origin,
+                                                                  int first_line = 1);
 
 }  // namespace qa::core

@@ -20,7 +20,8 @@ class LocalBackend final : public Backend {
   [[nodiscard]] std::string describe() const override;
   [[nodiscard]] Expected<bool> has_blob(const util::Hash128& hash) override;
   [[nodiscard]] Expected<void> put_blob(const util::Hash128& hash,
-                                        const std::filesystem::path& source, std::uint64_t size) override;
+                                        const std::filesystem::path& source,
+                                        std::uint64_t size) override;
   [[nodiscard]] Expected<void> get_blob(const util::Hash128& hash,
                                         const std::filesystem::path& destination) override;
   [[nodiscard]] Expected<std::optional<std::string>> get_document(std::string_view rel) override;

@@ -14,14 +14,14 @@ class MemoryBackend final : public Backend {
   [[nodiscard]] std::string describe() const override { return "memory://"; }
   [[nodiscard]] Expected<bool> has_blob(const util::Hash128& hash) override;
   [[nodiscard]] Expected<void> put_blob(const util::Hash128& hash,
-                                        const std::filesystem::path& source, std::uint64_t size) override;
+                                        const std::filesystem::path& source,
+                                        std::uint64_t size) override;
   [[nodiscard]] Expected<void> get_blob(const util::Hash128& hash,
                                         const std::filesystem::path& destination) override;
   [[nodiscard]] Expected<std::optional<std::string>> get_document(std::string_view rel) override;
   [[nodiscard]] Expected<void> put_document(std::string_view rel,
                                             std::string_view content) override;
-  [[nodiscard]] Expected<std::vector<std::string>> list_documents(
-      std::string_view prefix) override;
+  [[nodiscard]] Expected<std::vector<std::string>> list_documents(std::string_view prefix) override;
 
   [[nodiscard]] std::size_t blob_writes() const;
   // Replace the bytes of a stored blob (to test that corruption is detected).

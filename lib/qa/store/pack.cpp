@@ -7,9 +7,9 @@
 #include <memory>
 #include <optional>
 
+#include <qa/core/record_stream.hpp>
 #include <qa/util/hash.hpp>
 #include <qa/util/json_depth.hpp>
-#include <qa/util/parallel.hpp>
 #include <qa/util/time.hpp>
 
 namespace qa::store {
@@ -139,23 +139,13 @@ Expected<Pack> decode_pack(std::string_view bytes, std::string_view origin) {
   const auto invalid = [&](std::string_view why) {
     return fail("invalid pack {}: {}", quote(origin), why);
   };
-  // Split into lines first: the records are then parsed in parallel.
-  std::vector<std::string_view> lines;
-  for (std::size_t start = 0; start < text.size();) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) {
-      end = text.size();
-    }
-    if (end > start) {
-      lines.push_back(text.substr(start, end - start));
-    }
-    start = end + 1;
-  }
-  if (lines.empty()) {
+  const std::size_t header_end = std::min(text.find('\n'), text.size());
+  const std::string_view first = text.substr(0, header_end);
+  if (first.empty()) {
     return invalid("empty");
   }
-  QA_TRY(util::check_json_depth(lines.front(), origin));
-  const auto header = nlohmann::json::parse(lines.front(), nullptr, false);
+  QA_TRY(util::check_json_depth(first, origin));
+  const auto header = nlohmann::json::parse(first, nullptr, false);
   if (!has_schema(header, k_pack_schema)) {
     return invalid(fmt::format("its first line is not a {} header", k_pack_schema));
   }
@@ -170,30 +160,19 @@ Expected<Pack> decode_pack(std::string_view bytes, std::string_view origin) {
   if (header.contains("written_ns") && header["written_ns"].is_number_integer()) {
     pack.written_ns = header["written_ns"].get<std::int64_t>();
   }
+  // The records are parsed in parallel (a pack of 100,000 runs is parsing bound).
+  QA_TRY_ASSIGN(pack.records, core::parse_record_lines(
+                                  text.substr(std::min(header_end + 1, text.size())), origin, 2));
   const auto count = header["records"].get<std::uint64_t>();
-  if (count != lines.size() - 1) {
+  if (count != pack.records.size()) {
     return invalid(fmt::format("its header announces {} records, it holds {} (truncated?)", count,
-                               lines.size() - 1));
+                               pack.records.size()));
   }
-  std::vector<std::optional<Expected<core::RunRecord>>> parsed(lines.size() - 1);
-  util::parallel_for(
-      parsed.size(),
-      [&](std::size_t begin, std::size_t end) {
-        for (std::size_t i = begin; i < end; ++i) {
-          parsed[i] = core::parse_record(lines[i + 1], fmt::format("{} line {}", origin, i + 2));
-        }
-      },
-      0, 512);
-  pack.records.reserve(parsed.size());
-  for (auto& record : parsed) {
-    if (!*record) {
-      return tl::unexpected(std::move(*record).error());
+  for (const auto& record : pack.records) {
+    if (record.project != pack.project || record.commit != pack.commit) {
+      return invalid(fmt::format("the run {} belongs to commit {} of {}", quote(record.key),
+                                 record.commit.substr(0, 12), quote(record.project)));
     }
-    if ((*record)->project != pack.project || (*record)->commit != pack.commit) {
-      return invalid(fmt::format("the run {} belongs to commit {} of {}", quote((*record)->key),
-                                 (*record)->commit.substr(0, 12), quote((*record)->project)));
-    }
-    pack.records.push_back(std::move(**record));
   }
   return pack;
 }

@@ -20,11 +20,11 @@ namespace {
 
 constexpr const char* k_branch_schema = "qa.branch/1";
 
-// A record is the run it is stored under: one copied over another's (by hand, or by a
-// damaged store) would be reported as that run.
-Expected<void> check_stored_under(const core::RunRecord& record, std::string_view project,
-                                  std::string_view commit, std::string_view key,
-                                  std::string_view path) {
+}  // namespace
+
+Expected<void> Store::check_stored_under(const core::RunRecord& record, std::string_view project,
+                                         std::string_view commit, std::string_view key,
+                                         std::string_view path) {
   if (record.key != key || record.commit != commit || record.project != project) {
     return fail(
         "invalid run record {}: it holds the run {} of commit {} of {}, not the one "
@@ -33,8 +33,6 @@ Expected<void> check_stored_under(const core::RunRecord& record, std::string_vie
   }
   return {};
 }
-
-}  // namespace
 
 Expected<Store> Store::open(std::string_view location, Access access) {
   QA_TRY_ASSIGN(auto backend, open_backend(location, access));
@@ -110,9 +108,13 @@ Expected<std::vector<std::optional<core::RunRecord>>> Store::get_runs(
   std::vector<std::optional<core::RunRecord>> records(keys.size());
   std::vector<std::string> loose_paths;
   std::vector<std::size_t> loose;
+  std::vector<std::pair<std::size_t, std::size_t>> repeated;  // (index, index of its first)
+  std::map<std::string_view, std::size_t> first;
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (auto found = packed.runs.find(keys[i]); found != packed.runs.end()) {
-      records[i] = found->second;
+    if (const auto [at, inserted] = first.emplace(keys[i], i); !inserted) {
+      repeated.emplace_back(i, at->second);
+    } else if (auto node = packed.runs.extract(keys[i])) {
+      records[i] = std::move(node.mapped());
     } else {
       loose_paths.push_back(std::move(paths[i]));
       loose.push_back(i);
@@ -124,6 +126,9 @@ Expected<std::vector<std::optional<core::RunRecord>>> Store::get_runs(
       QA_TRY(check_stored_under(*found[j], project, commit, keys[loose[j]], loose_paths[j]));
       records[loose[j]] = std::move(found[j]);
     }
+  }
+  for (const auto& [i, of] : repeated) {
+    records[i] = records[of];
   }
   return records;
 }

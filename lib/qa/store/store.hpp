@@ -89,6 +89,11 @@ class Store {
   [[nodiscard]] Expected<void> put_pack(std::string_view project, std::string_view commit,
                                         const std::vector<std::string>& keys,
                                         std::vector<core::RunRecord> records);
+  // Pack every run of `commit` of `project` (`qa-store pack`): its single records (listed: the
+  // backend must list) and its packs' runs, the latest record of each, into one pack, then
+  // remove the packs it replaces. Return how many runs the pack holds.
+  [[nodiscard]] Expected<std::size_t> pack_commit(std::string_view project,
+                                                  std::string_view commit);
   // Return whether `commit` of `project` has packs.
   [[nodiscard]] Expected<bool> has_packs(std::string_view project, std::string_view commit);
 
@@ -121,6 +126,14 @@ class Store {
   // parsed in parallel.
   [[nodiscard]] Expected<std::vector<std::optional<core::RunRecord>>> fetch_records(
       const std::vector<std::string>& paths);
+
+  // Fail when `record`, read at `path`, is not the run `key` of `commit` of `project`: one copied
+  // over another's (by hand, or by a damaged store) would be reported as that run.
+  [[nodiscard]] static Expected<void> check_stored_under(const core::RunRecord& record,
+                                                         std::string_view project,
+                                                         std::string_view commit,
+                                                         std::string_view key,
+                                                         std::string_view path);
 
   // Fail naming `what` when the store was opened read-only.
   [[nodiscard]] Expected<void> check_writable(std::string_view what) const;

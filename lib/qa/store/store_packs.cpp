@@ -202,6 +202,64 @@ Expected<void> Store::put_pack(std::string_view project, std::string_view commit
   return add_to_pack_index(project, commit, name);
 }
 
+Expected<std::size_t> Store::pack_commit(std::string_view project, std::string_view commit) {
+  QA_TRY(check_writable("a pack of commit " + std::string(commit.substr(0, 12))));
+  QA_TRY(core::check_project_name(project));
+  QA_TRY(core::check_commit_key(commit));
+  QA_TRY_ASSIGN(auto packed, read_packs(project, commit));
+  const std::string folder = commit_folder(project, commit);
+  auto listed = m_backend->list_documents(folder);
+  if (!listed) {
+    return with_context(fmt::format("cannot pack commit {}", commit.substr(0, 12)),
+                        std::move(listed).error());
+  }
+  std::vector<std::string> paths;
+  std::vector<std::string> keys;
+  for (const auto& rel : *listed) {
+    constexpr std::string_view k_suffix = "/run.json";
+    if (rel.ends_with(k_suffix)) {
+      keys.push_back(rel.substr(0, rel.size() - k_suffix.size()));
+      paths.push_back(folder + "/" + rel);
+    }
+  }
+  QA_TRY_ASSIGN(auto loose, fetch_records(paths));
+  for (std::size_t i = 0; i < loose.size(); ++i) {
+    if (!loose[i]) {
+      continue;  // removed since the listing
+    }
+    QA_TRY(check_stored_under(*loose[i], project, commit, keys[i], paths[i]));
+    auto found = packed.runs.find(keys[i]);
+    if (found == packed.runs.end()) {
+      packed.runs.emplace(keys[i], std::move(*loose[i]));
+    } else if (loose[i]->started_at >= found->second.started_at) {
+      found->second = std::move(*loose[i]);  // a single record rewritten since it was packed
+    }
+  }
+  std::vector<std::string> all_keys;
+  std::vector<core::RunRecord> records;
+  for (auto& [key, record] : packed.runs) {
+    all_keys.push_back(key);
+    records.push_back(std::move(record));
+  }
+  const std::size_t count = records.size();
+  if (count == 0) {
+    return count;
+  }
+  const std::string name = pack_name(all_keys);
+  QA_TRY(put_pack(project, commit, all_keys, std::move(records)));
+  // The packs it replaces go; the index then names the new one alone (a pack a batch writes
+  // meanwhile is still found by listing).
+  const std::string pack_dir = pack_folder(project, commit);
+  for (const auto& old : packed.packs) {
+    if (old != name) {
+      QA_TRY(m_backend->remove_object(pack_dir + "/" + old));
+    }
+  }
+  QA_TRY(m_backend->put_document(pack_dir + "/" + std::string(k_index_name),
+                                 encode_pack_index({name})));
+  return count;
+}
+
 Expected<void> Store::add_to_pack_index(std::string_view project, std::string_view commit,
                                         const std::string& name) {
   const std::string path = pack_folder(project, commit) + "/" + std::string(k_index_name);

@@ -97,6 +97,20 @@ TEST_F(StorePacksTest, ReadersTakeRunsFromThePackWithoutTheSingleRecords) {
   EXPECT_EQ(keys_of(*filtered), std::vector<std::string>{"default/base/a"});
 }
 
+TEST_F(StorePacksTest, AKeyAskedTwiceIsAnsweredTwice) {
+  const auto a = record("default/base/a");
+  ASSERT_TRUE(m_store->put_pack(k_project, k_sha, {"default/base/a"}, {a}));
+  record("default/base/b");
+  const auto runs = m_store->get_runs(
+      k_project, k_sha, {"default/base/a", "default/base/b", "default/base/a", "default/base/b"});
+  ASSERT_TRUE(runs) << runs.error().message;
+  for (const auto& run : *runs) {
+    EXPECT_TRUE(run);
+  }
+  EXPECT_EQ((*runs)[2]->key, "default/base/a");
+  EXPECT_EQ((*runs)[3]->key, "default/base/b");
+}
+
 TEST_F(StorePacksTest, SingleRecordsServeTheRunsNoPackHolds) {
   const auto a = record("default/base/a");
   ASSERT_TRUE(m_store->put_pack(k_project, k_sha, {"default/base/a"}, {a}));
@@ -191,6 +205,27 @@ TEST_F(StorePacksTest, AReadOnlyStoreWritesNoPack) {
   const auto written = store.put_pack(k_project, k_sha, {"default/base/a"}, {});
   ASSERT_FALSE(written);
   EXPECT_NE(written.error().message.find("read-only"), std::string::npos);
+}
+
+TEST_F(StorePacksTest, PackCommitGathersPacksAndSingleRecordsIntoOnePack) {
+  const auto a = record("default/base/a", "old");
+  ASSERT_TRUE(m_store->put_pack(k_project, k_sha, {"default/base/a"}, {a}));
+  record("default/base/a", "new", "2026-11-30T11:00:00Z");  // rerun after the pack
+  record("default/base/b");
+  const auto count = m_store->pack_commit(k_project, k_sha);
+  ASSERT_TRUE(count) << count.error().message;
+  EXPECT_EQ(*count, 2U);
+  const fs::path packs = m_tmp / "store" / pack_folder(k_project, k_sha);
+  const std::string name = pack_name({"default/base/a", "default/base/b"});
+  EXPECT_FALSE(fs::exists(packs / pack_name({"default/base/a"}))) << "the replaced pack is gone";
+  EXPECT_TRUE(fs::exists(packs / name));
+  EXPECT_EQ(*decode_pack_index(test::read_text(packs / "index.json"), "index.json"),
+            std::vector<std::string>{name});
+  fs::remove_all(m_tmp / "store" / Store::commit_folder(k_project, k_sha));
+  const auto listed = m_store->list_runs(k_project, k_sha);
+  ASSERT_TRUE(listed) << listed.error().message;
+  ASSERT_EQ(keys_of(*listed), (std::vector<std::string>{"default/base/a", "default/base/b"}));
+  EXPECT_EQ((*listed)[0].started_at, "2026-11-30T11:00:00Z") << "the rerun's record";
 }
 
 }  // namespace
