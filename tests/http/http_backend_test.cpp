@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 
 #include <qa/core/run_record.hpp>
 #include <qa/store/store.hpp>
@@ -113,6 +115,133 @@ TEST_F(HttpBackendTest, NginxDocumentsAndListings) {
   ASSERT_TRUE(listed) << listed.error().message;
   EXPECT_EQ(*listed, (std::vector<std::string>{"default/x/a/run.json", "default/x/b/run.json"}));
   EXPECT_TRUE(backend.list_documents("p/commits/zz/yy")->empty());
+}
+
+TEST_F(HttpBackendTest, NginxListsObjectsWithSizesAndTimes) {
+  NginxServer nginx(m_tmp / "nginx");
+  ASSERT_TRUE(nginx.running());
+  HttpBackend backend(settings_for(nginx.url()));
+  const auto before = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto a = file("a", "pixels");
+  const auto b = file("b", std::string(70000, 'b'));
+  ASSERT_TRUE(backend.put_blobs({a, b}));
+  ASSERT_TRUE(backend.put_document("p/commits/ab/cd/default/x/b/run.json", "{22}"));
+  ASSERT_TRUE(backend.put_document("p/commits/ab/cd/default/x/a/run.json", "{1}"));
+  ASSERT_TRUE(backend.put_document("p/branches/main.json", "{}"));
+
+  const auto listed = backend.list_objects("p/commits");
+  ASSERT_TRUE(listed) << listed.error().message;
+  ASSERT_EQ(listed->size(), 2U);
+  EXPECT_EQ((*listed)[0].path, "ab/cd/default/x/a/run.json");
+  EXPECT_EQ((*listed)[0].size, 3U);
+  EXPECT_EQ((*listed)[1].path, "ab/cd/default/x/b/run.json");
+  EXPECT_EQ((*listed)[1].size, 4U);
+  const auto after = std::chrono::system_clock::now();
+  for (const auto& object : *listed) {
+    EXPECT_GE(object.modified, before) << object.path;
+    EXPECT_LE(object.modified, after) << object.path;
+  }
+
+  const auto blobs = backend.list_objects("cas");
+  ASSERT_TRUE(blobs) << blobs.error().message;
+  ASSERT_EQ(blobs->size(), 2U);
+  std::map<std::string, std::uint64_t> sizes;
+  for (const auto& blob : *blobs) {
+    sizes["cas/" + blob.path] = blob.size;
+    EXPECT_GE(blob.modified, before) << blob.path;
+  }
+  EXPECT_EQ(sizes, (std::map<std::string, std::uint64_t>{{HttpBackend::blob_path(a.hash), 6},
+                                                         {HttpBackend::blob_path(b.hash), 70000}}));
+  EXPECT_TRUE(std::is_sorted(blobs->begin(), blobs->end(),
+                             [](const auto& x, const auto& y) { return x.path < y.path; }));
+
+  const auto none = backend.list_objects("p/commits/zz");
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_TRUE(none->empty());
+  EXPECT_FALSE(backend.list_objects("../p"));
+}
+
+TEST_F(HttpBackendTest, NginxRemovesObjectsWithDelete) {
+  NginxServer nginx(m_tmp / "nginx");
+  ASSERT_TRUE(nginx.running());
+  HttpBackend backend(settings_for(nginx.url()));
+  const auto a = file("a", "pixels");
+  ASSERT_TRUE(backend.put_blob(a.hash, a.source, a.size));
+  ASSERT_TRUE(backend.put_document("p/commits/ab/cd/k/run.json", "{}"));
+  ASSERT_TRUE(backend.put_document("p/commits/ab/cd/l/run.json", "{}"));
+
+  const auto removed = backend.remove_object("p/commits/ab/cd/k/run.json");
+  ASSERT_TRUE(removed) << removed.error().message;
+  EXPECT_FALSE(backend.get_document("p/commits/ab/cd/k/run.json")->has_value());
+  EXPECT_EQ(*backend.list_documents("p/commits"), std::vector<std::string>{"ab/cd/l/run.json"});
+  const auto blob = backend.remove_object(HttpBackend::blob_path(a.hash));
+  ASSERT_TRUE(blob) << blob.error().message;
+  EXPECT_FALSE(*backend.has_blob(a.hash));
+  EXPECT_FALSE(fs::exists(nginx.data() / "store" / HttpBackend::blob_path(a.hash)));
+  EXPECT_EQ(nginx.count("DELETE", "/store/"), 2U);
+
+  const auto again = backend.remove_object(HttpBackend::blob_path(a.hash));
+  EXPECT_TRUE(again) << "already gone: " << again.error().message;
+  EXPECT_TRUE(backend.remove_object("p/never/was.json"));
+  EXPECT_FALSE(backend.remove_object("/p/commits"));
+}
+
+TEST_F(HttpBackendTest, CheckBlobReadsTheServerNeverTheCache) {
+  NginxServer nginx(m_tmp / "nginx");
+  ASSERT_TRUE(nginx.running());
+  HttpBackend backend(settings_for(nginx.url()));
+  std::vector<store::BlobUpload> uploads;
+  for (int i = 0; i < 12; ++i) {
+    uploads.push_back(
+        file("f" + std::to_string(i), std::string(static_cast<std::size_t>(100 + i * 9000), 'k')));
+  }
+  ASSERT_TRUE(backend.put_blobs(uploads));
+  // The blob cache holds a good copy of the first blob...
+  ASSERT_TRUE(backend.get_blob(uploads[0].hash, m_tmp / "out"));
+  ASSERT_EQ(cached_blobs(), 1U);
+  // ...then one byte of it goes bad on the server, its size unchanged.
+  const fs::path stored = nginx.data() / "store" / HttpBackend::blob_path(uploads[0].hash);
+  std::string bytes = read_text(stored);
+  bytes[bytes.size() / 2] = 'x';
+  write_text(stored, bytes);
+  nginx.clear_log();
+
+  std::vector<util::Hash128> hashes;
+  for (const auto& upload : uploads) {
+    hashes.push_back(upload.hash);
+  }
+  hashes.push_back(util::hash_bytes("never stored"));
+  const auto states = backend.check_blobs(hashes);
+  ASSERT_TRUE(states) << states.error().message;
+  ASSERT_EQ(states->size(), 13U);
+  EXPECT_EQ(states->front(), store::BlobState::corrupt) << "found although the cache is good";
+  for (std::size_t i = 1; i < 12; ++i) {
+    EXPECT_EQ((*states)[i], store::BlobState::intact) << i;
+  }
+  EXPECT_EQ(states->back(), store::BlobState::missing);
+  EXPECT_EQ(nginx.count("GET", "/store/cas/"), 13U);
+  EXPECT_EQ(cached_blobs(), 1U) << "a check keeps nothing";
+
+  const auto single = backend.check_blob(uploads[0].hash);
+  ASSERT_TRUE(single) << single.error().message;
+  EXPECT_EQ(*single, store::BlobState::corrupt);
+  EXPECT_EQ(*backend.check_blob(uploads[1].hash), store::BlobState::intact);
+  EXPECT_EQ(*backend.check_blob(hashes.back()), store::BlobState::missing);
+  EXPECT_TRUE(backend.check_blobs({})->empty());
+}
+
+TEST_F(HttpBackendTest, ACheckThatCannotReadTheStoreIsAnError) {
+  FaultServer server(m_tmp / "fault", "401");
+  ASSERT_TRUE(server.running());
+  HttpBackend backend(settings_for(server.url()));
+  const auto checked = backend.check_blob(util::hash_bytes("x"));
+  ASSERT_FALSE(checked) << "an unreadable store is no missing blob";
+  EXPECT_NE(checked.error().message.find("cannot GET"), std::string::npos)
+      << checked.error().message;
+  const auto removed = backend.remove_object("p/x.json");
+  ASSERT_FALSE(removed);
+  EXPECT_NE(removed.error().message.find("cannot DELETE"), std::string::npos)
+      << removed.error().message;
 }
 
 TEST_F(HttpBackendTest, AServerWithoutJsonListingsCannotList) {

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <map>
+
 #include <qa/util/hash.hpp>
 
 #include "support/http_servers.hpp"
@@ -133,6 +136,99 @@ TEST_F(S3BackendTest, ListingFollowsContinuationTokens) {
   const std::string hex = uploads.front().hash.hex();
   EXPECT_TRUE(
       std::binary_search(listed->begin(), listed->end(), hex.substr(0, 2) + "/" + hex.substr(2)));
+}
+
+TEST_F(S3BackendTest, ListObjectsGivesSizesAndTimes) {
+  ASSERT_TRUE(shared_s3rver().running());
+  S3Backend backend(location("s3://qa-bucket/objects/listed", shared_s3rver().url("")));
+  const auto before = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto a = file("a", "pixels");
+  const auto b = file("b", std::string(70000, 'b'));
+  ASSERT_TRUE(backend.put_blobs({a, b}));
+  ASSERT_TRUE(backend.put_document("p/commits/ab/cd/x/b/run.json", "{22}"));
+  ASSERT_TRUE(backend.put_document("p/commits/ab/cd/x/a/run.json", "{1}"));
+  ASSERT_TRUE(backend.put_document("p/commitsx/run.json", "{}"));
+
+  const auto listed = backend.list_objects("p/commits");
+  ASSERT_TRUE(listed) << listed.error().message;
+  ASSERT_EQ(listed->size(), 2U);
+  EXPECT_EQ((*listed)[0].path, "ab/cd/x/a/run.json");
+  EXPECT_EQ((*listed)[0].size, 3U);
+  EXPECT_EQ((*listed)[1].path, "ab/cd/x/b/run.json");
+  EXPECT_EQ((*listed)[1].size, 4U);
+  const auto after = std::chrono::system_clock::now();
+  for (const auto& object : *listed) {
+    EXPECT_GE(object.modified, before) << object.path;
+    EXPECT_LE(object.modified, after) << object.path;
+  }
+  const auto blobs = backend.list_objects("cas");
+  ASSERT_TRUE(blobs) << blobs.error().message;
+  ASSERT_EQ(blobs->size(), 2U);
+  std::map<std::string, std::uint64_t> sizes;
+  for (const auto& blob : *blobs) {
+    sizes["cas/" + blob.path] = blob.size;
+    EXPECT_GE(blob.modified, before) << blob.path;
+  }
+  EXPECT_EQ(sizes, (std::map<std::string, std::uint64_t>{{HttpBackend::blob_path(a.hash), 6},
+                                                         {HttpBackend::blob_path(b.hash), 70000}}));
+  EXPECT_TRUE(backend.list_objects("p/none")->empty());
+}
+
+TEST_F(S3BackendTest, RemoveObjectDeletesKeysAndAcceptsAbsentOnes) {
+  ASSERT_TRUE(shared_s3rver().running());
+  S3Backend backend(location("s3://qa-bucket/objects/removed", shared_s3rver().url("")));
+  const auto a = file("a", "pixels");
+  ASSERT_TRUE(backend.put_blob(a.hash, a.source, a.size));
+  ASSERT_TRUE(backend.put_document("p/commits/ab/k/run.json", "{}"));
+  ASSERT_TRUE(backend.put_document("p/commits/ab/l/run.json", "{}"));
+
+  const auto removed = backend.remove_object("p/commits/ab/k/run.json");
+  ASSERT_TRUE(removed) << removed.error().message;
+  EXPECT_FALSE(*backend.get_document("p/commits/ab/k/run.json"));
+  EXPECT_EQ(*backend.list_documents("p/commits"), std::vector<std::string>{"ab/l/run.json"});
+  const auto blob = backend.remove_object(HttpBackend::blob_path(a.hash));
+  ASSERT_TRUE(blob) << blob.error().message;
+  EXPECT_FALSE(*backend.has_blob(a.hash));
+  EXPECT_TRUE(backend.list_objects("cas")->empty());
+  const auto again = backend.remove_object(HttpBackend::blob_path(a.hash));
+  EXPECT_TRUE(again) << "already gone: " << again.error().message;
+  EXPECT_TRUE(backend.remove_object("p/never/was.json"));
+}
+
+TEST_F(S3BackendTest, CheckBlobReadsTheBucketNeverTheCache) {
+  ASSERT_TRUE(shared_s3rver().running());
+  S3Backend backend(location("s3://qa-bucket/objects/checked", shared_s3rver().url("")));
+  std::vector<store::BlobUpload> uploads;
+  for (int i = 0; i < 6; ++i) {
+    uploads.push_back(
+        file("c" + std::to_string(i), std::string(static_cast<std::size_t>(50 + i * 7000), 'c')));
+  }
+  ASSERT_TRUE(backend.put_blobs(uploads));
+  ASSERT_TRUE(backend.get_blob(uploads[0].hash, m_tmp / "out"));
+  ASSERT_EQ(cached_blobs(m_tmp / "cache"), 1U) << "the cache holds a good copy";
+  // s3rver keeps each object in a file `<key>._S3rver_object`: one byte of it goes bad.
+  const fs::path stored = shared_s3rver().data() / k_s3_bucket / "objects" / "checked" /
+                          (HttpBackend::blob_path(uploads[0].hash) + "._S3rver_object");
+  ASSERT_TRUE(fs::exists(stored)) << stored;
+  std::string bytes = read_text(stored);
+  bytes[0] = 'x';
+  write_text(stored, bytes);
+
+  std::vector<util::Hash128> hashes;
+  for (const auto& upload : uploads) {
+    hashes.push_back(upload.hash);
+  }
+  hashes.push_back(util::hash_bytes("never stored"));
+  const auto states = backend.check_blobs(hashes);
+  ASSERT_TRUE(states) << states.error().message;
+  EXPECT_EQ(*states,
+            (std::vector<store::BlobState>{store::BlobState::corrupt, store::BlobState::intact,
+                                           store::BlobState::intact, store::BlobState::intact,
+                                           store::BlobState::intact, store::BlobState::intact,
+                                           store::BlobState::missing}));
+  EXPECT_EQ(cached_blobs(m_tmp / "cache"), 1U) << "a check keeps nothing";
+  EXPECT_EQ(*backend.check_blob(uploads[0].hash), store::BlobState::corrupt);
+  EXPECT_EQ(*backend.check_blob(uploads[1].hash), store::BlobState::intact);
 }
 
 TEST_F(S3BackendTest, RequestsAreSignedAndTheSecretIsNeverSent) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 namespace qa::http {
 namespace {
 
@@ -14,8 +16,9 @@ TEST(S3Listing, APageGivesItsKeysDecodedAndItsContinuationToken) {
 <Contents><Key>p/cas/ab/cd</Key><Size>3</Size></Contents>
 <NextContinuationToken>1/2+3=</NextContinuationToken></ListBucketResult>)");
   ASSERT_TRUE(page) << page.error().message;
-  EXPECT_EQ(page->keys,
-            (std::vector<std::string>{"p/a&b <c> \xC3\xA9\xE2\x82\xAC.json", "p/cas/ab/cd"}));
+  ASSERT_EQ(page->objects.size(), 2U);
+  EXPECT_EQ(page->objects[0].key, "p/a&b <c> \xC3\xA9\xE2\x82\xAC.json");
+  EXPECT_EQ(page->objects[1].key, "p/cas/ab/cd");
   EXPECT_TRUE(page->truncated);
   EXPECT_EQ(page->next_token, "1/2+3=");
 }
@@ -24,7 +27,7 @@ TEST(S3Listing, ALastPageNeedsNoToken) {
   const auto page =
       parse_s3_list_page("<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>");
   ASSERT_TRUE(page) << page.error().message;
-  EXPECT_TRUE(page->keys.empty());
+  EXPECT_TRUE(page->objects.empty());
   EXPECT_FALSE(page->truncated);
 }
 
@@ -35,9 +38,37 @@ TEST(S3Listing, BrokenPagesAreErrors) {
         "<ListBucketResult><Contents><Key>p/&bogus;</Key></Contents></ListBucketResult>",
         "<ListBucketResult><Contents><Key>p/&#0;</Key></Contents></ListBucketResult>",
         "<ListBucketResult><Contents><Key>p/<b>x</b></Key></Contents></ListBucketResult>",
-        "<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>"}) {
+        "<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>",
+        "<ListBucketResult><Contents><Size>3</Size></Contents></ListBucketResult>",
+        "<ListBucketResult><Contents><Key>a</Key><Key>b</Key></Contents></ListBucketResult>",
+        "<ListBucketResult><Contents><Key>p/a</Key><Size>-1</Size></Contents></ListBucketResult>",
+        "<ListBucketResult><Contents><Key>p/a</Key><Size>3x</Size></Contents></ListBucketResult>",
+        "<ListBucketResult><Contents><Key>p/a</Key><Size></Size></Contents></ListBucketResult>",
+        "<ListBucketResult><Contents><Key>p/a</Key><LastModified>yesterday</LastModified>"
+        "</Contents></ListBucketResult>",
+        "<ListBucketResult><Contents><Key>p/a</Key></ListBucketResult>"}) {
     EXPECT_FALSE(parse_s3_list_page(bad)) << bad;
   }
+}
+
+TEST(S3Listing, EachObjectHasItsSizeAndTime) {
+  const auto page = parse_s3_list_page(
+      R"(<ListBucketResult><IsTruncated>false</IsTruncated>
+<Contents><Key>p/cas/ab/cd</Key><LastModified>2026-11-30T18:00:00.000Z</LastModified>
+<ETag>&quot;9b2cf535f27731c974343645a3985328&quot;</ETag><Size>1234567890123</Size>
+<StorageClass>STANDARD</StorageClass></Contents>
+<Contents><Key>p/x/run.json</Key><Size>0</Size></Contents></ListBucketResult>)");
+  ASSERT_TRUE(page) << page.error().message;
+  ASSERT_EQ(page->objects.size(), 2U);
+  EXPECT_EQ(page->objects[0].key, "p/cas/ab/cd");
+  EXPECT_EQ(page->objects[0].size, 1234567890123U);
+  // `date -u -d 2026-11-30T18:00:00Z +%s`
+  EXPECT_EQ(page->objects[0].modified,
+            std::chrono::system_clock::time_point(std::chrono::seconds(1796061600)));
+  EXPECT_EQ(page->objects[1].key, "p/x/run.json");
+  EXPECT_EQ(page->objects[1].size, 0U);
+  EXPECT_EQ(page->objects[1].modified, std::chrono::system_clock::time_point())
+      << "no <LastModified>: the epoch";
 }
 
 TEST(S3Listing, TheQueryIsSortedAndEscapedForSigning) {

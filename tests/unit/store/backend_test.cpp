@@ -39,10 +39,18 @@ class SingleBlobBackend final : public test::ForwardingBackend {
     ++get_calls;
     return memory.get_blob(hash, destination);
   }
+  [[nodiscard]] Expected<BlobState> check_blob(const util::Hash128& hash) override {
+    ++check_calls;
+    if (failing.contains(hash)) {
+      return fail("cannot reach {}", hash.hex());
+    }
+    return memory.check_blob(hash);
+  }
 
   std::set<util::Hash128> failing;
   std::size_t has_calls = 0;
   std::size_t get_calls = 0;
+  std::size_t check_calls = 0;
   std::vector<util::Hash128> put_hashes;
 };
 
@@ -117,6 +125,31 @@ TEST_F(BackendTest, GetBlobsFetchesEachOrReturnsTheFirstFailure) {
   EXPECT_NE(fetched.error().message.find(missing.hex()), std::string::npos);
   EXPECT_FALSE(fs::exists(m_tmp / "again/m"));
   EXPECT_EQ(m_backend.get_calls, 2U);  // stops at the first failure
+}
+
+TEST_F(BackendTest, CheckBlobsChecksEachInOrderOrReturnsTheFirstFailure) {
+  const auto a = upload("a", "A");
+  const auto b = upload("b", "BB");
+  ASSERT_TRUE(m_backend.put_blobs({a, b}));
+  m_backend.memory.corrupt_blob(b.hash, "Bb");
+  const auto missing = util::hash_bytes("never stored");
+  const auto states = m_backend.check_blobs({a.hash, b.hash, missing, a.hash});
+  ASSERT_TRUE(states) << states.error().message;
+  EXPECT_EQ(*states, (std::vector<BlobState>{BlobState::intact, BlobState::corrupt,
+                                             BlobState::missing, BlobState::intact}));
+  EXPECT_TRUE(m_backend.check_blobs({})->empty());
+
+  m_backend.check_calls = 0;
+  m_backend.failing.insert(b.hash);
+  const auto failed = m_backend.check_blobs({a.hash, b.hash, missing});
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message.find(b.hash.hex()), std::string::npos);
+  EXPECT_EQ(m_backend.check_calls, 2U);  // stops at the first failure
+}
+
+TEST(BlobRelPathTest, IsTheLayoutOfTheStore) {
+  // `xxhsum -H2` of an empty file: 99aa06d3014798d86001c324468d497f.
+  EXPECT_EQ(blob_rel_path(util::hash_bytes("")), "cas/99/aa06d3014798d86001c324468d497f");
 }
 
 }  // namespace

@@ -1,9 +1,11 @@
 #include <qa/store/local_backend.hpp>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <thread>
 #include <vector>
@@ -154,6 +156,96 @@ TEST_F(LocalBackendTest, DocumentsRoundTripAndList) {
   ASSERT_TRUE(listed);
   EXPECT_EQ(*listed, (std::vector<std::string>{"k/run.json", "l/run.json"}));
   EXPECT_TRUE(backend->list_documents("p/commits/zz")->empty());
+}
+
+TEST_F(LocalBackendTest, ListObjectsGivesSizesAndTimesSorted) {
+  auto backend = open();
+  const auto before = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto blob = write("out.png", "pixels");
+  ASSERT_TRUE(backend->put_blob(blob.hash, m_tmp / "out.png", blob.size));
+  ASSERT_TRUE(backend->put_document("p/commits/ab/cd/l/run.json", "{\"a\": 1}\n"));
+  ASSERT_TRUE(backend->put_document("p/commits/ab/cd/k/run.json", "{}\n"));
+  ASSERT_TRUE(backend->put_document("p/branches/main.json", "{}"));
+  // Neither a write in progress nor a symbolic link is an object.
+  test::write_text(m_tmp / "store" / "p" / "commits" / "ab" / ".tmp.run.json.x1", "partial");
+  fs::create_symlink(m_tmp / "out.png", m_tmp / "store" / "p" / "commits" / "ab" / "link");
+
+  const auto listed = backend->list_objects("p/commits");
+  ASSERT_TRUE(listed) << listed.error().message;
+  ASSERT_EQ(listed->size(), 2U);
+  EXPECT_EQ((*listed)[0].path, "ab/cd/k/run.json");
+  EXPECT_EQ((*listed)[0].size, 3U);
+  EXPECT_EQ((*listed)[1].path, "ab/cd/l/run.json");
+  EXPECT_EQ((*listed)[1].size, 9U);
+  const auto after = std::chrono::system_clock::now();
+  for (const auto& object : *listed) {
+    EXPECT_GE(object.modified, before) << object.path;
+    EXPECT_LE(object.modified, after) << object.path;
+  }
+
+  const auto blobs = backend->list_objects("cas");
+  ASSERT_TRUE(blobs) << blobs.error().message;
+  ASSERT_EQ(blobs->size(), 1U);
+  EXPECT_EQ("cas/" + (*blobs)[0].path, blob_rel_path(blob.hash));
+  EXPECT_EQ((*blobs)[0].size, 6U);
+
+  // Times come from the files' mtime, to the second.
+  const fs::path record = m_tmp / "store" / "p" / "branches" / "main.json";
+  const timespec times[2] = {{0, UTIME_OMIT}, {1000000000, 999999999}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, record.c_str(), times, 0), 0);
+  const auto branches = backend->list_objects("p/branches");
+  ASSERT_TRUE(branches) << branches.error().message;
+  ASSERT_EQ(branches->size(), 1U);
+  EXPECT_EQ((*branches)[0].modified,
+            std::chrono::system_clock::time_point(std::chrono::seconds(1000000000)));
+
+  EXPECT_TRUE(backend->list_objects("p/none")->empty());
+  EXPECT_FALSE(backend->list_objects("../x"));
+}
+
+TEST_F(LocalBackendTest, RemoveObjectRemovesDocumentsAndBlobsAndAcceptsAbsentOnes) {
+  auto backend = open();
+  const auto blob = write("out.png", "pixels");
+  ASSERT_TRUE(backend->put_blob(blob.hash, m_tmp / "out.png", blob.size));
+  ASSERT_TRUE(backend->put_document("p/commits/ab/cd/k/run.json", "{}"));
+  ASSERT_TRUE(backend->put_document("p/commits/ab/ef/k/run.json", "{}"));
+
+  const auto removed = backend->remove_object("p/commits/ab/cd/k/run.json");
+  ASSERT_TRUE(removed) << removed.error().message;
+  EXPECT_FALSE(backend->get_document("p/commits/ab/cd/k/run.json")->has_value());
+  // The folders it leaves empty go, up to the first one that still holds something.
+  EXPECT_FALSE(fs::exists(m_tmp / "store" / "p" / "commits" / "ab" / "cd"));
+  EXPECT_TRUE(fs::exists(m_tmp / "store" / "p" / "commits" / "ab" / "ef" / "k" / "run.json"));
+  ASSERT_TRUE(backend->remove_object("p/commits/ab/ef/k/run.json"));
+  EXPECT_FALSE(fs::exists(m_tmp / "store" / "p"));
+  EXPECT_TRUE(fs::is_directory(m_tmp / "store")) << "never the store's own folder";
+
+  ASSERT_TRUE(backend->remove_object(blob_rel_path(blob.hash)));
+  EXPECT_FALSE(*backend->has_blob(blob.hash));
+  EXPECT_EQ(*backend->check_blob(blob.hash), BlobState::missing);
+
+  EXPECT_TRUE(backend->remove_object(blob_rel_path(blob.hash))) << "already gone";
+  EXPECT_TRUE(backend->remove_object("p/never/was.json"));
+  EXPECT_FALSE(backend->remove_object("../outside"));
+}
+
+TEST_F(LocalBackendTest, CheckBlobHashesTheBlobWhereItLies) {
+  auto backend = open();
+  const auto blob = write("out.png", "pixels");
+  ASSERT_TRUE(backend->put_blob(blob.hash, m_tmp / "out.png", blob.size));
+  const auto intact = backend->check_blob(blob.hash);
+  ASSERT_TRUE(intact) << intact.error().message;
+  EXPECT_EQ(*intact, BlobState::intact);
+  EXPECT_EQ(*backend->check_blob(util::hash_bytes("never stored")), BlobState::missing);
+
+  // One byte flipped, the size unchanged.
+  const fs::path path = backend->blob_path(blob.hash);
+  fs::permissions(path, fs::perms::owner_write, fs::perm_options::add);
+  test::write_text(path, "pixelz");
+  EXPECT_EQ(*backend->check_blob(blob.hash), BlobState::corrupt);
+  const auto batch = backend->check_blobs({blob.hash, util::hash_bytes("never stored")});
+  ASSERT_TRUE(batch) << batch.error().message;
+  EXPECT_EQ(*batch, (std::vector<BlobState>{BlobState::corrupt, BlobState::missing}));
 }
 
 TEST_F(LocalBackendTest, DocumentPathsCannotEscapeTheStore) {

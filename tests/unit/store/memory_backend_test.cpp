@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,71 @@ TEST_F(MemoryBackendTest, DocumentsAreReplacedAndListedPerFolderSorted) {
   ASSERT_TRUE(listed) << listed.error().message;
   EXPECT_EQ(*listed, (std::vector<std::string>{"a/deep/run.json", "b/run.json"}));
   EXPECT_TRUE(m_backend.list_documents("q")->empty());
+}
+
+TEST_F(MemoryBackendTest, ListObjectsGivesBlobsAndDocumentsWithSizesAndTimes) {
+  using std::chrono::system_clock;
+  const auto before = std::chrono::floor<std::chrono::seconds>(system_clock::now());
+  const auto hash = util::hash_bytes("pixels");
+  ASSERT_TRUE(m_backend.put_blob(hash, file("a", "pixels"), 6));
+  ASSERT_TRUE(m_backend.put_document("p/commits/b/run.json", "1"));
+  ASSERT_TRUE(m_backend.put_document("p/commits/a/deep/run.json", "22"));
+  ASSERT_TRUE(m_backend.put_document("p/commitsx/run.json", "3"));
+
+  const auto listed = m_backend.list_objects("p/commits");
+  ASSERT_TRUE(listed) << listed.error().message;
+  ASSERT_EQ(listed->size(), 2U);
+  EXPECT_EQ((*listed)[0].path, "a/deep/run.json");
+  EXPECT_EQ((*listed)[0].size, 2U);
+  EXPECT_EQ((*listed)[1].path, "b/run.json");
+  EXPECT_EQ((*listed)[1].size, 1U);
+  for (const auto& object : *listed) {
+    EXPECT_GE(object.modified, before);
+    EXPECT_LE(object.modified, system_clock::now());
+  }
+  const auto blobs = m_backend.list_objects("cas");
+  ASSERT_TRUE(blobs) << blobs.error().message;
+  ASSERT_EQ(blobs->size(), 1U);
+  EXPECT_EQ("cas/" + (*blobs)[0].path, blob_rel_path(hash));
+  EXPECT_EQ((*blobs)[0].size, 6U);
+  EXPECT_TRUE(m_backend.list_objects("q")->empty());
+  EXPECT_FALSE(m_backend.list_objects("../q"));
+}
+
+TEST_F(MemoryBackendTest, SetModifiedMakesObjectsOld) {
+  using std::chrono::system_clock;
+  const system_clock::time_point old{std::chrono::seconds(1000000000)};
+  const auto hash = util::hash_bytes("pixels");
+  ASSERT_TRUE(m_backend.put_blob(hash, file("a", "pixels"), 6));
+  ASSERT_TRUE(m_backend.put_document("p/x.json", "{}"));
+  EXPECT_TRUE(m_backend.set_modified(blob_rel_path(hash), old));
+  EXPECT_TRUE(m_backend.set_modified("p/x.json", old + std::chrono::hours(1)));
+  EXPECT_FALSE(m_backend.set_modified("p/none.json", old));
+  EXPECT_FALSE(m_backend.set_modified(blob_rel_path(util::hash_bytes("none")), old));
+  EXPECT_EQ(m_backend.list_objects("cas")->front().modified, old);
+  EXPECT_EQ(m_backend.list_objects("p")->front().modified, old + std::chrono::hours(1));
+  // Writing the blob again (content-addressed: already there) keeps its time.
+  ASSERT_TRUE(m_backend.put_blob(hash, file("b", "pixels"), 6));
+  EXPECT_EQ(m_backend.list_objects("cas")->front().modified, old);
+}
+
+TEST_F(MemoryBackendTest, RemoveObjectAndCheckBlob) {
+  const auto hash = util::hash_bytes("good");
+  ASSERT_TRUE(m_backend.put_blob(hash, file("a", "good"), 4));
+  ASSERT_TRUE(m_backend.put_document("p/x.json", "{}"));
+  EXPECT_EQ(*m_backend.check_blob(hash), BlobState::intact);
+  EXPECT_EQ(*m_backend.check_blob(util::hash_bytes("none")), BlobState::missing);
+  m_backend.corrupt_blob(hash, "goof");
+  EXPECT_EQ(*m_backend.check_blob(hash), BlobState::corrupt);
+
+  ASSERT_TRUE(m_backend.remove_object("p/x.json"));
+  EXPECT_FALSE(m_backend.get_document("p/x.json")->has_value());
+  ASSERT_TRUE(m_backend.remove_object(blob_rel_path(hash)));
+  EXPECT_FALSE(*m_backend.has_blob(hash));
+  EXPECT_EQ(*m_backend.check_blob(hash), BlobState::missing);
+  EXPECT_TRUE(m_backend.remove_object(blob_rel_path(hash))) << "already gone";
+  EXPECT_TRUE(m_backend.remove_object("p/never.json"));
+  EXPECT_FALSE(m_backend.remove_object("/abs"));
 }
 
 TEST_F(MemoryBackendTest, UnsafeDocumentPathsAreRefused) {
