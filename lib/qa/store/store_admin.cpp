@@ -248,7 +248,7 @@ Expected<CommitScan> Store::scan_commit(std::string_view project, std::string_vi
 
 Expected<Removed> Store::remove_commit(std::string_view project, std::string_view commit) {
   QA_TRY(core::check_commit_key(commit));
-  QA_TRY(check_writable(fmt::format("(remove) commit {}", commit.substr(0, 12))));
+  QA_TRY(check_writable(fmt::format("the removal of commit {}", commit.substr(0, 12))));
   Removed removed;
   const auto remove_all = [&](const std::string& folder, std::string_view last) -> Expected<void> {
     QA_TRY_ASSIGN(auto objects, m_backend->list_objects(folder));
@@ -268,7 +268,7 @@ Expected<Removed> Store::remove_commit(std::string_view project, std::string_vie
 }
 
 Expected<void> Store::remove_blob(const util::Hash128& hash) {
-  QA_TRY(check_writable("(remove) blob " + hash.hex()));
+  QA_TRY(check_writable("the removal of blob " + hash.hex()));
   return m_backend->remove_object(blob_rel_path(hash));
 }
 
