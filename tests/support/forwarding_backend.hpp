@@ -10,9 +10,9 @@
 
 namespace qa::test {
 
-// A backend that forwards the single-blob and document operations to a store in memory (its
-// batch operations are Backend's defaults). Tests derive from it to count calls or inject
-// failures in the operations they override.
+// A backend that forwards the single-blob, document and maintenance operations to a store in
+// memory (its batch operations are Backend's defaults). Tests derive from it to count calls or
+// inject failures in the operations they override.
 class ForwardingBackend : public store::Backend {
  public:
   [[nodiscard]] std::string describe() const override { return "forwarding://"; }
@@ -20,7 +20,8 @@ class ForwardingBackend : public store::Backend {
     return memory.has_blob(hash);
   }
   [[nodiscard]] Expected<void> put_blob(const util::Hash128& hash,
-                                        const std::filesystem::path& source, std::uint64_t size) override {
+                                        const std::filesystem::path& source,
+                                        std::uint64_t size) override {
     return memory.put_blob(hash, source, size);
   }
   [[nodiscard]] Expected<void> get_blob(const util::Hash128& hash,
@@ -37,6 +38,16 @@ class ForwardingBackend : public store::Backend {
   [[nodiscard]] Expected<std::vector<std::string>> list_documents(
       std::string_view prefix) override {
     return memory.list_documents(prefix);
+  }
+  [[nodiscard]] Expected<std::vector<store::ObjectInfo>> list_objects(
+      std::string_view prefix) override {
+    return memory.list_objects(prefix);
+  }
+  [[nodiscard]] Expected<void> remove_object(std::string_view rel) override {
+    return memory.remove_object(rel);
+  }
+  [[nodiscard]] Expected<store::BlobState> check_blob(const util::Hash128& hash) override {
+    return memory.check_blob(hash);
   }
 
   store::MemoryBackend memory;

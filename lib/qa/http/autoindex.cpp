@@ -1,5 +1,6 @@
 #include <qa/http/autoindex.hpp>
 
+#include <qa/http/listing_time.hpp>
 #include <qa/util/json_depth.hpp>
 
 #include <nlohmann/json.hpp>
@@ -23,7 +24,32 @@ Expected<std::vector<ListingEntry>> parse_autoindex(std::string_view body) {
     if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) {
       continue;
     }
-    entries.push_back(ListingEntry{name, item.value("type", "") == "directory"});
+    ListingEntry entry{name, item.value("type", "") == "directory", 0, {}};
+    if (const auto size = item.find("size"); size != item.end()) {
+      if (!size->is_number_unsigned()) {
+        return fail(
+            "the answer is not a JSON folder listing (the size of {} is not a number of "
+            "bytes)",
+            quote(name));
+      }
+      entry.size = size->get<std::uint64_t>();
+    }
+    if (const auto mtime = item.find("mtime"); mtime != item.end()) {
+      if (!mtime->is_string()) {
+        return fail("the answer is not a JSON folder listing (the mtime of {} is not a date)",
+                    quote(name));
+      }
+      const auto text = mtime->get<std::string>();
+      auto modified = parse_http_date(text);
+      if (!modified) {
+        return fail(
+            "the answer is not a JSON folder listing (the mtime of {} is {}, not an HTTP "
+            "date)",
+            quote(name), quote(text));
+      }
+      entry.modified = *modified;
+    }
+    entries.push_back(std::move(entry));
   }
   return entries;
 }

@@ -46,4 +46,14 @@ Expected<void> BlobSink::finish(std::string_view url, Replace replace) {
   return committed;
 }
 
+Expected<void> HashSink::restart() {
+  m_hasher.reset();
+  return {};
+}
+
+Expected<void> HashSink::write(std::string_view bytes) {
+  m_hasher.update(bytes);
+  return {};
+}
+
 }  // namespace qa::http

@@ -40,4 +40,18 @@ class BlobSink final : public Sink {
   util::Hasher m_hasher;
 };
 
+// The sink of a blob check (store::Backend::check_blob): the body is hashed as it streams in
+// and kept nowhere, neither in a file nor in the blob cache.
+class HashSink final : public Sink {
+ public:
+  [[nodiscard]] Expected<void> restart() override;
+  [[nodiscard]] Expected<void> write(std::string_view bytes) override;
+
+  // Return the digest of what was received since the last restart().
+  [[nodiscard]] util::Hash128 digest() const { return m_hasher.digest(); }
+
+ private:
+  util::Hasher m_hasher;
+};
+
 }  // namespace qa::http

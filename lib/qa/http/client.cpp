@@ -46,6 +46,8 @@ std::string_view method_name(Method method) {
       return "POST";
     case Method::patch:
       return "PATCH";
+    case Method::del:
+      return "DELETE";
   }
   return "GET";
 }

@@ -15,7 +15,7 @@
 
 namespace qa::http {
 
-enum class Method { head, get, put, post, patch };
+enum class Method { head, get, put, post, patch, del };  // del: DELETE
 
 // Where the body of a GET goes while it streams in. `restart()` is called before every attempt
 // (a retry starts from nothing); `write()` receives the pieces in order. An error from either
@@ -31,8 +31,8 @@ class Sink {
 // `upload_size` bytes, and when `upload_hash` is set, hash to it: a file that changed is not
 // sent whole, so the server keeps nothing) when it is set, else `upload_body`; a POST or PATCH
 // sends `upload_body`. A GET streams its body into `sink` when set, else into Response::body
-// (documents: small), as does a POST, PUT or PATCH its answer. `headers` (`Name: value` lines,
-// which may hold credentials: never printed nor logged) are sent with it.
+// (documents: small), as does a POST, PUT, PATCH or DELETE its answer. `headers` (`Name: value`
+// lines, which may hold credentials: never printed nor logged) are sent with it.
 struct Request {
   Method method = Method::get;
   std::string path;  // relative to the store's base URL, `/`-separated

@@ -18,6 +18,8 @@ constexpr unsigned k_output_mode = 0644;
 // Bounds on one listing: the store's own layout is at most about 8 folders deep.
 constexpr std::size_t k_max_listing_depth = 32;
 constexpr std::size_t k_max_listed_folders = 1'000'000;
+// The blobs checked at once by check_blobs().
+constexpr std::size_t k_check_chunk = 1024;
 
 bool succeeded(const Response& response) {
   return !response.error && response.status >= 200 && response.status < 300;
@@ -36,10 +38,7 @@ std::string HttpBackend::describe() const {
   return settings.display.empty() ? settings.base_url : settings.display;
 }
 
-std::string HttpBackend::blob_path(const util::Hash128& hash) {
-  const std::string hex = hash.hex();
-  return fmt::format("cas/{}/{}", hex.substr(0, 2), hex.substr(2));
-}
+std::string HttpBackend::blob_path(const util::Hash128& hash) { return store::blob_rel_path(hash); }
 
 Expected<bool> HttpBackend::has_blob(const util::Hash128& hash) {
   QA_TRY_ASSIGN(const auto present, has_blobs({hash}));
@@ -226,10 +225,75 @@ Expected<void> HttpBackend::put_document(std::string_view rel, std::string_view 
 
 Expected<std::vector<std::string>> HttpBackend::list_documents(std::string_view prefix) {
   QA_TRY(util::check_relative_path(prefix));
+  QA_TRY_ASSIGN(const auto objects, list_under(prefix));
+  std::vector<std::string> files;
+  files.reserve(objects.size());
+  for (const auto& object : objects) {
+    files.push_back(object.path);
+  }
+  return files;
+}
+
+Expected<std::vector<store::ObjectInfo>> HttpBackend::list_objects(std::string_view prefix) {
+  QA_TRY(util::check_relative_path(prefix));
+  return list_under(prefix);
+}
+
+Expected<void> HttpBackend::remove_object(std::string_view rel) {
+  QA_TRY(util::check_relative_path(rel));
+  std::vector<Request> requests{
+      Request{Method::del, std::string(rel), {}, 0, {}, nullptr, {}, {}, {}, {}}};
+  const auto responses = m_client.perform(requests);
+  if (!responses[0].error && responses[0].status == 404) {
+    return {};  // already gone
+  }
+  if (!succeeded(responses[0])) {
+    return fail("{}", m_client.failure(requests[0], responses[0]));
+  }
+  return {};
+}
+
+Expected<store::BlobState> HttpBackend::check_blob(const util::Hash128& hash) {
+  QA_TRY_ASSIGN(const auto states, check_blobs({hash}));
+  return states.front();
+}
+
+Expected<std::vector<store::BlobState>> HttpBackend::check_blobs(
+    const std::vector<util::Hash128>& hashes) {
+  // Each blob is read whole from the server (the blob cache, which holds only what was good
+  // once, would hide a blob gone bad there) and hashed as it streams in; nothing is kept. The
+  // blobs go in chunks, each in parallel, so that a store of millions holds few hashers at once.
+  std::vector<store::BlobState> states;
+  states.reserve(hashes.size());
+  for (std::size_t first = 0; first < hashes.size(); first += k_check_chunk) {
+    const std::size_t count = std::min(k_check_chunk, hashes.size() - first);
+    std::vector<HashSink> sinks(count);
+    std::vector<Request> requests;
+    requests.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      requests.push_back(
+          Request{Method::get, blob_path(hashes[first + i]), {}, 0, {}, &sinks[i], {}, {}, {}, {}});
+    }
+    const auto responses = m_client.perform(requests);
+    for (std::size_t i = 0; i < responses.size(); ++i) {
+      if (!responses[i].error && responses[i].status == 404) {
+        states.push_back(store::BlobState::missing);
+      } else if (succeeded(responses[i])) {
+        states.push_back(sinks[i].digest() == hashes[first + i] ? store::BlobState::intact
+                                                                : store::BlobState::corrupt);
+      } else {
+        return fail("{}", m_client.failure(requests[i], responses[i]));
+      }
+    }
+  }
+  return states;
+}
+
+Expected<std::vector<store::ObjectInfo>> HttpBackend::list_under(std::string_view prefix) {
   // Breadth first: the folders of one depth are listed together. The store's layout is a few
   // levels deep; a server whose listings loop (a folder that holds itself, endlessly) is
   // stopped by the bounds on depth and on the folders listed.
-  std::vector<std::string> files;
+  std::vector<store::ObjectInfo> files;
   std::vector<std::string> folders{""};
   std::size_t depth = 0;
   std::size_t listed = 0;
@@ -285,13 +349,14 @@ Expected<std::vector<std::string>> HttpBackend::list_documents(std::string_view 
         if (entry.directory) {
           next.push_back(rel + "/");
         } else if (!entry.name.starts_with(".tmp.")) {
-          files.push_back(rel);
+          files.push_back(store::ObjectInfo{rel, entry.size, entry.modified});
         }
       }
     }
     folders = std::move(next);
   }
-  std::sort(files.begin(), files.end());
+  std::sort(files.begin(), files.end(),
+            [](const store::ObjectInfo& a, const store::ObjectInfo& b) { return a.path < b.path; });
   return files;
 }
 

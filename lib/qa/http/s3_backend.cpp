@@ -4,7 +4,6 @@
 #include <utility>
 
 #include <qa/http/s3_listing.hpp>
-#include <qa/util/path.hpp>
 
 namespace qa::http {
 
@@ -23,52 +22,17 @@ Settings bucket_settings(const S3Location& location) {
 }  // namespace
 
 S3Backend::S3Backend(S3Location location)
-    : m_objects(location.settings),
+    : HttpBackend(location.settings),
       m_bucket(bucket_settings(location)),
       m_prefix(location.prefix.empty() ? std::string() : location.prefix + "/") {}
 
-std::string S3Backend::describe() const { return m_objects.describe(); }
-
-Expected<bool> S3Backend::has_blob(const util::Hash128& hash) { return m_objects.has_blob(hash); }
-
-Expected<void> S3Backend::put_blob(const util::Hash128& hash, const std::filesystem::path& source,
-                                   std::uint64_t size) {
-  return m_objects.put_blob(hash, source, size);
-}
-
-Expected<void> S3Backend::get_blob(const util::Hash128& hash,
-                                   const std::filesystem::path& destination) {
-  return m_objects.get_blob(hash, destination);
-}
-
-Expected<std::vector<bool>> S3Backend::has_blobs(const std::vector<util::Hash128>& hashes) {
-  return m_objects.has_blobs(hashes);
-}
-
-Expected<void> S3Backend::put_blobs(const std::vector<store::BlobUpload>& uploads) {
-  return m_objects.put_blobs(uploads);
-}
-
-Expected<void> S3Backend::get_blobs(const std::vector<store::BlobDownload>& downloads) {
-  return m_objects.get_blobs(downloads);
-}
-
-Expected<std::optional<std::string>> S3Backend::get_document(std::string_view rel) {
-  return m_objects.get_document(rel);
-}
-
-Expected<void> S3Backend::put_document(std::string_view rel, std::string_view content) {
-  return m_objects.put_document(rel, content);
-}
-
-Expected<std::vector<std::string>> S3Backend::list_documents(std::string_view prefix) {
-  QA_TRY(util::check_relative_path(prefix));
+Expected<std::vector<store::ObjectInfo>> S3Backend::list_under(std::string_view prefix) {
   std::string folder(prefix);
   while (folder.ends_with('/')) {
     folder.pop_back();
   }
   const std::string under = m_prefix + (folder.empty() ? std::string() : folder + "/");
-  std::vector<std::string> files;
+  std::vector<store::ObjectInfo> files;
   std::string token;
   for (std::size_t page = 0;; ++page) {
     if (page >= k_max_list_pages) {
@@ -87,9 +51,10 @@ Expected<std::vector<std::string>> S3Backend::list_documents(std::string_view pr
       return fail("the S3 store {} cannot list {}: {}", quote(describe()), quote(prefix),
                   parsed.error().message);
     }
-    for (auto& key : parsed->keys) {
-      if (key.starts_with(under) && key.size() > under.size()) {
-        files.push_back(key.substr(under.size()));
+    for (auto& object : parsed->objects) {
+      if (object.key.starts_with(under) && object.key.size() > under.size()) {
+        files.push_back(
+            store::ObjectInfo{object.key.substr(under.size()), object.size, object.modified});
       }
     }
     if (!parsed->truncated) {
@@ -101,8 +66,15 @@ Expected<std::vector<std::string>> S3Backend::list_documents(std::string_view pr
     }
     token = std::move(parsed->next_token);
   }
-  std::sort(files.begin(), files.end());
-  files.erase(std::unique(files.begin(), files.end()), files.end());
+  const auto by_path = [](const store::ObjectInfo& a, const store::ObjectInfo& b) {
+    return a.path < b.path;
+  };
+  std::sort(files.begin(), files.end(), by_path);
+  files.erase(std::unique(files.begin(), files.end(),
+                          [](const store::ObjectInfo& a, const store::ObjectInfo& b) {
+                            return a.path == b.path;
+                          }),
+              files.end());
   return files;
 }
 

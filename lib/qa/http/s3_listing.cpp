@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include <qa/http/listing_time.hpp>
+
 namespace qa::http {
 
 namespace {
@@ -103,6 +105,60 @@ Expected<std::vector<std::string>> elements(std::string_view xml, std::string_vi
   }
 }
 
+// The raw content of each element `<tag>...</tag>` of `xml` (markup and entities left as they
+// are; an empty `<tag/>` is skipped).
+Expected<std::vector<std::string_view>> blocks(std::string_view xml, std::string_view tag) {
+  const std::string open = fmt::format("<{}>", tag);
+  const std::string close = fmt::format("</{}>", tag);
+  std::vector<std::string_view> out;
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t start = xml.find(open, at);
+    if (start == std::string_view::npos) {
+      return out;
+    }
+    const std::size_t end = xml.find(close, start + open.size());
+    if (end == std::string_view::npos) {
+      return fail("invalid S3 listing: <{}> does not close", tag);
+    }
+    out.push_back(xml.substr(start + open.size(), end - start - open.size()));
+    at = end + close.size();
+  }
+}
+
+// Return the object that the content `xml` of a <Contents> element describes.
+Expected<S3Object> object_of(std::string_view xml) {
+  QA_TRY_ASSIGN(const auto keys, elements(xml, "Key"));
+  if (keys.size() != 1) {
+    return fail("invalid S3 listing: <Contents> without one <Key>");
+  }
+  S3Object object{keys.front(), 0, {}};
+  QA_TRY_ASSIGN(const auto sizes, elements(xml, "Size"));
+  if (sizes.size() > 1) {
+    return fail("invalid S3 listing: {} has more than one <Size>", quote(object.key));
+  }
+  if (!sizes.empty()) {
+    const std::string& text = sizes.front();
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), object.size);
+    if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) {
+      return fail("invalid S3 listing: the size of {} is {}, not a number of bytes",
+                  quote(object.key), quote(text));
+    }
+  }
+  QA_TRY_ASSIGN(const auto times, elements(xml, "LastModified"));
+  if (times.size() > 1) {
+    return fail("invalid S3 listing: {} has more than one <LastModified>", quote(object.key));
+  }
+  if (!times.empty()) {
+    auto modified = parse_rfc3339(times.front());
+    if (!modified) {
+      return fail("invalid S3 listing: {}", modified.error().message);
+    }
+    object.modified = *modified;
+  }
+  return object;
+}
+
 // Escape `text` for a query value as AWS Signature V4 does: everything but the RFC 3986
 // unreserved characters, `/` included.
 std::string query_escape(std::string_view text) {
@@ -125,7 +181,11 @@ Expected<S3ListPage> parse_s3_list_page(std::string_view xml) {
     return fail("invalid S3 listing: no <ListBucketResult> (is this an S3 server?)");
   }
   S3ListPage page;
-  QA_TRY_ASSIGN(page.keys, elements(xml, "Key"));
+  QA_TRY_ASSIGN(const auto contents, blocks(xml, "Contents"));
+  for (const std::string_view content : contents) {
+    QA_TRY_ASSIGN(auto object, object_of(content));
+    page.objects.push_back(std::move(object));
+  }
   QA_TRY_ASSIGN(const auto truncated, elements(xml, "IsTruncated"));
   if (truncated.size() > 1) {
     return fail("invalid S3 listing: more than one <IsTruncated>");

@@ -284,6 +284,9 @@ Expected<void> prepare_transfer(Transfer& transfer, const Settings& settings,
         curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, "PATCH");
       }
       break;
+    case Method::del:
+      curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, "DELETE");
+      break;
   }
   return {};
 }

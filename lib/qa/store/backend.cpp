@@ -34,17 +34,14 @@ Expected<void> Backend::get_blobs(const std::vector<BlobDownload>& downloads) {
   return {};
 }
 
-// Until every backend implements them (then they become pure virtual).
-Expected<std::vector<ObjectInfo>> Backend::list_objects(std::string_view prefix) {
-  return fail("store {} cannot list {} with sizes and times", quote(describe()), quote(prefix));
-}
-
-Expected<void> Backend::remove_object(std::string_view rel) {
-  return fail("store {} cannot remove {}", quote(describe()), quote(rel));
-}
-
-Expected<BlobState> Backend::check_blob(const util::Hash128& hash) {
-  return fail("store {} cannot check blob {}", quote(describe()), hash.hex());
+Expected<std::vector<BlobState>> Backend::check_blobs(const std::vector<util::Hash128>& hashes) {
+  std::vector<BlobState> states;
+  states.reserve(hashes.size());
+  for (const auto& hash : hashes) {
+    QA_TRY_ASSIGN(const BlobState state, check_blob(hash));
+    states.push_back(state);
+  }
+  return states;
 }
 
 }  // namespace qa::store

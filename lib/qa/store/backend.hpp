@@ -94,14 +94,20 @@ class Backend {
 
   // Maintenance (qa-store): listing with sizes and times, removal, re-hashing.
   // Return every object under the folder `prefix` (documents and blobs alike, e.g. `cas` for
-  // every blob), relative to it, sorted by path, with its size and modification time.
-  [[nodiscard]] virtual Expected<std::vector<ObjectInfo>> list_objects(std::string_view prefix);
+  // every blob), relative to it, sorted by path, with its size and modification time. Temporary
+  // files of writes in progress are not objects; a folder that does not exist holds none.
+  [[nodiscard]] virtual Expected<std::vector<ObjectInfo>> list_objects(std::string_view prefix) = 0;
   // Remove the object at `rel` (a document, or a blob at blob_rel_path()); one already gone is
   // not an error.
-  [[nodiscard]] virtual Expected<void> remove_object(std::string_view rel);
+  [[nodiscard]] virtual Expected<void> remove_object(std::string_view rel) = 0;
   // Read the blob `hash` from the store itself (never from a local cache) and tell whether it is
   // there and hashes to its name. An error means the store could not be read, not a bad blob.
-  [[nodiscard]] virtual Expected<BlobState> check_blob(const util::Hash128& hash);
+  [[nodiscard]] virtual Expected<BlobState> check_blob(const util::Hash128& hash) = 0;
+  // Return check_blob() of each of `hashes`, in order. Remote backends override it to read
+  // the blobs in parallel; the default checks one after the other. The first error is
+  // returned.
+  [[nodiscard]] virtual Expected<std::vector<BlobState>> check_blobs(
+      const std::vector<util::Hash128>& hashes);
 };
 
 }  // namespace qa::store

@@ -31,6 +31,9 @@ tl::unexpected<Error> os_error(std::string_view what, const fs::path& path) {
 // extents, else a copy (copy_file_range, itself a reflink on some filesystems). Never a hard
 // link: a command running as root can still write a file of mode 0444, which would rewrite the
 // blob.
+// Return whether `name` is the temporary file of a write in progress (util::AtomicFile).
+bool is_temporary(const fs::path& rel) { return rel.filename().string().starts_with(".tmp."); }
+
 Expected<void> clone_or_copy(int in, util::AtomicFile& out) {
   if (::ioctl(out.fd(), FICLONE, in) == 0) {
     return {};
@@ -167,10 +170,75 @@ Expected<std::vector<std::string>> LocalBackend::list_documents(std::string_view
     return std::vector<std::string>();
   }
   QA_TRY_ASSIGN(auto files, util::list_tree(dir));
-  std::erase_if(files, [](const std::string& rel) {
-    return fs::path(rel).filename().string().starts_with(".tmp.");
-  });
+  std::erase_if(files, [](const std::string& rel) { return is_temporary(rel); });
   return files;
+}
+
+Expected<std::vector<ObjectInfo>> LocalBackend::list_objects(std::string_view prefix) {
+  QA_TRY(util::check_relative_path(prefix));
+  const fs::path dir = m_root / fs::path(prefix);
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return std::vector<ObjectInfo>();
+  }
+  QA_TRY_ASSIGN(const auto files, util::list_tree(dir));
+  std::vector<ObjectInfo> objects;
+  objects.reserve(files.size());
+  for (const auto& rel : files) {
+    if (is_temporary(rel)) {
+      continue;
+    }
+    const fs::path path = dir / rel;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) {
+      if (errno == ENOENT) {
+        continue;  // removed since it was listed
+      }
+      return os_error("read", path);
+    }
+    if (!S_ISREG(st.st_mode)) {
+      continue;
+    }
+    objects.push_back(
+        ObjectInfo{rel, static_cast<std::uint64_t>(st.st_size),
+                   std::chrono::system_clock::time_point(std::chrono::seconds(st.st_mtim.tv_sec))});
+  }
+  return objects;  // list_tree sorts
+}
+
+Expected<void> LocalBackend::remove_object(std::string_view rel) {
+  QA_TRY(util::check_relative_path(rel));
+  const fs::path path = m_root / fs::path(rel);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return os_error("remove", path);
+  }
+  if (rel.starts_with("cas/")) {
+    return {};
+  }
+  // Folders left empty go too (rmdir removes only empty ones; the first that is not stops).
+  for (fs::path folder = path.parent_path(); folder != m_root && folder.has_relative_path();
+       folder = folder.parent_path()) {
+    if (::rmdir(folder.c_str()) != 0) {
+      break;
+    }
+  }
+  return {};
+}
+
+Expected<BlobState> LocalBackend::check_blob(const util::Hash128& hash) {
+  const fs::path path = blob_path(hash);
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) {
+      return BlobState::missing;
+    }
+    return os_error("read", path);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return BlobState::corrupt;  // a symbolic link or a folder in a blob's place
+  }
+  QA_TRY_ASSIGN(const auto digest, util::hash_file(path));
+  return digest.hash == hash ? BlobState::intact : BlobState::corrupt;
 }
 
 }  // namespace qa::store

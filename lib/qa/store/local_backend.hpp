@@ -20,13 +20,21 @@ class LocalBackend final : public Backend {
   [[nodiscard]] std::string describe() const override;
   [[nodiscard]] Expected<bool> has_blob(const util::Hash128& hash) override;
   [[nodiscard]] Expected<void> put_blob(const util::Hash128& hash,
-                                        const std::filesystem::path& source, std::uint64_t size) override;
+                                        const std::filesystem::path& source,
+                                        std::uint64_t size) override;
   [[nodiscard]] Expected<void> get_blob(const util::Hash128& hash,
                                         const std::filesystem::path& destination) override;
   [[nodiscard]] Expected<std::optional<std::string>> get_document(std::string_view rel) override;
   [[nodiscard]] Expected<void> put_document(std::string_view rel,
                                             std::string_view content) override;
   [[nodiscard]] Expected<std::vector<std::string>> list_documents(std::string_view prefix) override;
+  // Regular files only (lstat: a symbolic link is no object), times from their mtime.
+  [[nodiscard]] Expected<std::vector<ObjectInfo>> list_objects(std::string_view prefix) override;
+  // Unlink the file; the folders of a document left empty are removed too, up to the root
+  // (never those of cas/, where a concurrent put_blob may be about to write).
+  [[nodiscard]] Expected<void> remove_object(std::string_view rel) override;
+  // Hash the blob where it lies, without copying it.
+  [[nodiscard]] Expected<BlobState> check_blob(const util::Hash128& hash) override;
 
   // Return the path of the blob `hash` (it may not exist).
   [[nodiscard]] std::filesystem::path blob_path(const util::Hash128& hash) const;
