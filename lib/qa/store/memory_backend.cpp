@@ -84,8 +84,10 @@ Expected<void> MemoryBackend::put_document(std::string_view rel, std::string_vie
 }
 
 Expected<std::vector<std::string>> MemoryBackend::list_documents(std::string_view prefix) {
-  QA_TRY(util::check_relative_path(prefix));
-  const std::string folder = std::string(prefix) + "/";
+  if (!prefix.empty()) {  // empty: the whole store
+    QA_TRY(util::check_relative_path(prefix));
+  }
+  const std::string folder = prefix.empty() ? std::string() : std::string(prefix) + "/";
   std::vector<std::string> out;
   const std::lock_guard lock(m_mutex);
   for (const auto& [path, _] : m_documents) {
