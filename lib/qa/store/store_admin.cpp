@@ -274,23 +274,24 @@ Expected<void> Store::remove_blob(const util::Hash128& hash) {
 
 Expected<std::vector<BlobState>> Store::check_blobs(const std::vector<util::Hash128>& hashes,
                                                     std::size_t jobs) {
+  // `jobs` slices checked at once, each by the backend's batch check (itself parallel remotely).
   std::vector<BlobState> states(hashes.size(), BlobState::missing);
   std::mutex mutex;
   std::optional<Error> error;
   util::parallel_for(
       hashes.size(),
       [&](std::size_t begin, std::size_t end) {
-        for (std::size_t i = begin; i < end; ++i) {
-          auto state = m_backend->check_blob(hashes[i]);
-          if (state) {
-            states[i] = *state;
-            continue;
-          }
-          const std::lock_guard lock(mutex);
-          if (!error) {
-            error = std::move(state).error();
-          }
+        auto slice = m_backend->check_blobs(
+            std::vector<util::Hash128>(hashes.begin() + static_cast<std::ptrdiff_t>(begin),
+                                       hashes.begin() + static_cast<std::ptrdiff_t>(end)));
+        if (slice) {
+          std::copy(slice->begin(), slice->end(),
+                    states.begin() + static_cast<std::ptrdiff_t>(begin));
           return;
+        }
+        const std::lock_guard lock(mutex);
+        if (!error) {
+          error = std::move(slice).error();
         }
       },
       std::max<std::size_t>(1, jobs), 1);

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 
+#include <qa/store/memory_backend.hpp>
 #include <qa/store/store.hpp>
 
 #include "unit/store/local_store_fixture.hpp"
@@ -37,6 +38,21 @@ TEST_F(StoreAdminTest, InventoryFindsCommitsOfNestedProjectsBlobsAndBranches) {
   ASSERT_EQ(inventory->branch_indexes.size(), 1U);
   EXPECT_EQ(inventory->branch_indexes[0].first, "acme/denoise");
   EXPECT_EQ(inventory->others, std::vector<std::string>{"README"});
+}
+
+TEST(StoreAdminMemoryTest, InventoryListsTheWholeMemoryStore) {
+  auto backend = std::make_unique<MemoryBackend>();
+  MemoryBackend* memory = backend.get();
+  Store store(std::move(backend));
+  const std::string path = Store::record_path("p", k_sha_a, "default/base/a.png");
+  ASSERT_TRUE(memory->put_document(path, "{}"));
+  ASSERT_TRUE(memory->put_document("p/branches/main.json", "{}"));
+  const auto inventory = store.inventory();
+  ASSERT_TRUE(inventory) << inventory.error().message;
+  ASSERT_EQ(inventory->commits.size(), 1U);
+  EXPECT_EQ(inventory->commits[0].project, "p");
+  EXPECT_EQ(inventory->commits[0].records, 1U);
+  EXPECT_EQ(inventory->branch_indexes.size(), 1U);
 }
 
 TEST_F(StoreAdminTest, ScanCommitReportsADamagedRecordAndReadsTheOthers) {
