@@ -4,6 +4,7 @@
 #include <qa/cli/tools.hpp>
 #include <qa/runner/context.hpp>
 #include <qa/runner/execute.hpp>
+#include <qa/runner/local_runner.hpp>
 #include <qa/store/store.hpp>
 #include <qa/util/interrupt.hpp>
 #include <qa/util/log.hpp>
@@ -64,6 +65,12 @@ Expected<int> run(const RunOptions& options) {
   execute.extra_args = options.extra_args;
   QA_TRY_ASSIGN(const auto record, runner::execute_run(context, store, spec, execute));
   std::cout << core::to_json(record).dump() << "\n";
+  // Readers of a commit that has packs take its runs from them: a run recorded alone goes in a
+  // pack of its own too.
+  if (const auto packed = store.has_packs(context.config.name, context.commit.key());
+      packed && *packed) {
+    runner::write_pack(context, store, {spec}, {record});
+  }
   const bool ok = record.status == core::RunStatus::ok;
   if (ok) {
     util::log::info("ok {} in {:.2f} s, outputs in {}", record.key, record.timing.wall_s,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -14,20 +15,24 @@ namespace qa::runner {
 
 namespace {
 
-// Run `spec`, or with OnExisting::skip pass on its ok record of this commit when there is one.
-// A store that cannot say whether there is one is an error: the run is neither skipped nor run
-// again silently.
-Expected<std::pair<core::RunRecord, Skipped>> run_or_skip(const ProjectContext& context,
-                                                          store::Store& store, const RunSpec& spec,
-                                                          OnExisting on_existing,
-                                                          const ExecuteOptions& execute) {
+// Run `spec`, or with OnExisting::skip pass on its ok record of this commit when there is one:
+// `existing`, read for the whole batch at once, or else read now. A store that cannot say
+// whether there is one is an error: the run is neither skipped nor run again silently.
+Expected<std::pair<core::RunRecord, Skipped>> run_or_skip(
+    const ProjectContext& context, store::Store& store, const RunSpec& spec, OnExisting on_existing,
+    const std::optional<core::RunRecord>* existing, const ExecuteOptions& execute) {
   if (on_existing == OnExisting::skip) {
-    auto existing = store.get_run(context.config.name, context.commit.key(), spec.key);
-    if (!existing) {
-      return with_context("cannot read its existing record", std::move(existing).error());
+    std::optional<core::RunRecord> read;
+    if (existing == nullptr) {
+      auto found = store.get_run(context.config.name, context.commit.key(), spec.key);
+      if (!found) {
+        return with_context("cannot read its existing record", std::move(found).error());
+      }
+      read = std::move(*found);
+      existing = &read;
     }
     if (*existing && (*existing)->status == core::RunStatus::ok) {
-      return std::pair{std::move(**existing), Skipped::yes};
+      return std::pair{**existing, Skipped::yes};
     }
   }
   QA_TRY_ASSIGN(auto record, execute_run(context, store, spec, execute));
@@ -35,6 +40,23 @@ Expected<std::pair<core::RunRecord, Skipped>> run_or_skip(const ProjectContext& 
 }
 
 }  // namespace
+
+void write_pack(const ProjectContext& context, store::Store& store,
+                const std::vector<RunSpec>& specs, std::vector<core::RunRecord> records) {
+  std::vector<std::string> keys;
+  keys.reserve(specs.size());
+  for (const auto& spec : specs) {
+    keys.push_back(spec.key);
+  }
+  if (auto written =
+          store.put_pack(context.config.name, context.commit.key(), keys, std::move(records));
+      !written) {
+    util::log::warning(
+        "the pack of this batch was not written: {}; readers read its single "
+        "records instead",
+        written.error().message);
+  }
+}
 
 BatchOutcome run_local(const ProjectContext& context, store::Store& store,
                        const std::vector<RunSpec>& specs, const LocalRunOptions& options,
@@ -47,8 +69,22 @@ BatchOutcome run_local(const ProjectContext& context, store::Store& store,
     execute.hash_threads = std::max<std::size_t>(1, cores / jobs);
   }
 
+  // With --on-existing skip, the stored records of the whole batch are read at once.
+  std::optional<std::vector<std::optional<core::RunRecord>>> existing;
+  if (options.on_existing == OnExisting::skip) {
+    std::vector<std::string> keys;
+    keys.reserve(specs.size());
+    for (const auto& spec : specs) {
+      keys.push_back(spec.key);
+    }
+    if (auto found = store.get_runs(context.config.name, context.commit.key(), keys)) {
+      existing = std::move(*found);
+    }  // else each run reads its own, and says why it cannot
+  }
+
   BatchOutcome outcome;
-  std::mutex mutex;  // guards outcome and serialises sink
+  std::vector<core::RunRecord> recorded;  // for the pack
+  std::mutex mutex;                       // guards outcome and recorded, and serialises sink
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stop{false};
   Progress progress(specs.size());
@@ -58,6 +94,7 @@ BatchOutcome run_local(const ProjectContext& context, store::Store& store,
     {
       const std::lock_guard lock(mutex);
       ok = outcome.count(record, skipped);
+      recorded.push_back(record);
       sink(record);
     }
     progress.finished(!ok);
@@ -73,7 +110,8 @@ BatchOutcome run_local(const ProjectContext& context, store::Store& store,
         return;
       }
       const RunSpec& spec = specs[i];
-      auto record = run_or_skip(context, store, spec, options.on_existing, execute);
+      auto record = run_or_skip(context, store, spec, options.on_existing,
+                                existing ? &(*existing)[i] : nullptr, execute);
       if (record) {
         report(record->first, record->second);
         continue;
@@ -101,6 +139,7 @@ BatchOutcome run_local(const ProjectContext& context, store::Store& store,
     work();
   }
   outcome.interrupted = util::interrupted();
+  write_pack(context, store, specs, std::move(recorded));
   return outcome;
 }
 

@@ -49,12 +49,18 @@ struct BatchOutcome {
 // Receives each record as its run finishes (calls are serialised).
 using RecordSink = std::function<void(const core::RunRecord&)>;
 
+// Write the pack (store/pack.hpp) of a batch asked to run `specs`: `records`, what it ran or
+// found stored. The records themselves are stored already, so a pack that cannot be written is
+// a warning (readers read the single records), not an error.
+void write_pack(const ProjectContext& context, store::Store& store,
+                const std::vector<RunSpec>& specs, std::vector<core::RunRecord> records);
+
 // Run `specs` on this machine, `jobs` at a time, passing each record to `sink` as soon as its
-// run is recorded. A failed run does not stop the others unless `fail_fast`. With
-// `on_existing` skip, a run whose ok record exists at this commit is not run: its stored record
-// is passed on; when the store cannot be read for it, the run is an error (neither skipped nor
-// run again). On SIGINT/SIGTERM every running command's process group is killed, no new run
-// starts, and the outcome says interrupted; records already written stay complete.
+// run is recorded, then write their pack (write_pack). A failed run does not stop the others unless
+// `fail_fast`. With `on_existing` skip, a run whose ok record exists at this commit is not run: its
+// stored record is passed on; when the store cannot be read for it, the run is an error (neither
+// skipped nor run again). On SIGINT/SIGTERM every running command's process group is killed, no new
+// run starts, and the outcome says interrupted; records already written stay complete.
 [[nodiscard]] BatchOutcome run_local(const ProjectContext& context, store::Store& store,
                                      const std::vector<RunSpec>& specs,
                                      const LocalRunOptions& options, const RecordSink& sink);

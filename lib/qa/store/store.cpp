@@ -92,16 +92,8 @@ Expected<void> Store::put_run(const core::RunRecord& record, const fs::path& out
 Expected<std::optional<core::RunRecord>> Store::get_run(std::string_view project,
                                                         std::string_view commit,
                                                         std::string_view key) {
-  QA_TRY(core::check_commit_key(commit));
-  QA_TRY(core::check_run_key(key));
-  const std::string path = record_path(project, commit, key);
-  QA_TRY_ASSIGN(const auto text, m_backend->get_document(path));
-  if (!text) {
-    return std::optional<core::RunRecord>();
-  }
-  QA_TRY_ASSIGN(auto record, core::parse_record(*text, path));
-  QA_TRY(check_stored_under(record, project, commit, key, path));
-  return std::optional<core::RunRecord>(std::move(record));
+  QA_TRY_ASSIGN(auto records, get_runs(project, commit, {std::string(key)}));
+  return std::move(records.front());
 }
 
 Expected<std::vector<std::optional<core::RunRecord>>> Store::get_runs(
@@ -113,10 +105,24 @@ Expected<std::vector<std::optional<core::RunRecord>>> Store::get_runs(
     QA_TRY(core::check_run_key(key));
     paths.push_back(record_path(project, commit, key));
   }
-  QA_TRY_ASSIGN(auto records, fetch_records(paths));
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    if (records[i]) {
-      QA_TRY(check_stored_under(*records[i], project, commit, keys[i], paths[i]));
+  // The runs the packs hold, then single records for the others.
+  QA_TRY_ASSIGN(auto packed, read_packs(project, commit));
+  std::vector<std::optional<core::RunRecord>> records(keys.size());
+  std::vector<std::string> loose_paths;
+  std::vector<std::size_t> loose;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (auto found = packed.runs.find(keys[i]); found != packed.runs.end()) {
+      records[i] = found->second;
+    } else {
+      loose_paths.push_back(std::move(paths[i]));
+      loose.push_back(i);
+    }
+  }
+  QA_TRY_ASSIGN(auto found, fetch_records(loose_paths));
+  for (std::size_t j = 0; j < found.size(); ++j) {
+    if (found[j]) {
+      QA_TRY(check_stored_under(*found[j], project, commit, keys[loose[j]], loose_paths[j]));
+      records[loose[j]] = std::move(found[j]);
     }
   }
   return records;
@@ -165,6 +171,17 @@ Expected<std::vector<core::RunRecord>> Store::list_runs(std::string_view project
                                                         std::string_view commit,
                                                         const KeyFilter& want) {
   QA_TRY(core::check_commit_key(commit));
+  QA_TRY_ASSIGN(auto packed, read_packs(project, commit));
+  if (!packed.packs.empty() && packed.complete) {
+    // The packs hold the whole commit: no listing, no single record.
+    std::vector<core::RunRecord> records;
+    for (auto& [key, record] : packed.runs) {
+      if (!want || want(key)) {
+        records.push_back(std::move(record));
+      }
+    }
+    return records;
+  }
   const std::string folder = commit_folder(project, commit);
   QA_TRY_ASSIGN(const auto paths, m_backend->list_documents(folder));
   std::vector<std::string> wanted;

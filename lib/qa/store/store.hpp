@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,9 @@ namespace qa::store {
 //
 // A record is written only after every blob it names (outputs and log) is stored, so a reader
 // never finds a record whose files are missing.
+//
+// Packs (store/pack.hpp) hold a commit's records again, a batch's in one document: readers take
+// a run from the packs first, and read single records only for the runs no pack holds.
 
 // The latest commit of a branch whose whole batch succeeded.
 struct BranchIndex {
@@ -132,6 +136,17 @@ class Store {
                                                                  std::string_view commit,
                                                                  const KeyFilter& want = {});
 
+  // Write the pack of a batch asked to run `keys` at `commit` of `project`, holding `records`
+  // (the records it ran or found; an empty pack is not written). Every blob the records name
+  // must be stored: otherwise nothing is written and the error names the blob and a run. The
+  // first pack of a commit also takes the single records already stored there that `records`
+  // does not hold, where the backend can list them, so that the packs hold the whole commit.
+  [[nodiscard]] Expected<void> put_pack(std::string_view project, std::string_view commit,
+                                        const std::vector<std::string>& keys,
+                                        std::vector<core::RunRecord> records);
+  // Return whether `commit` of `project` has packs.
+  [[nodiscard]] Expected<bool> has_packs(std::string_view project, std::string_view commit);
+
   [[nodiscard]] Expected<std::optional<BranchIndex>> get_branch(std::string_view project,
                                                                 std::string_view branch);
   [[nodiscard]] Expected<void> put_branch(std::string_view project, const BranchIndex& index);
@@ -166,6 +181,21 @@ class Store {
   [[nodiscard]] static std::string commit_folder(std::string_view project, std::string_view commit);
 
  private:
+  // The runs of a commit that its packs hold.
+  struct PackedRuns {
+    std::map<std::string, core::RunRecord, std::less<>> runs;
+    std::vector<std::string> packs;  // the names of the packs read
+    bool complete = true;            // false when a pack could not be read (then ignored)
+  };
+  // Return the runs the packs of `commit` of `project` hold (the latest record of each).
+  [[nodiscard]] Expected<PackedRuns> read_packs(std::string_view project, std::string_view commit);
+  // Return the names of the packs of `commit`: those its index names and those a listing finds.
+  [[nodiscard]] Expected<std::vector<std::string>> pack_names(std::string_view project,
+                                                              std::string_view commit);
+  // Add `name` to the pack index of `commit`, reading it back to catch a concurrent writer.
+  [[nodiscard]] Expected<void> add_to_pack_index(std::string_view project, std::string_view commit,
+                                                 const std::string& name);
+
   // Return the records at the document paths `paths` (nothing where there is none), read and
   // parsed in parallel.
   [[nodiscard]] Expected<std::vector<std::optional<core::RunRecord>>> fetch_records(

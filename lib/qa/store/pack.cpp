@@ -1,0 +1,221 @@
+#include <qa/store/pack.hpp>
+
+#include <zstd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include <qa/util/hash.hpp>
+#include <qa/util/json_depth.hpp>
+#include <qa/util/parallel.hpp>
+#include <qa/util/time.hpp>
+
+namespace qa::store {
+
+namespace {
+
+constexpr std::string_view k_pack_schema = "qa.pack/1";
+constexpr std::string_view k_index_schema = "qa.pack-index/1";
+constexpr std::string_view k_pack_suffix = ".pack";
+// A decompressed pack larger than this is refused: 100,000 records take about 100 MiB.
+constexpr std::size_t k_max_pack_bytes = std::size_t{1} << 30;
+// Packs smaller than this are left as they are: compressing them would save nothing worth a
+// decompression.
+constexpr std::size_t k_compress_from = 1024;
+constexpr int k_zstd_level = 3;
+
+struct DctxDeleter {
+  void operator()(ZSTD_DCtx* dctx) const { ZSTD_freeDCtx(dctx); }
+};
+
+bool has_schema(const nlohmann::json& json, std::string_view schema) {
+  return json.is_object() && json.contains("schema") && json["schema"].is_string() &&
+         json["schema"].get<std::string>() == schema;
+}
+
+bool is_zstd(std::string_view bytes) {
+  static constexpr unsigned char k_magic[] = {0x28, 0xB5, 0x2F, 0xFD};
+  return bytes.size() >= 4 &&
+         std::equal(k_magic, k_magic + 4, bytes.begin(),
+                    [](unsigned char a, char b) { return a == static_cast<unsigned char>(b); });
+}
+
+Expected<std::string> decompress(std::string_view bytes, std::string_view origin) {
+  std::unique_ptr<ZSTD_DCtx, DctxDeleter> dctx(ZSTD_createDCtx());
+  if (!dctx) {
+    return fail("cannot read pack {}: out of memory", quote(origin));
+  }
+  std::string out;
+  const unsigned long long announced = ZSTD_getFrameContentSize(bytes.data(), bytes.size());
+  if (announced != ZSTD_CONTENTSIZE_UNKNOWN && announced != ZSTD_CONTENTSIZE_ERROR &&
+      announced <= k_max_pack_bytes) {
+    out.reserve(static_cast<std::size_t>(announced));
+  }
+  ZSTD_inBuffer in{bytes.data(), bytes.size(), 0};
+  std::string chunk(ZSTD_DStreamOutSize(), '\0');
+  std::size_t last = 1;
+  while (in.pos < in.size || last != 0) {
+    ZSTD_outBuffer buffer{chunk.data(), chunk.size(), 0};
+    last = ZSTD_decompressStream(dctx.get(), &buffer, &in);
+    if (ZSTD_isError(last) != 0U) {
+      return fail("cannot read pack {}: {}", quote(origin), ZSTD_getErrorName(last));
+    }
+    out.append(chunk.data(), buffer.pos);
+    if (out.size() > k_max_pack_bytes) {
+      return fail("cannot read pack {}: more than {} bytes once decompressed", quote(origin),
+                  k_max_pack_bytes);
+    }
+    if (in.pos == in.size && buffer.pos < buffer.size && last != 0) {
+      return fail("cannot read pack {}: the compressed data is truncated", quote(origin));
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> compress(std::string_view text) {
+  std::string out(ZSTD_compressBound(text.size()), '\0');
+  const std::size_t size =
+      ZSTD_compress(out.data(), out.size(), text.data(), text.size(), k_zstd_level);
+  if (ZSTD_isError(size) != 0U) {
+    return std::nullopt;
+  }
+  out.resize(size);
+  return out;
+}
+
+}  // namespace
+
+std::string pack_folder(std::string_view project, std::string_view commit) {
+  return fmt::format("{}/packs/{}/{}", project, commit.substr(0, 2), commit.substr(2));
+}
+
+std::string pack_name(std::vector<std::string> keys) {
+  std::sort(keys.begin(), keys.end());
+  std::string joined;
+  for (const auto& key : keys) {
+    joined += key;
+    joined += '\n';
+  }
+  return util::hash_bytes(joined).hex().substr(0, 16) + std::string(k_pack_suffix);
+}
+
+bool is_pack_name(std::string_view name) {
+  return name.ends_with(k_pack_suffix) && name.find('/') == std::string_view::npos &&
+         !name.starts_with(".");
+}
+
+std::string encode_pack(const Pack& pack) {
+  const nlohmann::json header{
+      {"schema", k_pack_schema},
+      {"project", pack.project},
+      {"commit", pack.commit},
+      {"records", pack.records.size()},
+      {"written_at", util::rfc3339(std::chrono::system_clock::time_point(
+                         std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                             std::chrono::nanoseconds(pack.written_ns))))},
+      {"written_ns", pack.written_ns}};
+  std::string text = header.dump() + "\n";
+  for (const auto& record : pack.records) {
+    text += core::to_json(record).dump();
+    text += '\n';
+  }
+  if (text.size() >= k_compress_from) {
+    if (auto compressed = compress(text); compressed && compressed->size() < text.size()) {
+      return std::move(*compressed);
+    }
+  }
+  return text;
+}
+
+Expected<Pack> decode_pack(std::string_view bytes, std::string_view origin) {
+  std::string inflated;
+  std::string_view text = bytes;
+  if (is_zstd(bytes)) {
+    QA_TRY_ASSIGN(inflated, decompress(bytes, origin));
+    text = inflated;
+  }
+  const auto invalid = [&](std::string_view why) {
+    return fail("invalid pack {}: {}", quote(origin), why);
+  };
+  // Split into lines first: the records are then parsed in parallel.
+  std::vector<std::string_view> lines;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) {
+      end = text.size();
+    }
+    if (end > start) {
+      lines.push_back(text.substr(start, end - start));
+    }
+    start = end + 1;
+  }
+  if (lines.empty()) {
+    return invalid("empty");
+  }
+  QA_TRY(util::check_json_depth(lines.front(), origin));
+  const auto header = nlohmann::json::parse(lines.front(), nullptr, false);
+  if (!has_schema(header, k_pack_schema)) {
+    return invalid(fmt::format("its first line is not a {} header", k_pack_schema));
+  }
+  if (!header.contains("project") || !header["project"].is_string() || !header.contains("commit") ||
+      !header["commit"].is_string() || !header.contains("records") ||
+      !header["records"].is_number_unsigned()) {
+    return invalid("its header needs \"project\" and \"commit\" strings and a \"records\" count");
+  }
+  Pack pack;
+  pack.project = header["project"].get<std::string>();
+  pack.commit = header["commit"].get<std::string>();
+  if (header.contains("written_ns") && header["written_ns"].is_number_integer()) {
+    pack.written_ns = header["written_ns"].get<std::int64_t>();
+  }
+  const auto count = header["records"].get<std::uint64_t>();
+  if (count != lines.size() - 1) {
+    return invalid(fmt::format("its header announces {} records, it holds {} (truncated?)", count,
+                               lines.size() - 1));
+  }
+  std::vector<std::optional<Expected<core::RunRecord>>> parsed(lines.size() - 1);
+  util::parallel_for(
+      parsed.size(),
+      [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+          parsed[i] = core::parse_record(lines[i + 1], fmt::format("{} line {}", origin, i + 2));
+        }
+      },
+      0, 512);
+  pack.records.reserve(parsed.size());
+  for (auto& record : parsed) {
+    if (!*record) {
+      return tl::unexpected(std::move(*record).error());
+    }
+    if ((*record)->project != pack.project || (*record)->commit != pack.commit) {
+      return invalid(fmt::format("the run {} belongs to commit {} of {}", quote((*record)->key),
+                                 (*record)->commit.substr(0, 12), quote((*record)->project)));
+    }
+    pack.records.push_back(std::move(**record));
+  }
+  return pack;
+}
+
+std::string encode_pack_index(const std::vector<std::string>& names) {
+  return nlohmann::json{{"schema", k_index_schema}, {"packs", names}}.dump(2) + "\n";
+}
+
+Expected<std::vector<std::string>> decode_pack_index(std::string_view text,
+                                                     std::string_view origin) {
+  QA_TRY(util::check_json_depth(text, origin));
+  const auto json = nlohmann::json::parse(text, nullptr, false);
+  if (!has_schema(json, k_index_schema) || !json.contains("packs") || !json["packs"].is_array()) {
+    return fail("invalid pack index {}: not a {} document", quote(origin), k_index_schema);
+  }
+  std::vector<std::string> names;
+  for (const auto& name : json["packs"]) {
+    if (name.is_string() && is_pack_name(name.get<std::string>())) {
+      names.push_back(name.get<std::string>());
+    }
+  }
+  return names;
+}
+
+}  // namespace qa::store
