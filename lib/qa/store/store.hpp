@@ -163,7 +163,7 @@ class Store {
   [[nodiscard]] Expected<std::vector<BranchIndex>> list_branches(std::string_view project);
   // Return the records of `commit` of `project`: each single record parsed on its own (one that
   // cannot be read, or belongs to another run, is listed in `damaged` with its path), then those
-  // of its packs. Only a store that cannot be read is an error.
+  // of its packs, each pack on its own too. Only a store that cannot be read is an error.
   [[nodiscard]] Expected<CommitScan> scan_commit(std::string_view project, std::string_view commit);
   // Remove every document of `commit` of `project`: its packs (the index last), then its single
   // records.

@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
-#include <set>
 #include <thread>
 
 #include <qa/core/run_key.hpp>
+#include <qa/store/pack.hpp>
 #include <qa/store/store.hpp>
 #include <qa/util/json_depth.hpp>
 #include <qa/util/parallel.hpp>
@@ -18,11 +18,6 @@ namespace qa::store {
 namespace {
 
 constexpr std::string_view k_record_suffix = "/run.json";
-
-// The folder of the packs of `commit` of `project` (store/pack.hpp).
-std::string packs_of(std::string_view project, std::string_view commit) {
-  return fmt::format("{}/packs/{}/{}", project, commit.substr(0, 2), commit.substr(2));
-}
 
 bool is_temporary(std::string_view path) {
   const auto slash = path.rfind('/');
@@ -209,7 +204,6 @@ Expected<CommitScan> Store::scan_commit(std::string_view project, std::string_vi
       },
       std::max<std::size_t>(8, std::thread::hardware_concurrency()), 16);
   CommitScan scan;
-  std::set<std::string, std::less<>> damaged_keys;
   for (std::size_t i = 0; i < keys.size(); ++i) {
     if (!*read[i].text) {
       return tl::unexpected(std::move(*read[i].text).error());
@@ -222,22 +216,27 @@ Expected<CommitScan> Store::scan_commit(std::string_view project, std::string_vi
     } else {
       scan.damaged.push_back(
           DamagedDocument{record_path(project, commit, keys[i]), read[i].record->error().message});
-      damaged_keys.insert(keys[i]);
     }
   }
-  // The packs: what a reader sees of them (list_runs takes them first), but for the keys whose
-  // single record is damaged, which it would read again.
-  QA_TRY_ASSIGN(const auto packed, m_backend->list_objects(packs_of(project, commit)));
-  if (!packed.empty()) {
-    auto runs = list_runs(project, commit,
-                          [&](std::string_view key) { return !damaged_keys.contains(key); });
-    if (!runs) {
-      scan.damaged.push_back(
-          DamagedDocument{packs_of(project, commit), std::move(runs).error().message});
-    } else {
-      for (auto& record : *runs) {
-        scan.records.push_back(std::move(record));
-      }
+  // Then each pack on its own (the pack index names packs, it holds no record).
+  const std::string packs = pack_folder(project, commit);
+  QA_TRY_ASSIGN(const auto packed, m_backend->list_objects(packs));
+  for (const auto& object : packed) {
+    if (object.path.find('/') != std::string::npos || !is_pack_name(object.path)) {
+      continue;
+    }
+    const std::string path = packs + "/" + object.path;
+    QA_TRY_ASSIGN(const auto bytes, m_backend->get_document(path));
+    if (!bytes) {
+      continue;  // replaced since the listing
+    }
+    auto pack = decode_pack(*bytes, path);
+    if (!pack) {
+      scan.damaged.push_back(DamagedDocument{path, std::move(pack).error().message});
+      continue;
+    }
+    for (auto& record : pack->records) {
+      scan.records.push_back(std::move(record));
     }
   }
   std::stable_sort(
@@ -262,7 +261,7 @@ Expected<Removed> Store::remove_commit(std::string_view project, std::string_vie
     }
     return {};
   };
-  QA_TRY(remove_all(packs_of(project, commit), "index.json"));
+  QA_TRY(remove_all(pack_folder(project, commit), "index.json"));
   QA_TRY(remove_all(commit_folder(project, commit), ""));
   return removed;
 }

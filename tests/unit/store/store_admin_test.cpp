@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include <qa/store/memory_backend.hpp>
+#include <qa/store/pack.hpp>
 #include <qa/store/store.hpp>
 
 #include "unit/store/local_store_fixture.hpp"
@@ -70,6 +71,31 @@ TEST_F(StoreAdminTest, ScanCommitReportsADamagedRecordAndReadsTheOthers) {
   ASSERT_EQ(scan->damaged.size(), 1U);
   EXPECT_EQ(scan->damaged[0].path, Store::record_path(k_project, k_sha_a, "default/base/b.png"));
   EXPECT_FALSE(scan->damaged[0].message.empty());
+}
+
+TEST_F(StoreAdminTest, ScanCommitReadsEachPackOnItsOwn) {
+  auto a = put(k_sha_a, "default/base/a.png", {{"out.txt", "A"}});
+  auto b = put(k_sha_a, "default/base/b.png", {{"out.txt", "B"}});
+  ASSERT_TRUE(m_store->put_pack(k_project, k_sha_a, {a.key, b.key}, {a, b}));
+  auto scan = m_store->scan_commit(k_project, k_sha_a);
+  ASSERT_TRUE(scan) << scan.error().message;
+  EXPECT_TRUE(scan->damaged.empty());
+  EXPECT_EQ(scan->records.size(), 4U);  // each run single and packed
+
+  // A pack cut short is damaged, named by its path; the single records still read.
+  const auto folder = root() / pack_folder(k_project, k_sha_a);
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    if (is_pack_name(entry.path().filename().string())) {
+      std::filesystem::permissions(entry.path(), std::filesystem::perms::owner_write,
+                                   std::filesystem::perm_options::add);
+      std::filesystem::resize_file(entry.path(), 12);
+    }
+  }
+  scan = m_store->scan_commit(k_project, k_sha_a);
+  ASSERT_TRUE(scan) << scan.error().message;
+  ASSERT_EQ(scan->damaged.size(), 1U);
+  EXPECT_TRUE(scan->damaged[0].path.starts_with(pack_folder(k_project, k_sha_a) + "/"));
+  EXPECT_EQ(scan->records.size(), 2U);
 }
 
 TEST_F(StoreAdminTest, RemoveCommitRemovesItsRecordsAndPacksOnly) {
