@@ -20,12 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view k_examples = R"(Subcommands:
-  verify   every blob that records name is stored and hashes to its name
-  gc       remove old commits' records, then the blobs no record names
-  stats    records, commits, projects, blobs, bytes and the deduplication ratio
-
-Examples:
+constexpr std::string_view k_examples = R"(Examples:
   qa-store verify                        check every record of every commit of the store
   qa-store verify --commit main -j 16    ... of the commit of the branch main, 16 blobs at once
   qa-store gc --dry-run                  list what gc would remove, remove nothing
@@ -222,6 +217,7 @@ int qa_store(int argc, char** argv) {
                   "Store location: a folder or http(s)://host/prefix (default: QA_STORE, "
                   "qaboard.yaml's storage, else ~/.cache/qatools)");
   app->require_subcommand(1);
+  // `qa-store gc --help` lists gc's options, and common ones go before or after the subcommand.
 
   auto* verify_app = app->add_subcommand(
       "verify", "Check that every blob the records name is stored and hashes to its name");
