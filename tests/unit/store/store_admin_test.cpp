@@ -1,7 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
-
 #include <qa/store/memory_backend.hpp>
 #include <qa/store/pack.hpp>
 #include <qa/store/store.hpp>
