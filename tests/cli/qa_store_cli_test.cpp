@@ -123,8 +123,8 @@ TEST_F(QaStore, VerifyFindsAFlippedByteAMissingBlobAndATruncatedRecord) {
   EXPECT_NE(damaged.err.find("1 records unreadable"), std::string::npos) << damaged.err;
 }
 
-// main: c1 (its branch index); detached: c2 (no index, old), c3 (records removed by hand, so its
-// own blobs are unnamed but young).
+// main: c1 (its branch index); detached: c2 (no index, old), c3 (records and pack removed by
+// hand, so its own blobs are unnamed but young).
 class QaStoreGc : public QaStore {
  protected:
   QaStoreGc() {
@@ -134,6 +134,7 @@ class QaStoreGc : public QaStore {
     make_old(m_store, "40 days ago");
     m_c3 = commit_and_run("3");
     fs::remove_all(commit_folder(m_c3));
+    fs::remove_all(m_store / "acme/keep/packs" / m_c3.substr(0, 2) / m_c3.substr(2));
   }
   std::string m_c1, m_c2, m_c3;
 };
