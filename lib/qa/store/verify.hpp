@@ -31,7 +31,7 @@ struct BadBlob {
 struct VerifyResult {
   std::size_t commits = 0;
   std::size_t records = 0;  // distinct runs (a run both single and packed counts once)
-  std::size_t blobs = 0;  // distinct blobs checked
+  std::size_t blobs = 0;    // distinct blobs checked
   std::vector<BadBlob> bad_blobs;
   std::vector<DamagedDocument> damaged;
 
