@@ -1,7 +1,7 @@
 # What `cmake --install` puts where (GNUInstallDirs; the .deb of cmake/Package.cmake holds the
 # same tree under /usr). The tools install from tools/; examples, benchmarks and tests never do.
 #
-#   bin/                                   qa-run qa-batch qa-get qa-bitacc qa-report qa
+#   bin/                                   qa-run qa-batch qa-get qa-bitacc qa-report qa-store qa
 #   share/qatools/python/                  the Python module of QA-Board entrypoints (python/),
 #                                          found by the tools at <bin>/../share/qatools/python
 #   share/qatools/ci-templates/            ci-templates/ (GitLab and GitHub), when it exists
@@ -10,7 +10,7 @@
 #   share/doc/qatools/                     README.md, copyright, changelog.Debian.gz
 include(ManPages)
 
-set(QA_TOOLS qa-run qa-batch qa-get qa-bitacc qa-report qa)
+set(QA_TOOLS qa-run qa-batch qa-get qa-bitacc qa-report qa-store qa)
 
 # runner::python_module_dir() (lib/qa/runner/entrypoint.cpp) looks for it at
 # <the tool's folder>/../share/qatools/python: with a BINDIR or DATADIR other than bin and share,
@@ -45,6 +45,7 @@ qa_man_page(qa-batch qa-batch "run batches of inputs and configurations in paral
 qa_man_page(qa-get qa-get "resolve commits and references, fetch stored outputs")
 qa_man_page(qa-bitacc qa-bitacc "check that outputs are bit-identical to the reference commit's")
 qa_man_page(qa-report qa-report "compare a commit's results with its reference")
+qa_man_page(qa-store qa-store "keep a store healthy: verify blobs, collect garbage, count")
 qa_man_page(qa-cmd qa "QA-Board's command line, run by the qatools tools")
 
 # Debian wants the changelog compressed without a name or time stamp (gzip -n).

@@ -23,7 +23,8 @@ string(CONCAT CPACK_PACKAGE_DESCRIPTION
   "Markdown, HTML, JUnit, OpenMetrics, JSON).\n"
   "\n"
   "It ships the commands qa-run, qa-batch, qa-get, qa-bitacc and qa-report,\n"
-  "composed through JSON Lines, and qa, which accepts QA-Board's command line;\n"
+  "composed through JSON Lines, qa-store, which verifies and prunes a store,\n"
+  "and qa, which accepts QA-Board's command line;\n"
   "it reads QA-Board's qaboard.yaml and runs its Python entrypoints. The\n"
   "GitLab and GitHub CI templates are in /usr/share/qatools/ci-templates.")
 set(CPACK_PACKAGE_DIRECTORY "${PROJECT_BINARY_DIR}/package")

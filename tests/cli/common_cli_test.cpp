@@ -40,7 +40,7 @@ TEST_P(EveryTool, UnknownOptionIsAUsageError) {
 
 INSTANTIATE_TEST_SUITE_P(Tools, EveryTool,
                          ::testing::Values("qa-run", "qa-batch", "qa-get", "qa-bitacc", "qa-report",
-                                           "qa"),
+                                           "qa-store", "qa"),
                          tool_test_name);
 
 }  // namespace

@@ -235,7 +235,9 @@ Expected<std::vector<std::string>> HttpBackend::list_documents(std::string_view 
 }
 
 Expected<std::vector<store::ObjectInfo>> HttpBackend::list_objects(std::string_view prefix) {
-  QA_TRY(util::check_relative_path(prefix));
+  if (!prefix.empty()) {  // empty: the whole store
+    QA_TRY(util::check_relative_path(prefix));
+  }
   return list_under(prefix);
 }
 
@@ -311,7 +313,7 @@ Expected<std::vector<store::ObjectInfo>> HttpBackend::list_under(std::string_vie
     std::vector<Request> requests;
     for (const auto& folder : folders) {
       requests.push_back(Request{Method::get,
-                                 fmt::format("{}/{}", prefix, folder),
+                                 prefix.empty() ? folder : fmt::format("{}/{}", prefix, folder),
                                  {},
                                  0,
                                  {},

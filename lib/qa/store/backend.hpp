@@ -94,8 +94,9 @@ class Backend {
 
   // Maintenance (qa-store): listing with sizes and times, removal, re-hashing.
   // Return every object under the folder `prefix` (documents and blobs alike, e.g. `cas` for
-  // every blob), relative to it, sorted by path, with its size and modification time. Temporary
-  // files of writes in progress are not objects; a folder that does not exist holds none.
+  // every blob; an empty `prefix` for the whole store), relative to it, sorted by path, with its
+  // size and modification time. Temporary files of writes in progress are not objects; a folder
+  // that does not exist holds none.
   [[nodiscard]] virtual Expected<std::vector<ObjectInfo>> list_objects(std::string_view prefix) = 0;
   // Remove the object at `rel` (a document, or a blob at blob_rel_path()); one already gone is
   // not an error.

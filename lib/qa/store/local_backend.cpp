@@ -175,8 +175,10 @@ Expected<std::vector<std::string>> LocalBackend::list_documents(std::string_view
 }
 
 Expected<std::vector<ObjectInfo>> LocalBackend::list_objects(std::string_view prefix) {
-  QA_TRY(util::check_relative_path(prefix));
-  const fs::path dir = m_root / fs::path(prefix);
+  if (!prefix.empty()) {  // empty: the whole store
+    QA_TRY(util::check_relative_path(prefix));
+  }
+  const fs::path dir = prefix.empty() ? m_root : m_root / fs::path(prefix);
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     return std::vector<ObjectInfo>();

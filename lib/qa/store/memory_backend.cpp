@@ -126,8 +126,10 @@ bool MemoryBackend::set_modified(std::string_view rel, std::chrono::system_clock
 }
 
 Expected<std::vector<ObjectInfo>> MemoryBackend::list_objects(std::string_view prefix) {
-  QA_TRY(util::check_relative_path(prefix));
-  const std::string folder = std::string(prefix) + "/";
+  if (!prefix.empty()) {  // empty: the whole store
+    QA_TRY(util::check_relative_path(prefix));
+  }
+  const std::string folder = prefix.empty() ? std::string() : std::string(prefix) + "/";
   std::vector<ObjectInfo> out;
   const std::lock_guard lock(m_mutex);
   for (const auto& [path, object] : m_documents) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -7,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <qa/core/run_record.hpp>
@@ -36,6 +39,58 @@ struct BranchIndex {
   std::string branch;
   std::string commit;
   std::string updated_at;
+};
+
+// Maintenance (qa-store; the methods of the block "Maintenance" of Store, in store_admin.cpp).
+
+// A commit of a project.
+struct CommitId {
+  std::string project;
+  std::string commit;
+  friend auto operator<=>(const CommitId&, const CommitId&) = default;
+};
+
+// A commit of a project as a listing of the store finds it: its records and its packs.
+struct StoredCommit {
+  std::string project;
+  std::string commit;
+  std::chrono::system_clock::time_point modified;  // the newest of its documents
+  std::size_t records = 0;                         // record documents (run.json)
+  std::size_t packs = 0;                           // documents of its pack folder
+  std::uint64_t bytes = 0;                         // of all these documents
+};
+
+// A blob as a listing of the store finds it.
+struct StoredBlob {
+  util::Hash128 hash;
+  std::uint64_t size = 0;
+  std::chrono::system_clock::time_point modified;
+};
+
+// What one listing of the whole store finds, each list sorted.
+struct StoreInventory {
+  std::vector<StoredCommit> commits;                                // by project, then commit
+  std::vector<StoredBlob> blobs;                                    // by hash
+  std::vector<std::pair<std::string, std::string>> branch_indexes;  // project, document path
+  std::vector<std::string> others;  // objects outside the layout (temporary files excepted)
+};
+
+// A document of a commit that cannot be read as records, and why.
+struct DamagedDocument {
+  std::string path;
+  std::string message;
+};
+
+// Every record a commit's documents hold, each document read on its own.
+struct CommitScan {
+  std::vector<core::RunRecord> records;  // by key; a key may appear again (a pack's version)
+  std::vector<DamagedDocument> damaged;
+};
+
+// What a removal took away.
+struct Removed {
+  std::size_t objects = 0;
+  std::uint64_t bytes = 0;
 };
 
 // A store: typed operations over one backend, chosen by the location's URL scheme. Callers
@@ -100,6 +155,30 @@ class Store {
   [[nodiscard]] Expected<std::optional<BranchIndex>> get_branch(std::string_view project,
                                                                 std::string_view branch);
   [[nodiscard]] Expected<void> put_branch(std::string_view project, const BranchIndex& index);
+
+  // ---- Maintenance (qa-store, store/store_admin.cpp) ----
+  // They need a backend that lists objects with sizes and times and removes them.
+
+  // Return what one listing of the whole store finds: every commit of every project (found
+  // under `commits/` or `packs/`), every blob, the branch indexes, and anything else.
+  [[nodiscard]] Expected<StoreInventory> inventory();
+  // Return every blob of the store, sorted by hash.
+  [[nodiscard]] Expected<std::vector<StoredBlob>> list_blobs();
+  // Return the branch indexes of `project`; an index that cannot be read is an error naming it.
+  [[nodiscard]] Expected<std::vector<BranchIndex>> list_branches(std::string_view project);
+  // Return the records of `commit` of `project`: each single record parsed on its own (one that
+  // cannot be read, or belongs to another run, is listed in `damaged` with its path), then those
+  // of its packs, each pack on its own too. Only a store that cannot be read is an error.
+  [[nodiscard]] Expected<CommitScan> scan_commit(std::string_view project, std::string_view commit);
+  // Remove every document of `commit` of `project`: its packs (the index last), then its single
+  // records.
+  [[nodiscard]] Expected<Removed> remove_commit(std::string_view project, std::string_view commit);
+  // Remove the blob `hash`; one already gone is not an error.
+  [[nodiscard]] Expected<void> remove_blob(const util::Hash128& hash);
+  // Return, for each of `hashes` in order, whether the store holds it intact (re-read from the
+  // store itself and hashed), checking up to `jobs` at once.
+  [[nodiscard]] Expected<std::vector<BlobState>> check_blobs(
+      const std::vector<util::Hash128>& hashes, std::size_t jobs);
 
   // Return the path of a record in the layout above.
   [[nodiscard]] static std::string record_path(std::string_view project, std::string_view commit,

@@ -37,6 +37,27 @@ TEST(Rfc3339Test, NowIsWellFormed) {
   EXPECT_GE(now.substr(0, 4), "2024");
 }
 
+TEST(ParseDurationTest, WholeNumbersWithAUnit) {
+  EXPECT_EQ(*parse_duration("1d"), std::chrono::hours(24));
+  EXPECT_EQ(*parse_duration("12h"), std::chrono::hours(12));
+  EXPECT_EQ(*parse_duration("30m"), std::chrono::minutes(30));
+  EXPECT_EQ(*parse_duration("0s"), std::chrono::seconds(0));
+  for (const char* bad : {"", "1", "d", "1w", "-1d", "1.5h", " 1h", "99999999999999999999d"}) {
+    const auto parsed = parse_duration(bad);
+    ASSERT_FALSE(parsed) << bad;
+    EXPECT_EQ(parsed.error().kind, ErrorKind::usage);
+    EXPECT_TRUE(parsed.error().message.starts_with("invalid duration \""))
+        << parsed.error().message;
+  }
+}
+
+TEST(HumanBytesTest, BinaryUnits) {
+  EXPECT_EQ(human_bytes(0), "0 B");
+  EXPECT_EQ(human_bytes(1023), "1023 B");
+  EXPECT_EQ(human_bytes(1536), "1.5 KiB");
+  EXPECT_EQ(human_bytes(std::uint64_t{3} << 30), "3.0 GiB");
+}
+
 TEST(HostNameTest, IsTheKernelsHostName) {
   std::string expected = test::read_text("/proc/sys/kernel/hostname");
   while (!expected.empty() && expected.back() == '\n') {
