@@ -257,5 +257,27 @@ TEST_F(QaStore, BadInputsAreUsageErrorsOnOneLine) {
   EXPECT_NE(help.out.find("qa-store gc --keep-days 7"), std::string::npos) << help.out;
 }
 
+TEST_F(QaStore, PackGathersAnOldLayoutCommitIntoOnePackThatReadersUse) {
+  const std::string sha = commit_and_run("1", "all");
+  const fs::path packs = m_store / "acme/keep/packs" / sha.substr(0, 2) / sha.substr(2);
+  fs::remove_all(m_store / "acme/keep/packs");  // as a store written before packs
+  const auto packed = store({"pack", "--commit", sha.substr(0, 10)});
+  ASSERT_EQ(packed.exit_code, 0) << packed.err;
+  EXPECT_NE(packed.out.find("packed commit " + sha + " of \"acme/keep\": 6 runs"),
+            std::string::npos)
+      << packed.out;
+  std::size_t pack_files = 0;
+  for (const auto& entry : fs::directory_iterator(packs)) {
+    pack_files += entry.path().extension() == ".pack" ? 1U : 0U;
+  }
+  EXPECT_EQ(pack_files, 1U);
+  fs::remove_all(commit_folder(sha));
+  EXPECT_EQ(runs(sha).size(), 6U) << "every run read from the pack";
+  const auto again = store({"pack"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find(": 6 runs"), std::string::npos) << again.out;
+  expect_one_line_error(store({"pack", "--commit", "no-such-ref"}), 2);
+}
+
 }  // namespace
 }  // namespace qa::test

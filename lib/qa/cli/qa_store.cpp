@@ -27,6 +27,7 @@ constexpr std::string_view k_examples = R"(Examples:
   qa-store gc --keep-days 7 --keep v1.0  keep branch heads, v1.0 and a week of commits
   qa-store gc --keep-days 0 --grace 1h   keep branch heads and the last hour only
   qa-store stats --json                  the figures as one JSON object
+  qa-store pack --commit main            gather the records of main's commit into one pack
   qa-store --store /mnt/qa stats         another store than the project's
 
 The store is --store, else QA_STORE, else the storage of the project's qaboard.yaml (when run
@@ -35,6 +36,10 @@ branch (git's, else the store's branch index). gc keeps a commit that a branch i
 that --keep names, or whose records are younger than --keep-days (or --grace); blobs are
 removed only when no record left names them and they are older than --grace, so a batch
 writing meanwhile loses nothing.
+
+pack gathers a commit's single records and packs into one pack, which readers fetch in one read
+(a batch writes its pack when it ends; packing serves stores written before packs, or batches
+killed before their end).
 
 Exit codes: 0 success, 1 verify found missing or corrupt blobs or damaged records, 2 usage,
 configuration or environment error (e.g. the store cannot be read).)";
@@ -131,6 +136,29 @@ Expected<int> verify(const StoreToolOptions& options) {
   return k_exit_ok;
 }
 
+Expected<int> pack(const StoreToolOptions& options) {
+  QA_TRY_ASSIGN(const auto at, where(options.common));
+  QA_TRY_ASSIGN(auto store, store::Store::open(at.location));
+  std::vector<store::CommitId> commits;
+  if (options.commits.empty()) {
+    QA_TRY_ASSIGN(const auto inventory, store.inventory());
+    for (const auto& stored : inventory.commits) {
+      commits.push_back(store::CommitId{stored.project, stored.commit});
+    }
+  } else {
+    QA_TRY_ASSIGN(commits, resolve_refs(at, store, options.commits));
+  }
+  std::size_t runs = 0;
+  for (const auto& id : commits) {
+    QA_TRY_ASSIGN(const std::size_t count, store.pack_commit(id.project, id.commit));
+    std::cout << fmt::format("packed commit {} of {}: {} runs\n", id.commit, quote(id.project),
+                             count);
+    runs += count;
+  }
+  util::log::info("{} commits packed, {} runs", commits.size(), runs);
+  return k_exit_ok;
+}
+
 std::string_view kept_by_name(store::KeptBy by) {
   switch (by) {
     case store::KeptBy::branch:
@@ -211,7 +239,7 @@ Expected<int> stats(const StoreToolOptions& options) {
 
 int qa_store(int argc, char** argv) {
   StoreToolOptions options;
-  auto app = make_app("qa-store", "Keep a store healthy: verify, gc, stats", k_examples);
+  auto app = make_app("qa-store", "Keep a store healthy: verify, gc, stats, pack", k_examples);
   app->add_flag("-v,--verbose", options.common.verbose, "Print debug logs on stderr");
   app->add_option("--store", options.common.store,
                   "Store location: a folder or http(s)://host/prefix (default: QA_STORE, "
@@ -240,7 +268,14 @@ int qa_store(int argc, char** argv) {
 
   auto* stats_app = app->add_subcommand("stats", "Count records, commits, blobs and bytes");
   stats_app->add_flag("--json", options.json, "Print the figures as one JSON object");
-  for (auto* sub : {verify_app, gc_app, stats_app}) {
+  auto* pack_app =
+      app->add_subcommand("pack", "Gather each commit's single records and packs into one pack");
+  pack_app
+      ->add_option("--commit", options.commits,
+                   "Pack the commit REF only (repeatable; default: every commit)")
+      ->allow_extra_args(false);
+
+  for (auto* sub : {verify_app, gc_app, stats_app, pack_app}) {
     sub->fallthrough();
   }
 
@@ -250,6 +285,9 @@ int qa_store(int argc, char** argv) {
     }
     if (gc_app->parsed()) {
       return gc(options);
+    }
+    if (pack_app->parsed()) {
+      return pack(options);
     }
     return stats(options);
   });

@@ -10,9 +10,9 @@ namespace {
 using test::k_sha_a;
 using test::k_sha_b;
 
-class StatsTest : public test::LocalStoreTest {};
+class StoreStatsTest : public test::LocalStoreTest {};
 
-TEST_F(StatsTest, CountsRecordsBlobsAndTheDeduplication) {
+TEST_F(StoreStatsTest, CountsRecordsBlobsAndTheDeduplication) {
   put(k_sha_a, "default/base/a.png", {{"a.txt", "AAAA"}, {"b.txt", "BB"}});
   put(k_sha_b, "default/base/a.png", {{"a.txt", "AAAA"}, {"b.txt", "CC"}});
   put(k_sha_b, "default/base/b.png", {{"a.txt", "AAAA"}}, "other");
@@ -30,7 +30,7 @@ TEST_F(StatsTest, CountsRecordsBlobsAndTheDeduplication) {
   EXPECT_EQ(json["dedup_ratio"], 2.0);
 }
 
-TEST_F(StatsTest, AnEmptyStoreHasNoRatio) {
+TEST_F(StoreStatsTest, AnEmptyStoreHasNoRatio) {
   const auto stats = store_stats(*m_store);
   ASSERT_TRUE(stats) << stats.error().message;
   EXPECT_EQ(stats->records, 0U);
