@@ -292,7 +292,11 @@ Expected<int> run(const BatchOptions& options) {
     QA_TRY_ASSIGN(outcome, run_on_slurm(context, selected, options, run_options));
   } else {
     QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location));
+    // One sync of the store at the end of the batch instead of two per record (see
+    // store::DocumentSync): an interrupted batch is finished by a rerun with --on-existing skip.
+    store.set_document_sync(store::DocumentSync::on_flush);
     outcome = runner::run_local(context, store, selected, run_options, print_record);
+    QA_TRY(store.flush());
   }
 
   const double seconds =

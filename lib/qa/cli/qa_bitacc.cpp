@@ -1,6 +1,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include <qa/cli/common.hpp>
 #include <qa/cli/tools.hpp>
@@ -94,8 +95,16 @@ Expected<int> compare_folders(const BitaccOptions& options) {
   const core::FileSelection selection = selection_of(options, core::FileSelection{});
   // qa-run's own files (its log, its folder marker) are not outputs.
   const auto& reserved = runner::reserved_output_names();
-  QA_TRY_ASSIGN(const auto reference, core::build_manifest(a, selection, reserved, 0, cache.get()));
-  QA_TRY_ASSIGN(const auto manifest, core::build_manifest(b, selection, reserved, 0, cache.get()));
+  // Both folders at once: a warm cache leaves only listing and stat calls, one thread each.
+  Expected<core::Manifest> reference;
+  Expected<core::Manifest> manifest;
+  {
+    const std::jthread scan_a(
+        [&] { reference = core::build_manifest(a, selection, reserved, 0, cache.get()); });
+    manifest = core::build_manifest(b, selection, reserved, 0, cache.get());
+  }
+  QA_TRY(reference);
+  QA_TRY(manifest);
   if (cache) {
     if (auto saved = cache->save(); !saved) {
       util::log::warning("{}", saved.error().message);
@@ -103,7 +112,7 @@ Expected<int> compare_folders(const BitaccOptions& options) {
     util::log::debug("hash cache: {} files not read again", cache->hits());
   }
   report::BitaccReport result;
-  auto run = report::compare_manifests(manifest, reference, selection,
+  auto run = report::compare_manifests(*manifest, *reference, selection,
                                        options.strict ? report::Strict::yes : report::Strict::no);
   run.key = b.string();
   run.input = b.string();

@@ -17,13 +17,16 @@ Expected<Manifest> build_manifest(const std::filesystem::path& dir, const FileSe
   QA_TRY_ASSIGN(const auto listing, util::scan_tree(dir));
   for (const auto& rel : listing.skipped) {
     if (selection.selects(rel)) {
-      util::log::warning("{} in {} is a symbolic link or a special file: not recorded (it is "
-                         "never followed)",
-                         quote(util::escape_bytes(rel)), quote(dir.string()));
+      util::log::warning(
+          "{} in {} is a symbolic link or a special file: not recorded (it is "
+          "never followed)",
+          quote(util::escape_bytes(rel)), quote(dir.string()));
     }
   }
   std::vector<std::string> selected;
-  for (const auto& rel : listing.files) {
+  std::vector<util::FileStat> stats;
+  for (std::size_t i = 0; i < listing.files.size(); ++i) {
+    const std::string& rel = listing.files[i];
     if (!util::is_utf8(rel)) {
       // Records, manifests and reports are JSON and text: such a name could not travel.
       return fail("cannot record {} in {}: its name is not UTF-8 (rename the file)",
@@ -31,9 +34,10 @@ Expected<Manifest> build_manifest(const std::filesystem::path& dir, const FileSe
     }
     if (!reserved.contains(rel) && selection.selects(rel)) {
       selected.push_back(rel);
+      stats.push_back(listing.stats[i]);
     }
   }
-  QA_TRY_ASSIGN(const auto hashed, util::hash_files(dir, selected, threads, cache));
+  QA_TRY_ASSIGN(const auto hashed, util::hash_files(dir, selected, threads, cache, stats));
   Manifest manifest;
   for (const auto& file : hashed) {
     manifest.emplace(file.rel_path, FileEntry{file.digest.hash, file.digest.size});

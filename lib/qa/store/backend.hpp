@@ -32,6 +32,15 @@ struct BlobDownload {
   std::optional<std::uint64_t> size;
 };
 
+// When a written document reaches the disk. With each_write, put_document syncs the document
+// (and its folder) before it returns. With on_flush, the document is renamed into place all the
+// same (readers see nothing or all of it, and a qatools process killed at any point loses
+// nothing: the kernel holds what was written), but it reaches the disk at the next flush() (or
+// whenever the kernel writes it back): for a batch, one sync at its end instead of two per
+// record; what an operating system crash before that sync loses, a rerun with
+// `--on-existing skip` makes again.
+enum class DocumentSync { each_write, on_flush };
+
 // An object of the store as a listing shows it: its path relative to the listed folder, its
 // size and when it was last written (to the second; a backend that cannot tell gives the epoch).
 struct ObjectInfo {
@@ -88,6 +97,12 @@ class Backend {
   [[nodiscard]] virtual Expected<std::optional<std::string>> get_document(std::string_view rel) = 0;
   [[nodiscard]] virtual Expected<void> put_document(std::string_view rel,
                                                     std::string_view content) = 0;
+  // Choose when documents written from now on reach the disk (each_write by default). Backends
+  // whose writes are durable when they return (remote ones) ignore it.
+  virtual void set_document_sync(DocumentSync sync) { static_cast<void>(sync); }
+  // Make every document and blob written so far durable (with DocumentSync::on_flush).
+  [[nodiscard]] virtual Expected<void> flush() { return {}; }
+
   // Return the paths of the documents under the folder `prefix`, relative to it, sorted.
   [[nodiscard]] virtual Expected<std::vector<std::string>> list_documents(
       std::string_view prefix) = 0;

@@ -27,16 +27,21 @@ tl::unexpected<Error> os_error(std::string_view what, const fs::path& path) {
   return fail("cannot {} {}: {}", what, quote(path.string()), std::strerror(errno));
 }
 
-// Give the file `out` the content of `in`: a reflink (FICLONE) where the filesystem shares
-// extents, else a copy (copy_file_range, itself a reflink on some filesystems). Never a hard
-// link: a command running as root can still write a file of mode 0444, which would rewrite the
-// blob.
 // Return whether `name` is the temporary file of a write in progress (util::AtomicFile).
 bool is_temporary(const fs::path& rel) { return rel.filename().string().starts_with(".tmp."); }
 
-Expected<void> clone_or_copy(int in, util::AtomicFile& out) {
-  if (::ioctl(out.fd(), FICLONE, in) == 0) {
-    return {};
+// Give the file `out` the content of `in`: a reflink (FICLONE) where the filesystem shares
+// extents, else a copy (copy_file_range, itself a reflink on some filesystems). Never a hard
+// link: a command running as root can still write a file of mode 0444, which would rewrite the
+// blob. `try_reflink` is cleared when the store's filesystem cannot reflink at all.
+Expected<void> clone_or_copy(int in, util::AtomicFile& out, std::atomic<bool>& try_reflink) {
+  if (try_reflink) {
+    if (::ioctl(out.fd(), FICLONE, in) == 0) {
+      return {};
+    }
+    if (errno == EOPNOTSUPP || errno == ENOTTY || errno == ENOSYS) {
+      try_reflink = false;
+    }
   }
   return out.write_from(in);
 }
@@ -113,7 +118,7 @@ Expected<void> LocalBackend::put_blob(const util::Hash128& hash, const fs::path&
   }
   QA_TRY(util::create_dirs(destination.parent_path()));
   QA_TRY_ASSIGN(auto out, util::AtomicFile::create(destination, k_blob_mode));
-  QA_TRY(clone_or_copy(in.get(), out));
+  QA_TRY(clone_or_copy(in.get(), out, m_try_reflink));
   // What was copied is checked against its name: a command still writing its outputs (a
   // process left in the background) cannot make a blob whose content is not its hash.
   QA_TRY_ASSIGN(const auto copied, util::hash_file(out.temp_path()));
@@ -159,7 +164,21 @@ Expected<std::optional<std::string>> LocalBackend::get_document(std::string_view
 
 Expected<void> LocalBackend::put_document(std::string_view rel, std::string_view content) {
   QA_TRY(util::check_relative_path(rel));
-  return util::write_file_atomic(m_root / fs::path(rel), content, util::Fsync::yes);
+  const auto fsync =
+      m_document_sync == DocumentSync::each_write ? util::Fsync::yes : util::Fsync::no;
+  return util::write_file_atomic(m_root / fs::path(rel), content, fsync);
+}
+
+Expected<void> LocalBackend::flush() {
+  if (m_document_sync == DocumentSync::each_write) {
+    return {};
+  }
+  const util::UniqueFd fd(::open(m_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd || ::syncfs(fd.get()) != 0) {
+    return fail_as(ErrorKind::io, "cannot sync store {}: {}", quote(m_root.string()),
+                   std::strerror(errno));
+  }
+  return {};
 }
 
 Expected<std::vector<std::string>> LocalBackend::list_documents(std::string_view prefix) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 
 #include <qa/store/backend.hpp>
@@ -8,7 +9,8 @@ namespace qa::store {
 
 // A store in a local folder (an NFS mount works too). Blobs live in `cas/<h[0:2]>/<h[2:]>`, mode
 // 0444, entered by reflink or copy (never a hard link) and checked against their hash; documents
-// are written to a temporary file, synced and renamed. Several processes may write at once.
+// are written to a temporary file, synced (see DocumentSync) and renamed. Several processes may
+// write at once.
 class LocalBackend final : public Backend {
  public:
   // Open the store folder `root`; fail naming it when it cannot be used (a file in the way, no
@@ -35,6 +37,10 @@ class LocalBackend final : public Backend {
   [[nodiscard]] Expected<void> remove_object(std::string_view rel) override;
   // Hash the blob where it lies, without copying it.
   [[nodiscard]] Expected<BlobState> check_blob(const util::Hash128& hash) override;
+  // With DocumentSync::on_flush, documents are not synced one by one; flush() syncs the
+  // filesystem of the store (syncfs: the records, their folders and the blobs) at once.
+  void set_document_sync(DocumentSync sync) override { m_document_sync = sync; }
+  [[nodiscard]] Expected<void> flush() override;
 
   // Return the path of the blob `hash` (it may not exist).
   [[nodiscard]] std::filesystem::path blob_path(const util::Hash128& hash) const;
@@ -42,6 +48,9 @@ class LocalBackend final : public Backend {
  private:
   explicit LocalBackend(std::filesystem::path root) : m_root(std::move(root)) {}
   std::filesystem::path m_root;
+  std::atomic<DocumentSync> m_document_sync{DocumentSync::each_write};
+  // Cleared when the filesystem refuses FICLONE, so that each blob does not ask again.
+  std::atomic<bool> m_try_reflink{true};
 };
 
 }  // namespace qa::store

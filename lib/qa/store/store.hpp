@@ -119,6 +119,12 @@ class Store {
   [[nodiscard]] Expected<void> put_run(const core::RunRecord& record,
                                        const std::filesystem::path& output_dir);
 
+  // Choose when the records written from now on reach the disk (see DocumentSync): qa-batch
+  // writes its records with on_flush and calls flush() once at the end of the batch.
+  void set_document_sync(DocumentSync sync) { m_backend->set_document_sync(sync); }
+  // Make what was written so far durable; fail naming the store when it cannot.
+  [[nodiscard]] Expected<void> flush() { return m_backend->flush(); }
+
   // Return the record of `key` at `commit` of `project`, or nothing when there is none.
   [[nodiscard]] Expected<std::optional<core::RunRecord>> get_run(std::string_view project,
                                                                  std::string_view commit,

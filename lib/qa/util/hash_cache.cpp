@@ -7,11 +7,13 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <unistd.h>
 
-#include <charconv>
+#include <array>
+#include <cerrno>
 #include <chrono>
-#include <cstdlib>
-#include <fstream>
+#include <cstring>
+#include <limits>
 #include <mutex>
 
 namespace qa::util {
@@ -20,81 +22,163 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view k_header = "qa-hash-cache 1";
+constexpr std::array<char, 8> k_magic = {'Q', 'A', 'H', 'C', 'A', 'C', 'H', 'E'};
+constexpr std::uint32_t k_version = 2;
+constexpr std::uint32_t k_byte_order = 0x01020304;
+constexpr std::size_t k_header_bytes = 48;
+constexpr std::size_t k_entry_fixed_bytes = 6 * 8 + 4;  // before the path
+// Larger files are not caches qatools wrote (a million entries take about 100 MiB).
+constexpr std::uint64_t k_max_file_bytes = std::uint64_t{1} << 32;
 
 std::int64_t nanoseconds(const struct timespec& time) {
   return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
 }
 
+// Read the unaligned value of type T at `data` + `offset`.
+template <typename T>
+T load_at(const char* data, std::size_t offset) {
+  T value;
+  std::memcpy(&value, data + offset, sizeof value);
+  return value;
+}
+
+template <typename T>
+void append(std::string& out, T value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+// Read the whole content of `file` into `bytes`; return false when it cannot be read (a missing
+// cache).
+bool read_whole(const fs::path& file, std::string& bytes) {
+  const UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st {};
+  if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
+      static_cast<std::uint64_t>(st.st_size) > k_max_file_bytes) {
+    return false;
+  }
+  // One read for the whole file, plus one to see its end (it may have grown meanwhile).
+  bytes.assign(static_cast<std::size_t>(st.st_size) + 1, '\0');
+  std::size_t done = 0;
+  while (true) {
+    if (done == bytes.size()) {
+      bytes.resize(bytes.size() * 2);
+    }
+    const ssize_t n = ::read(fd.get(), bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      return false;
+    }
+    if (n == 0) {
+      break;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  bytes.resize(done);
+  return true;
+}
+
 }  // namespace
+
+FileStat FileStat::of(const struct stat& st) {
+  return FileStat{static_cast<std::uint64_t>(st.st_ino), static_cast<std::uint64_t>(st.st_size),
+                  nanoseconds(st.st_mtim), nanoseconds(st.st_ctim)};
+}
 
 std::unique_ptr<HashCache> HashCache::load(const fs::path& file) {
   std::unique_ptr<HashCache> cache(new HashCache(file));
-  read_into(file, cache->m_entries);
+  read_into(file, *cache->m_loaded);
   return cache;
 }
 
-void HashCache::read_into(const fs::path& file, std::unordered_map<std::string, Entry>& entries) {
-  std::ifstream in(file);
-  std::string line;
-  if (!std::getline(in, line) || line != k_header) {
+void HashCache::read_into(const fs::path& file, Table& table) {
+  table.entries.clear();
+  if (!read_whole(file, table.bytes) || table.bytes.size() < k_header_bytes ||
+      std::memcmp(table.bytes.data(), k_magic.data(), k_magic.size()) != 0) {
     return;
   }
-  while (std::getline(in, line)) {
-    const std::size_t tab = line.find('\t');
-    if (tab == std::string::npos) {
-      continue;
+  const char* data = table.bytes.data();
+  const auto count = load_at<std::uint64_t>(data, 16);
+  const auto body_bytes = load_at<std::uint64_t>(data, 24);
+  const Hash128 checksum{load_at<std::uint64_t>(data, 32), load_at<std::uint64_t>(data, 40)};
+  const std::string_view body = std::string_view(table.bytes).substr(k_header_bytes);
+  if (load_at<std::uint32_t>(data, 8) != k_version ||
+      load_at<std::uint32_t>(data, 12) != k_byte_order || body_bytes != body.size() ||
+      count > body.size() / k_entry_fixed_bytes || hash_bytes(body) != checksum) {
+    return;
+  }
+  table.entries.reserve(static_cast<std::size_t>(count));
+  std::size_t offset = 0;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    if (body.size() - offset < k_entry_fixed_bytes) {
+      table.entries.clear();
+      return;
     }
-    // `<inode> <size> <mtime_ns> <ctime_ns> <xxh128>`, parsed without streams: a cache of a
-    // large tree has tens of thousands of lines.
+    const char* at = body.data() + offset;
     Entry entry;
-    const char* cursor = line.data();
-    const char* end = line.data() + tab;
-    bool ok = true;
-    auto next_number = [&](auto& value) {
-      const auto [after, ec] = std::from_chars(cursor, end, value);
-      ok = ok && ec == std::errc() && after < end && *after == ' ';
-      cursor = after + 1;
-    };
-    next_number(entry.inode);
-    next_number(entry.size);
-    next_number(entry.mtime_ns);
-    next_number(entry.ctime_ns);
-    auto hash =
-        ok ? Hash128::from_hex(std::string_view(cursor, static_cast<std::size_t>(end - cursor)))
-           : Expected<Hash128>(tl::unexpected<Error>(Error{"malformed"}));
-    if (!hash) {
-      continue;
+    entry.stat.inode = load_at<std::uint64_t>(at, 0);
+    entry.stat.size = load_at<std::uint64_t>(at, 8);
+    entry.stat.mtime_ns = load_at<std::int64_t>(at, 16);
+    entry.stat.ctime_ns = load_at<std::int64_t>(at, 24);
+    entry.hash.high = load_at<std::uint64_t>(at, 32);
+    entry.hash.low = load_at<std::uint64_t>(at, 40);
+    const auto path_bytes = load_at<std::uint32_t>(at, 48);
+    offset += k_entry_fixed_bytes;
+    if (path_bytes == 0 || body.size() - offset < path_bytes) {
+      table.entries.clear();
+      return;
     }
-    entry.hash = *hash;
-    entries[line.substr(tab + 1)] = entry;
+    entry.path = body.substr(offset, path_bytes);
+    table.entries.insert_or_assign(key_of(entry.path), entry);
+    offset += path_bytes;
+  }
+  if (offset != body.size()) {
+    table.entries.clear();
   }
 }
 
-std::optional<FileHash> HashCache::lookup(const std::string& path, const struct stat& st) const {
+std::uint64_t HashCache::key_of(std::string_view path) { return hash_bytes(path).low; }
+
+std::optional<FileHash> HashCache::lookup(std::string_view path, const FileStat& st) const {
+  const std::uint64_t key = key_of(path);
   const std::shared_lock lock(m_mutex);
-  const auto it = m_entries.find(path);
-  if (it == m_entries.end()) {
-    return std::nullopt;
+  const Entry* entry = nullptr;
+  if (!m_new.empty()) {
+    if (const auto it = m_new.find(key); it != m_new.end()) {
+      entry = &it->second;
+    }
   }
-  const Entry& entry = it->second;
-  if (entry.inode != st.st_ino || entry.size != static_cast<std::uint64_t>(st.st_size) ||
-      entry.mtime_ns != nanoseconds(st.st_mtim) || entry.ctime_ns != nanoseconds(st.st_ctim)) {
+  if (entry == nullptr) {
+    const auto it = m_loaded->entries.find(key);
+    if (it == m_loaded->entries.end()) {
+      return std::nullopt;
+    }
+    entry = &it->second;
+  }
+  if (entry->stat != st || entry->path != path) {
     return std::nullopt;
   }
   ++m_hits;
-  return FileHash{entry.hash, entry.size};
+  return FileHash{entry->hash, entry->stat.size};
 }
 
-void HashCache::remember(const std::string& path, const struct stat& st, const FileHash& digest) {
-  if (path.find('\n') != std::string::npos) {
+void HashCache::remember(std::string_view path, const struct stat& st, const FileHash& digest) {
+  if (path.empty() || path.size() > std::numeric_limits<std::uint32_t>::max()) {
     return;
   }
-  const Entry entry{static_cast<std::uint64_t>(st.st_ino), digest.size, nanoseconds(st.st_mtim),
-                    nanoseconds(st.st_ctim), digest.hash};
+  FileStat file = FileStat::of(st);
+  file.size = digest.size;
+  const std::uint64_t key = key_of(path);
   const std::unique_lock lock(m_mutex);
-  m_entries[path] = entry;
-  m_new[path] = entry;
+  if (const auto it = m_new.find(key); it != m_new.end() && it->second.path == path) {
+    it->second.stat = file;
+    it->second.hash = digest.hash;
+    return;
+  }
+  // The path must outlive the maps: it is kept in m_new_paths, whose elements never move.
+  const std::string_view kept = m_new_paths.emplace_back(path);
+  m_new.insert_or_assign(key, Entry{file, digest.hash, kept});
 }
 
 Expected<void> HashCache::save() {
@@ -110,24 +194,50 @@ Expected<void> HashCache::save() {
   if (!lock_fd || ::flock(lock_fd.get(), LOCK_EX) != 0) {
     return fail("cannot lock the hash cache {}", quote(lock_path.string()));
   }
-  std::unordered_map<std::string, Entry> merged;
-  read_into(m_file, merged);
+  auto merged = std::make_unique<Table>();
+  read_into(m_file, *merged);
   const std::int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
-  for (const auto& [path, entry] : m_new) {
+  for (const auto& [key, entry] : m_new) {
     // Racy entries: the file may change again within the same mtime granularity.
-    if (now - entry.mtime_ns >= 1'000'000'000) {
-      merged[path] = entry;
+    if (now - entry.stat.mtime_ns >= 1'000'000'000) {
+      merged->entries.insert_or_assign(key, entry);
     }
   }
-  std::string text(k_header);
-  text += '\n';
-  for (const auto& [path, entry] : merged) {
-    text += fmt::format("{} {} {} {} {}\t{}\n", entry.inode, entry.size, entry.mtime_ns,
-                        entry.ctime_ns, entry.hash.hex(), path);
+  std::string body;
+  std::size_t body_bytes = 0;
+  for (const auto& [key, entry] : merged->entries) {
+    body_bytes += k_entry_fixed_bytes + entry.path.size();
   }
-  QA_TRY(write_file_atomic(m_file, text, Fsync::no));
+  body.reserve(body_bytes);
+  for (const auto& [key, entry] : merged->entries) {
+    append(body, entry.stat.inode);
+    append(body, entry.stat.size);
+    append(body, entry.stat.mtime_ns);
+    append(body, entry.stat.ctime_ns);
+    append(body, entry.hash.high);
+    append(body, entry.hash.low);
+    append(body, static_cast<std::uint32_t>(entry.path.size()));
+    body += entry.path;
+  }
+  const Hash128 checksum = hash_bytes(body);
+  std::string header(k_magic.data(), k_magic.size());
+  append(header, k_version);
+  append(header, k_byte_order);
+  append(header, static_cast<std::uint64_t>(merged->entries.size()));
+  append(header, static_cast<std::uint64_t>(body.size()));
+  append(header, checksum.high);
+  append(header, checksum.low);
+  QA_TRY_ASSIGN(auto file, AtomicFile::create(m_file));
+  QA_TRY(file.write(header));
+  QA_TRY(file.write(body));
+  QA_TRY(file.commit(Fsync::no));
+  // What this process remembered stays found, the racy entries too (for this process only).
+  for (const auto& [key, entry] : m_new) {
+    merged->entries.insert_or_assign(key, entry);
+  }
+  m_loaded = std::move(merged);
   m_new.clear();
   return {};
 }

@@ -1,8 +1,15 @@
 #include <qa/util/hash_tree.hpp>
 
+#include <qa/util/unique_fd.hpp>
+
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
 #include <atomic>
 #include <functional>
 #include <mutex>
@@ -13,43 +20,111 @@ namespace qa::util {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+struct DirCloser {
+  void operator()(DIR* dir) const { ::closedir(dir); }
+};
+using DirStream = std::unique_ptr<DIR, DirCloser>;
+
+// A regular file found by scan_tree.
+struct FoundFile {
+  std::string rel_path;
+  FileStat stat;
+};
+
+// What scan_folder gathers, and the root that errors name.
+struct Scan {
+  const fs::path& root;
+  std::vector<FoundFile> files;
+  std::vector<std::string> skipped;
+};
+
+tl::unexpected<Error> scan_error(const Scan& scan) {
+  return fail("cannot list {}: {}", quote(scan.root.string()), std::strerror(errno));
+}
+
+// Add what is under the folder open as `fd` (owned), whose path under the root is `prefix`
+// (empty, or ending with `/`), to `scan`. Entries are read first, then stat'ed and descended into
+// relative to `fd`: the names are resolved in this very folder, never through a link.
+Expected<void> scan_folder(UniqueFd fd, const std::string& prefix, Scan& scan) {
+  DirStream dir(::fdopendir(fd.get()));
+  if (!dir) {
+    return scan_error(scan);
+  }
+  const int dir_fd = fd.release();  // owned by `dir` now
+  struct Entry {
+    std::string name;
+    unsigned char type;
+  };
+  std::vector<Entry> entries;
+  while (true) {
+    errno = 0;
+    const dirent* entry = ::readdir(dir.get());
+    if (entry == nullptr) {
+      if (errno != 0) {
+        return scan_error(scan);
+      }
+      break;
+    }
+    const std::string_view name(entry->d_name);
+    if (name != "." && name != "..") {
+      entries.push_back(Entry{std::string(name), entry->d_type});
+    }
+  }
+  for (const Entry& entry : entries) {
+    unsigned char type = entry.type;
+    struct stat st {};
+    // A regular file needs its stat anyway (the hash cache's key); an unknown type is asked for.
+    if (type == DT_REG || type == DT_UNKNOWN) {
+      if (::fstatat(dir_fd, entry.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        return scan_error(scan);
+      }
+      type = S_ISREG(st.st_mode) ? DT_REG : S_ISDIR(st.st_mode) ? DT_DIR : DT_UNKNOWN;
+    }
+    std::string rel = prefix + entry.name;
+    if (type == DT_DIR) {
+      UniqueFd sub(
+          ::openat(dir_fd, entry.name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (!sub) {
+        return scan_error(scan);
+      }
+      QA_TRY(scan_folder(std::move(sub), rel + "/", scan));
+    } else if (type == DT_REG) {
+      scan.files.push_back(FoundFile{std::move(rel), FileStat::of(st)});
+    } else {
+      // A symbolic link (whatever it points to) or a special file.
+      scan.skipped.push_back(std::move(rel));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 Expected<TreeListing> scan_tree(const fs::path& root) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
     return fail("cannot list {}: not a folder", quote(root.string()));
   }
-  const auto failed = [&] {
-    return fail("cannot list {}: {}", quote(root.string()), ec.message());
-  };
+  Scan scan{root, {}, {}};
+  // The root itself may be reached through a link; nothing under it is.
+  UniqueFd fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) {
+    return scan_error(scan);
+  }
+  QA_TRY(scan_folder(std::move(fd), "", scan));
+  std::sort(scan.files.begin(), scan.files.end(),
+            [](const FoundFile& a, const FoundFile& b) { return a.rel_path < b.rel_path; });
+  std::sort(scan.skipped.begin(), scan.skipped.end());
   TreeListing listing;
-  fs::recursive_directory_iterator it(root, fs::directory_options::none, ec);
-  if (ec) {
-    return failed();
+  listing.files.reserve(scan.files.size());
+  listing.stats.reserve(scan.files.size());
+  for (auto& file : scan.files) {
+    listing.files.push_back(std::move(file.rel_path));
+    listing.stats.push_back(file.stat);
   }
-  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) {
-      return failed();
-    }
-    // The entry's own type (lstat): a symbolic link is skipped, whatever it points to.
-    const fs::file_status status = it->symlink_status(ec);
-    if (ec) {
-      return failed();
-    }
-    if (fs::is_directory(status)) {
-      continue;
-    }
-    std::string rel = it->path().lexically_relative(root).generic_string();
-    if (fs::is_regular_file(status)) {
-      listing.files.push_back(std::move(rel));
-    } else {
-      listing.skipped.push_back(std::move(rel));
-    }
-  }
-  if (ec) {
-    return failed();
-  }
-  std::sort(listing.files.begin(), listing.files.end());
-  std::sort(listing.skipped.begin(), listing.skipped.end());
+  listing.skipped = std::move(scan.skipped);
   return listing;
 }
 
@@ -100,33 +175,54 @@ Expected<void> parallel_for(std::size_t count, std::size_t threads,
 
 Expected<std::vector<TreeFile>> hash_files(const fs::path& root_arg,
                                            const std::vector<std::string>& rel_paths,
-                                           std::size_t threads, HashCache* cache) {
+                                           std::size_t threads, HashCache* cache,
+                                           std::span<const FileStat> stats) {
   // Absolute once, so that no per-file lookup asks for the current folder.
   const fs::path root = fs::absolute(root_arg).lexically_normal();
   std::vector<TreeFile> result(rel_paths.size());
   if (threads == 0) {
     threads = std::max(1U, std::thread::hardware_concurrency());
   }
+  if (!stats.empty() && stats.size() != rel_paths.size()) {
+    return fail("cannot hash the files of {}: {} stats for {} files", quote(root.string()),
+                stats.size(), rel_paths.size());
+  }
+  // The cache's key of each file: its absolute path, as `root / rel` spells it.
+  std::string prefix = root.string();
+  if (!prefix.ends_with('/')) {
+    prefix += '/';
+  }
 
-  // First pass, in parallel: one stat per file gives its size, and its digest when the cache
-  // still holds it.
+  // First pass: the size of each file, and its digest when the cache still holds it; one stat
+  // per file (in parallel) unless `stats` already says.
   std::vector<std::uint64_t> sizes(rel_paths.size(), 0);
   std::vector<char> cached(rel_paths.size(), 0);
-  QA_TRY(parallel_for(rel_paths.size(), threads, [&](std::size_t i) -> Expected<void> {
-    const fs::path path = root / rel_paths[i];
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-      return {};  // the second pass reports it
-    }
-    sizes[i] = static_cast<std::uint64_t>(st.st_size);
+  const auto look_up = [&](std::size_t i, const FileStat& st, std::string& key) {
+    sizes[i] = st.size;
     if (cache != nullptr) {
-      if (auto hit = cache->lookup(path.string(), st)) {
+      key.resize(prefix.size());
+      key += rel_paths[i];
+      if (auto hit = cache->lookup(key, st)) {
         result[i] = TreeFile{rel_paths[i], *hit};
         cached[i] = 1;
       }
     }
-    return {};
-  }));
+  };
+  if (!stats.empty()) {
+    std::string key = prefix;  // one buffer for every key
+    for (std::size_t i = 0; i < rel_paths.size(); ++i) {
+      look_up(i, stats[i], key);
+    }
+  } else {
+    QA_TRY(parallel_for(rel_paths.size(), threads, [&](std::size_t i) -> Expected<void> {
+      std::string path = prefix + rel_paths[i];
+      struct stat st {};
+      if (::stat(path.c_str(), &st) == 0) {
+        look_up(i, FileStat::of(st), path);
+      }  // else the second pass reports it
+      return {};
+    }));
+  }
 
   // Second pass: hash the others, largest first, so that one big file met last does not leave
   // the other workers idle.

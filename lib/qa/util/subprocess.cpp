@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -49,38 +50,39 @@ UniqueFd above_stdio(UniqueFd fd) {
   return UniqueFd(::fcntl(fd.get(), F_DUPFD_CLOEXEC, STDERR_FILENO + 1));
 }
 
-// The steps the child takes between fork and exec; a failing one is reported to the parent.
-enum class ChildStep : int { setpgid, chdir, redirect, signals, exec };
-constexpr std::array<const char*, 5> k_step_names = {"setpgid", "chdir", "redirect output",
-                                                     "reset signals", "exec \"/bin/sh\""};
+// The steps the child takes between vfork and exec; a failing one is reported to the parent.
+enum class ChildStep : int { none, setpgid, chdir, redirect, signals, exec };
+constexpr std::array<const char*, 6> k_step_names = {
+    "start", "setpgid", "chdir", "redirect output", "reset signals", "exec \"/bin/sh\""};
 
-// What the child writes to the error pipe when a step fails.
+// What the child leaves in the parent's memory (shared until exec) when a step fails.
 struct ChildFailure {
-  int step = 0;
+  ChildStep step = ChildStep::none;
   int error = 0;
 };
 
-// Everything the child needs, prepared before fork so that the child does not allocate.
+// Everything the child needs, prepared before vfork so that the child does not allocate.
 struct ChildPlan {
   const char* cwd = nullptr;
   int input_fd = -1;
   int log_fd = -1;
-  int error_fd = -1;
   char* const* argv = nullptr;
   char* const* envp = nullptr;
   pid_t parent_pid = 0;
+  ChildFailure* failure = nullptr;
 };
 
-[[noreturn]] void report_and_exit(int error_fd, ChildStep step) {
-  const ChildFailure failure{static_cast<int>(step), errno};
-  [[maybe_unused]] const ssize_t written = ::write(error_fd, &failure, sizeof failure);
+[[noreturn]] void report_and_exit(const ChildPlan& plan, ChildStep step) {
+  plan.failure->error = errno;
+  plan.failure->step = step;
   ::_exit(127);
 }
 
-// Runs in the forked child: only async-signal-safe calls until execve.
+// Runs in the vforked child, on the parent's memory while the parent waits: only
+// async-signal-safe calls, no allocation, nothing written but `plan.failure`, until execve.
 [[noreturn]] void run_child(const ChildPlan& plan) {
   if (::setpgid(0, 0) != 0) {
-    report_and_exit(plan.error_fd, ChildStep::setpgid);
+    report_and_exit(plan, ChildStep::setpgid);
   }
   // When qatools dies without a chance to clean up (kill -9), the shell dies with it rather than
   // write into an output folder that a rerun is about to reuse.
@@ -88,6 +90,8 @@ struct ChildPlan {
   if (::getppid() != plan.parent_pid) {
     ::_exit(127);  // the parent is already gone
   }
+  // Every signal is blocked (by the parent, around vfork) until the handlers are reset: no
+  // handler of qatools ever runs in the child.
   struct sigaction default_action {};  // zero-initialized: SIG_DFL, no flags
   sigemptyset(&default_action.sa_mask);
   for (int signal = 1; signal < NSIG; ++signal) {
@@ -98,19 +102,37 @@ struct ChildPlan {
   // Descriptors the caller opened without O_CLOEXEC must not leak into long-running commands.
   ::close_range(STDERR_FILENO + 1, ~0U, CLOSE_RANGE_CLOEXEC);
   if (::chdir(plan.cwd) != 0) {
-    report_and_exit(plan.error_fd, ChildStep::chdir);
+    report_and_exit(plan, ChildStep::chdir);
   }
   if (::dup2(plan.input_fd, STDIN_FILENO) < 0 || ::dup2(plan.log_fd, STDOUT_FILENO) < 0 ||
       ::dup2(plan.log_fd, STDERR_FILENO) < 0) {
-    report_and_exit(plan.error_fd, ChildStep::redirect);
+    report_and_exit(plan, ChildStep::redirect);
   }
   sigset_t none;
   sigemptyset(&none);
   if (::sigprocmask(SIG_SETMASK, &none, nullptr) != 0) {
-    report_and_exit(plan.error_fd, ChildStep::signals);
+    report_and_exit(plan, ChildStep::signals);
   }
   ::execve("/bin/sh", plan.argv, plan.envp);
-  report_and_exit(plan.error_fd, ChildStep::exec);
+  report_and_exit(plan, ChildStep::exec);
+}
+
+// Start the child of `plan` with vfork: no copy of qatools' page tables (a fork of a large
+// process costs more than the tiny command it runs), and the parent resumes once the child has
+// called execve or exited. Return its pid, or -1 with errno set.
+pid_t start_child(const ChildPlan& plan) {
+  sigset_t all;
+  sigset_t previous;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &previous);
+  const pid_t pid = ::vfork();
+  if (pid == 0) {
+    run_child(plan);
+  }
+  const int error = errno;
+  ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  errno = error;
+  return pid;
 }
 
 // Return the current environment with `overrides` replacing or adding variables, or an error
@@ -310,15 +332,6 @@ Expected<CommandResult> run_shell(const ShellCommand& command) {
   if (!input) {
     return fail("cannot open \"/dev/null\": {}", std::strerror(errno));
   }
-  std::array<int, 2> pipe_fds{-1, -1};
-  if (::pipe2(pipe_fds.data(), O_CLOEXEC) != 0) {
-    return fail("cannot run command in {}: pipe: {}", qa::quote(cwd), std::strerror(errno));
-  }
-  const UniqueFd error_read = above_stdio(UniqueFd(pipe_fds[0]));
-  UniqueFd error_write = above_stdio(UniqueFd(pipe_fds[1]));
-  if (!error_read || !error_write) {
-    return fail("cannot run command in {}: pipe: {}", qa::quote(cwd), std::strerror(errno));
-  }
 
   std::string shell_name = "sh";
   std::string shell_flag = "-c";
@@ -330,29 +343,16 @@ Expected<CommandResult> run_shell(const ShellCommand& command) {
     envp.push_back(entry.data());
   }
   envp.push_back(nullptr);
-  const ChildPlan plan{cwd.c_str(), input.get(), log.get(), error_write.get(),
-                       argv.data(), envp.data(), ::getpid()};
+  ChildFailure failure;
+  const ChildPlan plan{cwd.c_str(), input.get(), log.get(), argv.data(),
+                       envp.data(), ::getpid(),  &failure};
 
   const auto start = Clock::now();
-  const pid_t pid = ::fork();
+  const pid_t pid = start_child(plan);
   if (pid < 0) {
-    return fail("cannot run command in {}: fork: {}", qa::quote(cwd), std::strerror(errno));
+    return fail("cannot run command in {}: vfork: {}", qa::quote(cwd), std::strerror(errno));
   }
-  if (pid == 0) {
-    run_child(plan);
-  }
-  // Also set the group here, so that it exists whatever runs first; EACCES means the child has
-  // already called exec (after setting it itself).
-  ::setpgid(pid, pid);
-  error_write.reset();
-
-  // The pipe closes on exec; before that, the child writes which step failed.
-  ChildFailure failure;
-  ssize_t size = 0;
-  do {
-    size = ::read(error_read.get(), &failure, sizeof failure);
-  } while (size < 0 && errno == EINTR);
-  if (size == static_cast<ssize_t>(sizeof failure)) {
+  if (failure.step != ChildStep::none) {
     while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
     }
     const auto step = static_cast<size_t>(failure.step);
@@ -360,6 +360,7 @@ Expected<CommandResult> run_shell(const ShellCommand& command) {
                 step < k_step_names.size() ? k_step_names[step] : "start",
                 std::strerror(failure.error));
   }
+  // The child set its group before execve, and the parent resumed only after that.
   return wait_for_command(pid, command, start);
 }
 

@@ -31,7 +31,7 @@ enum class ExitKind {
 };
 
 // The outcome of a command: how it ended, and the resources of the shell and every descendant
-// that was waited for (rusage of the child), wall time measured from fork to reap.
+// that was waited for (rusage of the child), wall time measured from vfork to reap.
 struct CommandResult {
   ExitKind kind = ExitKind::exited;
   int exit_code = 0;  // the exit status when `kind` is exited, else 128 + signal
@@ -45,7 +45,7 @@ struct CommandResult {
 };
 
 // Run `command` to completion, in its own process group. Return its outcome, or an error when it
-// could not be started (log file not writable, cwd missing, fork failure). A timeout or an
+// could not be started (log file not writable, cwd missing, vfork failure). A timeout or an
 // interrupt (see interrupt.hpp) kills the whole process group, children included, and waits for
 // it; no process of the group is left running when this returns.
 [[nodiscard]] Expected<CommandResult> run_shell(const ShellCommand& command);

@@ -248,6 +248,28 @@ TEST_F(LocalBackendTest, CheckBlobHashesTheBlobWhereItLies) {
   EXPECT_EQ(*batch, (std::vector<BlobState>{BlobState::corrupt, BlobState::missing}));
 }
 
+TEST_F(LocalBackendTest, DocumentsSyncedOnFlushAreVisibleAtOnceAndWholly) {
+  auto backend = open();
+  backend->set_document_sync(DocumentSync::on_flush);
+  ASSERT_TRUE(backend->put_document("p/commits/ab/cd/k/run.json", "{\"a\": 1}\n"));
+  ASSERT_TRUE(backend->put_document("p/commits/ab/cd/k/run.json", "{\"a\": 2}\n"));
+  EXPECT_EQ(**backend->get_document("p/commits/ab/cd/k/run.json"), "{\"a\": 2}\n");
+  // Renamed into place as ever: no temporary file is left beside the record.
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(m_tmp / "store/p/commits/ab/cd/k")) {
+    names.push_back(entry.path().filename().string());
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"run.json"}));
+  const auto blob = write("out.txt", "output");
+  ASSERT_TRUE(backend->put_blob(blob.hash, m_tmp / "out.txt", blob.size));
+  const auto flushed = backend->flush();
+  EXPECT_TRUE(flushed) << flushed.error().message;
+  backend->set_document_sync(DocumentSync::each_write);
+  ASSERT_TRUE(backend->put_document("p/commits/ab/cd/k/run.json", "{\"a\": 3}\n"));
+  EXPECT_EQ(**backend->get_document("p/commits/ab/cd/k/run.json"), "{\"a\": 3}\n");
+  EXPECT_TRUE(backend->flush());
+}
+
 TEST_F(LocalBackendTest, DocumentPathsCannotEscapeTheStore) {
   auto backend = open();
   EXPECT_FALSE(backend->put_document("../outside.json", "{}"));

@@ -7,6 +7,9 @@
 
 #include <chrono>
 #include <ctime>
+#include <string>
+
+#include <fmt/core.h>
 
 #include "support/temp_dir.hpp"
 
@@ -111,6 +114,100 @@ TEST_F(HashCacheTest, ACorruptCacheFileIsIgnored) {
   const auto digest = hash_file_cached(m_tmp / "a.bin", cache.get());
   ASSERT_TRUE(digest);
   EXPECT_EQ(digest->hash, hash_bytes("a"));
+}
+
+// Save a cache holding the digest of `file` (aged) to `cache_file`.
+void save_one(const fs::path& cache_file, const fs::path& file) {
+  auto cache = HashCache::load(cache_file);
+  ASSERT_TRUE(hash_file_cached(file, cache.get()));
+  ASSERT_TRUE(cache->save());
+}
+
+TEST_F(HashCacheTest, ADamagedBinaryCacheIsIgnoredAndReplaced) {
+  test::write_text(m_tmp / "a.bin", "a");
+  age(m_tmp / "a.bin");
+  save_one(m_cache_file, m_tmp / "a.bin");
+  std::string bytes = test::read_text(m_cache_file);
+  ASSERT_GT(bytes.size(), 60U);
+  // One bit of the first entry flipped: the checksum no longer matches the body.
+  bytes[60] = static_cast<char>(bytes[60] ^ 0x01);
+  test::write_text(m_cache_file, bytes);
+  auto damaged = HashCache::load(m_cache_file);
+  const auto digest = hash_file_cached(m_tmp / "a.bin", damaged.get());
+  ASSERT_TRUE(digest);
+  EXPECT_EQ(digest->hash, hash_bytes("a"));
+  EXPECT_EQ(damaged->hits(), 0U) << "no entry of a damaged cache is trusted";
+  ASSERT_TRUE(damaged->save());
+  auto replaced = HashCache::load(m_cache_file);
+  ASSERT_TRUE(hash_file_cached(m_tmp / "a.bin", replaced.get()));
+  EXPECT_EQ(replaced->hits(), 1U);
+}
+
+TEST_F(HashCacheTest, ATruncatedCacheIsIgnored) {
+  test::write_text(m_tmp / "a.bin", "a");
+  age(m_tmp / "a.bin");
+  save_one(m_cache_file, m_tmp / "a.bin");
+  const std::string bytes = test::read_text(m_cache_file);
+  for (const std::size_t size :
+       {std::size_t{0}, std::size_t{20}, std::size_t{48}, bytes.size() - 1}) {
+    test::write_text(m_cache_file, bytes.substr(0, size));
+    auto cache = HashCache::load(m_cache_file);
+    ASSERT_TRUE(hash_file_cached(m_tmp / "a.bin", cache.get()));
+    EXPECT_EQ(cache->hits(), 0U) << "truncated to " << size << " bytes";
+  }
+}
+
+TEST_F(HashCacheTest, AVersionOneTextCacheIsIgnoredAndReplaced) {
+  test::write_text(m_tmp / "a.bin", "a");
+  age(m_tmp / "a.bin");
+  struct stat st {};
+  ASSERT_EQ(::stat((m_tmp / "a.bin").c_str(), &st), 0);
+  const FileStat file = FileStat::of(st);
+  test::write_text(m_cache_file, fmt::format("qa-hash-cache 1\n{} {} {} {} {}\t{}\n", file.inode,
+                                             file.size, file.mtime_ns, file.ctime_ns,
+                                             hash_bytes("a").hex(), (m_tmp / "a.bin").string()));
+  auto old = HashCache::load(m_cache_file);
+  ASSERT_TRUE(hash_file_cached(m_tmp / "a.bin", old.get()));
+  EXPECT_EQ(old->hits(), 0U);
+  ASSERT_TRUE(old->save());
+  auto replaced = HashCache::load(m_cache_file);
+  ASSERT_TRUE(hash_file_cached(m_tmp / "a.bin", replaced.get()));
+  EXPECT_EQ(replaced->hits(), 1U);
+}
+
+TEST_F(HashCacheTest, EntriesStayFoundAfterASave) {
+  test::write_text(m_tmp / "a.bin", "a");
+  test::write_text(m_tmp / "fresh.bin", "fresh");
+  age(m_tmp / "a.bin");
+  auto cache = HashCache::load(m_cache_file);
+  ASSERT_TRUE(hash_file_cached(m_tmp / "a.bin", cache.get()));
+  ASSERT_TRUE(hash_file_cached(m_tmp / "fresh.bin", cache.get()));
+  ASSERT_TRUE(cache->save());
+  ASSERT_TRUE(hash_file_cached(m_tmp / "a.bin", cache.get()));
+  ASSERT_TRUE(hash_file_cached(m_tmp / "fresh.bin", cache.get()));
+  EXPECT_EQ(cache->hits(), 2U) << "a racy entry is not saved, but this process still trusts it";
+}
+
+TEST_F(HashCacheTest, ManyEntriesRoundTrip) {
+  constexpr int k_files = 300;
+  {
+    auto cache = HashCache::load(m_cache_file);
+    for (int i = 0; i < k_files; ++i) {
+      const fs::path file = m_tmp / "tree" / ("dir " + std::to_string(i % 7)) / std::to_string(i);
+      test::write_text(file, std::to_string(i));
+      age(file);
+      ASSERT_TRUE(hash_file_cached(file, cache.get()));
+    }
+    ASSERT_TRUE(cache->save());
+  }
+  auto reloaded = HashCache::load(m_cache_file);
+  for (int i = 0; i < k_files; ++i) {
+    const fs::path file = m_tmp / "tree" / ("dir " + std::to_string(i % 7)) / std::to_string(i);
+    const auto digest = hash_file_cached(file, reloaded.get());
+    ASSERT_TRUE(digest);
+    EXPECT_EQ(digest->hash, hash_bytes(std::to_string(i)));
+  }
+  EXPECT_EQ(reloaded->hits(), static_cast<std::size_t>(k_files));
 }
 
 }  // namespace

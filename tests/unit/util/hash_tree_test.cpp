@@ -1,12 +1,15 @@
 #include <qa/util/hash_tree.hpp>
 
 #include <sys/stat.h>
+#include <unistd.h>
+#include <utime.h>
 
 #include <gtest/gtest.h>
 
 #include "support/temp_dir.hpp"
 
 #include <algorithm>
+#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -82,6 +85,36 @@ TEST(ListTreeTest, RootSpelledWithTrailingSlashOrDotGivesSameNames) {
   const auto dotted = list_tree(dir / "root" / ".");
   ASSERT_TRUE(dotted) << dotted.error().message;
   EXPECT_EQ(*dotted, expected);
+}
+
+TEST(ListTreeTest, ScanGivesTheLstatOfEachFileInListingOrder) {
+  const TempDir dir;
+  write_text(dir / "root/b/deep/x", "12345");
+  write_text(dir / "root/a", "1");
+  fs::create_symlink("a", dir / "root/link");
+  const auto listing = scan_tree(dir / "root");
+  ASSERT_TRUE(listing) << listing.error().message;
+  ASSERT_EQ(listing->files, (Strings{"a", "b/deep/x"}));
+  ASSERT_EQ(listing->stats.size(), listing->files.size());
+  for (std::size_t i = 0; i < listing->files.size(); ++i) {
+    struct stat st {};
+    ASSERT_EQ(::lstat((dir / "root" / listing->files[i]).c_str(), &st), 0);
+    EXPECT_EQ(listing->stats[i], FileStat::of(st)) << listing->files[i];
+  }
+}
+
+TEST(ListTreeTest, AnUnreadableSubfolderIsAnErrorNamingTheRoot) {
+  const TempDir dir;
+  write_text(dir / "root/locked/x", "x");
+  fs::permissions(dir / "root/locked", fs::perms::none);
+  const auto listing = scan_tree(dir / "root");
+  fs::permissions(dir / "root/locked", fs::perms::owner_all);
+  if (::geteuid() == 0) {
+    GTEST_SKIP() << "root reads a folder of mode 0000";
+  }
+  ASSERT_FALSE(listing);
+  EXPECT_NE(listing.error().message.find((dir / "root").string()), std::string::npos)
+      << listing.error().message;
 }
 
 TEST(ListTreeTest, EmptyFolderGivesNoFiles) {
@@ -177,6 +210,43 @@ TEST(HashFilesTest, WorksOnTheListFromListTree) {
   EXPECT_EQ((*result)[0].digest.size, 3U);
   EXPECT_EQ((*result)[1].rel_path, "b");
   EXPECT_EQ((*result)[1].digest.hash, hash_bytes("two"));
+}
+
+TEST(HashFilesTest, StatsOfTheScanServeTheCacheWithoutAnotherStat) {
+  const TempDir dir;
+  const Strings rel_paths = make_varied_tree(dir / "tree", 12);
+  for (const auto& rel : rel_paths) {
+    struct utimbuf times {};
+    times.actime = std::time(nullptr) - 10;
+    times.modtime = std::time(nullptr) - 10;  // not racy: the cache saves it
+    ASSERT_EQ(::utime((dir / "tree" / rel).c_str(), &times), 0);
+  }
+  const auto listing = scan_tree(dir / "tree");
+  ASSERT_TRUE(listing) << listing.error().message;
+  auto cache = HashCache::load(dir / "cache");
+  const auto first = hash_files(dir / "tree", listing->files, 2, cache.get(), listing->stats);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(cache->hits(), 0U);
+  ASSERT_TRUE(cache->save());
+  auto reloaded = HashCache::load(dir / "cache");
+  const auto second = hash_files(dir / "tree", listing->files, 2, reloaded.get(), listing->stats);
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(reloaded->hits(), listing->files.size());
+  for (std::size_t i = 0; i < listing->files.size(); ++i) {
+    EXPECT_EQ((*second)[i].digest.hash, (*first)[i].digest.hash) << listing->files[i];
+    EXPECT_EQ((*second)[i].digest.size, (*first)[i].digest.size) << listing->files[i];
+  }
+  // Stats that do not describe the files (another inode) never give a digest of their own.
+  std::vector<FileStat> wrong = listing->stats;
+  for (auto& st : wrong) {
+    ++st.inode;
+  }
+  auto third = HashCache::load(dir / "cache");
+  const auto reread = hash_files(dir / "tree", listing->files, 2, third.get(), wrong);
+  ASSERT_TRUE(reread) << reread.error().message;
+  for (std::size_t i = 0; i < listing->files.size(); ++i) {
+    EXPECT_EQ((*reread)[i].digest.hash, (*first)[i].digest.hash) << listing->files[i];
+  }
 }
 
 TEST(HashFilesTest, MissingFileIsAnErrorNamingIt) {
