@@ -7,14 +7,29 @@
 --jsonl writes the records as JSON Lines (what qa-batch prints), --loose writes one run.json per
 run into the store folder STORE (the layout before packs), --pack writes them as one uncompressed
 pack of that commit (store/pack.hpp: qa.pack/1, with its index.json), as qa-batch would. Each run
-has 3 declared metrics (psnr, ssim, bitrate), qatools' own, params and 2 output files whose blobs
-are not stored (the benchmarks read manifests, never outputs). --scale multiplies psnr and bitrate
+has 3 declared metrics (psnr, ssim, bitrate), qatools' own, params and 2 output files named among
+997 blobs; --loose and --pack also write those blobs into the store as placeholders (a pack is
+written only when its blobs are stored; their bytes do not hash to their names, so qa-store verify
+would flag them: the benchmarks read manifests, never outputs). --scale multiplies psnr and bitrate
 (to make regressions); the same --seed gives the same records.
 """
 import argparse
 import json
 import os
 import random
+
+
+POOL = [f"{(n * 2654435761 + 12345) * 0x9E3779B97F4A7C15 % (1 << 128):032x}" for n in range(997)]
+
+
+def write_blobs(store):
+    for hex_hash in POOL:
+        folder = os.path.join(store, "cas", hex_hash[:2])
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, hex_hash[2:])
+        if not os.path.exists(path):
+            with open(path, "w") as out:
+                out.write("bench placeholder\n")
 
 
 def record(project, commit, i, scale, rng):
@@ -33,8 +48,8 @@ def record(project, commit, i, scale, rng):
                         "is_failed": False},
             "badges": {"frames": 300}, "links": {},
             "timing": {"wall_s": 1.2, "user_s": 1.1, "sys_s": 0.1, "peak_rss_kb": 123392},
-            "files": {"out.yuv": {"xxh128": f"{rng.getrandbits(128):032x}", "size": 3110400},
-                      "stats.csv": {"xxh128": f"{(i * 7919) % (1 << 128):032x}", "size": 2048}},
+            "files": {"out.yuv": {"xxh128": POOL[rng.randrange(len(POOL))], "size": 3110400},
+                      "stats.csv": {"xxh128": POOL[i % len(POOL)], "size": 2048}},
             "log": None, "output_dir": f"/ci/output/{key}", "started_at": "2026-11-25T03:00:00Z",
             "host": "ci-runner", "qatools_version": "0.1.0"}
 
@@ -58,6 +73,7 @@ def main():
                 out.write(json.dumps(r) + "\n")
     sha = args.commit
     if args.loose:
+        write_blobs(args.loose)
         base = os.path.join(args.loose, args.project, "commits", sha[:2], sha[2:])
         for r in records:
             folder = os.path.join(base, r["key"])
@@ -65,6 +81,7 @@ def main():
             with open(os.path.join(folder, "run.json"), "w") as out:
                 json.dump(r, out)
     if args.pack:
+        write_blobs(args.pack)
         folder = os.path.join(args.pack, args.project, "packs", sha[:2], sha[2:])
         os.makedirs(folder, exist_ok=True)
         name = "0000000000000000.pack"
