@@ -21,7 +21,10 @@ std::optional<util::Hash128> blob_at(std::string_view rel) {
   if (rel.size() != 4 + 2 + 1 + 30 || !rel.starts_with("cas/") || rel[6] != '/') {
     return std::nullopt;
   }
-  const std::string hex = std::string(rel.substr(4, 2)) + std::string(rel.substr(7));
+  std::string hex;
+  hex.reserve(32);
+  hex.append(rel.substr(4, 2));
+  hex.append(rel.substr(7));
   auto hash = util::Hash128::from_hex(hex);
   if (!hash || blob_rel_path(*hash) != rel) {
     return std::nullopt;
