@@ -8,6 +8,7 @@
 
 #include <qa/cli/common.hpp>
 #include <qa/cli/tools.hpp>
+#include <qa/core/run_record_writer.hpp>
 #include <qa/core/tuning.hpp>
 #include <qa/runner/branch_index.hpp>
 #include <qa/runner/local_runner.hpp>
@@ -87,7 +88,7 @@ struct BatchOptions {
 };
 
 void print_record(const core::RunRecord& record) {
-  const std::string line = core::to_json(record).dump() + "\n";
+  const std::string line = core::to_json_line(record) + "\n";
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fflush(stdout);
 }

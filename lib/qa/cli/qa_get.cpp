@@ -4,6 +4,7 @@
 #include <qa/cli/tools.hpp>
 #include <qa/core/manifest.hpp>
 #include <qa/core/run_key.hpp>
+#include <qa/core/run_record_writer.hpp>
 #include <qa/runner/output_dir.hpp>
 #include <qa/runner/plan.hpp>
 #include <qa/runner/records.hpp>
@@ -153,9 +154,16 @@ Expected<int> print_runs(const runner::ProjectContext& context, store::Store& st
   QA_TRY_ASSIGN(query.commit, target_commit(context, store, options, {}));
   query.piped = runner::PipedRecords::ignored;
   QA_TRY_ASSIGN(const auto selected, runner::select_records(context, store, query));
+  std::string out;
   for (const auto& record : selected.records) {
-    std::cout << core::to_json(record).dump() << "\n";
+    core::append_json_line(record, out);
+    out += '\n';
+    if (out.size() >= (1U << 20)) {
+      std::cout << out;
+      out.clear();
+    }
   }
+  std::cout << out;
   return k_exit_ok;
 }
 

@@ -2,6 +2,7 @@
 
 #include <qa/cli/common.hpp>
 #include <qa/cli/tools.hpp>
+#include <qa/core/run_record_writer.hpp>
 #include <qa/runner/context.hpp>
 #include <qa/runner/execute.hpp>
 #include <qa/runner/local_runner.hpp>
@@ -64,7 +65,7 @@ Expected<int> run(const RunOptions& options) {
       options.keep_previous ? runner::KeepPrevious::yes : runner::KeepPrevious::no;
   execute.extra_args = options.extra_args;
   QA_TRY_ASSIGN(const auto record, runner::execute_run(context, store, spec, execute));
-  std::cout << core::to_json(record).dump() << "\n";
+  std::cout << core::to_json_line(record) << "\n";
   // Readers of a commit that has packs take its runs from them: a run recorded alone goes in a
   // pack of its own too.
   if (const auto packed = store.has_packs(context.config.name, context.commit.key());

@@ -7,6 +7,7 @@
 
 #include <qa/core/config.hpp>
 #include <qa/core/run_key.hpp>
+#include <qa/core/run_record_fast.hpp>
 #include <qa/util/json_depth.hpp>
 #include <qa/util/path.hpp>
 
@@ -250,6 +251,9 @@ Expected<RunRecord> record_from_json(const json& value, std::string_view origin)
 
 Expected<RunRecord> parse_record(std::string_view text, std::string_view origin) {
   QA_TRY(util::check_json_depth(text, origin));
+  if (auto record = read_record_fast(text)) {
+    return std::move(*record);
+  }
   json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) {
     return fail("invalid run record {}: not valid JSON", quote(origin));

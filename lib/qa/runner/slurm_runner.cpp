@@ -7,6 +7,7 @@
 
 #include <fmt/core.h>
 
+#include <qa/core/run_record_writer.hpp>
 #include <qa/runner/plan_file.hpp>
 #include <qa/runner/progress.hpp>
 #include <qa/runner/slurm_jobs.hpp>
@@ -170,7 +171,7 @@ Expected<BatchOutcome> run_slurm(const ProjectContext& context, store::Store& st
       emit(*existing[i], Skipped::yes);
       done.insert(keys[i]);
     } else {
-      before[keys[i]] = core::to_json(*existing[i]).dump();
+      before[keys[i]] = core::to_json_line(*existing[i]);
     }
   }
 
@@ -243,7 +244,7 @@ Expected<BatchOutcome> run_slurm(const ProjectContext& context, store::Store& st
           continue;
         }
         if (const auto old = before.find(wanted[i]);
-            old != before.end() && old->second == core::to_json(*record).dump()) {
+            old != before.end() && old->second == core::to_json_line(*record)) {
           continue;
         }
         emit(*record, Skipped::no);

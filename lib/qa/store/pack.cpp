@@ -8,6 +8,7 @@
 #include <optional>
 
 #include <qa/core/record_stream.hpp>
+#include <qa/core/run_record_writer.hpp>
 #include <qa/util/hash.hpp>
 #include <qa/util/json_depth.hpp>
 #include <qa/util/time.hpp>
@@ -118,7 +119,7 @@ std::string encode_pack(const Pack& pack) {
       {"written_ns", pack.written_ns}};
   std::string text = header.dump() + "\n";
   for (const auto& record : pack.records) {
-    text += core::to_json(record).dump();
+    core::append_json_line(record, text);
     text += '\n';
   }
   if (text.size() >= k_compress_from) {
