@@ -344,6 +344,9 @@ Expected<int> run(const ReportOptions& options) {
     html.html_path = *options.html;
     html.assets_dir = options.assets.value_or("");
     html.generated_at = generated_at;
+    if (options.json && *options.json != "-") {
+      html.report_json = *options.json;  // the same report, already written: embedded as it is
+    }
     html.fetch = [&store](const util::Hash128& hash, const fs::path& destination) {
       return store.get_blob(hash, destination);
     };

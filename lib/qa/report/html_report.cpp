@@ -6,6 +6,7 @@
 #include <qa/util/atomic_file.hpp>
 #include <qa/util/escape.hpp>
 
+#include <fstream>
 #include <string_view>
 
 namespace qa::report {
@@ -78,6 +79,29 @@ std::string page_tail() {
   return html;
 }
 
+// Pass the file at `path` to `sink` in pieces that end at a line end (the report has one run
+// per line), so that no piece splits a UTF-8 sequence that append_script_safe must escape.
+Expected<void> stream_lines(std::ifstream& in, const fs::path& path,
+                            const std::function<void(std::string_view)>& sink) {
+  constexpr std::size_t k_block = std::size_t{1} << 20;
+  std::string buffer;
+  std::string block(k_block, '\0');
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    buffer.append(block.data(), static_cast<std::size_t>(in.gcount()));
+    const std::size_t end = buffer.rfind('\n');
+    if (end != std::string::npos) {
+      sink(std::string_view(buffer).substr(0, end + 1));
+      buffer.erase(0, end + 1);
+    }
+  }
+  if (in.bad()) {
+    return fail("cannot read {}", quote(path.string()));
+  }
+  sink(buffer);
+  return {};
+}
+
 }  // namespace
 
 Expected<void> write_html_report(const Comparison& comparison, const HtmlOptions& options) {
@@ -94,9 +118,18 @@ Expected<void> write_html_report(const Comparison& comparison, const HtmlOptions
     return with_context(fmt::format("cannot write {}", quote(options.html_path.string())),
                         std::move(extras).error());
   }
+  std::ifstream report_file;
+  if (!options.report_json.empty()) {
+    report_file.open(options.report_json, std::ios::binary);
+    if (!report_file) {
+      return fail("cannot write {}: cannot read {}", quote(options.html_path.string()),
+                  quote(options.report_json.string()));
+    }
+  }
+  Expected<void> embedded;
   // The data, {"report": qa.report/1, "extras": [...]}, is streamed: a report of 100,000 runs
   // is never held as one document.
-  return util::write_file_atomic_streamed(
+  QA_TRY(util::write_file_atomic_streamed(
       options.html_path,
       [&](const std::function<void(std::string_view)>& sink) {
         sink(page_head(comparison));
@@ -107,13 +140,25 @@ Expected<void> write_html_report(const Comparison& comparison, const HtmlOptions
           sink(safe);
         };
         sink("{\"report\":");
-        write_report_json(comparison, options.generated_at, write_safe);
+        if (report_file.is_open()) {
+          embedded = stream_lines(report_file, options.report_json, write_safe);
+        } else {
+          write_report_json(comparison, options.generated_at, write_safe);
+        }
         sink(",\"extras\":");
         write_safe(dump_json(*extras));
         sink("}");
         sink(page_tail());
       },
-      util::Fsync::no);
+      util::Fsync::no));
+  if (!embedded) {
+    // A read error half way (the disk): the page written is incomplete, so it is removed.
+    std::error_code ignored;
+    fs::remove(options.html_path, ignored);
+    return with_context(fmt::format("cannot write {}", quote(options.html_path.string())),
+                        std::move(embedded).error());
+  }
+  return {};
 }
 
 }  // namespace qa::report

@@ -20,6 +20,9 @@ struct HtmlOptions {
   std::filesystem::path assets_dir;  // empty: "<html stem>-assets" next to the report
   BlobFetcher fetch;                 // empty: no images, no log tails (table only)
   std::string generated_at;          // written into the report
+  // A qa.report/1 file already written for this same comparison and generated_at (qa-report
+  // --json FILE --html ...): embedded as it is instead of turning every run into JSON again.
+  std::filesystem::path report_json;
 };
 
 // Write `comparison` as one self-contained HTML page at `options.html_path` (atomically), which

@@ -1,7 +1,9 @@
 #include <qa/report/report_json.hpp>
 
 #include <algorithm>
+#include <map>
 
+#include <qa/core/json_text.hpp>
 #include <qa/util/parallel.hpp>
 #include <qa/version.hpp>
 
@@ -27,11 +29,14 @@ json counts_to_json(const Counts& counts) {
 
 json stats_to_json(const MetricStats& stats) {
   if (stats.count == 0) {
-    return json{{"count", 0}, {"mean", nullptr}, {"median", nullptr}, {"min", nullptr},
-                {"max", nullptr}};
+    return json{
+        {"count", 0}, {"mean", nullptr}, {"median", nullptr}, {"min", nullptr}, {"max", nullptr}};
   }
-  return json{{"count", stats.count}, {"mean", stats.mean}, {"median", stats.median},
-              {"min", stats.min}, {"max", stats.max}};
+  return json{{"count", stats.count},
+              {"mean", stats.mean},
+              {"median", stats.median},
+              {"min", stats.min},
+              {"max", stats.max}};
 }
 
 json optional_number(const std::optional<double>& value) {
@@ -46,10 +51,10 @@ json files_to_json(const core::RunRecord* record, const core::RunRecord* referen
   auto it = files.begin();
   auto ref = reference_files.begin();
   while (it != files.end() || ref != reference_files.end()) {
-    const bool take_new = ref == reference_files.end() ||
-                          (it != files.end() && it->first <= ref->first);
-    const bool take_ref = it == files.end() ||
-                          (ref != reference_files.end() && ref->first <= it->first);
+    const bool take_new =
+        ref == reference_files.end() || (it != files.end() && it->first <= ref->first);
+    const bool take_ref =
+        it == files.end() || (ref != reference_files.end() && ref->first <= it->first);
     json file{{"path", take_new ? it->first : ref->first}};
     if (take_new && take_ref) {
       file["change"] = it->second == ref->second ? "identical" : "changed";
@@ -100,7 +105,9 @@ json run_to_json(const RunComparison& run) {
   json host = nullptr;
   if (run.record != nullptr) {
     const auto& t = run.record->timing;
-    timing = json{{"wall_s", t.wall_s}, {"user_s", t.user_s}, {"sys_s", t.sys_s},
+    timing = json{{"wall_s", t.wall_s},
+                  {"user_s", t.user_s},
+                  {"sys_s", t.sys_s},
                   {"peak_rss_kb", t.peak_rss_kb}};
     if (run.record->exit_code) {
       exit_code = *run.record->exit_code;
@@ -126,6 +133,194 @@ json run_to_json(const RunComparison& run) {
               {"files", files_to_json(run.record, run.reference)},
               {"log", log_to_json(run.record)},
               {"reference_log", log_to_json(run.reference)}};
+}
+
+namespace {
+
+using core::append_json_integer;
+using core::append_json_number;
+using core::InvalidUtf8;
+
+void append_text(std::string_view text, std::string& out) {
+  core::append_json_string(text, out, InvalidUtf8::replace);
+}
+
+void append_value(const json& value, std::string& out) {
+  core::append_json_value(value, out, InvalidUtf8::replace);
+}
+
+void append_optional_number(const std::optional<double>& value, std::string& out) {
+  if (value) {
+    append_json_number(*value, out);
+  } else {
+    out += "null";
+  }
+}
+
+void append_status(const core::RunRecord* record, std::string& out) {
+  if (record != nullptr) {
+    append_text(core::to_string(record->status), out);
+  } else {
+    out += "null";
+  }
+}
+
+void append_log(const core::RunRecord* record, std::string& out) {
+  if (record == nullptr || !record->log) {
+    out += "null";
+    return;
+  }
+  out += "{\"size\":";
+  append_json_integer(record->log->entry.size, out);
+  out += ",\"xxh128\":\"";
+  out += record->log->entry.hash.hex();
+  out += "\"}";
+}
+
+// The members of each object in nlohmann's order (sorted by key), as files_to_json builds them.
+void append_files(const core::RunRecord* record, const core::RunRecord* reference,
+                  std::string& out) {
+  static const core::Manifest k_empty;
+  const core::Manifest& files = record != nullptr ? record->files : k_empty;
+  const core::Manifest& reference_files = reference != nullptr ? reference->files : k_empty;
+  out += '[';
+  auto it = files.begin();
+  auto ref = reference_files.begin();
+  bool first = true;
+  while (it != files.end() || ref != reference_files.end()) {
+    const bool take_new =
+        ref == reference_files.end() || (it != files.end() && it->first <= ref->first);
+    const bool take_ref =
+        it == files.end() || (ref != reference_files.end() && ref->first <= it->first);
+    out += first ? "{\"change\":" : ",{\"change\":";
+    first = false;
+    if (take_new && take_ref) {
+      out += it->second == ref->second ? "\"identical\"" : "\"changed\"";
+    } else {
+      out += take_new ? "\"only-new\"" : "\"only-reference\"";
+    }
+    out += ",\"path\":";
+    append_text(take_new ? it->first : ref->first, out);
+    if (take_ref) {
+      out += ",\"reference_size\":";
+      append_json_integer(ref->second.size, out);
+      out += ",\"reference_xxh128\":\"";
+      out += ref->second.hash.hex();
+      out += '"';
+    }
+    if (take_new) {
+      out += ",\"size\":";
+      append_json_integer(it->second.size, out);
+      out += ",\"xxh128\":\"";
+      out += it->second.hash.hex();
+      out += '"';
+      ++it;
+    }
+    if (take_ref) {
+      ++ref;
+    }
+    out += '}';
+  }
+  out += ']';
+}
+
+void append_metrics(const std::vector<MetricComparison>& metrics, std::string& out) {
+  // By name, the last of a repeated name winning, as in the JSON object.
+  std::map<std::string_view, const MetricComparison*> sorted;
+  for (const auto& metric : metrics) {
+    sorted[metric.name] = &metric;
+  }
+  out += '{';
+  bool first = true;
+  for (const auto& [name, metric] : sorted) {
+    if (!first) {
+      out += ',';
+    }
+    first = false;
+    append_text(name, out);
+    out += ":{\"delta\":";
+    append_optional_number(metric->delta, out);
+    out += ",\"reference\":";
+    append_value(metric->reference, out);
+    out += ",\"relative\":";
+    append_optional_number(metric->relative, out);
+    out += ",\"value\":";
+    append_value(metric->value, out);
+    out += ",\"verdict\":";
+    append_text(to_string(metric->verdict), out);
+    out += '}';
+  }
+  out += '}';
+}
+
+}  // namespace
+
+void append_run_json(const RunComparison& run, std::string& out) {
+  const core::RunRecord& any = run.record != nullptr ? *run.record : *run.reference;
+  out += "{\"badges\":";
+  append_value(any.badges, out);
+  out += ",\"bitacc\":";
+  if (run.bitacc) {
+    append_text(to_string(run.bitacc->verdict), out);
+  } else {
+    out += "null";
+  }
+  out += ",\"config\":";
+  append_text(run.config, out);
+  out += ",\"configs\":";
+  append_value(any.configs, out);
+  out += ",\"exit_code\":";
+  if (run.record != nullptr && run.record->exit_code) {
+    append_json_integer(*run.record->exit_code, out);
+  } else {
+    out += "null";
+  }
+  out += ",\"files\":";
+  append_files(run.record, run.reference, out);
+  out += ",\"host\":";
+  if (run.record != nullptr) {
+    append_text(run.record->host, out);
+  } else {
+    out += "null";
+  }
+  out += ",\"input\":";
+  append_text(run.input, out);
+  out += ",\"key\":";
+  append_text(run.key, out);
+  out += ",\"label\":";
+  append_text(run.label, out);
+  out += ",\"links\":";
+  append_value(any.links, out);
+  out += ",\"log\":";
+  append_log(run.record, out);
+  out += ",\"metrics\":";
+  append_metrics(run.metrics, out);
+  out += ",\"params\":";
+  append_value(any.params, out);
+  out += ",\"reference_log\":";
+  append_log(run.reference, out);
+  out += ",\"reference_status\":";
+  append_status(run.reference, out);
+  out += ",\"status\":";
+  append_status(run.record, out);
+  out += ",\"timing\":";
+  if (run.record != nullptr) {
+    const auto& t = run.record->timing;
+    out += "{\"peak_rss_kb\":";
+    append_json_integer(t.peak_rss_kb, out);
+    out += ",\"sys_s\":";
+    append_json_number(t.sys_s, out);
+    out += ",\"user_s\":";
+    append_json_number(t.user_s, out);
+    out += ",\"wall_s\":";
+    append_json_number(t.wall_s, out);
+    out += '}';
+  } else {
+    out += "null";
+  }
+  out += ",\"verdict\":";
+  append_text(to_string(run.verdict), out);
+  out += '}';
 }
 
 json metric_defs_to_json(const Comparison& comparison) {
@@ -198,7 +393,8 @@ void write_report_json(const Comparison& comparison, std::string_view generated_
     texts.assign(count, std::string());
     util::parallel_for(count, [&](std::size_t begin, std::size_t end) {
       for (std::size_t i = begin; i < end; ++i) {
-        texts[i] = dump_json(run_to_json(runs[start + i]));
+        texts[i].clear();
+        append_run_json(runs[start + i], texts[i]);
       }
     });
     for (std::size_t i = 0; i < count; ++i) {

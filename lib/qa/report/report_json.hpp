@@ -68,6 +68,10 @@ void write_report_json(const Comparison& comparison, std::string_view generated_
 // Return one RUN object of qa.report/1.
 [[nodiscard]] nlohmann::json run_to_json(const RunComparison& run);
 
+// Append one RUN object of qa.report/1 to `out`: the bytes of dump_json(run_to_json(run)),
+// written without building the document (write_report_json writes 100,000 of them).
+void append_run_json(const RunComparison& run, std::string& out);
+
 // Return the "metrics" array of qa.report/1.
 [[nodiscard]] nlohmann::json metric_defs_to_json(const Comparison& comparison);
 

@@ -5,6 +5,7 @@
 #include <support/temp_dir.hpp>
 
 #include <qa/report/image_compare.hpp>
+#include <qa/report/report_json.hpp>
 #include <qa/util/atomic_file.hpp>
 
 #include <cmath>
@@ -230,6 +231,42 @@ TEST(WriteHtmlReport, UnwritablePageIsAnError) {
   const auto written = write_html_report(comparison_of({record("a", {})}, {}), options);
   ASSERT_FALSE(written);
   EXPECT_NE(written.error().message.find("file"), std::string::npos) << written.error().message;
+}
+
+// qa-report --json FILE --html PAGE embeds the file it has just written instead of turning the
+// runs into JSON again: the page is the same, byte for byte, including text that the page must
+// escape and runs that make the file longer than one read.
+TEST(WriteHtmlReport, EmbedsAWrittenReportFileAsItWouldHaveWrittenIt) {
+  const test::TempDir dir;
+  std::vector<core::RunRecord> runs;
+  for (int i = 0; i < 3000; ++i) {
+    auto run = record(fmt::format("in{}-{}", i, k_script_payload),
+                      {{"psnr", 30.0 + i}, {"note", "\u2028 & </script> é"}});
+    runs.push_back(std::move(run));
+  }
+  const Comparison comparison = comparison_of(runs, {});
+  const std::string generated_at = "2026-11-25T06:00:00Z";
+  ASSERT_TRUE(util::write_file_atomic_streamed(
+      dir / "report.json",
+      [&](const auto& sink) { write_report_json(comparison, generated_at, sink); },
+      util::Fsync::no));
+  ASSERT_GT(fs::file_size(dir / "report.json"), std::uintmax_t{1} << 20);
+
+  HtmlOptions built;
+  built.html_path = dir / "built.html";
+  built.generated_at = generated_at;
+  ASSERT_TRUE(write_html_report(comparison, built));
+  HtmlOptions embedded = built;
+  embedded.html_path = dir / "embedded.html";
+  embedded.report_json = dir / "report.json";
+  ASSERT_TRUE(write_html_report(comparison, embedded));
+  EXPECT_EQ(test::read_text(dir / "embedded.html"), test::read_text(dir / "built.html"));
+
+  embedded.report_json = dir / "missing.json";
+  const auto missing = write_html_report(comparison, embedded);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("missing.json"), std::string::npos)
+      << missing.error().message;
 }
 
 }  // namespace

@@ -186,5 +186,34 @@ TEST(ReportJsonTest, InvalidUtf8IsReplacedNotThrown) {
   EXPECT_EQ(report["runs"][0]["input"], "\xEF\xBF\xBD(.png");
 }
 
+// The runs are written straight as text; each is the document run_to_json builds, dumped:
+// runs on either side, failed and bit-different ones, logs, odd numbers, text to escape.
+TEST(ReportJsonTest, EachRunIsWrittenAsTheBytesOfItsDocument) {
+  auto a = record("default/base/a.png", {{"psnr", 30.5}, {"ssim", 0.9}, {"note", "x"}},
+                  {{"a.png", entry("1")}, {"both.txt", entry("same")}, {"z", entry("n")}});
+  a.log = core::LogFile{"/abs/log", entry("log")};
+  a.exit_code = -3;
+  a.timing = core::Timing{0.1, 1e-7, 1e300, 52000};
+  a.params = {{"strength", 0.5}, {"n", 3}, {"caf\u00e9", "\"q\"\t"}};
+  a.badges = {{"b", std::string("\xff")}};
+  auto a_ref = record("default/base/a.png", {{"psnr", 31}, {"ssim", 0.9}, {"old", true}},
+                      {{"both.txt", entry("same")}, {"ref-only", entry("r")}, {"z", entry("o")}});
+  a_ref.log = core::LogFile{"/abs/ref-log", entry("ref log")};
+  auto b = record("nightly/cfg/<b>\u2028\"é\".png", {{"psnr", nullptr}});
+  b.status = core::RunStatus::failed;
+  b.exit_code.reset();
+  b.input = std::string("bad \xc3( utf8 <script>");
+  auto c_ref = record("default/base/only-ref.png", {{"psnr", 12.0}});
+  c_ref.status = core::RunStatus::timeout;
+  const Comparison comparison =
+      compare({a, b}, {a_ref, c_ref}, {}, CompareOptions{core::FileSelection{{"*"}, {}}});
+  ASSERT_EQ(comparison.runs.size(), 3U);
+  for (const auto& run : comparison.runs) {
+    std::string text = "prefix";
+    append_run_json(run, text);
+    EXPECT_EQ(text, "prefix" + dump_json(run_to_json(run))) << run.key;
+  }
+}
+
 }  // namespace
 }  // namespace qa::report
