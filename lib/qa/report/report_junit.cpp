@@ -33,8 +33,8 @@ Outcome outcome_of(const Comparison& comparison, const RunComparison& run) {
   if (run.verdict == RunVerdict::failed) {
     const auto* record = run.record;
     reasons.push_back(record->exit_code
-                          ? fmt::format("the run {} (exit code {})", core::to_string(record->status),
-                                        *record->exit_code)
+                          ? fmt::format("the run {} (exit code {})",
+                                        core::to_string(record->status), *record->exit_code)
                           : fmt::format("the run {}", core::to_string(record->status)));
   }
   for (const auto& metric : run.metrics) {
@@ -45,7 +45,8 @@ Outcome outcome_of(const Comparison& comparison, const RunComparison& run) {
   if (run.bitacc && run.bitacc->verdict == BitaccVerdict::different) {
     std::string files;
     for (const auto& diff : run.bitacc->diffs) {
-      files += fmt::format("{}{} ({})", files.empty() ? "" : ", ", diff.path, to_string(diff.change));
+      files +=
+          fmt::format("{}{} ({})", files.empty() ? "" : ", ", diff.path, to_string(diff.change));
     }
     reasons.push_back("outputs differ from the reference: " + files);
   }
@@ -102,9 +103,9 @@ std::string report_to_junit(const Comparison& comparison) {
         if (outcome.kind == Outcome::Kind::skipped) {
           text += "      <skipped/>\n";
         } else if (outcome.kind == Outcome::Kind::failure) {
-          text += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
-                              xml_escape(outcome.message), outcome.type,
-                              xml_escape(outcome.details));
+          text +=
+              fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
+                          xml_escape(outcome.message), outcome.type, xml_escape(outcome.details));
         }
         if (const std::string metrics = metrics_text(comparison, run); !metrics.empty()) {
           text += fmt::format("      <system-out>{}</system-out>\n", xml_escape(metrics));
@@ -112,27 +113,33 @@ std::string report_to_junit(const Comparison& comparison) {
         text += "    </testcase>\n";
       }
     });
-    std::string cases;
     std::size_t failures = 0;
     std::size_t skipped = 0;
     double time = 0;
     for (std::size_t i = 0; i < runs.size(); ++i) {
-      cases += texts[i];
       failures += kinds[i] == Outcome::Kind::failure;
       skipped += kinds[i] == Outcome::Kind::skipped;
       time += runs[i]->record != nullptr ? runs[i]->record->timing.wall_s : 0;
     }
-    body += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
-                        "skipped=\"{}\" time=\"{:.3f}\">\n",
-                        xml_escape(label), runs.size(), failures, skipped, time);
-    body += cases + "  </testsuite>\n";
+    body += fmt::format(
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
+        "skipped=\"{}\" time=\"{:.3f}\">\n",
+        xml_escape(label), runs.size(), failures, skipped, time);
+    // Each testcase is released once copied: 100,000 of them are tens of megabytes.
+    for (auto& text : texts) {
+      body += text;
+      std::string().swap(text);
+    }
+    body += "  </testsuite>\n";
     total_failures += failures;
     total_time += time;
   }
-  return fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                     "<testsuites name=\"qa-report\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
-                     "time=\"{:.3f}\">\n{}</testsuites>\n",
-                     comparison.runs.size(), total_failures, total_time, body);
+  body.insert(0, fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                             "<testsuites name=\"qa-report\" tests=\"{}\" failures=\"{}\" "
+                             "errors=\"0\" time=\"{:.3f}\">\n",
+                             comparison.runs.size(), total_failures, total_time));
+  body += "</testsuites>\n";
+  return body;
 }
 
 }  // namespace qa::report
