@@ -65,6 +65,7 @@ bench: bootstrap
 	@QA_BUILD_DIR=$(RELEASE_DIR) bench/hash-tree
 	@QA_BUILD_DIR=$(RELEASE_DIR) bench/batch-overhead
 	@QA_BUILD_DIR=$(RELEASE_DIR) bench/bitacc
+	@QA_BUILD_DIR=$(RELEASE_DIR) bench/store-scale
 	@QA_BUILD_DIR=$(RELEASE_DIR) bench/report
 	@QA_BUILD_DIR=$(RELEASE_DIR) bench/http-store
 	@QA_BUILD_DIR=$(RELEASE_DIR) bench/s3-store
