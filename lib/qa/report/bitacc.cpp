@@ -10,34 +10,42 @@ namespace qa::report {
 RunBitacc compare_manifests(const core::Manifest& manifest, const core::Manifest& reference,
                             const core::FileSelection& selection, Strict strict) {
   RunBitacc result;
-  core::Manifest mine = core::filter_manifest(manifest, selection);
-  core::Manifest theirs = core::filter_manifest(reference, selection);
   // As QA-Board, the run's metrics.json is not an output compared bit for bit: metrics are
   // compared by the report, with their tolerances (a compute_time in it changes every run).
-  mine.erase(core::k_metrics_file_name);
-  theirs.erase(core::k_metrics_file_name);
+  const auto compared = [&](const std::string& path) {
+    return path != core::k_metrics_file_name && selection.selects(path);
+  };
+  // Both manifests are sorted by path: one merge finds the changes, in path order.
   bool differs = false;
-  for (const auto& [path, entry] : mine) {
-    const auto other = theirs.find(path);
-    if (other == theirs.end()) {
-      result.diffs.push_back(FileDiff{path, FileChange::only_new, entry, std::nullopt});
+  auto mine = manifest.begin();
+  auto theirs = reference.begin();
+  while (mine != manifest.end() || theirs != reference.end()) {
+    if (mine != manifest.end() && !compared(mine->first)) {
+      ++mine;
+    } else if (theirs != reference.end() && !compared(theirs->first)) {
+      ++theirs;
+    } else if (theirs == reference.end() ||
+               (mine != manifest.end() && mine->first < theirs->first)) {
+      result.diffs.push_back(
+          FileDiff{mine->first, FileChange::only_new, mine->second, std::nullopt});
       differs = differs || strict == Strict::yes;
-    } else if (other->second != entry) {
-      ++result.compared;
-      result.diffs.push_back(FileDiff{path, FileChange::changed, entry, other->second});
-      differs = true;
+      ++mine;
+    } else if (mine == manifest.end() || theirs->first < mine->first) {
+      result.diffs.push_back(
+          FileDiff{theirs->first, FileChange::only_reference, std::nullopt, theirs->second});
+      differs = differs || strict == Strict::yes;
+      ++theirs;
     } else {
       ++result.compared;
+      if (mine->second != theirs->second) {
+        result.diffs.push_back(
+            FileDiff{mine->first, FileChange::changed, mine->second, theirs->second});
+        differs = true;
+      }
+      ++mine;
+      ++theirs;
     }
   }
-  for (const auto& [path, entry] : theirs) {
-    if (!mine.contains(path)) {
-      result.diffs.push_back(FileDiff{path, FileChange::only_reference, std::nullopt, entry});
-      differs = differs || strict == Strict::yes;
-    }
-  }
-  std::sort(result.diffs.begin(), result.diffs.end(),
-            [](const FileDiff& a, const FileDiff& b) { return a.path < b.path; });
   result.verdict = differs ? BitaccVerdict::different : BitaccVerdict::identical;
   return result;
 }

@@ -52,15 +52,6 @@ std::vector<std::string> metric_order(const core::MetricDefs& defs,
   return order;
 }
 
-const nlohmann::json& metric_value(const core::RunRecord* record, const std::string& name) {
-  static const nlohmann::json k_null = nullptr;
-  if (record == nullptr) {
-    return k_null;
-  }
-  const auto it = record->metrics.find(name);
-  return it == record->metrics.end() ? k_null : *it;
-}
-
 RunVerdict verdict_of(const RunComparison& run) {
   if (run.record == nullptr) {
     return RunVerdict::missing;
@@ -148,34 +139,76 @@ void append_number(std::vector<double>& values, const nlohmann::json& value) {
 
 std::vector<Group> group_runs(const std::vector<RunComparison>& runs,
                               const std::vector<std::string>& order) {
-  std::map<std::pair<std::string, std::string>, std::vector<const RunComparison*>> members;
+  std::map<std::pair<std::string_view, std::string_view>, std::vector<const RunComparison*>>
+      members;
   for (const auto& run : runs) {
     members[{run.label, run.config}].push_back(&run);
   }
+  std::unordered_map<std::string_view, std::size_t> position;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    position.emplace(order[i], i);
+  }
   std::vector<Group> groups;
+  std::vector<std::vector<double>> values(order.size());
+  std::vector<std::vector<double>> reference_values(order.size());
   for (const auto& [id, group_runs] : members) {
     Group group;
     group.label = id.first;
     group.config = id.second;
+    for (auto& list : values) {
+      list.clear();
+    }
+    for (auto& list : reference_values) {
+      list.clear();
+    }
+    // A run's metric comparisons hold every value of its metrics (in the order of `order`).
     for (const auto* run : group_runs) {
       count_run(group.counts, *run);
-    }
-    for (const auto& name : order) {
-      std::vector<double> values;
-      std::vector<double> reference_values;
-      for (const auto* run : group_runs) {
-        append_number(values, metric_value(run->record, name));
-        append_number(reference_values, metric_value(run->reference, name));
+      for (const auto& metric : run->metrics) {
+        const std::size_t at = position.at(metric.name);
+        append_number(values[at], metric.value);
+        append_number(reference_values[at], metric.reference);
       }
-      if (values.empty() && reference_values.empty()) {
+    }
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      if (values[i].empty() && reference_values[i].empty()) {
         continue;
       }
-      group.metrics.push_back(
-          {name, stats_of(std::move(values)), stats_of(std::move(reference_values))});
+      group.metrics.push_back({order[i], stats_of(values[i]), stats_of(reference_values[i])});
     }
     groups.push_back(std::move(group));
   }
   return groups;
+}
+
+// Release what the reports never read of a reference run that has a new run (see compare).
+void slim(core::RunRecord& reference) {
+  nlohmann::json().swap(reference.configs);
+  nlohmann::json().swap(reference.params);
+  nlohmann::json().swap(reference.metrics);
+  nlohmann::json().swap(reference.badges);
+  nlohmann::json().swap(reference.links);
+  std::string().swap(reference.output_dir);
+  std::string().swap(reference.started_at);
+  std::string().swap(reference.host);
+  std::string().swap(reference.qatools_version);
+}
+
+// The values of `record`'s metrics at their positions in the metric order (`position`), null
+// where the record has none; `out` is reused from run to run.
+void metric_values(const core::RunRecord* record,
+                   const std::unordered_map<std::string_view, std::size_t>& position,
+                   std::vector<const nlohmann::json*>& out) {
+  static const nlohmann::json k_null = nullptr;
+  std::fill(out.begin(), out.end(), &k_null);
+  if (record == nullptr || !record->metrics.is_object()) {
+    return;
+  }
+  for (const auto& [name, value] : record->metrics.get_ref<const nlohmann::json::object_t&>()) {
+    if (const auto it = position.find(name); it != position.end()) {
+      out[it->second] = &value;
+    }
+  }
 }
 
 }  // namespace
@@ -270,7 +303,9 @@ Comparison compare(std::vector<core::RunRecord> records,
     reference_by_key[record.key] = &record;
   }
   std::vector<core::MetricDef> defs_in_order;
+  std::unordered_map<std::string_view, std::size_t> position;
   for (const auto& name : result.metric_order) {
+    position.emplace(name, defs_in_order.size());
     defs_in_order.push_back(result.defs.get(name));
   }
 
@@ -287,6 +322,8 @@ Comparison compare(std::vector<core::RunRecord> records,
   // Runs are compared in parallel: each only reads its two records.
   result.runs.resize(pairs.size());
   util::parallel_for(pairs.size(), [&](std::size_t begin, std::size_t end) {
+    std::vector<const nlohmann::json*> values(defs_in_order.size());
+    std::vector<const nlohmann::json*> reference_values(defs_in_order.size());
     for (std::size_t i = begin; i < end; ++i) {
       const auto [record, reference] = pairs[i];
       const core::RunRecord& any = record != nullptr ? *record : *reference;
@@ -300,15 +337,31 @@ Comparison compare(std::vector<core::RunRecord> records,
       if (record != nullptr) {
         run.bitacc = compare_run(*record, reference, options.selection, options.strict);
       }
-      for (const auto& def : defs_in_order) {
-        const auto& value = metric_value(record, def.name);
-        const auto& reference_value = metric_value(reference, def.name);
-        if (value.is_null() && reference_value.is_null()) {
+      metric_values(record, position, values);
+      metric_values(reference, position, reference_values);
+      std::size_t compared = 0;
+      for (std::size_t m = 0; m < defs_in_order.size(); ++m) {
+        compared += !values[m]->is_null() || !reference_values[m]->is_null();
+      }
+      run.metrics.reserve(compared);
+      for (std::size_t m = 0; m < defs_in_order.size(); ++m) {
+        if (values[m]->is_null() && reference_values[m]->is_null()) {
           continue;
         }
-        run.metrics.push_back(compare_metric(def, value, reference_value));
+        run.metrics.push_back(compare_metric(defs_in_order[m], *values[m], *reference_values[m]));
       }
       run.verdict = verdict_of(run);
+    }
+  });
+  // Of a reference run that has a new run, the reports show its status, files and log (its
+  // metrics are in the run's comparison): the rest is released before the reports are written.
+  util::parallel_for(result.runs.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const RunComparison& run = result.runs[i];
+      if (run.record != nullptr && run.reference != nullptr) {
+        slim(result.reference_records[static_cast<std::size_t>(run.reference -
+                                                               result.reference_records.data())]);
+      }
     }
   });
   std::sort(result.runs.begin(), result.runs.end(),

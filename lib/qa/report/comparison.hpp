@@ -115,9 +115,12 @@ struct Comparison {
   core::MetricDefs defs;
   std::vector<std::string> metric_order;  // main metrics, then declared ones, then the others
   std::vector<core::RunRecord> records;   // owned; runs point into them
-  std::vector<core::RunRecord> reference_records;  // owned; runs point into them
-  std::vector<RunComparison> runs;                 // sorted by severity, then key
-  std::vector<Group> groups;                       // sorted by label, then config
+  // Owned; runs point into them. Of a reference run that has a new run, only what the reports
+  // show is kept: its identity, status, exit code, timing, files and log (its metrics are in the
+  // run's MetricComparisons).
+  std::vector<core::RunRecord> reference_records;
+  std::vector<RunComparison> runs;  // sorted by severity, then key
+  std::vector<Group> groups;        // sorted by label, then config
   Counts totals;
   // The optimization whose best runs these are (qa-report --optimization), shown by every writer.
   std::optional<core::Optimization> optimization;

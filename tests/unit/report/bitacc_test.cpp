@@ -47,6 +47,16 @@ TEST(CompareManifests, OneSidedFilesFailOnlyWhenStrict) {
   EXPECT_EQ(compare_manifests(mine, theirs, k_all, Strict::yes).verdict, BitaccVerdict::different);
 }
 
+TEST(CompareManifests, MetricsJsonAndIgnoredFilesAreNeverOneSided) {
+  // Either side alone holds a metrics.json or an ignored file: not a difference, even strict.
+  const core::Manifest mine{{"a.png", entry("a")}, {"metrics.json", entry("m")}};
+  const core::Manifest theirs{{"a.png", entry("a")}, {"z.log", entry("z")}};
+  const auto strict = compare_manifests(mine, theirs, k_all, Strict::yes);
+  EXPECT_EQ(strict.verdict, BitaccVerdict::identical);
+  EXPECT_TRUE(strict.diffs.empty());
+  EXPECT_EQ(strict.compared, 1U);
+}
+
 TEST(CompareRun, FailedAndMissingReference) {
   const auto failed = compare_run(record("default/base/a.png", {}, core::RunStatus::failed),
                                   record("default/base/a.png", {}), k_all, Strict::no);

@@ -1,10 +1,13 @@
 #include <qa/report/comparison.hpp>
 
+#include <qa/util/hash.hpp>
+
 #include <gtest/gtest.h>
 
 #include "support/records.hpp"
 
 #include <cmath>
+#include <string_view>
 #include <type_traits>
 
 namespace qa::report {
@@ -122,6 +125,37 @@ TEST(CompareTest, RunVerdictsAndCounts) {
   EXPECT_EQ(comparison.groups[0].metrics[0].reference.count, 3U);  // a, b and gone
   // User metrics come before qatools' own.
   EXPECT_EQ(comparison.metric_order, (std::vector<std::string>{"m", "compute_time"}));
+}
+
+TEST(CompareTest, ReferenceRunsKeepWhatTheReportsShow) {
+  auto with_params = [](core::RunRecord r) {
+    r.params = {{"strength", 0.5}};
+    r.configs = json::array({"base"});
+    r.files["out.png"] = core::FileEntry{util::hash_bytes(std::string_view("out")), 3};
+    return r;
+  };
+  const auto a = with_params(record("default/base/a", core::RunStatus::ok, {{"m", 1.0}}));
+  const auto gone = with_params(record("default/base/gone", core::RunStatus::failed, {{"m", 2.0}}));
+  const auto comparison = compare({a}, {a, gone}, core::MetricDefs{},
+                                  CompareOptions{core::FileSelection{}, Strict::no});
+  ASSERT_EQ(comparison.runs.size(), 2U);
+  // A missing run is described by its reference run: all of it stays.
+  const RunComparison& missing = comparison.runs[0];
+  ASSERT_EQ(missing.key, "default/base/gone");
+  ASSERT_NE(missing.reference, nullptr);
+  EXPECT_EQ(missing.reference->params, (json{{"strength", 0.5}}));
+  EXPECT_EQ(missing.reference->configs, json::array({"base"}));
+  EXPECT_EQ(missing.reference->metrics, (json{{"m", 2.0}}));
+  // A reference run beside its new run keeps its status and files; its metrics live on in the
+  // run's comparison.
+  const RunComparison& paired = comparison.runs[1];
+  ASSERT_EQ(paired.key, "default/base/a");
+  ASSERT_NE(paired.reference, nullptr);
+  EXPECT_EQ(paired.reference->status, core::RunStatus::ok);
+  EXPECT_EQ(paired.reference->files, a.files);
+  ASSERT_EQ(paired.metrics.size(), 1U);
+  EXPECT_EQ(paired.metrics[0].reference, json(1.0));
+  EXPECT_EQ(paired.bitacc->verdict, BitaccVerdict::identical);
 }
 
 static_assert(!std::is_copy_constructible_v<Comparison>,
