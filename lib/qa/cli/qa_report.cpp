@@ -1,8 +1,11 @@
 #include <chrono>
 #include <cstdlib>
+#include <exception>
 #include <fstream>
 #include <iostream>
+#include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include <qa/cli/common.hpp>
 #include <qa/cli/tools.hpp>
@@ -314,6 +317,47 @@ Expected<int> run(const ReportOptions& options) {
   util::log::debug("compared in {} ms", watch.lap_ms());
   const std::string generated_at = util::rfc3339(std::chrono::system_clock::now());
 
+  // The Markdown, JUnit and OpenMetrics reports are made on a second thread (the JUnit file
+  // written there, streamed) while this one writes the JSON report and the HTML page (the larger
+  // half); standard output and the log see them in the order of the options either way.
+  const bool want_markdown =
+      options.md || options.comment || util::env_value("GITHUB_STEP_SUMMARY").has_value();
+  std::string markdown;
+  std::string junit;
+  std::string openmetrics;
+  Expected<void> junit_written;
+  std::exception_ptr side_failure;
+  std::jthread side([&] {
+    try {
+      if (want_markdown) {
+        markdown = report::report_to_markdown(comparison);
+      }
+      if (options.junit && *options.junit != "-") {
+        junit_written = util::write_file_atomic_streamed(
+            *options.junit,
+            [&](const std::function<void(std::string_view)>& sink) {
+              report::write_report_junit(comparison, sink);
+            },
+            util::Fsync::no);
+      } else if (options.junit) {
+        junit = report::report_to_junit(comparison);
+      }
+      if (options.openmetrics) {
+        openmetrics = report::report_to_openmetrics(comparison);
+      }
+    } catch (...) {
+      side_failure = std::current_exception();
+    }
+  });
+  const auto join_side = [&] {
+    if (side.joinable()) {
+      side.join();
+    }
+    if (side_failure) {
+      std::rethrow_exception(std::exchange(side_failure, nullptr));
+    }
+  };
+
   if (options.json) {
     const auto produce = [&](const std::function<void(std::string_view)>& sink) {
       report::write_report_json(comparison, generated_at, sink);
@@ -325,19 +369,6 @@ Expected<int> run(const ReportOptions& options) {
       QA_TRY(util::write_file_atomic_streamed(*options.json, produce, util::Fsync::no));
       util::log::info("wrote {}", *options.json);
     }
-  }
-  std::string markdown;
-  if (options.md || options.comment || util::env_value("GITHUB_STEP_SUMMARY")) {
-    markdown = report::report_to_markdown(comparison);
-  }
-  if (options.md) {
-    QA_TRY(write_output(*options.md, markdown));
-  }
-  if (options.junit) {
-    QA_TRY(write_output(*options.junit, report::report_to_junit(comparison)));
-  }
-  if (options.openmetrics) {
-    QA_TRY(write_output(*options.openmetrics, report::report_to_openmetrics(comparison)));
   }
   if (options.html) {
     report::HtmlOptions html;
@@ -351,6 +382,21 @@ Expected<int> run(const ReportOptions& options) {
       return store.get_blob(hash, destination);
     };
     QA_TRY(report::write_html_report(comparison, html));
+  }
+  join_side();
+  if (options.md) {
+    QA_TRY(write_output(*options.md, markdown));
+  }
+  if (options.junit && *options.junit != "-") {
+    QA_TRY(junit_written);
+    util::log::info("wrote {}", *options.junit);
+  } else if (options.junit) {
+    QA_TRY(write_output(*options.junit, junit));
+  }
+  if (options.openmetrics) {
+    QA_TRY(write_output(*options.openmetrics, openmetrics));
+  }
+  if (options.html) {
     util::log::info("wrote {}", *options.html);
   }
   util::log::debug("reports written in {} ms", watch.lap_ms());

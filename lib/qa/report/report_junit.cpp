@@ -1,4 +1,7 @@
+#include <algorithm>
+#include <functional>
 #include <map>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -77,69 +80,103 @@ std::string metrics_text(const Comparison& comparison, const RunComparison& run)
   return text;
 }
 
+// Whether `run` is a failure, skipped or passed: outcome_of's kind, without its messages.
+Outcome::Kind kind_of(const RunComparison& run) {
+  const bool failure = run.verdict == RunVerdict::failed ||
+                       std::any_of(run.metrics.begin(), run.metrics.end(),
+                                   [](const MetricComparison& metric) {
+                                     return metric.verdict == MetricVerdict::regression;
+                                   }) ||
+                       (run.bitacc && run.bitacc->verdict == BitaccVerdict::different);
+  if (failure) {
+    return Outcome::Kind::failure;
+  }
+  return run.verdict == RunVerdict::new_run || run.verdict == RunVerdict::missing
+             ? Outcome::Kind::skipped
+             : Outcome::Kind::passed;
+}
+
+std::string testcase_text(const Comparison& comparison, const RunComparison& run) {
+  const Outcome outcome = outcome_of(comparison, run);
+  const double wall = run.record != nullptr ? run.record->timing.wall_s : 0;
+  std::string text = fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\">\n",
+                                 xml_escape(run.config), xml_escape(run.input), wall);
+  if (outcome.kind == Outcome::Kind::skipped) {
+    text += "      <skipped/>\n";
+  } else if (outcome.kind == Outcome::Kind::failure) {
+    text += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
+                        xml_escape(outcome.message), outcome.type, xml_escape(outcome.details));
+  }
+  if (const std::string metrics = metrics_text(comparison, run); !metrics.empty()) {
+    text += fmt::format("      <system-out>{}</system-out>\n", xml_escape(metrics));
+  }
+  text += "    </testcase>\n";
+  return text;
+}
+
+struct Suite {
+  std::vector<const RunComparison*> runs;
+  std::size_t failures = 0;
+  std::size_t skipped = 0;
+  double time = 0;
+};
+
 }  // namespace
 
-std::string report_to_junit(const Comparison& comparison) {
-  std::map<std::string, std::vector<const RunComparison*>> suites;
+void write_report_junit(const Comparison& comparison,
+                        const std::function<void(std::string_view)>& sink) {
+  std::map<std::string, Suite> suites;
   for (const auto& run : comparison.runs) {
-    suites[run.label].push_back(&run);
+    suites[run.label].runs.push_back(&run);
   }
-  std::string body;
+  // The totals head the document: counted first, then the testcases are written.
   std::size_t total_failures = 0;
   double total_time = 0;
-  for (const auto& [label, runs] : suites) {
-    // Testcases are written in parallel (each is independent), then joined in order.
-    std::vector<std::string> texts(runs.size());
-    std::vector<Outcome::Kind> kinds(runs.size());
-    util::parallel_for(runs.size(), [&](std::size_t begin, std::size_t end) {
-      for (std::size_t i = begin; i < end; ++i) {
-        const RunComparison& run = *runs[i];
-        const Outcome outcome = outcome_of(comparison, run);
-        kinds[i] = outcome.kind;
-        const double wall = run.record != nullptr ? run.record->timing.wall_s : 0;
-        std::string& text = texts[i];
-        text = fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\">\n",
-                           xml_escape(run.config), xml_escape(run.input), wall);
-        if (outcome.kind == Outcome::Kind::skipped) {
-          text += "      <skipped/>\n";
-        } else if (outcome.kind == Outcome::Kind::failure) {
-          text +=
-              fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
-                          xml_escape(outcome.message), outcome.type, xml_escape(outcome.details));
-        }
-        if (const std::string metrics = metrics_text(comparison, run); !metrics.empty()) {
-          text += fmt::format("      <system-out>{}</system-out>\n", xml_escape(metrics));
-        }
-        text += "    </testcase>\n";
-      }
-    });
-    std::size_t failures = 0;
-    std::size_t skipped = 0;
-    double time = 0;
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-      failures += kinds[i] == Outcome::Kind::failure;
-      skipped += kinds[i] == Outcome::Kind::skipped;
-      time += runs[i]->record != nullptr ? runs[i]->record->timing.wall_s : 0;
+  for (auto& [label, suite] : suites) {
+    for (const auto* run : suite.runs) {
+      const auto kind = kind_of(*run);
+      suite.failures += kind == Outcome::Kind::failure;
+      suite.skipped += kind == Outcome::Kind::skipped;
+      suite.time += run->record != nullptr ? run->record->timing.wall_s : 0;
     }
-    body += fmt::format(
+    total_failures += suite.failures;
+    total_time += suite.time;
+  }
+  sink(
+      fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                  "<testsuites name=\"qa-report\" tests=\"{}\" failures=\"{}\" "
+                  "errors=\"0\" time=\"{:.3f}\">\n",
+                  comparison.runs.size(), total_failures, total_time));
+  // Testcases are formatted in parallel (each is independent) a chunk at a time, then passed on
+  // in order: 100,000 of them are tens of megabytes, never held at once.
+  constexpr std::size_t k_chunk = 8192;
+  std::vector<std::string> texts;
+  for (const auto& [label, suite] : suites) {
+    sink(fmt::format(
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
         "skipped=\"{}\" time=\"{:.3f}\">\n",
-        xml_escape(label), runs.size(), failures, skipped, time);
-    // Each testcase is released once copied: 100,000 of them are tens of megabytes.
-    for (auto& text : texts) {
-      body += text;
-      std::string().swap(text);
+        xml_escape(label), suite.runs.size(), suite.failures, suite.skipped, suite.time));
+    for (std::size_t start = 0; start < suite.runs.size(); start += k_chunk) {
+      const std::size_t count = std::min(k_chunk, suite.runs.size() - start);
+      texts.assign(count, std::string());
+      util::parallel_for(count, [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+          texts[i] = testcase_text(comparison, *suite.runs[start + i]);
+        }
+      });
+      for (const auto& text : texts) {
+        sink(text);
+      }
     }
-    body += "  </testsuite>\n";
-    total_failures += failures;
-    total_time += time;
+    sink("  </testsuite>\n");
   }
-  body.insert(0, fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                             "<testsuites name=\"qa-report\" tests=\"{}\" failures=\"{}\" "
-                             "errors=\"0\" time=\"{:.3f}\">\n",
-                             comparison.runs.size(), total_failures, total_time));
-  body += "</testsuites>\n";
-  return body;
+  sink("</testsuites>\n");
+}
+
+std::string report_to_junit(const Comparison& comparison) {
+  std::string out;
+  write_report_junit(comparison, [&out](std::string_view piece) { out += piece; });
+  return out;
 }
 
 }  // namespace qa::report

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include <qa/report/comparison.hpp>
 
@@ -30,6 +32,11 @@ inline constexpr std::size_t k_markdown_limit = 60000;
 // the reference and a regression are failures; a run without reference, and a missing run, are
 // skipped.
 [[nodiscard]] std::string report_to_junit(const Comparison& comparison);
+
+// The same JUnit XML passed to `sink` piece by piece, in order: for files too big to assemble in
+// memory first.
+void write_report_junit(const Comparison& comparison,
+                        const std::function<void(std::string_view)>& sink);
 
 // OpenMetrics text for GitLab's metrics report (`metrics.txt`): per label and config, the mean
 // and median of each numeric metric (`qa_<metric>_mean{label="...",config="..."}`) and the run
