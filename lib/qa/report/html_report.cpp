@@ -15,22 +15,31 @@ namespace fs = std::filesystem;
 
 void append_script_safe(std::string_view text, std::string& out) {
   out.reserve(out.size() + text.size() + text.size() / 16);
+  // Plain bytes are copied a run at a time; the few that must be escaped, one by one.
+  std::size_t plain = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
+    if (c != '<' && c != '>' && c != '&' && c != '\xE2') {
+      continue;
+    }
+    out.append(text, plain, i - plain);
+    plain = i + 1;
     if (c == '<') {
       out += "\\u003c";
     } else if (c == '>') {
       out += "\\u003e";
     } else if (c == '&') {
       out += "\\u0026";
-    } else if (c == '\xE2' && i + 2 < text.size() && text[i + 1] == '\x80' &&
+    } else if (i + 2 < text.size() && text[i + 1] == '\x80' &&
                (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
       out += text[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
       i += 2;
+      plain = i + 1;
     } else {
       out += c;
     }
   }
+  out.append(text, plain, text.size() - plain);
 }
 
 std::string json_for_script(const nlohmann::json& json) {

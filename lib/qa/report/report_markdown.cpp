@@ -155,8 +155,12 @@ std::string render(const Comparison& comparison, std::size_t budget, std::size_t
       if (is_change(run) != changed) {
         continue;
       }
+      if (left_out > 0) {  // once a row did not fit, the later ones are only counted
+        ++left_out;
+        continue;
+      }
       std::string row = run_row(comparison, run, defs, shown);
-      if (left_out > 0 || out.size() + section.size() + row.size() > budget) {
+      if (out.size() + section.size() + row.size() > budget) {
         ++left_out;
         continue;
       }

@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include <qa/core/record_stream.hpp>
 #include <qa/runner/reference.hpp>
@@ -67,8 +70,10 @@ Expected<std::vector<core::RunRecord>> reference_records(store::Store& store,
                                                          const std::string& commit,
                                                          const SelectedRecords& selected) {
   const auto& planned = selected.planned;
-  std::set<std::string, std::less<>> wanted(planned.begin(), planned.end());
+  // Keys are looked up once per stored run: hashed views of the keys `selected` holds.
+  std::unordered_set<std::string_view> wanted(planned.begin(), planned.end());
   std::set<std::string, std::less<>> labels;
+  wanted.reserve(planned.size() + selected.records.size());
   for (const auto& record : selected.records) {
     wanted.insert(record.key);
     labels.insert(record.label);
@@ -82,8 +87,9 @@ Expected<std::vector<core::RunRecord>> reference_records(store::Store& store,
   }
   util::log::debug("cannot list the reference's runs ({}); reading them one by one",
                    listed.error().message);
-  QA_TRY_ASSIGN(auto found, store.get_runs(project, commit,
-                                           std::vector<std::string>(wanted.begin(), wanted.end())));
+  std::vector<std::string> keys(wanted.begin(), wanted.end());
+  std::sort(keys.begin(), keys.end());
+  QA_TRY_ASSIGN(auto found, store.get_runs(project, commit, keys));
   std::vector<core::RunRecord> result;
   for (auto& record : found) {
     if (record) {

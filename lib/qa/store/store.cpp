@@ -180,6 +180,7 @@ Expected<std::vector<core::RunRecord>> Store::list_runs(std::string_view project
   if (!packed.packs.empty() && packed.complete) {
     // The packs hold the whole commit: no listing, no single record.
     std::vector<core::RunRecord> records;
+    records.reserve(packed.runs.size());
     for (auto& [key, record] : packed.runs) {
       if (!want || want(key)) {
         records.push_back(std::move(record));
