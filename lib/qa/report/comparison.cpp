@@ -351,15 +351,11 @@ Comparison compare(std::vector<core::RunRecord> records,
         run.metrics.push_back(compare_metric(defs_in_order[m], *values[m], *reference_values[m]));
       }
       run.verdict = verdict_of(run);
-    }
-  });
-  // Of a reference run that has a new run, the reports show its status, files and log (its
-  // metrics are in the run's comparison): the rest is released before the reports are written.
-  util::parallel_for(result.runs.size(), [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
-      const RunComparison& run = result.runs[i];
-      if (run.record != nullptr && run.reference != nullptr) {
-        slim(result.reference_records[static_cast<std::size_t>(run.reference -
+      // Of a reference run that has a new run, the reports show its status, files and log (its
+      // metrics are now in the run's comparison): the rest is released, and its memory serves
+      // the next runs' comparisons.
+      if (record != nullptr && reference != nullptr) {
+        slim(result.reference_records[static_cast<std::size_t>(reference -
                                                                result.reference_records.data())]);
       }
     }
