@@ -20,12 +20,16 @@ Expected<std::vector<bool>> Backend::has_blobs(const std::vector<util::Hash128>&
 Expected<void> Backend::put_blobs(const std::vector<BlobUpload>& uploads) {
   for (const auto& upload : uploads) {
     QA_TRY_ASSIGN(const bool present, has_blob(upload.hash));
-    if (!present) {
+    if (present) {
+      touch_blob(upload.hash);
+    } else {
       QA_TRY(put_blob(upload.hash, upload.source, upload.size));
     }
   }
   return {};
 }
+
+void Backend::touch_blob(const util::Hash128& /*hash*/) {}
 
 Expected<void> Backend::get_blobs(const std::vector<BlobDownload>& downloads) {
   for (const auto& download : downloads) {

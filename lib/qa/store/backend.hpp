@@ -87,8 +87,14 @@ class Backend {
   // Return, for each of `hashes` in order, whether the store holds it.
   [[nodiscard]] virtual Expected<std::vector<bool>> has_blobs(
       const std::vector<util::Hash128>& hashes);
-  // Store every blob of `uploads` that the store does not hold yet (see put_blob). When one
-  // fails, the others may or may not be stored; nothing else is written.
+  // Record that the blob `hash`, which the store holds, is used again now: where the backend can,
+  // its modification time becomes now, so that gc's grace period protects it from its last use
+  // (a batch reusing it writes its record later), not only from its first write. Best effort:
+  // the default does nothing (http, S3), a backend that cannot set the time leaves it.
+  virtual void touch_blob(const util::Hash128& hash);
+  // Store every blob of `uploads` that the store does not hold yet (see put_blob) and touch
+  // those it holds (see touch_blob). When one fails, the others may or may not be stored;
+  // nothing else is written.
   [[nodiscard]] virtual Expected<void> put_blobs(const std::vector<BlobUpload>& uploads);
   // Fetch every blob of `downloads` (see get_blob); the first failure is returned.
   [[nodiscard]] virtual Expected<void> get_blobs(const std::vector<BlobDownload>& downloads);

@@ -13,6 +13,7 @@
 #include <qa/util/file.hpp>
 #include <qa/util/hash.hpp>
 #include <qa/util/hash_tree.hpp>
+#include <qa/util/log.hpp>
 #include <qa/util/path.hpp>
 
 namespace qa::store {
@@ -126,6 +127,12 @@ Expected<void> LocalBackend::put_blob(const util::Hash128& hash, const fs::path&
     return changed(fmt::format("its content now hashes to {}", copied.hash.hex()));
   }
   return out.commit_no_replace(util::Fsync::no);
+}
+
+void LocalBackend::touch_blob(const util::Hash128& hash) {
+  if (::utimensat(AT_FDCWD, blob_path(hash).c_str(), nullptr, 0) != 0) {
+    util::log::debug("cannot refresh the time of blob {}: {}", hash.hex(), std::strerror(errno));
+  }
 }
 
 Expected<void> LocalBackend::get_blob(const util::Hash128& hash, const fs::path& destination) {

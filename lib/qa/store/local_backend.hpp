@@ -24,6 +24,9 @@ class LocalBackend final : public Backend {
   [[nodiscard]] Expected<void> put_blob(const util::Hash128& hash,
                                         const std::filesystem::path& source,
                                         std::uint64_t size) override;
+  // Set the blob's time to now; only its owner may (a blob is read-only): in a store shared by
+  // several users another writer's blob keeps its time.
+  void touch_blob(const util::Hash128& hash) override;
   [[nodiscard]] Expected<void> get_blob(const util::Hash128& hash,
                                         const std::filesystem::path& destination) override;
   [[nodiscard]] Expected<std::optional<std::string>> get_document(std::string_view rel) override;

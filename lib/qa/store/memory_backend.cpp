@@ -52,6 +52,13 @@ Expected<void> MemoryBackend::put_blob(const util::Hash128& hash,
   return {};
 }
 
+void MemoryBackend::touch_blob(const util::Hash128& hash) {
+  const std::lock_guard lock(m_mutex);
+  if (const auto it = m_blobs.find(hash); it != m_blobs.end()) {
+    it->second.modified = now();
+  }
+}
+
 Expected<void> MemoryBackend::get_blob(const util::Hash128& hash,
                                        const std::filesystem::path& destination) {
   std::string content;

@@ -15,6 +15,7 @@ class MemoryBackend final : public Backend {
  public:
   [[nodiscard]] std::string describe() const override { return "memory://"; }
   [[nodiscard]] Expected<bool> has_blob(const util::Hash128& hash) override;
+  void touch_blob(const util::Hash128& hash) override;
   [[nodiscard]] Expected<void> put_blob(const util::Hash128& hash,
                                         const std::filesystem::path& source,
                                         std::uint64_t size) override;

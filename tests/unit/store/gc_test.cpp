@@ -79,6 +79,19 @@ TEST_F(GcTest, AShortGraceRemovesYoungUnnamedBlobsToo) {
   EXPECT_TRUE(exists("shared"));
 }
 
+TEST_F(GcTest, ABlobABatchReusesIsYoungAgainWhileItsRecordIsToCome) {
+  // A batch at a new commit stores its outputs: "b-only" is there already (40 days old). Its
+  // record is not written yet when gc runs: the blob is named by b alone, which gc removes.
+  constexpr const char* k_sha_d = "dddddddddddddddddddddddddddddddddddddddd";
+  put(k_sha_d, "default/base/a.png", {{"b.txt", "b-only"}});
+  std::filesystem::remove_all(root() / Store::commit_folder(k_project, k_sha_d));
+  const auto result = collect_garbage(*m_store, {});
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_FALSE(std::filesystem::exists(record_file(k_sha_b, "default/base/a.png")));
+  EXPECT_TRUE(exists("b-only")) << "reused within the grace period";
+  EXPECT_FALSE(exists("c-only"));
+}
+
 TEST_F(GcTest, DryRunRemovesNothingAndSaysWhatWouldGo) {
   GcOptions options;
   options.dry_run = DryRun::yes;

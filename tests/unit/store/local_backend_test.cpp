@@ -111,6 +111,21 @@ TEST_F(LocalBackendTest, ExistingBlobIsNeverOverwritten) {
   EXPECT_EQ(before.st_ino, after.st_ino);
 }
 
+TEST_F(LocalBackendTest, StoringAnExistingBlobAgainRefreshesItsTime) {
+  auto backend = open();
+  const auto digest = write("a", "content");
+  ASSERT_TRUE(backend->put_blobs({BlobUpload{digest.hash, m_tmp / "a", digest.size}}));
+  const fs::path blob = backend->blob_path(digest.hash);
+  const struct timespec old_times[2] = {{1000000000, 0}, {1000000000, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, blob.c_str(), old_times, 0), 0);
+  write("b", "content");
+  ASSERT_TRUE(backend->put_blobs({BlobUpload{digest.hash, m_tmp / "b", digest.size}}));
+  struct stat after {};
+  ASSERT_EQ(::stat(blob.c_str(), &after), 0);
+  EXPECT_GT(after.st_mtim.tv_sec, 1000000000) << "a reused blob is young again (gc's grace)";
+  EXPECT_EQ(after.st_mode & 0777, 0444U);
+}
+
 TEST_F(LocalBackendTest, SourceThatChangedSizeIsRefused) {
   auto backend = open();
   const auto digest = write("a", "content");

@@ -128,6 +128,9 @@ TEST_F(MemoryBackendTest, SetModifiedMakesObjectsOld) {
   // Writing the blob again (content-addressed: already there) keeps its time.
   ASSERT_TRUE(m_backend.put_blob(hash, file("b", "pixels"), 6));
   EXPECT_EQ(m_backend.list_objects("cas")->front().modified, old);
+  // A batch storing it again (put_blobs: it is there, so it is touched) makes it young again.
+  ASSERT_TRUE(m_backend.put_blobs({BlobUpload{hash, file("c", "pixels"), 6}}));
+  EXPECT_GT(m_backend.list_objects("cas")->front().modified, old + std::chrono::hours(1));
 }
 
 TEST_F(MemoryBackendTest, RemoveObjectAndCheckBlob) {
