@@ -91,7 +91,7 @@ TEST_F(QaStore, VerifyFindsAFlippedByteAMissingBlobAndATruncatedRecord) {
   const std::string sha = commit_and_run("1");
   const auto good = store({"verify"});
   ASSERT_EQ(good.exit_code, 0) << good.err;
-  EXPECT_NE(good.out.find("verified: 2 records of 1 commits"), std::string::npos) << good.out;
+  EXPECT_NE(good.out.find("verified: 2 records of 1 commit,"), std::string::npos) << good.out;
 
   const fs::path flipped = blob_of("0\n1\n");
   ASSERT_TRUE(fs::exists(flipped));

@@ -1,4 +1,7 @@
+#include <cstddef>
 #include <iostream>
+#include <string>
+#include <string_view>
 
 #include <qa/cli/common.hpp>
 #include <qa/cli/tools.hpp>
@@ -17,6 +20,11 @@
 namespace qa::cli {
 
 namespace {
+
+// "1 record", "2 records".
+std::string counted(std::size_t count, std::string_view noun) {
+  return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
+}
 
 namespace fs = std::filesystem;
 
@@ -124,8 +132,9 @@ Expected<int> verify(const StoreToolOptions& options) {
   for (const auto& bad : result.bad_blobs) {
     std::cout << store::describe(bad) << "\n";
   }
-  const std::string summary = fmt::format("{} records of {} commits, {} blobs checked",
-                                          result.records, result.commits, result.blobs);
+  const std::string summary =
+      fmt::format("{} of {}, {} checked", counted(result.records, "record"),
+                  counted(result.commits, "commit"), counted(result.blobs, "blob"));
   if (!result.ok()) {
     return fail_as(ErrorKind::check_failed,
                    "store {} is damaged: {} blobs missing or corrupt, {} records unreadable ({})",
