@@ -4,11 +4,14 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include <simdjson.h>
 
 #include <qa/core/config.hpp>
 #include <qa/core/run_key.hpp>
+#include <qa/util/json_depth.hpp>
+#include <qa/util/log.hpp>
 #include <qa/util/path.hpp>
 
 namespace qa::core {
@@ -83,7 +86,7 @@ struct Fields {
     qatools_version,
     count
   };
-  static constexpr const char* k_names[count] = {
+  static constexpr std::string_view k_names[count] = {
       "schema",  "project", "commit", "branch",     "label",      "key",    "input",
       "configs", "params",  "status", "exit_code",  "metrics",    "badges", "links",
       "timing",  "files",   "log",    "output_dir", "started_at", "host",   "qatools_version"};
@@ -128,7 +131,8 @@ bool read_object(const Fields& fields, Fields::Index index, json& out) {
 
 // The fields named `names` of `object`, each at most once.
 template <std::size_t N>
-bool collect(element object, const char* const (&names)[N], element (&values)[N], bool (&seen)[N]) {
+bool collect(element object, const std::string_view (&names)[N], element (&values)[N],
+             bool (&seen)[N]) {
   const simdjson::dom::object fields = object.get_object().value_unsafe();
   for (const auto field : fields) {
     for (std::size_t i = 0; i < N; ++i) {
@@ -150,7 +154,7 @@ bool read_entry(element value, FileEntry& out) {
   if (!value.is_object()) {
     return false;
   }
-  static constexpr const char* k_names[2] = {"xxh128", "size"};
+  static constexpr std::string_view k_names[2] = {"xxh128", "size"};
   element values[2];
   bool seen[2] = {};
   if (!collect(value, k_names, values, seen) || !seen[0] || !seen[1] || !values[0].is_string()) {
@@ -198,7 +202,7 @@ bool read_timing(const Fields& fields, Timing& out) {
   if (!timing.is_object()) {
     return false;
   }
-  static constexpr const char* k_names[4] = {"wall_s", "user_s", "sys_s", "peak_rss_kb"};
+  static constexpr std::string_view k_names[4] = {"wall_s", "user_s", "sys_s", "peak_rss_kb"};
   element values[4];
   bool seen[4] = {};
   if (!collect(timing, k_names, values, seen)) {
@@ -244,7 +248,7 @@ bool read_log(const Fields& fields, std::optional<LogFile>& out) {
   if (!read_entry(log, entry)) {
     return false;
   }
-  static constexpr const char* k_names[1] = {"path"};
+  static constexpr std::string_view k_names[1] = {"path"};
   element values[1];
   bool seen[1] = {};
   if (!collect(log, k_names, values, seen)) {
@@ -321,8 +325,17 @@ std::optional<RunRecord> read_fields(const Fields& fields) {
 }  // namespace
 
 std::optional<RunRecord> read_record_fast(std::string_view text) {
-  // One parser and padded buffer per thread: the lines of a stream are parsed in parallel.
-  thread_local simdjson::dom::parser parser;
+  // One parser and padded buffer per thread: the lines of a stream are parsed in parallel. The
+  // parser refuses documents that nest as deep as util::k_max_json_depth: the slow path's check
+  // names them.
+  thread_local simdjson::dom::parser parser = [] {
+    simdjson::dom::parser made;
+    if (made.allocate(simdjson::dom::MINIMAL_DOCUMENT_CAPACITY, util::k_max_json_depth) !=
+        simdjson::SUCCESS) {
+      util::log::debug("cannot prepare the JSON parser; records are read by the slow path");
+    }
+    return made;
+  }();
   thread_local std::string buffer;
   buffer.assign(text);
   buffer.append(simdjson::SIMDJSON_PADDING, '\0');

@@ -12,8 +12,8 @@ namespace qa::core {
 //
 // It accepts only what record_from_json accepts, giving the same record. Anything else (invalid
 // JSON or record, a repeated field, a number simdjson cannot hold) returns nothing and the caller
-// falls back to record_from_json, which names what is wrong: errors have one source. The text's
-// nesting depth must have been checked (util::check_json_depth).
+// falls back to record_from_json, which names what is wrong: errors have one source. Text that
+// nests as deep as util::k_max_json_depth is left to the caller too (util::check_json_depth).
 [[nodiscard]] std::optional<RunRecord> read_record_fast(std::string_view text);
 
 }  // namespace qa::core

@@ -40,7 +40,7 @@ struct GcResult {
 //    `options.now`; remove every document (records and packs) of the other commits;
 // 2. list the store again and read every record left, each document on its own;
 // 3. remove every blob that no record names and that was written (or, where the backend can
-//    say so, reused: Backend::put_blob) before `options.now` minus `options.grace`, so that a
+//    say so, reused: Backend::touch_blob) before `options.now` minus `options.grace`, so that a
 //    batch writing now (blobs first, then records) loses nothing.
 // With DryRun::yes nothing is removed: the result says what would be, the records named being
 // those of the kept commits. A record that cannot be read (its blobs are unknown) stops step 3

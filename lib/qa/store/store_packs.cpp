@@ -108,6 +108,14 @@ Expected<Store::PackedRuns> Store::read_packs(std::string_view project, std::str
     }
     Pack& pack = ***result;
     for (auto& record : pack.records) {
+      // A pack's records are sorted by key: those after every key seen so far go at the end,
+      // without a search (the whole of the first pack).
+      if (packed.runs.empty() || packed.runs.rbegin()->first < record.key) {
+        std::string key = record.key;
+        written.emplace_hint(written.end(), key, pack.written_ns);
+        packed.runs.emplace_hint(packed.runs.end(), std::move(key), std::move(record));
+        continue;
+      }
       auto found = packed.runs.find(record.key);
       if (found == packed.runs.end()) {
         written[record.key] = pack.written_ns;

@@ -1,5 +1,7 @@
 #include <qa/core/run_record.hpp>
 
+#include <qa/util/json_depth.hpp>
+
 #include <gtest/gtest.h>
 
 #include "support/expect.hpp"
@@ -357,6 +359,32 @@ TEST(ParseRecordErrorTest, JsonNestedTooDeepIsAnErrorNotACrash) {
   ASSERT_FALSE(parsed);
   EXPECT_CONTAINS(parsed.error().message, "\"stdin line 3\"");
   EXPECT_CONTAINS(parsed.error().message, "nested deeper than 64 levels");
+}
+
+TEST(ParseRecordErrorTest, DepthUpToTheLimitIsReadBeyondItIsAnError) {
+  // Params nesting arrays `levels` deep inside the record: the fast reader leaves the deepest
+  // records to the checked path, which must still read every record up to the limit.
+  const auto with_depth = [](int levels) {
+    std::string text = valid_json().dump();
+    text.insert(text.size() - 1,
+                ", \"badges\": {\"deep\": " + std::string(static_cast<std::size_t>(levels), '[') +
+                    std::string(static_cast<std::size_t>(levels), ']') + "}");
+    return text;
+  };
+  for (int depth = util::k_max_json_depth - 3; depth <= util::k_max_json_depth + 1; ++depth) {
+    const std::string text = with_depth(depth - 2);  // the record, then badges, then the arrays
+    ASSERT_EQ(util::json_depth(text), depth);
+    const auto parsed = parse_record(text, "stdin line 1");
+    if (depth <= util::k_max_json_depth) {
+      ASSERT_TRUE(parsed) << depth << ": " << parsed.error().message;
+      EXPECT_EQ(parsed->badges["deep"],
+                json::parse(std::string(static_cast<std::size_t>(depth - 2), '[') +
+                            std::string(static_cast<std::size_t>(depth - 2), ']')));
+    } else {
+      ASSERT_FALSE(parsed) << depth;
+      EXPECT_CONTAINS(parsed.error().message, "nested deeper than 64 levels");
+    }
+  }
 }
 
 TEST(RunStatusTest, StatusStrings) {
