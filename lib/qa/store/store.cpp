@@ -87,6 +87,14 @@ Expected<void> Store::put_run(const core::RunRecord& record, const fs::path& out
                                  core::to_json(record).dump(2) + "\n");
 }
 
+Expected<bool> Store::has_single_run(std::string_view project, std::string_view commit,
+                                     std::string_view key) {
+  QA_TRY(core::check_commit_key(commit));
+  QA_TRY(core::check_run_key(key));
+  QA_TRY_ASSIGN(const auto text, m_backend->get_document(record_path(project, commit, key)));
+  return text.has_value();
+}
+
 Expected<std::optional<core::RunRecord>> Store::get_run(std::string_view project,
                                                         std::string_view commit,
                                                         std::string_view key) {

@@ -125,6 +125,10 @@ class Store {
   // Make what was written so far durable; fail naming the store when it cannot.
   [[nodiscard]] Expected<void> flush() { return m_backend->flush(); }
 
+  // Whether `commit` of `project` has a single record (the document a run writes, packed or not)
+  // of `key`: one small read, no pack decoded. A run found only in a pack answers false.
+  [[nodiscard]] Expected<bool> has_single_run(std::string_view project, std::string_view commit,
+                                              std::string_view key);
   // Return the record of `key` at `commit` of `project`, or nothing when there is none.
   [[nodiscard]] Expected<std::optional<core::RunRecord>> get_run(std::string_view project,
                                                                  std::string_view commit,

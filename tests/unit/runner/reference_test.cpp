@@ -121,6 +121,22 @@ TEST_F(ReferenceTest, AutoWalksFirstParentsToTheNearestCommitWithResultsForTheKe
   }
 }
 
+TEST_F(ReferenceTest, ResultsHeldOnlyInAPackCount) {
+  // No single record: `qa-store pack` of an old store, say. The pack is read for the keys.
+  core::RunRecord record;
+  record.project = "acme/demo";
+  record.commit = m_c2;
+  record.key = k_key_a;
+  record.input = "a.png";
+  record.status = core::RunStatus::ok;
+  ASSERT_TRUE(m_store.put_pack("acme/demo", m_c2, {k_key_a}, {record}));
+  ASSERT_FALSE(*m_store.has_single_run("acme/demo", m_c2, k_key_a));
+  const auto choice = resolve("auto", {k_key_b, k_key_a});
+  ASSERT_TRUE(choice) << choice.error().message;
+  EXPECT_EQ(choice->commit, m_c2);
+  EXPECT_EQ(choice->tried, (std::vector<std::string>{m_c3, m_c2}));
+}
+
 TEST_F(ReferenceTest, OnTheReferenceBranchAutoStartsAtTheFirstParent) {
   put_results(m_c3);
   put_results(m_c2);

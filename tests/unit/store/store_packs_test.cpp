@@ -83,8 +83,11 @@ TEST_F(StorePacksTest, ReadersTakeRunsFromThePackWithoutTheSingleRecords) {
   std::vector<core::RunRecord> records{record("default/base/a"), record("default/base/b")};
   ASSERT_TRUE(m_store->put_pack(k_project, k_sha, {"default/base/a", "default/base/b"}, records));
   ASSERT_TRUE(*m_store->has_packs(k_project, k_sha));
+  EXPECT_TRUE(*m_store->has_single_run(k_project, k_sha, "default/base/a"));
+  EXPECT_FALSE(*m_store->has_single_run(k_project, k_sha, "default/base/z"));
   // Without their single records, the runs are still read: from the pack.
   fs::remove_all(m_tmp / "store" / Store::commit_folder(k_project, k_sha));
+  EXPECT_FALSE(*m_store->has_single_run(k_project, k_sha, "default/base/a"));
   const auto listed = m_store->list_runs(k_project, k_sha);
   ASSERT_TRUE(listed) << listed.error().message;
   EXPECT_EQ(keys_of(*listed), (std::vector<std::string>{"default/base/a", "default/base/b"}));
