@@ -45,15 +45,20 @@ class ReferenceTest : public ::testing::Test {
     return context;
   }
 
-  // Store an ok run of `key` at `commit`.
-  void put_results(const std::string& commit, const std::string& key = k_key_a) {
+  // An ok run of `key` at `commit`.
+  static core::RunRecord ok_run(const std::string& commit, const std::string& key) {
     core::RunRecord record;
     record.project = "acme/demo";
     record.commit = commit;
     record.key = key;
     record.input = "a.png";
     record.status = core::RunStatus::ok;
-    ASSERT_TRUE(m_store.put_run(record, m_tmp.path()));
+    return record;
+  }
+
+  // Store an ok run of `key` at `commit`.
+  void put_results(const std::string& commit, const std::string& key = k_key_a) {
+    ASSERT_TRUE(m_store.put_run(ok_run(commit, key), m_tmp.path()));
   }
 
   Expected<ReferenceChoice> resolve(const std::string& ref, std::vector<std::string> keys = {},
@@ -123,13 +128,7 @@ TEST_F(ReferenceTest, AutoWalksFirstParentsToTheNearestCommitWithResultsForTheKe
 
 TEST_F(ReferenceTest, ResultsHeldOnlyInAPackCount) {
   // No single record: `qa-store pack` of an old store, say. The pack is read for the keys.
-  core::RunRecord record;
-  record.project = "acme/demo";
-  record.commit = m_c2;
-  record.key = k_key_a;
-  record.input = "a.png";
-  record.status = core::RunStatus::ok;
-  ASSERT_TRUE(m_store.put_pack("acme/demo", m_c2, {k_key_a}, {record}));
+  ASSERT_TRUE(m_store.put_pack("acme/demo", m_c2, {k_key_a}, {ok_run(m_c2, k_key_a)}));
   ASSERT_FALSE(*m_store.has_single_run("acme/demo", m_c2, k_key_a));
   const auto choice = resolve("auto", {k_key_b, k_key_a});
   ASSERT_TRUE(choice) << choice.error().message;
