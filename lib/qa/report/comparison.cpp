@@ -137,16 +137,17 @@ void append_number(std::vector<double>& values, const nlohmann::json& value) {
   }
 }
 
+// The positions of metric names in the metric order.
+using Positions = std::unordered_map<std::string_view, std::size_t>;
+
+// The runs grouped by label and config, with their counts and aggregates (metrics in `order`,
+// whose positions `position` gives).
 std::vector<Group> group_runs(const std::vector<RunComparison>& runs,
-                              const std::vector<std::string>& order) {
+                              const std::vector<std::string>& order, const Positions& position) {
   std::map<std::pair<std::string_view, std::string_view>, std::vector<const RunComparison*>>
       members;
   for (const auto& run : runs) {
     members[{run.label, run.config}].push_back(&run);
-  }
-  std::unordered_map<std::string_view, std::size_t> position;
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    position.emplace(order[i], i);
   }
   std::vector<Group> groups;
   std::vector<std::vector<double>> values(order.size());
@@ -196,8 +197,7 @@ void slim(core::RunRecord& reference) {
 
 // The values of `record`'s metrics at their positions in the metric order (`position`), null
 // where the record has none; `out` is reused from run to run.
-void metric_values(const core::RunRecord* record,
-                   const std::unordered_map<std::string_view, std::size_t>& position,
+void metric_values(const core::RunRecord* record, const Positions& position,
                    std::vector<const nlohmann::json*>& out) {
   static const nlohmann::json k_null = nullptr;
   std::fill(out.begin(), out.end(), &k_null);
@@ -303,7 +303,7 @@ Comparison compare(std::vector<core::RunRecord> records,
     reference_by_key[record.key] = &record;
   }
   std::vector<core::MetricDef> defs_in_order;
-  std::unordered_map<std::string_view, std::size_t> position;
+  Positions position;
   for (const auto& name : result.metric_order) {
     position.emplace(name, defs_in_order.size());
     defs_in_order.push_back(result.defs.get(name));
@@ -367,7 +367,7 @@ Comparison compare(std::vector<core::RunRecord> records,
   for (const auto& run : result.runs) {
     count_run(result.totals, run);
   }
-  result.groups = group_runs(result.runs, result.metric_order);
+  result.groups = group_runs(result.runs, result.metric_order, position);
   return result;
 }
 

@@ -30,8 +30,30 @@ std::string describe_regression(const Comparison& comparison, const MetricCompar
                      format_delta(def, metric), def.tolerance * 100);
 }
 
+// Whether `run` is a failure (it failed, a metric regressed, its outputs differ), skipped (new or
+// missing) or passed.
+Outcome::Kind kind_of(const RunComparison& run) {
+  const bool failure = run.verdict == RunVerdict::failed ||
+                       std::any_of(run.metrics.begin(), run.metrics.end(),
+                                   [](const MetricComparison& metric) {
+                                     return metric.verdict == MetricVerdict::regression;
+                                   }) ||
+                       (run.bitacc && run.bitacc->verdict == BitaccVerdict::different);
+  if (failure) {
+    return Outcome::Kind::failure;
+  }
+  return run.verdict == RunVerdict::new_run || run.verdict == RunVerdict::missing
+             ? Outcome::Kind::skipped
+             : Outcome::Kind::passed;
+}
+
+// The kind of `run` and, for a failure, its reasons.
 Outcome outcome_of(const Comparison& comparison, const RunComparison& run) {
   Outcome outcome;
+  outcome.kind = kind_of(run);
+  if (outcome.kind != Outcome::Kind::failure) {
+    return outcome;
+  }
   std::vector<std::string> reasons;
   if (run.verdict == RunVerdict::failed) {
     const auto* record = run.record;
@@ -53,17 +75,12 @@ Outcome outcome_of(const Comparison& comparison, const RunComparison& run) {
     }
     reasons.push_back("outputs differ from the reference: " + files);
   }
-  if (!reasons.empty()) {
-    outcome.kind = Outcome::Kind::failure;
-    outcome.type = run.verdict == RunVerdict::failed || run.verdict == RunVerdict::regression
-                       ? std::string(to_string(run.verdict))
-                       : std::string("bit-accuracy");
-    outcome.message = reasons.front();
-    for (const auto& reason : reasons) {
-      outcome.details += reason + "\n";
-    }
-  } else if (run.verdict == RunVerdict::new_run || run.verdict == RunVerdict::missing) {
-    outcome.kind = Outcome::Kind::skipped;
+  outcome.type = run.verdict == RunVerdict::failed || run.verdict == RunVerdict::regression
+                     ? std::string(to_string(run.verdict))
+                     : std::string("bit-accuracy");
+  outcome.message = reasons.front();
+  for (const auto& reason : reasons) {
+    outcome.details += reason + "\n";
   }
   return outcome;
 }
@@ -78,22 +95,6 @@ std::string metrics_text(const Comparison& comparison, const RunComparison& run)
                         to_string(metric.verdict));
   }
   return text;
-}
-
-// Whether `run` is a failure, skipped or passed: outcome_of's kind, without its messages.
-Outcome::Kind kind_of(const RunComparison& run) {
-  const bool failure = run.verdict == RunVerdict::failed ||
-                       std::any_of(run.metrics.begin(), run.metrics.end(),
-                                   [](const MetricComparison& metric) {
-                                     return metric.verdict == MetricVerdict::regression;
-                                   }) ||
-                       (run.bitacc && run.bitacc->verdict == BitaccVerdict::different);
-  if (failure) {
-    return Outcome::Kind::failure;
-  }
-  return run.verdict == RunVerdict::new_run || run.verdict == RunVerdict::missing
-             ? Outcome::Kind::skipped
-             : Outcome::Kind::passed;
 }
 
 std::string testcase_text(const Comparison& comparison, const RunComparison& run) {

@@ -95,7 +95,8 @@ Expected<Store::PackedRuns> Store::read_packs(std::string_view project, std::str
         }
       },
       std::max<std::size_t>(8, std::thread::hardware_concurrency()), 1);
-  std::map<std::string, std::int64_t, std::less<>> written;
+  // When the pack of each run's record was written, by the keys of `packed.runs` (stable).
+  std::map<std::string_view, std::int64_t> written;
   for (auto& result : read) {
     if (!*result) {
       // The single records are still there: a damaged pack costs speed, not results.
@@ -108,21 +109,17 @@ Expected<Store::PackedRuns> Store::read_packs(std::string_view project, std::str
     }
     Pack& pack = ***result;
     for (auto& record : pack.records) {
-      // A pack's records are sorted by key: those after every key seen so far go at the end,
-      // without a search (the whole of the first pack).
-      if (packed.runs.empty() || packed.runs.rbegin()->first < record.key) {
+      // A pack's records are sorted by key: one after every key seen so far (the whole of the
+      // first pack) goes at the end, without a search.
+      const bool at_end = packed.runs.empty() || packed.runs.rbegin()->first < record.key;
+      const auto found = at_end ? packed.runs.end() : packed.runs.lower_bound(record.key);
+      if (found == packed.runs.end() || found->first != record.key) {
         std::string key = record.key;
-        written.emplace_hint(written.end(), key, pack.written_ns);
-        packed.runs.emplace_hint(packed.runs.end(), std::move(key), std::move(record));
-        continue;
-      }
-      auto found = packed.runs.find(record.key);
-      if (found == packed.runs.end()) {
-        written[record.key] = pack.written_ns;
-        std::string key = record.key;
-        packed.runs.emplace(std::move(key), std::move(record));
-      } else if (supersedes(record, pack.written_ns, found->second, written[record.key])) {
-        written[record.key] = pack.written_ns;
+        const auto placed = packed.runs.emplace_hint(found, std::move(key), std::move(record));
+        written.emplace_hint(at_end ? written.end() : written.lower_bound(placed->first),
+                             placed->first, pack.written_ns);
+      } else if (supersedes(record, pack.written_ns, found->second, written.at(found->first))) {
+        written[found->first] = pack.written_ns;
         found->second = std::move(record);
       }
     }
