@@ -27,4 +27,9 @@ namespace qa::core {
                                                                   std::string_view origin,
                                                                   int first_line = 1);
 
+// Parse `text` as parse_record_lines does and append its records to `records` (whose content is
+// unspecified after an error).
+[[nodiscard]] Expected<void> append_record_lines(std::string_view text, std::string_view origin,
+                                                 int first_line, std::vector<RunRecord>& records);
+
 }  // namespace qa::core

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -26,6 +27,10 @@ constexpr std::size_t k_max_pack_bytes = std::size_t{1} << 30;
 // decompression.
 constexpr std::size_t k_compress_from = 1024;
 constexpr int k_zstd_level = 3;
+// A compressed pack is decompressed and parsed this much text at a time.
+constexpr std::size_t k_piece_bytes = std::size_t{4} << 20;
+// No record line is shorter than this (a bound on the records a pack can hold).
+constexpr std::size_t k_min_record_bytes = 64;
 
 struct DctxDeleter {
   void operator()(ZSTD_DCtx* dctx) const { ZSTD_freeDCtx(dctx); }
@@ -43,17 +48,17 @@ bool is_zstd(std::string_view bytes) {
                     [](unsigned char a, char b) { return a == static_cast<unsigned char>(b); });
 }
 
-Expected<std::string> decompress(std::string_view bytes, std::string_view origin) {
+// Pass the text a zstd frame `bytes` decompresses to, found at `origin`, to `take` in pieces of
+// about `piece` bytes that end at a line end (the last piece: where the text ends), so that a
+// pack of 100,000 records (90 MB of text) is never held whole.
+Expected<void> decompress_lines(std::string_view bytes, std::string_view origin, std::size_t piece,
+                                const std::function<Expected<void>(std::string_view)>& take) {
   std::unique_ptr<ZSTD_DCtx, DctxDeleter> dctx(ZSTD_createDCtx());
   if (!dctx) {
     return fail("cannot read pack {}: out of memory", quote(origin));
   }
-  std::string out;
-  const unsigned long long announced = ZSTD_getFrameContentSize(bytes.data(), bytes.size());
-  if (announced != ZSTD_CONTENTSIZE_UNKNOWN && announced != ZSTD_CONTENTSIZE_ERROR &&
-      announced <= k_max_pack_bytes) {
-    out.reserve(static_cast<std::size_t>(announced));
-  }
+  std::string text;
+  std::size_t total = 0;
   ZSTD_inBuffer in{bytes.data(), bytes.size(), 0};
   std::string chunk(ZSTD_DStreamOutSize(), '\0');
   std::size_t last = 1;
@@ -63,16 +68,23 @@ Expected<std::string> decompress(std::string_view bytes, std::string_view origin
     if (ZSTD_isError(last) != 0U) {
       return fail("cannot read pack {}: {}", quote(origin), ZSTD_getErrorName(last));
     }
-    out.append(chunk.data(), buffer.pos);
-    if (out.size() > k_max_pack_bytes) {
+    text.append(chunk.data(), buffer.pos);
+    total += buffer.pos;
+    if (total > k_max_pack_bytes) {
       return fail("cannot read pack {}: more than {} bytes once decompressed", quote(origin),
                   k_max_pack_bytes);
     }
     if (in.pos == in.size && buffer.pos < buffer.size && last != 0) {
       return fail("cannot read pack {}: the compressed data is truncated", quote(origin));
     }
+    if (text.size() >= piece) {
+      if (const std::size_t end = text.rfind('\n'); end != std::string::npos) {
+        QA_TRY(take(std::string_view(text).substr(0, end + 1)));
+        text.erase(0, end + 1);
+      }
+    }
   }
-  return out;
+  return take(text);
 }
 
 std::optional<std::string> compress(std::string_view text) {
@@ -131,42 +143,63 @@ std::string encode_pack(const Pack& pack) {
 }
 
 Expected<Pack> decode_pack(std::string_view bytes, std::string_view origin) {
-  std::string inflated;
-  std::string_view text = bytes;
-  if (is_zstd(bytes)) {
-    QA_TRY_ASSIGN(inflated, decompress(bytes, origin));
-    text = inflated;
-  }
   const auto invalid = [&](std::string_view why) {
     return fail("invalid pack {}: {}", quote(origin), why);
   };
-  const std::size_t header_end = std::min(text.find('\n'), text.size());
-  const std::string_view first = text.substr(0, header_end);
-  if (first.empty()) {
-    return invalid("empty");
-  }
-  QA_TRY(util::check_json_depth(first, origin));
-  const auto header = nlohmann::json::parse(first, nullptr, false);
-  if (!has_schema(header, k_pack_schema)) {
-    return invalid(fmt::format("its first line is not a {} header", k_pack_schema));
-  }
-  if (!header.contains("project") || !header["project"].is_string() || !header.contains("commit") ||
-      !header["commit"].is_string() || !header.contains("records") ||
-      !header["records"].is_number_unsigned()) {
-    return invalid("its header needs \"project\" and \"commit\" strings and a \"records\" count");
+  // The size of the pack's text, or of its compressed bytes when the frame does not tell.
+  std::uint64_t text_bytes = bytes.size();
+  if (is_zstd(bytes)) {
+    const unsigned long long announced = ZSTD_getFrameContentSize(bytes.data(), bytes.size());
+    if (announced != ZSTD_CONTENTSIZE_UNKNOWN && announced != ZSTD_CONTENTSIZE_ERROR) {
+      text_bytes = std::min<std::uint64_t>(announced, k_max_pack_bytes);
+    }
   }
   Pack pack;
-  pack.project = header["project"].get<std::string>();
-  pack.commit = header["commit"].get<std::string>();
-  if (header.contains("written_ns") && header["written_ns"].is_number_integer()) {
-    pack.written_ns = header["written_ns"].get<std::int64_t>();
+  std::optional<std::uint64_t> count;  // announced by the header
+  int line = 1;                        // the number of the next piece's first line
+  // Take `text`, whole lines of the pack: its header first, then records, parsed in parallel
+  // (a pack of 100,000 runs is parsing bound).
+  const auto take = [&](std::string_view text) -> Expected<void> {
+    if (!count) {
+      const std::size_t header_end = std::min(text.find('\n'), text.size());
+      const std::string_view first = text.substr(0, header_end);
+      if (first.empty()) {
+        return invalid("empty");
+      }
+      QA_TRY(util::check_json_depth(first, origin));
+      const auto header = nlohmann::json::parse(first, nullptr, false);
+      if (!has_schema(header, k_pack_schema)) {
+        return invalid(fmt::format("its first line is not a {} header", k_pack_schema));
+      }
+      if (!header.contains("project") || !header["project"].is_string() ||
+          !header.contains("commit") || !header["commit"].is_string() ||
+          !header.contains("records") || !header["records"].is_number_unsigned()) {
+        return invalid(
+            "its header needs \"project\" and \"commit\" strings and a \"records\" count");
+      }
+      pack.project = header["project"].get<std::string>();
+      pack.commit = header["commit"].get<std::string>();
+      if (header.contains("written_ns") && header["written_ns"].is_number_integer()) {
+        pack.written_ns = header["written_ns"].get<std::int64_t>();
+      }
+      count = header["records"].get<std::uint64_t>();
+      // Room for the records announced, as many as the pack's text can hold.
+      pack.records.reserve(static_cast<std::size_t>(
+          std::min<std::uint64_t>(*count, text_bytes / k_min_record_bytes)));
+      text.remove_prefix(std::min(header_end + 1, text.size()));
+      ++line;
+    }
+    QA_TRY(core::append_record_lines(text, origin, line, pack.records));
+    line += static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+    return {};
+  };
+  if (is_zstd(bytes)) {
+    QA_TRY(decompress_lines(bytes, origin, k_piece_bytes, take));
+  } else {
+    QA_TRY(take(bytes));
   }
-  // The records are parsed in parallel (a pack of 100,000 runs is parsing bound).
-  QA_TRY_ASSIGN(pack.records, core::parse_record_lines(
-                                  text.substr(std::min(header_end + 1, text.size())), origin, 2));
-  const auto count = header["records"].get<std::uint64_t>();
-  if (count != pack.records.size()) {
-    return invalid(fmt::format("its header announces {} records, it holds {} (truncated?)", count,
+  if (*count != pack.records.size()) {
+    return invalid(fmt::format("its header announces {} records, it holds {} (truncated?)", *count,
                                pack.records.size()));
   }
   for (const auto& record : pack.records) {

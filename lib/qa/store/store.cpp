@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -121,8 +122,12 @@ Expected<std::vector<std::optional<core::RunRecord>>> Store::get_runs(
   for (std::size_t i = 0; i < keys.size(); ++i) {
     if (const auto [at, inserted] = first.emplace(keys[i], i); !inserted) {
       repeated.emplace_back(i, at->second);
-    } else if (auto node = packed.runs.extract(keys[i])) {
-      records[i] = std::move(node.mapped());
+    } else if (auto* run = packed.find(keys[i])) {
+      // Keys are unique here (repeats are copied below): the run is moved out once, and the
+      // search of the next keys reads no moved-from key.
+      std::string key = run->key;
+      records[i] = std::move(*run);
+      run->key = std::move(key);
     } else {
       loose_paths.push_back(std::move(paths[i]));
       loose.push_back(i);
@@ -187,14 +192,10 @@ Expected<std::vector<core::RunRecord>> Store::list_runs(std::string_view project
   QA_TRY_ASSIGN(auto packed, read_packs(project, commit));
   if (!packed.packs.empty() && packed.complete) {
     // The packs hold the whole commit: no listing, no single record.
-    std::vector<core::RunRecord> records;
-    records.reserve(packed.runs.size());
-    for (auto& [key, record] : packed.runs) {
-      if (!want || want(key)) {
-        records.push_back(std::move(record));
-      }
+    if (want) {
+      std::erase_if(packed.runs, [&](const core::RunRecord& run) { return !want(run.key); });
     }
-    return records;
+    return std::move(packed.runs);
   }
   const std::string folder = commit_folder(project, commit);
   QA_TRY_ASSIGN(const auto paths, m_backend->list_documents(folder));

@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -198,7 +197,9 @@ class Store {
  private:
   // The runs of a commit that its packs hold.
   struct PackedRuns {
-    std::map<std::string, core::RunRecord, std::less<>> runs;
+    std::vector<core::RunRecord> runs;  // sorted by key, one per key
+    // Return the run of `key` in `runs`, or null.
+    [[nodiscard]] core::RunRecord* find(std::string_view key);
     std::vector<std::string> packs;  // the names of the packs read
     bool complete = true;            // false when a pack could not be read (then ignored)
   };

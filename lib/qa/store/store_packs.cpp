@@ -1,6 +1,8 @@
 // The Store's packs (store/pack.hpp): writing a batch's pack, reading a commit's packs.
 #include <algorithm>
 #include <chrono>
+#include <iterator>
+#include <numeric>
 #include <set>
 #include <thread>
 
@@ -10,6 +12,7 @@
 #include <qa/store/store.hpp>
 #include <qa/util/log.hpp>
 #include <qa/util/parallel.hpp>
+#include <qa/util/permute.hpp>
 
 namespace qa::store {
 
@@ -32,6 +35,42 @@ bool supersedes(const core::RunRecord& candidate, std::int64_t candidate_ns,
     return candidate.started_at > current.started_at;  // RFC 3339 in UTC sorts as text
   }
   return candidate_ns >= current_ns;
+}
+
+// Sort `runs` by key and keep, of the runs of one key, the one that supersedes the others
+// (`written[i]`: when the pack of `runs[i]` was written; runs of one key are taken in the order
+// given). Records move in place (util::apply_permutation), and not at all when they are sorted
+// already (a single pack, or packs of key ranges).
+void keep_latest_by_key(std::vector<core::RunRecord>& runs, std::vector<std::int64_t>& written) {
+  const std::size_t count = runs.size();
+  const auto key_less = [](const core::RunRecord& a, const core::RunRecord& b) {
+    return a.key < b.key;
+  };
+  if (!std::is_sorted(runs.begin(), runs.end(), key_less)) {
+    std::vector<std::size_t> order(count);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return key_less(runs[a], runs[b]); });
+    util::apply_permutation(runs, order);
+    util::apply_permutation(written, order);
+  }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (kept > 0 && runs[kept - 1].key == runs[i].key) {
+      if (supersedes(runs[i], written[i], runs[kept - 1], written[kept - 1])) {
+        runs[kept - 1] = std::move(runs[i]);
+        written[kept - 1] = written[i];
+      }
+      continue;
+    }
+    if (kept != i) {
+      runs[kept] = std::move(runs[i]);
+      written[kept] = written[i];
+    }
+    ++kept;
+  }
+  runs.erase(runs.begin() + static_cast<std::ptrdiff_t>(kept), runs.end());
+  written.resize(kept);
 }
 
 }  // namespace
@@ -95,8 +134,17 @@ Expected<Store::PackedRuns> Store::read_packs(std::string_view project, std::str
         }
       },
       std::max<std::size_t>(8, std::thread::hardware_concurrency()), 1);
-  // When the pack of each run's record was written, by the keys of `packed.runs` (stable).
-  std::map<std::string_view, std::int64_t> written;
+  // The runs of every pack in the order of the packs, then sorted by key, the latest of each.
+  // Each pack's records move into `packed.runs` (the only pack's vector itself when one holds
+  // them all) and the pack is released at once: no record is held twice.
+  std::size_t total = 0;
+  for (const auto& result : read) {
+    if (*result && **result) {
+      total += (***result).records.size();
+    }
+  }
+  std::vector<std::int64_t> written;
+  written.reserve(total);
   for (auto& result : read) {
     if (!*result) {
       // The single records are still there: a damaged pack costs speed, not results.
@@ -108,23 +156,24 @@ Expected<Store::PackedRuns> Store::read_packs(std::string_view project, std::str
       continue;
     }
     Pack& pack = ***result;
-    for (auto& record : pack.records) {
-      // A pack's records are sorted by key: one after every key seen so far (the whole of the
-      // first pack) goes at the end, without a search.
-      const bool at_end = packed.runs.empty() || packed.runs.rbegin()->first < record.key;
-      const auto found = at_end ? packed.runs.end() : packed.runs.lower_bound(record.key);
-      if (found == packed.runs.end() || found->first != record.key) {
-        std::string key = record.key;
-        const auto placed = packed.runs.emplace_hint(found, std::move(key), std::move(record));
-        written.emplace_hint(at_end ? written.end() : written.lower_bound(placed->first),
-                             placed->first, pack.written_ns);
-      } else if (supersedes(record, pack.written_ns, found->second, written.at(found->first))) {
-        written[found->first] = pack.written_ns;
-        found->second = std::move(record);
-      }
+    written.insert(written.end(), pack.records.size(), pack.written_ns);
+    if (packed.runs.empty() && pack.records.size() == total) {
+      packed.runs = std::move(pack.records);
+    } else {
+      packed.runs.reserve(total);
+      std::move(pack.records.begin(), pack.records.end(), std::back_inserter(packed.runs));
     }
+    std::vector<core::RunRecord>().swap(pack.records);
   }
+  keep_latest_by_key(packed.runs, written);
   return packed;
+}
+
+core::RunRecord* Store::PackedRuns::find(std::string_view key) {
+  const auto found =
+      std::lower_bound(runs.begin(), runs.end(), key,
+                       [](const core::RunRecord& run, std::string_view k) { return run.key < k; });
+  return found != runs.end() && found->key == key ? &*found : nullptr;
 }
 
 Expected<void> Store::put_pack(std::string_view project, std::string_view commit,
@@ -228,23 +277,26 @@ Expected<std::size_t> Store::pack_commit(std::string_view project, std::string_v
     }
   }
   QA_TRY_ASSIGN(auto loose, fetch_records(paths));
+  std::vector<core::RunRecord> unpacked;  // single records of runs no pack holds
   for (std::size_t i = 0; i < loose.size(); ++i) {
     if (!loose[i]) {
       continue;  // removed since the listing
     }
     QA_TRY(check_stored_under(*loose[i], project, commit, keys[i], paths[i]));
-    auto found = packed.runs.find(keys[i]);
-    if (found == packed.runs.end()) {
-      packed.runs.emplace(keys[i], std::move(*loose[i]));
-    } else if (loose[i]->started_at >= found->second.started_at) {
-      found->second = std::move(*loose[i]);  // a single record rewritten since it was packed
+    if (auto* found = packed.find(keys[i]); found == nullptr) {
+      unpacked.push_back(std::move(*loose[i]));
+    } else if (loose[i]->started_at >= found->started_at) {
+      *found = std::move(*loose[i]);  // a single record rewritten since it was packed
     }
   }
+  std::vector<core::RunRecord> records = std::move(packed.runs);
+  std::move(unpacked.begin(), unpacked.end(), std::back_inserter(records));
+  std::vector<std::int64_t> same_time(records.size(), 0);
+  keep_latest_by_key(records, same_time);
   std::vector<std::string> all_keys;
-  std::vector<core::RunRecord> records;
-  for (auto& [key, record] : packed.runs) {
-    all_keys.push_back(key);
-    records.push_back(std::move(record));
+  all_keys.reserve(records.size());
+  for (const auto& record : records) {
+    all_keys.push_back(record.key);
   }
   const std::size_t count = records.size();
   if (count == 0) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <zstd.h>
+
 namespace qa::store {
 namespace {
 
@@ -126,6 +128,34 @@ TEST(PackTest, TheIndexNamesPacksOnly) {
   EXPECT_EQ(*odd, std::vector<std::string>{"a.pack"});
   EXPECT_FALSE(decode_pack_index("{}", "index.json"));
   EXPECT_FALSE(decode_pack_index("not json", "index.json"));
+}
+
+// A compressed pack is read a few megabytes of text at a time: its records all arrive, and a
+// bad line far into it is named by its line number in the whole pack.
+TEST(PackTest, ALargeCompressedPackIsReadInPiecesAndNamesABadLineByItsNumber) {
+  Pack pack = make_pack(30000);
+  for (auto& record : pack.records) {
+    record.output_dir = std::string(200, 'o');  // about 8 MiB of text: several pieces
+  }
+  const std::string bytes = encode_pack(pack);
+  const auto read = decode_pack(bytes, "p.pack");
+  ASSERT_TRUE(read) << read.error().message;
+  ASSERT_EQ(read->records.size(), pack.records.size());
+  EXPECT_EQ(read->records.back().key, pack.records.back().key);
+  EXPECT_EQ(read->records[12345].output_dir, pack.records[12345].output_dir);
+
+  // The same text, its record 25,000 (line 25,002) broken, compressed again.
+  std::string text;
+  text.resize(ZSTD_getFrameContentSize(bytes.data(), bytes.size()));
+  ASSERT_EQ(ZSTD_decompress(text.data(), text.size(), bytes.data(), bytes.size()), text.size());
+  const std::string key = "\"default/base/input-25000\"";
+  text.replace(text.find(key), key.size(), "3");
+  std::string broken(ZSTD_compressBound(text.size()), '\0');
+  broken.resize(ZSTD_compress(broken.data(), broken.size(), text.data(), text.size(), 1));
+  const auto refused = decode_pack(broken, "p.pack");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("p.pack line 25002"), std::string::npos)
+      << refused.error().message;
 }
 
 }  // namespace

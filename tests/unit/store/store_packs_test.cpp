@@ -231,5 +231,41 @@ TEST_F(StorePacksTest, PackCommitGathersPacksAndSingleRecordsIntoOnePack) {
   EXPECT_EQ((*listed)[0].started_at, "2026-11-30T11:00:00Z") << "the rerun's record";
 }
 
+// The packs of a sharded batch hold interleaved keys (shard = plan index mod N): the runs read
+// are sorted by key, one per key (the later record of a run in two packs), and answered for any
+// order of keys asked.
+TEST_F(StorePacksTest, ShardPacksOfInterleavedKeysReadAsOneSortedCommit) {
+  const std::vector<std::string> keys{"default/base/a", "default/base/b", "default/base/c",
+                                      "default/base/d", "default/base/e"};
+  std::vector<core::RunRecord> even{record(keys[4]), record(keys[0]), record(keys[2])};
+  std::vector<core::RunRecord> odd{record(keys[3]), record(keys[1])};
+  ASSERT_TRUE(m_store->put_pack(k_project, k_sha, {keys[0], keys[2], keys[4]}, even));
+  ASSERT_TRUE(m_store->put_pack(k_project, k_sha, {keys[1], keys[3]}, odd));
+  // A rerun of c, packed by a third shard job.
+  const auto rerun = record(keys[2], "rerun", "2026-11-30T12:00:00Z");
+  ASSERT_TRUE(m_store->put_pack(k_project, k_sha, {keys[2]}, {rerun}));
+  fs::remove_all(m_tmp / "store" / Store::commit_folder(k_project, k_sha));
+
+  const auto listed = m_store->list_runs(k_project, k_sha);
+  ASSERT_TRUE(listed) << listed.error().message;
+  EXPECT_EQ(keys_of(*listed), keys);
+  EXPECT_EQ((*listed)[2].started_at, "2026-11-30T12:00:00Z");
+
+  const std::vector<std::string> asked{keys[4],          keys[0], keys[2],
+                                       "default/base/z", keys[3], keys[1]};
+  const auto runs = m_store->get_runs(k_project, k_sha, asked);
+  ASSERT_TRUE(runs) << runs.error().message;
+  ASSERT_EQ(runs->size(), asked.size());
+  for (std::size_t i = 0; i < asked.size(); ++i) {
+    if (asked[i] == "default/base/z") {
+      EXPECT_FALSE((*runs)[i]);
+    } else {
+      ASSERT_TRUE((*runs)[i]) << asked[i];
+      EXPECT_EQ((*runs)[i]->key, asked[i]);
+    }
+  }
+  EXPECT_EQ((*runs)[2]->files.at("a.txt").hash, rerun.files.at("a.txt").hash);
+}
+
 }  // namespace
 }  // namespace qa::store
