@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include <qa/core/run_key.hpp>
 #include <qa/util/parallel.hpp>
+#include <qa/util/permute.hpp>
 
 namespace qa::report {
 
@@ -36,10 +39,26 @@ std::vector<std::string> metric_order(const core::MetricDefs& defs,
   }
   std::set<std::string> user;
   std::set<std::string> builtin;
+  // Runs of one batch record the same metrics: a record whose names are those of the record
+  // before it adds nothing and is not looked up name by name.
+  const nlohmann::json::object_t* previous = nullptr;
+  const auto same_names = [](const nlohmann::json::object_t& a, const nlohmann::json::object_t& b) {
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(),
+                      [](const auto& x, const auto& y) { return x.first == y.first; });
+  };
   for (const auto* list : {&records, &reference_records}) {
     for (const auto& record : *list) {
-      for (const auto& item : record.metrics.items()) {
-        (core::is_builtin_metric(item.key()) ? builtin : user).insert(item.key());
+      if (!record.metrics.is_object()) {
+        continue;
+      }
+      const auto& metrics = record.metrics.get_ref<const nlohmann::json::object_t&>();
+      if (previous != nullptr && same_names(metrics, *previous)) {
+        continue;
+      }
+      previous = &metrics;
+      for (const auto& [name, value] : metrics) {
+        (core::is_builtin_metric(name) ? builtin : user).insert(name);
       }
     }
   }
@@ -144,10 +163,18 @@ using Positions = std::unordered_map<std::string_view, std::size_t>;
 // whose positions `position` gives).
 std::vector<Group> group_runs(const std::vector<RunComparison>& runs,
                               const std::vector<std::string>& order, const Positions& position) {
-  std::map<std::pair<std::string_view, std::string_view>, std::vector<const RunComparison*>>
-      members;
+  using Id = std::pair<std::string_view, std::string_view>;
+  std::map<Id, std::vector<const RunComparison*>> members;
+  // Runs come sorted by verdict and key: mostly a group at a time.
+  std::vector<const RunComparison*>* last = nullptr;
+  Id last_id;
   for (const auto& run : runs) {
-    members[{run.label, run.config}].push_back(&run);
+    const Id id{run.label, run.config};
+    if (last == nullptr || id != last_id) {
+      last = &members[id];
+      last_id = id;
+    }
+    last->push_back(&run);
   }
   std::vector<Group> groups;
   std::vector<std::vector<double>> values(order.size());
@@ -279,28 +306,33 @@ Comparison compare(std::vector<core::RunRecord> records,
   result.records = std::move(records);
   result.reference_records = std::move(reference_records);
   result.defs = std::move(defs);
-  result.metric_order = metric_order(result.defs, result.records, result.reference_records);
   if (!result.records.empty()) {
     result.project = result.records.front().project;
     result.commit = result.records.front().commit;
     result.branch = result.records.front().branch;
   }
-
-  // A key recorded twice (a rerun in one stream) counts once: the later record wins.
-  std::unordered_map<std::string_view, const core::RunRecord*> by_key;
+  // The steps that walk every record once are memory bound: two at a time, one per core.
+  std::unordered_map<std::string_view, std::size_t> by_key;  // key -> its place in `unique`
   std::vector<const core::RunRecord*> unique;
-  for (const auto& record : result.records) {
-    auto [it, inserted] = by_key.try_emplace(record.key, &record);
-    if (inserted) {
-      unique.push_back(&record);
-    } else {
-      *std::find(unique.begin(), unique.end(), it->second) = &record;
-      it->second = &record;
-    }
-  }
   std::unordered_map<std::string_view, const core::RunRecord*> reference_by_key;
-  for (const auto& record : result.reference_records) {
-    reference_by_key[record.key] = &record;
+  {
+    const std::jthread order_thread([&] {
+      result.metric_order = metric_order(result.defs, result.records, result.reference_records);
+    });
+    // A key recorded twice (a rerun in one stream) counts once: the later record wins.
+    by_key.reserve(result.records.size());
+    unique.reserve(result.records.size());
+    for (const auto& record : result.records) {
+      if (auto [it, inserted] = by_key.try_emplace(record.key, unique.size()); inserted) {
+        unique.push_back(&record);
+      } else {
+        unique[it->second] = &record;
+      }
+    }
+    reference_by_key.reserve(result.reference_records.size());
+    for (const auto& record : result.reference_records) {
+      reference_by_key[record.key] = &record;
+    }
   }
   std::vector<core::MetricDef> defs_in_order;
   Positions position;
@@ -310,6 +342,7 @@ Comparison compare(std::vector<core::RunRecord> records,
   }
 
   std::vector<std::pair<const core::RunRecord*, const core::RunRecord*>> pairs;
+  pairs.reserve(unique.size() + result.reference_records.size());
   for (const auto* record : unique) {
     const auto it = reference_by_key.find(record->key);
     pairs.emplace_back(record, it == reference_by_key.end() ? nullptr : it->second);
@@ -360,14 +393,25 @@ Comparison compare(std::vector<core::RunRecord> records,
       }
     }
   });
-  std::sort(result.runs.begin(), result.runs.end(),
-            [](const RunComparison& a, const RunComparison& b) {
-              return std::tie(a.verdict, a.key) < std::tie(b.verdict, b.key);
-            });
-  for (const auto& run : result.runs) {
-    count_run(result.totals, run);
+  // The runs are sorted by verdict, then key (the order is found on indices, then each run moves
+  // once) while another thread aggregates them: neither the counts nor the statistics depend on
+  // the order of the runs.
+  std::vector<std::size_t> order(result.runs.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  {
+    const std::jthread group_thread([&] {
+      for (const auto& run : result.runs) {
+        count_run(result.totals, run);
+      }
+      result.groups = group_runs(result.runs, result.metric_order, position);
+    });
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      const RunComparison& x = result.runs[a];
+      const RunComparison& y = result.runs[b];
+      return std::tie(x.verdict, x.key) < std::tie(y.verdict, y.key);
+    });
   }
-  result.groups = group_runs(result.runs, result.metric_order, position);
+  util::apply_permutation(result.runs, order);
   return result;
 }
 
