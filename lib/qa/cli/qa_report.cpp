@@ -358,7 +358,9 @@ Expected<int> run(const ReportOptions& options) {
     }
   };
 
-  if (options.json) {
+  // With --html, a JSON report to a file is written by the same pass as the page's data.
+  const bool json_with_html = options.json && *options.json != "-" && options.html;
+  if (options.json && !json_with_html) {
     const auto produce = [&](const std::function<void(std::string_view)>& sink) {
       report::write_report_json(comparison, generated_at, sink);
     };
@@ -375,13 +377,16 @@ Expected<int> run(const ReportOptions& options) {
     html.html_path = *options.html;
     html.assets_dir = options.assets.value_or("");
     html.generated_at = generated_at;
-    if (options.json && *options.json != "-") {
-      html.report_json = *options.json;  // the same report, already written: embedded as it is
+    if (json_with_html) {
+      html.json_path = *options.json;
     }
     html.fetch = [&store](const util::Hash128& hash, const fs::path& destination) {
       return store.get_blob(hash, destination);
     };
     QA_TRY(report::write_html_report(comparison, html));
+    if (json_with_html) {
+      util::log::info("wrote {}", *options.json);
+    }
   }
   join_side();
   if (options.md) {

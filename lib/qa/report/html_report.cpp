@@ -5,8 +5,9 @@
 #include <qa/report/report_json.hpp>
 #include <qa/util/atomic_file.hpp>
 #include <qa/util/escape.hpp>
+#include <qa/util/file.hpp>
 
-#include <fstream>
+#include <optional>
 #include <string_view>
 
 namespace qa::report {
@@ -88,29 +89,6 @@ std::string page_tail() {
   return html;
 }
 
-// Pass the file at `path` to `sink` in pieces that end at a line end (the report has one run
-// per line), so that no piece splits a UTF-8 sequence that append_script_safe must escape.
-Expected<void> stream_lines(std::ifstream& in, const fs::path& path,
-                            const std::function<void(std::string_view)>& sink) {
-  constexpr std::size_t k_block = std::size_t{1} << 20;
-  std::string buffer;
-  std::string block(k_block, '\0');
-  while (in) {
-    in.read(block.data(), static_cast<std::streamsize>(block.size()));
-    buffer.append(block.data(), static_cast<std::size_t>(in.gcount()));
-    const std::size_t end = buffer.rfind('\n');
-    if (end != std::string::npos) {
-      sink(std::string_view(buffer).substr(0, end + 1));
-      buffer.erase(0, end + 1);
-    }
-  }
-  if (in.bad()) {
-    return fail("cannot read {}", quote(path.string()));
-  }
-  sink(buffer);
-  return {};
-}
-
 }  // namespace
 
 Expected<void> write_html_report(const Comparison& comparison, const HtmlOptions& options) {
@@ -127,17 +105,17 @@ Expected<void> write_html_report(const Comparison& comparison, const HtmlOptions
     return with_context(fmt::format("cannot write {}", quote(options.html_path.string())),
                         std::move(extras).error());
   }
-  std::ifstream report_file;
-  if (!options.report_json.empty()) {
-    report_file.open(options.report_json, std::ios::binary);
-    if (!report_file) {
-      return fail("cannot write {}: cannot read {}", quote(options.html_path.string()),
-                  quote(options.report_json.string()));
-    }
+  std::optional<util::AtomicFile> json_file;
+  if (!options.json_path.empty()) {
+    QA_TRY(util::create_dirs(
+        options.json_path.parent_path().empty() ? fs::path(".") : options.json_path.parent_path()));
+    QA_TRY_ASSIGN(auto created, util::AtomicFile::create(options.json_path));
+    json_file.emplace(std::move(created));
   }
-  Expected<void> embedded;
+  Expected<void> json_written;
   // The data, {"report": qa.report/1, "extras": [...]}, is streamed: a report of 100,000 runs
-  // is never held as one document.
+  // is never held as one document. The report's pieces are whole runs, so that no piece splits
+  // a UTF-8 sequence that append_script_safe must escape.
   QA_TRY(util::write_file_atomic_streamed(
       options.html_path,
       [&](const std::function<void(std::string_view)>& sink) {
@@ -149,23 +127,21 @@ Expected<void> write_html_report(const Comparison& comparison, const HtmlOptions
           sink(safe);
         };
         sink("{\"report\":");
-        if (report_file.is_open()) {
-          embedded = stream_lines(report_file, options.report_json, write_safe);
-        } else {
-          write_report_json(comparison, options.generated_at, write_safe);
-        }
+        write_report_json(comparison, options.generated_at, [&](std::string_view piece) {
+          if (json_file && json_written) {
+            json_written = json_file->write(piece);
+          }
+          write_safe(piece);
+        });
         sink(",\"extras\":");
         write_safe(dump_json(*extras));
         sink("}");
         sink(page_tail());
       },
       util::Fsync::no));
-  if (!embedded) {
-    // A read error half way (the disk): the page written is incomplete, so it is removed.
-    std::error_code ignored;
-    fs::remove(options.html_path, ignored);
-    return with_context(fmt::format("cannot write {}", quote(options.html_path.string())),
-                        std::move(embedded).error());
+  if (json_file) {
+    QA_TRY(json_written);
+    QA_TRY(json_file->commit(util::Fsync::no));
   }
   return {};
 }

@@ -20,9 +20,10 @@ struct HtmlOptions {
   std::filesystem::path assets_dir;  // empty: "<html stem>-assets" next to the report
   BlobFetcher fetch;                 // empty: no images, no log tails (table only)
   std::string generated_at;          // written into the report
-  // A qa.report/1 file already written for this same comparison and generated_at (qa-report
-  // --json FILE --html ...): embedded as it is instead of turning every run into JSON again.
-  std::filesystem::path report_json;
+  // Where to write the qa.report/1 file of this same comparison as well (qa-report --json FILE
+  // --html ...), atomically, from the text the page embeds: every run is turned into JSON once.
+  // Empty: no file.
+  std::filesystem::path json_path;
 };
 
 // Write `comparison` as one self-contained HTML page at `options.html_path` (atomically), which

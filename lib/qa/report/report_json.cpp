@@ -384,22 +384,25 @@ void write_report_json(const Comparison& comparison, std::string_view generated_
   }
   head += " \"runs\": [";
   sink(head);
-  // Runs are turned into text in parallel, a chunk at a time, and written in order.
-  constexpr std::size_t k_chunk = 8192;
+  // Runs are turned into text in parallel, a chunk at a time, and written in order: each worker
+  // writes its range of runs into one string, kept at the range's first index.
+  constexpr std::size_t k_chunk = 4096;
   const auto& runs = comparison.runs;
   std::vector<std::string> texts;
   for (std::size_t start = 0; start < runs.size(); start += k_chunk) {
     const std::size_t count = std::min(k_chunk, runs.size() - start);
     texts.assign(count, std::string());
     util::parallel_for(count, [&](std::size_t begin, std::size_t end) {
+      std::string& text = texts[begin];
       for (std::size_t i = begin; i < end; ++i) {
-        texts[i].clear();
-        append_run_json(runs[start + i], texts[i]);
+        text += start + i == 0 ? "\n  " : ",\n  ";
+        append_run_json(runs[start + i], text);
       }
     });
-    for (std::size_t i = 0; i < count; ++i) {
-      sink(start + i == 0 ? "\n  " : ",\n  ");
-      sink(texts[i]);
+    for (const auto& text : texts) {
+      if (!text.empty()) {
+        sink(text);
+      }
     }
   }
   sink("\n]}\n");

@@ -50,13 +50,14 @@ namespace qa::report {
 //
 // Optional additions, each versioned by its own schema (readers ignore the keys they do not know):
 // - "optimization", added with qa-report --optimization: the qa.optimization/1 document as read
-//   (see core/optimization.hpp); absent otherwise. The runs are then the best evaluation's, each under
-//   the key of the same run in the plain batch (what `best_runs` maps its key to), with its own
-//   key in `badges.evaluation_key` and the evaluation's label (`default.iter7`) in `label`.
+//   (see core/optimization.hpp); absent otherwise. The runs are then the best evaluation's, each
+//   under the key of the same run in the plain batch (what `best_runs` maps its key to), with its
+//   own key in `badges.evaluation_key` and the evaluation's label (`default.iter7`) in `label`.
 inline constexpr const char* k_report_schema = "qa.report/1";
 
 // Write the whole comparison as qa.report/1 JSON text to `sink`, in pieces, so that no document
 // of 100,000 runs is ever held in memory: one top-level field per line, then one run per line.
+// Each piece ends where a field or a run ends (never inside a string or a UTF-8 sequence).
 // `generated_at` is written as given.
 using TextSink = std::function<void(std::string_view)>;
 void write_report_json(const Comparison& comparison, std::string_view generated_at,

@@ -150,8 +150,8 @@ void write_report_junit(const Comparison& comparison,
                   comparison.runs.size(), total_failures, total_time));
   // Testcases are formatted in parallel (each is independent) a chunk at a time, then passed on
   // in order: 100,000 of them are tens of megabytes, never held at once.
-  constexpr std::size_t k_chunk = 8192;
-  std::vector<std::string> texts;
+  constexpr std::size_t k_chunk = 4096;
+  std::vector<std::string> texts;  // a worker's range of testcases, at the range's first index
   for (const auto& [label, suite] : suites) {
     sink(fmt::format(
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
@@ -162,11 +162,13 @@ void write_report_junit(const Comparison& comparison,
       texts.assign(count, std::string());
       util::parallel_for(count, [&](std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) {
-          texts[i] = testcase_text(comparison, *suite.runs[start + i]);
+          texts[begin] += testcase_text(comparison, *suite.runs[start + i]);
         }
       });
       for (const auto& text : texts) {
-        sink(text);
+        if (!text.empty()) {
+          sink(text);
+        }
       }
     }
     sink("  </testsuite>\n");

@@ -185,10 +185,17 @@ Expected<void> write_file_atomic_streamed(const fs::path& path, const Producer& 
     if (!status) {
       return;
     }
-    buffer += piece;
-    if (buffer.size() >= k_buffer) {
-      status = file.write(buffer);
-      buffer.clear();
+    if (buffer.size() + piece.size() < k_buffer) {
+      buffer += piece;
+      return;
+    }
+    // A large piece is written as it is, after what the buffer holds.
+    status = file.write(buffer);
+    buffer.clear();
+    if (status && piece.size() >= k_buffer) {
+      status = file.write(piece);
+    } else {
+      buffer += piece;
     }
   });
   QA_TRY(status);

@@ -1,6 +1,8 @@
 #include <qa/util/file.hpp>
 
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -21,10 +23,21 @@ Expected<std::string> read_file(const fs::path& path) {
 }
 
 Expected<std::string> read_fd(int fd, std::string_view name) {
+  // Read straight into the string: sized once for a file (plus a byte, to see its end), grown
+  // by half for a pipe.
   std::string content;
-  char buffer[1 << 16];
+  std::size_t size = 0;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    content.resize(static_cast<std::size_t>(st.st_size) + 1);
+  } else {
+    content.resize(std::size_t{1} << 16);
+  }
   while (true) {
-    const ssize_t n = ::read(fd, buffer, sizeof(buffer));
+    if (size == content.size()) {
+      content.resize(content.size() + content.size() / 2);
+    }
+    const ssize_t n = ::read(fd, content.data() + size, content.size() - size);
     if (n < 0) {
       if (errno == EINTR) {
         continue;
@@ -32,9 +45,10 @@ Expected<std::string> read_fd(int fd, std::string_view name) {
       return fail_as(ErrorKind::io, "cannot read {}: {}", name, std::strerror(errno));
     }
     if (n == 0) {
+      content.resize(size);
       return content;
     }
-    content.append(buffer, static_cast<std::size_t>(n));
+    size += static_cast<std::size_t>(n);
   }
 }
 

@@ -233,13 +233,13 @@ TEST(WriteHtmlReport, UnwritablePageIsAnError) {
   EXPECT_NE(written.error().message.find("file"), std::string::npos) << written.error().message;
 }
 
-// qa-report --json FILE --html PAGE embeds the file it has just written instead of turning the
-// runs into JSON again: the page is the same, byte for byte, including text that the page must
-// escape and runs that make the file longer than one read.
-TEST(WriteHtmlReport, EmbedsAWrittenReportFileAsItWouldHaveWrittenIt) {
+// qa-report --json FILE --html PAGE writes the file from the text the page embeds: the page is
+// the same, byte for byte, and so is the file, including text that the page must escape and
+// runs enough for several pieces.
+TEST(WriteHtmlReport, WritesTheJsonReportFromTheSamePass) {
   const test::TempDir dir;
   std::vector<core::RunRecord> runs;
-  for (int i = 0; i < 3000; ++i) {
+  for (int i = 0; i < 9000; ++i) {
     auto run = record(fmt::format("in{}-{}", i, k_script_payload),
                       {{"psnr", 30.0 + i}, {"note", "\u2028 & </script> é"}});
     runs.push_back(std::move(run));
@@ -252,21 +252,28 @@ TEST(WriteHtmlReport, EmbedsAWrittenReportFileAsItWouldHaveWrittenIt) {
       util::Fsync::no));
   ASSERT_GT(fs::file_size(dir / "report.json"), std::uintmax_t{1} << 20);
 
-  HtmlOptions built;
-  built.html_path = dir / "built.html";
-  built.generated_at = generated_at;
-  ASSERT_TRUE(write_html_report(comparison, built));
-  HtmlOptions embedded = built;
-  embedded.html_path = dir / "embedded.html";
-  embedded.report_json = dir / "report.json";
-  ASSERT_TRUE(write_html_report(comparison, embedded));
-  EXPECT_EQ(test::read_text(dir / "embedded.html"), test::read_text(dir / "built.html"));
+  HtmlOptions alone;
+  alone.html_path = dir / "alone.html";
+  alone.generated_at = generated_at;
+  ASSERT_TRUE(write_html_report(comparison, alone));
+  HtmlOptions both = alone;
+  both.html_path = dir / "both.html";
+  both.json_path = dir / "sub" / "both.json";
+  ASSERT_TRUE(write_html_report(comparison, both));
+  EXPECT_EQ(test::read_text(dir / "both.html"), test::read_text(dir / "alone.html"));
+  EXPECT_EQ(test::read_text(dir / "sub" / "both.json"), test::read_text(dir / "report.json"));
+  const std::string page = test::read_text(dir / "both.html");
+  EXPECT_NE(page.find("\\u2028"), std::string::npos);
 
-  embedded.report_json = dir / "missing.json";
-  const auto missing = write_html_report(comparison, embedded);
-  ASSERT_FALSE(missing);
-  EXPECT_NE(missing.error().message.find("missing.json"), std::string::npos)
-      << missing.error().message;
+  // A JSON file that cannot be written fails the call and leaves no page half made.
+  test::write_text(dir / "blocked", "a file where a folder should be");
+  HtmlOptions blocked = alone;
+  blocked.html_path = dir / "blocked.html";
+  blocked.json_path = dir / "blocked" / "report.json";
+  const auto failed = write_html_report(comparison, blocked);
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message.find("blocked"), std::string::npos) << failed.error().message;
+  EXPECT_FALSE(fs::exists(dir / "blocked.html"));
 }
 
 }  // namespace
