@@ -21,6 +21,7 @@
 #include <qa/runner/reference.hpp>
 #include <qa/store/store.hpp>
 #include <qa/util/atomic_file.hpp>
+#include <qa/util/bury.hpp>
 #include <qa/util/env.hpp>
 #include <qa/util/log.hpp>
 #include <qa/util/time.hpp>
@@ -412,7 +413,11 @@ Expected<int> run(const ReportOptions& options) {
   if (options.comment) {
     update_comment(*options.comment, markdown);
   }
-  return gate(comparison, options.fail_on);
+  const int code = gate(comparison, options.fail_on);
+  // The process ends right after: its records are left to the exit rather than freed one by
+  // one (a tenth of a report of 100,000 runs).
+  util::bury(std::move(comparison));
+  return code;
 }
 
 }  // namespace
