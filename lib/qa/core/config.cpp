@@ -648,12 +648,12 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
     }
     config.run.params = yaml_to_json(params);
   }
-  // Keys that are part of the format but whose feature is not built yet are refused rather
-  // than accepted and ignored: a key that loads must do what it says.
-  if (const YAML::Node deps = r.node("run", "deps"); deps && !deps.IsNull()) {
-    return yaml_error(file, deps,
-                      "\"run.deps\" (the result cache) is not built yet: remove it; runs are "
-                      "always run");
+  const YAML::Node deps = r.node("run", "deps");
+  QA_TRY_ASSIGN(config.run.deps, r.strings(deps, "run.deps"));
+  for (const auto& dep : config.run.deps) {
+    if (dep.empty()) {
+      return yaml_error(file, deps, "\"run.deps\" holds an empty path");
+    }
   }
 
   const YAML::Node metrics = r.node("outputs", "metrics");

@@ -50,6 +50,9 @@ struct ProjectConfig {
     std::optional<double> timeout_s;  // none: no limit
     std::map<std::string, std::string> env;
     nlohmann::json params = nlohmann::json::object();  // default parameters (run.params)
+    // run.deps: what a run depends on (files, folders, globs relative to the project root, with
+    // the command's placeholders); the run cache's key (runner/run_cache.hpp). Empty: no cache.
+    std::vector<std::string> deps;
   } run;
 
   std::filesystem::path metrics_file;  // outputs.metrics; empty when none
@@ -64,7 +67,7 @@ struct ProjectConfig {
   struct Runners {
     std::string default_runner = "local";
     int local_concurrency = 0;  // 0 (or QA-Board's -1): one per core
-    SlurmOptions slurm;  // runners.slurm (core/slurm_options.hpp)
+    SlurmOptions slurm;         // runners.slurm (core/slurm_options.hpp)
   } runners;
 
   // The QA-Board keys that were read and are ignored, one line each naming the file, the line
@@ -95,10 +98,10 @@ inline constexpr const char* k_config_file_name = "qaboard.yaml";
 // Subprojects (QA-Board): when folders above that file hold qaboard.yaml files too, up to the
 // first one saying `root: true`, the top of the git working tree holding the file (a folder with
 // `.git`; QA-Board goes on to the file system's root) or the file system's root, the uppermost
-// is the project and the nearest a subproject of it. load_config reads them merged: the subproject's keys replace the
-// project's, maps merged deeply, and a list holding "super" has the parent's list spliced in
-// there. Paths are relative to the uppermost file's folder, the project root, and the project
-// name is the root's `project.name` followed by the subproject's folder
+// is the project and the nearest a subproject of it. load_config reads them merged: the
+// subproject's keys replace the project's, maps merged deeply, and a list holding "super" has the
+// parent's list spliced in there. Paths are relative to the uppermost file's folder, the project
+// root, and the project name is the root's `project.name` followed by the subproject's folder
 // (`acme/camera/subproject`). An empty file only marks a subproject.
 [[nodiscard]] Expected<std::filesystem::path> find_config(const std::filesystem::path& start);
 

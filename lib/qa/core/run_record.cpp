@@ -126,7 +126,7 @@ json to_json(const RunRecord& record) {
     log = entry_to_json(record.log->entry);
     log["path"] = record.log->path;
   }
-  return json{
+  json out{
       {"schema", k_run_schema},
       {"project", record.project},
       {"commit", record.commit},
@@ -153,6 +153,13 @@ json to_json(const RunRecord& record) {
       {"host", record.host},
       {"qatools_version", record.qatools_version},
   };
+  if (!record.cache_key.empty()) {
+    out["cache_key"] = record.cache_key;
+  }
+  if (!record.cached_from.empty()) {
+    out["cached_from"] = record.cached_from;
+  }
+  return out;
 }
 
 Expected<RunRecord> record_from_json(const json& value, std::string_view origin) {
@@ -246,6 +253,8 @@ Expected<RunRecord> record_from_json(const json& value, std::string_view origin)
   QA_TRY_ASSIGN(record.started_at, r.optional_string("started_at"));
   QA_TRY_ASSIGN(record.host, r.optional_string("host"));
   QA_TRY_ASSIGN(record.qatools_version, r.optional_string("qatools_version"));
+  QA_TRY_ASSIGN(record.cache_key, r.optional_string("cache_key"));
+  QA_TRY_ASSIGN(record.cached_from, r.optional_string("cached_from"));
   return record;
 }
 

@@ -27,7 +27,12 @@ namespace qa::core {
 //    "files": {"out.png": {"xxh128": "<32 hex>", "size": 1234}},
 //    "log": {"path": "/abs/output/<key>/qa-run.log", "xxh128": "<32 hex>", "size": 80} | null,
 //    "output_dir": "/abs/output/<key>",
-//    "started_at": "2026-11-25T02:30:04Z", "host": "ci-runner-3", "qatools_version": "0.1.0"}
+//    "started_at": "2026-11-25T02:30:04Z", "host": "ci-runner-3", "qatools_version": "0.1.0",
+//    "cache_key": "<32 hex>", "cached_from": "<40 hex>"}
+//
+// `cache_key` (only when qaboard.yaml declares run.deps) identifies what the run depends on
+// (runner/run_cache.hpp); `cached_from` (only when the status is `cached`) is the commit whose
+// run produced the outputs this record reuses: nothing ran for it. Both are absent otherwise.
 //
 // `files` paths are relative to the output folder and may not leave it; `log` is the command's
 // stdout and stderr, stored in the store like the outputs but not part of them.
@@ -36,6 +41,10 @@ inline constexpr const char* k_run_schema = "qa.run/1";
 enum class RunStatus { ok, failed, timeout, planned, cached };
 
 [[nodiscard]] std::string_view to_string(RunStatus status);
+// Return whether a run of `status` produced its outputs: ok, or cached (reused from an ok run).
+[[nodiscard]] inline bool succeeded(RunStatus status) {
+  return status == RunStatus::ok || status == RunStatus::cached;
+}
 [[nodiscard]] Expected<RunStatus> parse_run_status(std::string_view text);
 
 struct Timing {
@@ -71,6 +80,8 @@ struct RunRecord {
   std::string started_at;
   std::string host;
   std::string qatools_version;
+  std::string cache_key;    // empty: none
+  std::string cached_from;  // empty: none
 };
 
 // Return `record` as a JSON object of schema qa.run/1.

@@ -84,12 +84,15 @@ struct Fields {
     started_at,
     host,
     qatools_version,
+    cache_key,
+    cached_from,
     count
   };
   static constexpr std::string_view k_names[count] = {
-      "schema",  "project", "commit", "branch",     "label",      "key",    "input",
-      "configs", "params",  "status", "exit_code",  "metrics",    "badges", "links",
-      "timing",  "files",   "log",    "output_dir", "started_at", "host",   "qatools_version"};
+      "schema",     "project", "commit",          "branch",    "label",      "key",
+      "input",      "configs", "params",          "status",    "exit_code",  "metrics",
+      "badges",     "links",   "timing",          "files",     "log",        "output_dir",
+      "started_at", "host",    "qatools_version", "cache_key", "cached_from"};
   element values[count];
   bool seen[count] = {};
 };
@@ -316,7 +319,9 @@ std::optional<RunRecord> read_fields(const Fields& fields) {
       !read_optional_string(fields, Fields::output_dir, record.output_dir) ||
       !read_optional_string(fields, Fields::started_at, record.started_at) ||
       !read_optional_string(fields, Fields::host, record.host) ||
-      !read_optional_string(fields, Fields::qatools_version, record.qatools_version)) {
+      !read_optional_string(fields, Fields::qatools_version, record.qatools_version) ||
+      !read_optional_string(fields, Fields::cache_key, record.cache_key) ||
+      !read_optional_string(fields, Fields::cached_from, record.cached_from)) {
     return std::nullopt;
   }
   return record;

@@ -42,6 +42,14 @@ void append_json_line(const RunRecord& record, std::string& out) {
   } else {
     out += "null";
   }
+  if (!record.cache_key.empty()) {
+    out += ",\"cache_key\":";
+    append_json_string(record.cache_key, out);
+  }
+  if (!record.cached_from.empty()) {
+    out += ",\"cached_from\":";
+    append_json_string(record.cached_from, out);
+  }
   out += ",\"commit\":";
   append_json_string(record.commit, out);
   out += ",\"configs\":";

@@ -59,10 +59,9 @@ RunBitacc compare_run(const core::RunRecord& record,
 RunBitacc compare_run(const core::RunRecord& record, const core::RunRecord* reference,
                       const core::FileSelection& selection, Strict strict) {
   RunBitacc result;
-  if (record.status != core::RunStatus::ok && record.status != core::RunStatus::cached) {
+  if (!core::succeeded(record.status)) {
     result.verdict = BitaccVerdict::failed;
-  } else if (!reference || (reference->status != core::RunStatus::ok &&
-                            reference->status != core::RunStatus::cached)) {
+  } else if (!reference || !core::succeeded(reference->status)) {
     result.verdict = BitaccVerdict::reference_missing;
   } else {
     result = compare_manifests(record.files, reference->files, selection, strict);

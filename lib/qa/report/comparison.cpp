@@ -16,9 +16,7 @@ namespace qa::report {
 
 namespace {
 
-bool is_ok(const core::RunRecord& record) {
-  return record.status == core::RunStatus::ok || record.status == core::RunStatus::cached;
-}
+bool is_ok(const core::RunRecord& record) { return core::succeeded(record.status); }
 
 // Main metrics, then declared ones, then the others recorded (qatools' own last), each once.
 std::vector<std::string> metric_order(const core::MetricDefs& defs,

@@ -13,9 +13,10 @@ Expected<bool> update_branch_index(const ProjectContext& context, store::Store& 
   for (const auto& spec : plan) {
     keys.push_back(spec.key);
   }
-  QA_TRY_ASSIGN(const auto records, store.get_runs(context.config.name, context.commit.key(), keys));
+  QA_TRY_ASSIGN(const auto records,
+                store.get_runs(context.config.name, context.commit.key(), keys));
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (!records[i] || records[i]->status != core::RunStatus::ok) {
+    if (!records[i] || !core::succeeded(records[i]->status)) {
       util::log::debug("branch index of {} not updated: {} has no ok record yet",
                        *context.commit.branch, keys[i]);
       return false;

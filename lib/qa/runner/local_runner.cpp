@@ -31,7 +31,7 @@ Expected<std::pair<core::RunRecord, Skipped>> run_or_skip(
       read = std::move(*found);
       existing = &read;
     }
-    if (*existing && (*existing)->status == core::RunStatus::ok) {
+    if (*existing && core::succeeded((*existing)->status)) {
       return std::pair{**existing, Skipped::yes};
     }
   }

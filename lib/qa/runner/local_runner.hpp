@@ -25,7 +25,8 @@ struct LocalRunOptions {
 
 // What a batch did.
 struct BatchOutcome {
-  std::size_t ok = 0;
+  std::size_t ok = 0;       // ran and succeeded
+  std::size_t cached = 0;   // answered by the run cache: nothing ran
   std::size_t failed = 0;   // failed or timed out
   std::size_t skipped = 0;  // an ok record existed (--on-existing skip)
   std::size_t errors = 0;   // runs that could not be executed or recorded (reported on stderr)
@@ -34,9 +35,11 @@ struct BatchOutcome {
   // Count `record`: as skipped when `was_skipped`, else as ok or failed by its status. Return
   // whether it is ok.
   bool count(const core::RunRecord& record, Skipped was_skipped) {
-    const bool is_ok = record.status == core::RunStatus::ok;
+    const bool is_ok = core::succeeded(record.status);
     if (was_skipped == Skipped::yes) {
       ++skipped;
+    } else if (record.status == core::RunStatus::cached) {
+      ++cached;
     } else if (is_ok) {
       ++ok;
     } else {

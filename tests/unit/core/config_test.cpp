@@ -170,7 +170,7 @@ run:
   postprocess: qa/metrics.sh {output_dir}     # optional, runs after a successful command
   timeout: 600                  # seconds; the run is killed and marked failed after it
   env: {OMP_NUM_THREADS: "1"}
-  # deps: the SPEC's result cache key, refused until the cache is built (RefusesFeaturesNotBuilt)
+  deps: [build/denoise, qa/]    # optional: files whose content defines the run (result cache)
 outputs:
   metrics: qa/metrics.yaml      # metric definitions (section 6)
 bit_accuracy:
@@ -191,6 +191,7 @@ runners:
   EXPECT_EQ(config->storage, (tmp / "home" / ".cache" / "qatools").string());
   EXPECT_EQ(config->runners.default_runner, "local");
   EXPECT_TRUE(config->runners.slurm.extra_args.empty());
+  EXPECT_EQ(config->run.deps, (std::vector<std::string>{"build/denoise", "qa/"}));
 }
 
 TEST(LoadConfigTest, UsesDefaultsForAbsentKeys) {
@@ -759,11 +760,22 @@ TEST(LoadConfigTest, AStorageWithAnyUrlSchemeStaysAUrl) {
   EXPECT_EQ(folder->storage, (tmp / "proj/results/a:b").string());
 }
 
+TEST(LoadConfigTest, RunDepsAreAListOrOnePath) {
+  const TempDir tmp;
+  auto one = load_text(tmp, "run:\n  command: x\n  deps: build/x\n");
+  ASSERT_TRUE(one) << one.error().message;
+  EXPECT_EQ(one->run.deps, std::vector<std::string>{"build/x"});
+  auto none = load_text(tmp, "run:\n  command: x\n");
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_TRUE(none->run.deps.empty()) << "no run cache unless asked for";
+  const std::string map = load_error(tmp, "run:\n  command: x\n  deps: [{a: 1}]\n");
+  EXPECT_CONTAINS(map, "line 3");
+  EXPECT_CONTAINS(map, "\"run.deps\"");
+  EXPECT_CONTAINS(load_error(tmp, "run:\n  command: x\n  deps: ['']\n"), "empty path");
+}
+
 TEST(LoadConfigErrorTest, RefusesFeaturesNotBuilt) {
   const TempDir tmp;
-  const std::string deps = load_error(tmp, "run:\n  command: x\n  deps: [build/x]\n");
-  EXPECT_CONTAINS(deps, "line 3");
-  EXPECT_CONTAINS(deps, "\"run.deps\"");
   EXPECT_CONTAINS(load_error(tmp, "runners:\n  default: nomad\n"), "unknown runner \"nomad\"");
   // The options of a runner that is not the default stay accepted.
   EXPECT_TRUE(load_text(tmp, "runners:\n  default: local\n  slurm: {partition: qa}\n"));

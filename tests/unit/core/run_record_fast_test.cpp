@@ -85,6 +85,23 @@ TEST(RunRecordFastTest, ReadsAFullRecordAsTheReferenceReaderDoes) {
   expect_agrees(full_json().dump(2), true);
 }
 
+TEST(RunRecordFastTest, ReadsTheRunCacheFieldsAsTheReferenceReaderDoes) {
+  json cached = full_json();
+  cached["status"] = "cached";
+  cached["cache_key"] = "00112233445566778899aabbccddeeff";
+  cached["cached_from"] = "fedcba9876543210fedcba9876543210fedcba98";
+  expect_agrees(cached.dump(), true);
+  const auto record = read_record_fast(cached.dump());
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->cache_key, "00112233445566778899aabbccddeeff");
+  EXPECT_EQ(record->cached_from, "fedcba9876543210fedcba9876543210fedcba98");
+  // Absent from a record that has none, as before the cache.
+  EXPECT_FALSE(to_json(*read_record_fast(full_json().dump())).contains("cache_key"));
+  cached["cache_key"] = 3;
+  expect_agrees(cached.dump());
+  EXPECT_FALSE(parse_record(cached.dump(), "r"));
+}
+
 TEST(RunRecordFastTest, ReadsAMinimalRecordWithDefaults) {
   const json minimal = {{"schema", "qa.run/1"},
                         {"project", "p"},
@@ -204,6 +221,8 @@ std::vector<RunRecord> writer_records() {
   odd.metrics["whole"] = 1000.0;
   odd.params["signed"] = std::int64_t{-3};
   odd.status = RunStatus::cached;
+  odd.cache_key = "00112233445566778899aabbccddeeff";
+  odd.cached_from = "fedcba9876543210fedcba9876543210fedcba98";
   records.push_back(odd);
   return records;
 }
