@@ -15,6 +15,7 @@
 #include <qa/runner/optimization.hpp>
 #include <qa/runner/plan.hpp>
 #include <qa/runner/plan_file.hpp>
+#include <qa/runner/run_cache.hpp>
 #include <qa/runner/shard.hpp>
 #include <qa/runner/slurm_reachable.hpp>
 #include <qa/runner/slurm_runner.hpp>
@@ -40,6 +41,7 @@ constexpr std::string_view k_examples = R"(Examples:
                                       (runners.slurm: partition, time, mem, cpus_per_task,
                                       max_parallel, extra_args); records as tasks store them
   qa-batch smoke -- --fast            append arguments to every run's command
+  qa-batch smoke --no-cache           run everything, even runs the run cache can answer
   qa-batch tune --optimize qa/optimize.yaml --best best.json
                                       search the parameters that minimize the objective of
                                       QA-Board's optimization file; the best point in best.json
@@ -50,6 +52,12 @@ SLURM_ARRAY_TASK_COUNT. Exit codes: 0 every run succeeded, 1 a run failed (or th
 with --fail-if-empty), 2 usage, configuration or environment error (a run not recorded, a Slurm
 task that ended without recording its runs), 130 interrupted; after an interrupt, rerun with
 --on-existing skip to finish the batch.
+
+With run.deps in qaboard.yaml (the files runs depend on: the program, scripts, models; globs and
+placeholders such as models/{params.model}.onnx allowed), a run whose command, parameters,
+configurations, input and dependencies' content are those of a stored ok run (any commit, any
+branch) is not run: its record reuses those outputs with status "cached" and "cached_from", and
+counts as a success everywhere. A docs-only commit then runs nothing. --no-cache runs it anyway.
 
 --runner slurm plans once and submits one job array (sbatch --array, %max_parallel); task I runs
 shard I/N of the plan file under output/.slurm with --from-plan, against the store, which the
@@ -78,6 +86,7 @@ struct BatchOptions {
   bool fail_fast = false;
   bool fail_if_empty = false;
   bool keep_previous = false;
+  bool no_cache = false;
   std::optional<std::string> optimize;
   std::optional<std::string> best;
   std::optional<std::uint64_t> seed;
@@ -235,6 +244,7 @@ Expected<runner::BatchOutcome> run_on_slurm(const runner::ProjectContext& contex
   slurm.jobs = options.jobs;
   slurm.extra_args = options.extra_args;
   slurm.verbose = options.common.verbose;
+  slurm.use_cache = run_options.execute.use_cache;
   QA_TRY(runner::check_slurm_reachable(context, selected, slurm));
   QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location));
   return runner::run_slurm(context, store, selected, slurm, print_record);
@@ -264,6 +274,14 @@ Expected<int> run(const BatchOptions& options) {
   run_options.execute.keep_previous =
       options.keep_previous ? runner::KeepPrevious::yes : runner::KeepPrevious::no;
   run_options.execute.extra_args = options.extra_args;
+  run_options.execute.use_cache = options.no_cache ? runner::UseCache::no : runner::UseCache::yes;
+  const auto hash_cache = runner::load_key_hash_cache(context);
+  run_options.execute.hash_cache = hash_cache.get();
+  // The hashes of inputs and run.deps are kept for the next batch, however this one ends.
+  struct SaveHashCache {
+    util::HashCache* cache;
+    ~SaveHashCache() { runner::save_key_hash_cache(cache); }
+  } save_hash_cache{hash_cache.get()};
   if (options.optimize) {
     QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location));
     return optimize(context, store, options, std::move(run_options));
@@ -302,10 +320,11 @@ Expected<int> run(const BatchOptions& options) {
 
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  util::log::info("{} runs: {} ok, {} failed, {} skipped{} in {:.1f} s", selected.size(),
-                  outcome.ok, outcome.failed, outcome.skipped,
-                  outcome.errors > 0 ? fmt::format(", {} not recorded", outcome.errors) : "",
-                  seconds);
+  util::log::info(
+      "{} runs: {} ok, {}{} failed, {} skipped{} in {:.1f} s", selected.size(), outcome.ok,
+      outcome.cached > 0 ? fmt::format("{} cached (nothing ran), ", outcome.cached) : "",
+      outcome.failed, outcome.skipped,
+      outcome.errors > 0 ? fmt::format(", {} not recorded", outcome.errors) : "", seconds);
   if (outcome.interrupted) {
     util::log::info("interrupted: rerun with --on-existing skip to finish the batch");
     return k_exit_interrupted;
@@ -379,6 +398,8 @@ int qa_batch(int argc, char** argv) {
   app->add_flag("--list", options.list, "Print the plan as planned records, run nothing");
   app->add_flag("--fail-fast", options.fail_fast, "Start no new run after one failed");
   app->add_flag("--fail-if-empty", options.fail_if_empty, "Exit 1 when the plan is empty");
+  app->add_flag("--no-cache", options.no_cache,
+                "Run every run, even those the run cache (run.deps) holds the outputs of");
   app->add_flag("--keep-previous", options.keep_previous,
                 "Do not empty output folders before the runs");
   // The arguments after `--` are appended to every run's command, as qa-run appends its own;

@@ -6,6 +6,7 @@
 #include <qa/runner/context.hpp>
 #include <qa/runner/execute.hpp>
 #include <qa/runner/local_runner.hpp>
+#include <qa/runner/run_cache.hpp>
 #include <qa/store/store.hpp>
 #include <qa/util/interrupt.hpp>
 #include <qa/util/log.hpp>
@@ -25,6 +26,10 @@ constexpr std::string_view k_examples = R"(Examples:
   qa-run --input a.png -- --verbose
       append arguments to the command
 
+With run.deps in qaboard.yaml, a run whose command, parameters, configurations, input and
+dependencies are those of a stored ok run (any commit) is not run again: its record reuses
+those outputs, with status "cached" (--no-cache runs it anyway).
+
 Without run.command, project.entrypoint (QA-Board's qa/main.py with run(context)) runs, and
 the arguments after -- are its context.forwarded_args.
 Outputs go to <project>/output/<key>/ (or QA_OUTPUT_ROOT, or --output-dir), which is emptied
@@ -37,6 +42,7 @@ struct RunOptions {
   std::optional<std::string> output_dir;
   bool keep_previous = false;
   bool dry_run = false;
+  bool no_cache = false;
   std::vector<std::string> extra_args;
 };
 
@@ -64,7 +70,11 @@ Expected<int> run(const RunOptions& options) {
   execute.keep_previous =
       options.keep_previous ? runner::KeepPrevious::yes : runner::KeepPrevious::no;
   execute.extra_args = options.extra_args;
+  execute.use_cache = options.no_cache ? runner::UseCache::no : runner::UseCache::yes;
+  const auto hash_cache = runner::load_key_hash_cache(context);
+  execute.hash_cache = hash_cache.get();
   QA_TRY_ASSIGN(const auto record, runner::execute_run(context, store, spec, execute));
+  runner::save_key_hash_cache(hash_cache.get());
   std::cout << core::to_json_line(record) << "\n";
   // Readers of a commit that has packs take its runs from them: a run recorded alone goes in a
   // pack of its own too.
@@ -72,8 +82,11 @@ Expected<int> run(const RunOptions& options) {
       packed && *packed) {
     runner::write_pack(context, store, {spec}, {record});
   }
-  const bool ok = record.status == core::RunStatus::ok;
-  if (ok) {
+  const bool ok = core::succeeded(record.status);
+  if (record.status == core::RunStatus::cached) {
+    util::log::info("cached {}: the outputs of commit {}, nothing ran", record.key,
+                    record.cached_from.substr(0, 12));
+  } else if (ok) {
     util::log::info("ok {} in {:.2f} s, outputs in {}", record.key, record.timing.wall_s,
                     record.output_dir);
   } else {
@@ -97,6 +110,8 @@ int qa_run(int argc, char** argv) {
   app->add_flag("--keep-previous", options.keep_previous,
                 "Do not empty the output folder before the run");
   app->add_flag("--dry-run", options.dry_run, "Print the command that would run, run nothing");
+  app->add_flag("--no-cache", options.no_cache,
+                "Run even when the run cache (run.deps) holds this run's outputs");
   app->add_option("extra", options.extra_args, "Arguments appended to the command (after --)");
   return run_tool("qa-run", *app, &options.common, argc, argv, [&] { return run(options); });
 }

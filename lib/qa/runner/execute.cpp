@@ -14,6 +14,7 @@
 #include <qa/core/run_metrics.hpp>
 #include <qa/runner/entrypoint.hpp>
 #include <qa/runner/plan.hpp>
+#include <qa/runner/run_cache.hpp>
 #include <qa/util/hash.hpp>
 #include <qa/util/log.hpp>
 #include <qa/util/shell.hpp>
@@ -137,6 +138,21 @@ Expected<std::string> build_command(const ProjectContext& context, const RunSpec
 Expected<core::RunRecord> execute_run(const ProjectContext& context, store::Store& store,
                                       const RunSpec& spec, const ExecuteOptions& options) {
   QA_TRY_ASSIGN(const std::string command, build_command(context, spec, options.extra_args));
+  QA_TRY_ASSIGN(const auto cache_key,
+                run_cache_key(context, spec, options.extra_args, options.hash_cache));
+  if (cache_key && options.use_cache == UseCache::yes) {
+    QA_TRY_ASSIGN(auto cached, cached_record(context, store, spec, *cache_key));
+    if (cached) {
+      QA_TRY_ASSIGN(const bool stored, store.put_run_of_stored_blobs(*cached));
+      if (stored) {
+        util::log::debug("{}: the outputs of commit {} (run cache), nothing ran", spec.key,
+                         cached->cached_from.substr(0, 12));
+        return std::move(*cached);
+      }
+      util::log::info("{}: an output of its cached run is missing from the store: running it",
+                      spec.key);
+    }
+  }
   std::string postprocess;
   if (!context.config.run.postprocess.empty()) {
     QA_TRY_ASSIGN(postprocess, core::substitute_placeholders(context.config.run.postprocess,
@@ -197,7 +213,18 @@ Expected<core::RunRecord> execute_run(const ProjectContext& context, store::Stor
   QA_TRY_ASSIGN(record.files, core::build_manifest(spec.output_dir, everything,
                                                    reserved_output_names(), options.hash_threads));
   QA_TRY_ASSIGN(record.log, recorded_log(log));
+  if (cache_key) {
+    record.cache_key = *cache_key;
+  }
   QA_TRY(store.put_run(record, spec.output_dir));
+  if (cache_key && record.status == core::RunStatus::ok) {
+    // The record is stored: a cache entry never names a run that is not there.
+    if (auto named = store.put_cache_entry(context.config.name, *cache_key,
+                                           store::CacheEntry{record.commit, record.key});
+        !named) {
+      util::log::warning("{}: not added to the run cache: {}", spec.key, named.error().message);
+    }
+  }
   return record;
 }
 

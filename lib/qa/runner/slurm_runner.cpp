@@ -79,6 +79,9 @@ std::string task_script(const ArrayJob& job, const SlurmRunOptions& options) {
   if (options.verbose) {
     command += " -v";
   }
+  if (options.use_cache == UseCache::no) {
+    command += " --no-cache";
+  }
   if (!options.extra_args.empty()) {
     command += " --";
     for (const auto& arg : options.extra_args) {
@@ -167,7 +170,7 @@ Expected<BatchOutcome> run_slurm(const ProjectContext& context, store::Store& st
     if (!existing[i]) {
       continue;
     }
-    if (options.on_existing == OnExisting::skip && existing[i]->status == core::RunStatus::ok) {
+    if (options.on_existing == OnExisting::skip && core::succeeded(existing[i]->status)) {
       emit(*existing[i], Skipped::yes);
       done.insert(keys[i]);
     } else {

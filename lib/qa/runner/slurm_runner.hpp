@@ -19,6 +19,7 @@ struct SlurmRunOptions {
   OnExisting on_existing = OnExisting::run;
   std::size_t jobs = 0;                 // runs at a time in each task; 0: cpus_per_task, else 1
   std::vector<std::string> extra_args;  // appended to every run's command
+  UseCache use_cache = UseCache::yes;   // UseCache::no: the tasks run with --no-cache
   bool verbose = false;
   std::chrono::milliseconds poll{1000};  // how often the store and squeue are asked
 };

@@ -96,6 +96,21 @@ Expected<bool> Store::has_single_run(std::string_view project, std::string_view 
   return text.has_value();
 }
 
+Expected<std::optional<core::RunRecord>> Store::get_single_run(std::string_view project,
+                                                               std::string_view commit,
+                                                               std::string_view key) {
+  QA_TRY(core::check_commit_key(commit));
+  QA_TRY(core::check_run_key(key));
+  const std::string path = record_path(project, commit, key);
+  QA_TRY_ASSIGN(const auto text, m_backend->get_document(path));
+  if (!text) {
+    return std::optional<core::RunRecord>();
+  }
+  QA_TRY_ASSIGN(auto record, core::parse_record(*text, path));
+  QA_TRY(check_stored_under(record, project, commit, key, path));
+  return std::optional<core::RunRecord>(std::move(record));
+}
+
 Expected<std::optional<core::RunRecord>> Store::get_run(std::string_view project,
                                                         std::string_view commit,
                                                         std::string_view key) {

@@ -40,6 +40,16 @@ struct BranchIndex {
   std::string updated_at;
 };
 
+// The run the cache key of a project last named (runner/run_cache.hpp): an ok run whose
+// outputs a run of the same cache key may reuse. Stored at
+// `<project>/cache/<key[0:2]>/<key[2:]>.json` as
+//   {"schema": "qa.cache-entry/1", "commit": "<40 hex>", "key": "<run key>",
+//    "written_at": "<RFC 3339>"}
+struct CacheEntry {
+  std::string commit;
+  std::string key;
+};
+
 // Maintenance (qa-store; the methods of the block "Maintenance" of Store, in store_admin.cpp).
 
 // A commit of a project.
@@ -128,6 +138,11 @@ class Store {
   // of `key`: one small read, no pack decoded. A run found only in a pack answers false.
   [[nodiscard]] Expected<bool> has_single_run(std::string_view project, std::string_view commit,
                                               std::string_view key);
+  // Return the single record of `key` at `commit` of `project` (see has_single_run), or
+  // nothing when there is none: one small read, no pack decoded.
+  [[nodiscard]] Expected<std::optional<core::RunRecord>> get_single_run(std::string_view project,
+                                                                        std::string_view commit,
+                                                                        std::string_view key);
   // Return the record of `key` at `commit` of `project`, or nothing when there is none.
   [[nodiscard]] Expected<std::optional<core::RunRecord>> get_run(std::string_view project,
                                                                  std::string_view commit,
@@ -160,6 +175,19 @@ class Store {
                                                   std::string_view commit);
   // Return whether `commit` of `project` has packs.
   [[nodiscard]] Expected<bool> has_packs(std::string_view project, std::string_view commit);
+
+  // ---- Run cache (store/store_cache.cpp) ----
+  // Return the entry of `cache_key` (32 hex) of `project`, or nothing when there is none (or it
+  // cannot be read: a warning; the run then runs).
+  [[nodiscard]] Expected<std::optional<CacheEntry>> get_cache_entry(std::string_view project,
+                                                                    std::string_view cache_key);
+  // Name `entry` as the run of `cache_key` of `project` (the latest writer wins).
+  [[nodiscard]] Expected<void> put_cache_entry(std::string_view project, std::string_view cache_key,
+                                               const CacheEntry& entry);
+  // Store `record`, whose blobs (its outputs and its log) the store holds already (a run the
+  // cache answers): each is checked and dated anew (see Backend::touch_blob), then the record is
+  // written. Return false, writing nothing, when a blob is missing.
+  [[nodiscard]] Expected<bool> put_run_of_stored_blobs(const core::RunRecord& record);
 
   [[nodiscard]] Expected<std::optional<BranchIndex>> get_branch(std::string_view project,
                                                                 std::string_view branch);

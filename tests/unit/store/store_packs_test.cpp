@@ -85,9 +85,13 @@ TEST_F(StorePacksTest, ReadersTakeRunsFromThePackWithoutTheSingleRecords) {
   ASSERT_TRUE(*m_store->has_packs(k_project, k_sha));
   EXPECT_TRUE(*m_store->has_single_run(k_project, k_sha, "default/base/a"));
   EXPECT_FALSE(*m_store->has_single_run(k_project, k_sha, "default/base/z"));
+  const auto single = m_store->get_single_run(k_project, k_sha, "default/base/b");
+  ASSERT_TRUE(single && *single) << "the record a run writes alone";
+  EXPECT_EQ(core::to_json(**single), core::to_json(records[1]));
   // Without their single records, the runs are still read: from the pack.
   fs::remove_all(m_tmp / "store" / Store::commit_folder(k_project, k_sha));
   EXPECT_FALSE(*m_store->has_single_run(k_project, k_sha, "default/base/a"));
+  EXPECT_FALSE(*m_store->get_single_run(k_project, k_sha, "default/base/b"));
   const auto listed = m_store->list_runs(k_project, k_sha);
   ASSERT_TRUE(listed) << listed.error().message;
   EXPECT_EQ(keys_of(*listed), (std::vector<std::string>{"default/base/a", "default/base/b"}));
