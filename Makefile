@@ -17,7 +17,7 @@ PACKAGE_DIR := $(RELEASE_DIR)/package
 ASAN_DIR := build/asan
 FUZZ_DIR := build/fuzz
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := fuzz_record fuzz_config fuzz_metric_defs fuzz_optimize_spec fuzz_optimization fuzz_batches fuzz_run_metrics fuzz_tuning \
+FUZZ_TARGETS := fuzz_record fuzz_config fuzz_metric_defs fuzz_optimize_spec fuzz_optimization fuzz_batches fuzz_run_metrics fuzz_golden fuzz_tuning \
   fuzz_yaml fuzz_report
 # Crash traces name file:line: the sanitizers symbolize with clang-16's llvm-symbolizer (llvm-16).
 FUZZ_SYMBOLIZER := /usr/lib/llvm-16/bin/llvm-symbolizer

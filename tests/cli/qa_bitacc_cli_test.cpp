@@ -387,5 +387,153 @@ TEST_F(Gate, AMissingStoreHasNoResultsAndIsNotCreatedByReaders) {
   EXPECT_FALSE(fs::exists(nowhere)) << "a reader created the store";
 }
 
+// Golden manifests: accepted on purpose, kept in the repository, the reference of --golden.
+TEST_F(Gate, GoldenManifestsAreAcceptedCheckedAndAcceptedAgain) {
+  commit("M1");
+  ASSERT_EQ(batch().exit_code, 0);
+  const fs::path golden = m_project / "qa" / "golden";
+  const fs::path a_file = golden / "default/default/a.in.json";
+  const fs::path b_file = golden / "default/default/b.in.json";
+
+  const auto accepted = bitacc({"--golden", "qa/golden", "--accept"});
+  ASSERT_EQ(accepted.exit_code, 0) << accepted.out << accepted.err;
+  EXPECT_NE(accepted.out.find("new golden         default/default/a.in  (1 file)"),
+            std::string::npos)
+      << accepted.out;
+  EXPECT_NE(accepted.out.find("new golden         default/default/b.in  (1 file)"),
+            std::string::npos)
+      << accepted.out;
+  std::size_t goldens = 0;
+  for (const auto& item : fs::recursive_directory_iterator(golden)) {
+    goldens += item.is_regular_file();
+  }
+  EXPECT_EQ(goldens, 2U);
+  const std::string a_golden = read_text(a_file);
+  const json a_json = json::parse(a_golden);
+  EXPECT_EQ(a_json["schema"], "qa.golden/1");
+  EXPECT_EQ(a_json["key"], "default/default/a.in");
+  EXPECT_EQ(a_json["input"], "a.in");
+  // Only what bit accuracy compares: no log, no ignored file, no metrics.json.
+  EXPECT_EQ(a_json["files"].size(), 1U) << a_golden;
+  EXPECT_TRUE(a_json["files"].contains("out.txt")) << a_golden;
+  EXPECT_EQ(a_golden, a_json.dump(2) + "\n") << "not the stable text";
+
+  const auto same = bitacc({"--golden", "qa/golden"});
+  EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+  EXPECT_NE(same.out.find("golden manifests in \"qa/golden\""), std::string::npos) << same.out;
+  const auto again = bitacc({"--golden", "qa/golden", "--accept"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("0 new, 0 changed, 2 unchanged"), std::string::npos) << again.out;
+  EXPECT_EQ(read_text(a_file), a_golden);
+
+  // The goldens are committed with the change; the program's output changes for b.in.
+  write_text(m_project / "data" / "b.in", "B\n");
+  commit("M2");
+  ASSERT_EQ(batch().exit_code, 0);
+  const auto changed = bitacc({"--golden", "qa/golden"});
+  EXPECT_EQ(changed.exit_code, 1) << changed.out << changed.err;
+  EXPECT_NE(changed.out.find("changed            default/default/b.in  out.txt"), std::string::npos)
+      << changed.out;
+  EXPECT_EQ(changed.out.find("a.in"), std::string::npos) << changed.out;
+  const json report = json::parse(bitacc({"--golden", "qa/golden", "--format", "json"}).out);
+  EXPECT_EQ(report["reference"], json({{"golden", "qa/golden"}}));
+  EXPECT_EQ(report["summary"]["different"], 1);
+
+  const auto reaccepted = bitacc({"--golden", "qa/golden", "--accept"});
+  ASSERT_EQ(reaccepted.exit_code, 0) << reaccepted.out << reaccepted.err;
+  EXPECT_NE(reaccepted.out.find("changed            default/default/b.in  out.txt"),
+            std::string::npos)
+      << reaccepted.out;
+  EXPECT_NE(reaccepted.out.find("0 new, 1 changed, 1 unchanged"), std::string::npos)
+      << reaccepted.out;
+  EXPECT_EQ(read_text(a_file), a_golden) << "an unchanged golden was rewritten";
+  EXPECT_EQ(m_repo->git("status --porcelain qa/golden"), " M qa/golden/default/default/b.in.json");
+
+  // Reviewed and committed: the next batch passes against them.
+  commit("M3: accept b.in");
+  ASSERT_EQ(batch().exit_code, 0);
+  const auto passes = bitacc({"--golden", "qa/golden"});
+  EXPECT_EQ(passes.exit_code, 0) << passes.out << passes.err;
+  EXPECT_NE(passes.out.find("2 runs: 2 identical"), std::string::npos) << passes.out;
+}
+
+TEST_F(Gate, NoGoldenManifestExitsThree) {
+  commit("M1");
+  ASSERT_EQ(batch().exit_code, 0);
+  const auto result = bitacc({"--golden", "qa/golden"});
+  EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
+  EXPECT_NE(result.out.find("no golden manifest default/default/a.in"), std::string::npos)
+      << result.out;
+  EXPECT_EQ(result.out.find("reference"), std::string::npos) << result.out;
+  EXPECT_NE(result.err.find("--accept"), std::string::npos) << result.err;
+
+  // One run with a golden manifest: the other is reported, the check passes.
+  ASSERT_EQ(run_tool("qa-bitacc", {"--golden", "qa/golden", "--accept", "a.in"}).exit_code, 0);
+  const auto partial = bitacc({"--golden", "qa/golden"});
+  EXPECT_EQ(partial.exit_code, 0) << partial.out << partial.err;
+  EXPECT_NE(partial.out.find("no golden manifest default/default/b.in"), std::string::npos)
+      << partial.out;
+}
+
+TEST_F(Gate, GoldenOptionsThatDoNotGoTogetherAreUsageErrors) {
+  commit("M1");
+  ASSERT_EQ(batch().exit_code, 0);
+  const auto both = bitacc({"--golden", "qa/golden", "--reference", "HEAD"});
+  EXPECT_EQ(both.exit_code, 2) << both.out << both.err;
+  EXPECT_NE(both.err.find("--golden and --reference cannot be combined"), std::string::npos)
+      << both.err;
+  const auto accept = bitacc({"--accept"});
+  EXPECT_EQ(accept.exit_code, 2) << accept.err;
+  EXPECT_NE(accept.err.find("--accept needs --golden"), std::string::npos) << accept.err;
+  EXPECT_FALSE(fs::exists(m_project / "qa/golden"));
+}
+
+TEST_F(Gate, AMalformedGoldenManifestExitsTwoNamingIt) {
+  commit("M1");
+  ASSERT_EQ(batch().exit_code, 0);
+  ASSERT_EQ(bitacc({"--golden", "qa/golden", "--accept"}).exit_code, 0);
+  const fs::path b_file = m_project / "qa/golden/default/default/b.in.json";
+  write_text(b_file, "{\n<<<<<<< HEAD\n");
+  const auto malformed = bitacc({"--golden", "qa/golden"});
+  EXPECT_EQ(malformed.exit_code, 2) << malformed.out << malformed.err;
+  EXPECT_EQ(malformed.err,
+            "qa-bitacc: error: cannot read golden manifest "
+            "\"qa/golden/default/default/b.in.json\": not valid JSON (line 2)\n");
+  // Accept reads every golden manifest before it writes one.
+  const auto accept = bitacc({"--golden", "qa/golden", "--accept"});
+  EXPECT_EQ(accept.exit_code, 2) << accept.out << accept.err;
+  EXPECT_EQ(read_text(b_file), "{\n<<<<<<< HEAD\n");
+
+  // A golden manifest moved to another run's path.
+  write_text(b_file, read_text(m_project / "qa/golden/default/default/a.in.json"));
+  const auto moved = bitacc({"--golden", "qa/golden"});
+  EXPECT_EQ(moved.exit_code, 2) << moved.out << moved.err;
+  EXPECT_NE(moved.err.find("\"qa/golden/default/default/b.in.json\": its key "
+                           "\"default/default/a.in\" is not \"default/default/b.in\""),
+            std::string::npos)
+      << moved.err;
+}
+
+TEST_F(Gate, AcceptLeavesOutRunsThatFailed) {
+  write_config(read_text(m_project / "qaboard.yaml")
+                   .replace(read_text(m_project / "qaboard.yaml").find("stamp.tmp") + 9, 0,
+                            "; ! grep -q fail {input_path}"));
+  write_text(m_project / "data" / "b.in", "fail\n");
+  commit("M1");
+  ASSERT_EQ(batch().exit_code, 1);
+  const auto accept = bitacc({"--golden", "qa/golden", "--accept"});
+  EXPECT_EQ(accept.exit_code, 1) << accept.out << accept.err;
+  EXPECT_NE(accept.out.find("new golden         default/default/a.in"), std::string::npos)
+      << accept.out;
+  EXPECT_NE(accept.err.find("run \"default/default/b.in\" is not accepted"), std::string::npos)
+      << accept.err;
+  EXPECT_TRUE(fs::exists(m_project / "qa/golden/default/default/a.in.json"));
+  EXPECT_FALSE(fs::exists(m_project / "qa/golden/default/default/b.in.json"));
+  const auto check = bitacc({"--golden", "qa/golden"});
+  EXPECT_EQ(check.exit_code, 1) << check.out << check.err;
+  EXPECT_NE(check.out.find("failed             default/default/b.in"), std::string::npos)
+      << check.out;
+}
+
 }  // namespace
 }  // namespace qa::test

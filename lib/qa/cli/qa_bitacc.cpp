@@ -5,6 +5,7 @@
 
 #include <qa/cli/common.hpp>
 #include <qa/cli/tools.hpp>
+#include <qa/report/bitacc_golden.hpp>
 #include <qa/report/bitacc_writers.hpp>
 #include <qa/runner/output_dir.hpp>
 #include <qa/runner/records.hpp>
@@ -28,19 +29,31 @@ constexpr std::string_view k_examples = R"(Examples:
   qa-bitacc smoke --format junit > bitacc.xml
                                         the same as JUnit XML, for CI test views
   qa-bitacc out/a out/b                 two plain folders
+  qa-bitacc smoke --golden qa/golden    against the golden manifests kept in qa/golden
+  qa-bitacc smoke --golden qa/golden --accept
+                                        make the current outputs golden (then review and commit)
 
 Only manifests are compared: a check against a remote store downloads records, no output
 file. Files are selected by bit_accuracy.patterns and .ignore of qaboard.yaml (or --pattern and
---ignore); a file present on one side only fails the check with --strict. Exit codes: 0 every
-run identical, 1 a run differs or failed, 2 usage, configuration or environment error,
-3 no reference results.)";
+--ignore); a file present on one side only fails the check with --strict.
+
+Golden manifests are a reference that does not move with the branch: one JSON file per run,
+DIR/<run key>.json (schema qa.golden/1, stable text for review), holding the hashes and sizes of
+the files bit accuracy compares. --golden DIR compares with them instead of a reference commit;
+--accept writes the runs' manifests there, prints what changed, and accepts no run that failed
+(exit 1, the others are written); golden manifests of other runs are left alone.
+
+Exit codes: 0 every run identical (or accepted), 1 a run differs or failed, 2 usage,
+configuration or environment error, 3 no reference results (no golden manifest).)";
 
 struct BitaccOptions {
   CommonOptions common;
   std::vector<std::string> words;
   std::vector<std::string> batches_files;
   std::optional<std::string> commit;
-  std::string reference = "auto";
+  std::optional<std::string> reference;  // default auto
+  std::optional<std::string> golden;
+  bool accept = false;
   std::vector<std::string> patterns;
   std::vector<std::string> ignore;
   bool strict = false;
@@ -87,6 +100,62 @@ core::FileSelection selection_of(const BitaccOptions& options,
   return selection;
 }
 
+// The options that only --golden takes, and the ones it does not take.
+Expected<void> check_golden_options(const BitaccOptions& options) {
+  if (!options.golden) {
+    if (options.accept) {
+      return fail_as(ErrorKind::usage, "--accept needs --golden DIR: it writes golden manifests");
+    }
+    return {};
+  }
+  if (options.golden->empty()) {
+    return fail_as(ErrorKind::usage, "invalid --golden \"\": expected a folder");
+  }
+  if (options.reference) {
+    return fail_as(ErrorKind::usage,
+                   "--golden and --reference cannot be combined: the golden manifests are the "
+                   "reference");
+  }
+  if (options.accept && options.format != "text") {
+    return fail_as(ErrorKind::usage, "--accept prints what it changed as text: drop --format {}",
+                   options.format);
+  }
+  return {};
+}
+
+// Check `records` against the golden manifests of --golden, or accept them there.
+Expected<int> against_goldens(const BitaccOptions& options,
+                              const std::vector<core::RunRecord>& records,
+                              const core::FileSelection& selection) {
+  const std::string& dir = *options.golden;
+  if (options.accept) {
+    QA_TRY_ASSIGN(const auto outcome, report::accept_goldens(dir, records, selection));
+    std::cout << report::accept_to_text(outcome, dir);
+    for (const auto& run : outcome.rejected) {
+      util::log::warning("run {} is not accepted: its status is {}", quote(run.key),
+                         quote(core::to_string(run.status)));
+    }
+    if (!outcome.rejected.empty()) {
+      return fail_as(ErrorKind::check_failed,
+                     "cannot accept {} of {} runs: they did not succeed (the others are accepted)",
+                     outcome.rejected.size(), records.size());
+    }
+    return k_exit_ok;
+  }
+  QA_TRY_ASSIGN(const auto result, report::compare_with_goldens(
+                                       dir, records, selection,
+                                       options.strict ? report::Strict::yes : report::Strict::no));
+  write_report(result, options.format);
+  if (result.outcome() == report::BitaccOutcome::no_reference) {
+    std::error_code ec;
+    util::log::info(
+        "no run has a golden manifest in {}{}: accept the current outputs with "
+        "--accept, review and commit them",
+        quote(dir), fs::is_directory(dir, ec) ? "" : " (no such folder)");
+  }
+  return exit_code_of(result.outcome());
+}
+
 Expected<int> compare_folders(const BitaccOptions& options) {
   const fs::path a = options.words[0];
   const fs::path b = options.words[1];
@@ -124,8 +193,9 @@ Expected<int> compare_folders(const BitaccOptions& options) {
 }
 
 Expected<int> run(const BitaccOptions& options) {
+  QA_TRY(check_golden_options(options));
   std::error_code ec;
-  if (options.words.size() == 2) {
+  if (options.words.size() == 2 && !options.golden) {
     const bool a_folder = fs::is_directory(options.words[0], ec);
     const bool b_folder = fs::is_directory(options.words[1], ec);
     if (a_folder && b_folder) {
@@ -156,13 +226,18 @@ Expected<int> run(const BitaccOptions& options) {
     return fail("no runs to check");
   }
 
-  const auto request = runner::reference_request(options.reference, options.max_depth, records);
-  QA_TRY_ASSIGN(const auto choice, runner::resolve_reference(context, store, request));
-  util::log::info("reference {}: {}", choice.commit.substr(0, 12), choice.reason);
-
   const core::FileSelection selection =
       selection_of(options, core::FileSelection{context.config.bit_accuracy.patterns,
                                                 context.config.bit_accuracy.ignore});
+  if (options.golden) {
+    return against_goldens(options, records, selection);
+  }
+
+  const auto request =
+      runner::reference_request(options.reference.value_or("auto"), options.max_depth, records);
+  QA_TRY_ASSIGN(const auto choice, runner::resolve_reference(context, store, request));
+  util::log::info("reference {}: {}", choice.commit.substr(0, 12), choice.reason);
+
   report::BitaccReport result;
   result.reference = runner::to_json(choice);
   // Only records travel: a remote check downloads no output file.
@@ -185,7 +260,9 @@ Expected<int> run(const BitaccOptions& options) {
 
 int qa_bitacc(int argc, char** argv) {
   BitaccOptions options;
-  auto app = make_app("qa-bitacc", "Check that outputs are bit-identical to the reference commit's",
+  auto app = make_app("qa-bitacc",
+                      "Check that outputs are bit-identical to the reference commit's, or to "
+                      "golden manifests",
                       k_examples);
   add_common_options(*app, options.common);
   app->add_option("batch", options.words, "Batches, aliases or inputs; or two folders");
@@ -195,6 +272,12 @@ int qa_bitacc(int argc, char** argv) {
   app->add_option("--commit", options.commit,
                   "Check the stored runs of this sha, tag or branch (default: HEAD)");
   app->add_option("--reference", options.reference, "auto (default), or a sha, tag or branch");
+  app->add_option("--golden", options.golden,
+                  "Compare with the golden manifests in DIR (DIR/<run key>.json) instead of a "
+                  "reference commit")
+      ->type_name("DIR");
+  app->add_flag("--accept", options.accept,
+                "With --golden: write the runs' manifests into DIR as the new golden ones");
   app->add_option("--pattern", options.patterns, "Compare only files matching (repeatable)")
       ->allow_extra_args(false);
   app->add_option("--ignore", options.ignore, "Never compare files matching (repeatable)")

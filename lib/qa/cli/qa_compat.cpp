@@ -59,7 +59,7 @@ const std::vector<CommandInfo> k_commands{
     {"sync", "records are written by the runs themselves"},
     {"wait", "qa-batch waits for its runs"},
     {"save-artifacts", "store build outputs with your CI's artifacts"},
-    {"check-bit-accuracy-manifest", "use qa-bitacc against a reference commit"},
+    {"check-bit-accuracy-manifest", "use qa-bitacc --golden DIR (--accept writes them)"},
 };
 
 bool is_command(const std::string& token) {

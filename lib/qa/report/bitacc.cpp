@@ -7,14 +7,16 @@
 
 namespace qa::report {
 
+bool is_compared(const std::string& path, const core::FileSelection& selection) {
+  // As QA-Board, the run's metrics.json is not an output compared bit for bit: metrics are
+  // compared by the report, with their tolerances (a compute_time in it changes every run).
+  return path != core::k_metrics_file_name && selection.selects(path);
+}
+
 RunBitacc compare_manifests(const core::Manifest& manifest, const core::Manifest& reference,
                             const core::FileSelection& selection, Strict strict) {
   RunBitacc result;
-  // As QA-Board, the run's metrics.json is not an output compared bit for bit: metrics are
-  // compared by the report, with their tolerances (a compute_time in it changes every run).
-  const auto compared = [&](const std::string& path) {
-    return path != core::k_metrics_file_name && selection.selects(path);
-  };
+  const auto compared = [&](const std::string& path) { return is_compared(path, selection); };
   // Both manifests are sorted by path: one merge finds the changes, in path order.
   bool differs = false;
   auto mine = manifest.begin();
@@ -58,13 +60,19 @@ RunBitacc compare_run(const core::RunRecord& record,
 
 RunBitacc compare_run(const core::RunRecord& record, const core::RunRecord* reference,
                       const core::FileSelection& selection, Strict strict) {
+  const bool usable = reference != nullptr && core::succeeded(reference->status);
+  return compare_run_files(record, usable ? &reference->files : nullptr, selection, strict);
+}
+
+RunBitacc compare_run_files(const core::RunRecord& record, const core::Manifest* reference,
+                            const core::FileSelection& selection, Strict strict) {
   RunBitacc result;
   if (!core::succeeded(record.status)) {
     result.verdict = BitaccVerdict::failed;
-  } else if (!reference || !core::succeeded(reference->status)) {
+  } else if (reference == nullptr) {
     result.verdict = BitaccVerdict::reference_missing;
   } else {
-    result = compare_manifests(record.files, reference->files, selection, strict);
+    result = compare_manifests(record.files, *reference, selection, strict);
   }
   result.key = record.key;
   result.input = record.input;

@@ -43,6 +43,10 @@ struct RunBitacc {
 
 enum class Strict { no, yes };
 
+// Whether the file at `path` of a run is compared bit for bit: `selection` selects it and it is
+// not the run's metrics.json (as in QA-Board, metrics are the report's, with their tolerances).
+[[nodiscard]] bool is_compared(const std::string& path, const core::FileSelection& selection);
+
 // Compare the manifests `manifest` and `reference` (after `selection`; the run's metrics.json is
 // left out, as QA-Board does: metrics are the report's): changed files always make the run
 // different; files on one side only do with `strict`.
@@ -58,6 +62,11 @@ enum class Strict { no, yes };
 // The same with the reference record by pointer (null: none), without copying it.
 [[nodiscard]] RunBitacc compare_run(const core::RunRecord& record, const core::RunRecord* reference,
                                     const core::FileSelection& selection, Strict strict);
+// Compare `record` with the manifest `reference` (a golden manifest's files; null: there is none,
+// the run is reference_missing).
+[[nodiscard]] RunBitacc compare_run_files(const core::RunRecord& record,
+                                          const core::Manifest* reference,
+                                          const core::FileSelection& selection, Strict strict);
 
 // The verdict of a whole check.
 enum class BitaccOutcome {
@@ -69,6 +78,9 @@ enum class BitaccOutcome {
 // The whole check: every run, and the reference it was compared with.
 struct BitaccReport {
   nlohmann::json reference = nlohmann::json::object();  // the ReferenceChoice, as JSON
+  // The folder of golden manifests the runs were compared with (`--golden`), instead of a
+  // reference commit: reference_missing then means that a run has no golden manifest.
+  std::optional<std::string> golden;
   std::vector<RunBitacc> runs;
 
   [[nodiscard]] std::size_t count(BitaccVerdict verdict) const;

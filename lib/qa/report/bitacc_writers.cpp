@@ -20,12 +20,31 @@ json summary_of(const BitaccReport& report) {
               {"failed", report.count(BitaccVerdict::failed)}};
 }
 
+// The words a reader sees for a verdict or a file change: against golden manifests, "golden"
+// where a commit's check says "reference".
+std::string_view word(const BitaccReport& report, BitaccVerdict verdict) {
+  if (report.golden && verdict == BitaccVerdict::reference_missing) {
+    return "no golden manifest";
+  }
+  return to_string(verdict);
+}
+
+std::string_view word(const BitaccReport& report, FileChange change) {
+  if (report.golden && change == FileChange::only_reference) {
+    return "only-golden";
+  }
+  return to_string(change);
+}
+
 std::string summary_line(const BitaccReport& report) {
   std::string line = fmt::format(
-      "{} runs: {} identical, {} different, {} without reference, {} failed", report.runs.size(),
+      "{} runs: {} identical, {} different, {} without {}, {} failed", report.runs.size(),
       report.count(BitaccVerdict::identical), report.count(BitaccVerdict::different),
-      report.count(BitaccVerdict::reference_missing), report.count(BitaccVerdict::failed));
-  if (report.reference.contains("commit")) {
+      report.count(BitaccVerdict::reference_missing),
+      report.golden ? "golden manifest" : "reference", report.count(BitaccVerdict::failed));
+  if (report.golden) {
+    line += fmt::format(" (golden manifests in {})", quote(*report.golden));
+  } else if (report.reference.contains("commit")) {
     line += fmt::format(" (reference {}: {})",
                         report.reference["commit"].get<std::string>().substr(0, 12),
                         report.reference.value("reason", ""));
@@ -100,7 +119,7 @@ json bitacc_to_json(const BitaccReport& report) {
                         {"files", std::move(files)}});
   }
   return json{{"schema", "qa.bitacc/1"},
-              {"reference", report.reference},
+              {"reference", report.golden ? json{{"golden", *report.golden}} : report.reference},
               {"summary", summary_of(report)},
               {"runs", std::move(runs)}};
 }
@@ -113,12 +132,13 @@ std::string bitacc_to_text(const BitaccReport& report) {
         out += fmt::format("failed             {}\n", run.key);
         break;
       case BitaccVerdict::reference_missing:
-        out += fmt::format("no reference       {}\n", run.key);
+        out += fmt::format("{:<18} {}\n", report.golden ? "no golden manifest" : "no reference",
+                           run.key);
         break;
       case BitaccVerdict::identical:
       case BitaccVerdict::different:
         for (const auto& diff : run.diffs) {
-          out += fmt::format("{:<18} {}  {}\n", to_string(diff.change), run.key, diff.path);
+          out += fmt::format("{:<18} {}  {}\n", word(report, diff.change), run.key, diff.path);
         }
         break;
     }
@@ -143,10 +163,10 @@ std::string bitacc_to_markdown(const BitaccReport& report) {
     std::string files;
     for (const auto& diff : run.diffs) {
       files += fmt::format("{}`{}` ({})", files.empty() ? "" : "<br>",
-                           util::markdown_escape(diff.path), to_string(diff.change));
+                           util::markdown_escape(diff.path), word(report, diff.change));
     }
-    out += fmt::format("| {} | {} | {} |\n", util::markdown_escape(run.key), to_string(run.verdict),
-                       files);
+    out += fmt::format("| {} | {} | {} |\n", util::markdown_escape(run.key),
+                       word(report, run.verdict), files);
   }
   return out;
 }
@@ -182,7 +202,9 @@ std::string bitacc_to_junit(const BitaccReport& report) {
           out += "/>\n";
           break;
         case BitaccVerdict::reference_missing:
-          out += ">\n      <skipped/>\n    </testcase>\n";
+          out += report.golden
+                     ? ">\n      <skipped message=\"no golden manifest\"/>\n    </testcase>\n"
+                     : ">\n      <skipped/>\n    </testcase>\n";
           break;
         case BitaccVerdict::failed:
           out +=
@@ -191,7 +213,7 @@ std::string bitacc_to_junit(const BitaccReport& report) {
         case BitaccVerdict::different: {
           std::string body;
           for (const auto& diff : run->diffs) {
-            body += fmt::format("{} {}\n", to_string(diff.change), diff.path);
+            body += fmt::format("{} {}\n", word(report, diff.change), diff.path);
           }
           out += fmt::format(
               ">\n      <failure message=\"{}\" type=\"bit-accuracy\">{}</failure>\n    "

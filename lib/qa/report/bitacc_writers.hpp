@@ -10,7 +10,9 @@ namespace qa::report {
 
 // The bit-accuracy report, schema `qa.bitacc/1`:
 //   {"schema": "qa.bitacc/1",
-//    "reference": {"requested", "commit", "reason", "tried"} (empty for two folders),
+//    "reference": {"requested", "commit", "reason", "tried"} (empty for two folders;
+//                 {"golden": "<DIR>"} against golden manifests, where "reference-missing" and
+//                 "only-reference" mean without golden manifest and only in the golden one),
 //    "summary": {"runs": N, "identical": N, "different": N, "reference_missing": N, "failed": N},
 //    "runs": [{"key", "input", "label", "config",
 //              "verdict": "identical" | "different" | "reference-missing" | "failed",
@@ -21,6 +23,7 @@ namespace qa::report {
 [[nodiscard]] nlohmann::json bitacc_to_json(const BitaccReport& report);
 
 // One line per file that differs (and per run that failed or has no reference), then a summary.
+// Against golden manifests, the words say so: "no golden manifest", "only-golden".
 [[nodiscard]] std::string bitacc_to_text(const BitaccReport& report);
 
 // A Markdown summary: counts, then a table of the runs that are not identical.
