@@ -46,8 +46,9 @@ Expected<std::optional<CacheEntry>> Store::get_cache_entry(std::string_view proj
     return ignored(depth.error().message);
   }
   const auto json = nlohmann::json::parse(*text, nullptr, false);
-  if (!json.is_object() || json.value("schema", "") != k_cache_schema || !json.contains("commit") ||
-      !json["commit"].is_string() || !json.contains("key") || !json["key"].is_string()) {
+  if (!json.is_object() || !json.contains("schema") || json["schema"] != k_cache_schema ||
+      !json.contains("commit") || !json["commit"].is_string() || !json.contains("key") ||
+      !json["key"].is_string()) {
     return ignored(fmt::format("not a {} document", k_cache_schema));
   }
   CacheEntry entry{json["commit"].get<std::string>(), json["key"].get<std::string>()};
