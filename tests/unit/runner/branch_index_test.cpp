@@ -65,8 +65,8 @@ TEST_F(BranchIndexTest, NotUpdatedWhileARunIsMissingOrNotOk) {
   auto updated = update_branch_index(m_context, m_store, m_plan);  // b.png has no record
   ASSERT_TRUE(updated) << updated.error().message;
   EXPECT_FALSE(*updated);
-  for (const auto status : {core::RunStatus::failed, core::RunStatus::timeout,
-                            core::RunStatus::planned, core::RunStatus::cached}) {
+  for (const auto status :
+       {core::RunStatus::failed, core::RunStatus::timeout, core::RunStatus::planned}) {
     put_run("default/base/b.png", status);
     updated = update_branch_index(m_context, m_store, m_plan);
     ASSERT_TRUE(updated) << updated.error().message;
@@ -78,6 +78,16 @@ TEST_F(BranchIndexTest, NotUpdatedWhileARunIsMissingOrNotOk) {
   ASSERT_TRUE(updated) << updated.error().message;
   EXPECT_FALSE(*updated);
   EXPECT_EQ(indexed(), "");
+}
+
+// A run the run cache answered succeeded: a docs-only commit of the branch moves its index.
+TEST_F(BranchIndexTest, CachedRunsCountAsSucceeded) {
+  put_run("default/base/a.png", core::RunStatus::ok);
+  put_run("default/base/b.png", core::RunStatus::cached);
+  const auto updated = update_branch_index(m_context, m_store, m_plan);
+  ASSERT_TRUE(updated) << updated.error().message;
+  EXPECT_TRUE(*updated);
+  EXPECT_EQ(indexed(), k_sha);
 }
 
 TEST_F(BranchIndexTest, NotUpdatedForADirtyTreeADetachedHeadOrAnEmptyPlan) {
