@@ -167,6 +167,41 @@ TEST_F(QaStoreGc, KeepNamesACommitByItsShortSha) {
   EXPECT_TRUE(fs::exists(blob_of("0\n2\n")));
 }
 
+// A milestone names the old commit c2: gc keeps it, and every tool compares with it by name.
+TEST_F(QaStoreGc, AMilestoneSurvivesGcAndServesAsReference) {
+  const auto tagged = store({"tag", "release-1", m_c2.substr(0, 10)});
+  ASSERT_EQ(tagged.exit_code, 0) << tagged.err;
+  EXPECT_NE(tagged.out.find("milestone release-1 is commit " + m_c2), std::string::npos)
+      << tagged.out;
+  const auto listed = store({"tag"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(listed.out.rfind("release-1\t" + m_c2 + "\t", 0), 0U) << listed.out;
+
+  const auto gc = store({"gc", "--grace", "0s"});
+  ASSERT_EQ(gc.exit_code, 0) << gc.err;
+  EXPECT_TRUE(fs::exists(commit_folder(m_c2)));
+  EXPECT_TRUE(fs::exists(blob_of("0\n2\n")));
+
+  // A new commit at c2's level has c2's outputs: identical to the milestone's; once the
+  // milestone moves to c1, different.
+  m_repo->git("checkout -q main");
+  commit_and_run("2");
+  const auto same = run_tool("qa-bitacc", {"--reference", "release-1", "two"});
+  EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+  EXPECT_NE(same.err.find("milestone \"release-1\""), std::string::npos) << same.err;
+  const auto report = run_tool("qa-report", {"--reference", "release-1", "two", "--json", "-"});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_EQ(json::parse(report.out)["reference"]["commit"], m_c2);
+  const auto moved = store({"tag", "release-1", m_c1});
+  ASSERT_EQ(moved.exit_code, 0) << moved.err;
+  EXPECT_NE(moved.out.find("moved from " + m_c2 + " to " + m_c1), std::string::npos) << moved.out;
+  EXPECT_EQ(run_tool("qa-bitacc", {"--reference", "release-1", "two"}).exit_code, 1);
+
+  const auto bad = store({"tag", "no/slash"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("invalid milestone name \"no/slash\""), std::string::npos) << bad.err;
+}
+
 TEST_F(QaStoreGc, DryRunListsWhatWouldGoAndRemovesNothing) {
   const auto before = blobs();
   const auto result = store({"gc", "--dry-run", "--grace", "0s"});

@@ -1,3 +1,4 @@
+#include <chrono>
 #include <cstddef>
 #include <iostream>
 #include <string>
@@ -7,6 +8,7 @@
 #include <qa/cli/tools.hpp>
 #include <qa/core/config.hpp>
 #include <qa/runner/context.hpp>
+#include <qa/runner/reference.hpp>
 #include <qa/runner/store_refs.hpp>
 #include <qa/store/gc.hpp>
 #include <qa/store/stats.hpp>
@@ -36,12 +38,14 @@ constexpr std::string_view k_examples = R"(Examples:
   qa-store gc --keep-days 0 --grace 1h   keep branch heads and the last hour only
   qa-store stats --json                  the figures as one JSON object
   qa-store pack --commit main            gather the records of main's commit into one pack
+  qa-store tag v1.0 3f2a9c1              name a commit: a milestone (--reference v1.0 anywhere)
+  qa-store tag                           list the project's milestones
   qa-store --store /mnt/qa stats         another store than the project's
 
 The store is --store, else QA_STORE, else the storage of the project's qaboard.yaml (when run
 inside a project), else ~/.cache/qatools. REF is a sha (or its first digits), a tag or a
-branch (git's, else the store's branch index). gc keeps a commit that a branch index names,
-that --keep names, or whose records are younger than --keep-days (or --grace); blobs are
+branch (git's, else a milestone, else the store's branch index). gc keeps a commit that a
+branch index or a milestone names, that --keep names, or whose records are younger than --keep-days (or --grace); blobs are
 removed only when no record left names them and they are older than --grace, so a batch
 writing meanwhile loses nothing.
 
@@ -61,6 +65,7 @@ struct StoreToolOptions {
   std::string grace = "1d";
   bool dry_run = false;
   bool json = false;
+  std::vector<std::string> tag;  // tag NAME [COMMIT]
 };
 
 // The store location (and the project, inside one): as the other tools inside a project,
@@ -145,6 +150,52 @@ Expected<int> verify(const StoreToolOptions& options) {
   return k_exit_ok;
 }
 
+// qa-store tag NAME [COMMIT]: name a commit of the project (HEAD by default); without NAME,
+// list the project's milestones.
+Expected<int> tag(const StoreToolOptions& options) {
+  QA_TRY_ASSIGN(const auto at, where(options.common));
+  if (!at.context) {
+    return fail_as(ErrorKind::usage,
+                   "qa-store tag names a commit of a project: run it inside the project (its "
+                   "qaboard.yaml gives the project's name)");
+  }
+  const auto& context = *at.context;
+  if (options.tag.empty()) {
+    QA_TRY_ASSIGN(auto store, store::Store::open(at.location, store::Access::read_only));
+    QA_TRY_ASSIGN(const auto milestones, store.list_milestones(context.config.name));
+    for (const auto& milestone : milestones) {
+      std::cout << fmt::format("{}\t{}\t{}\n", milestone.name, milestone.commit,
+                               milestone.created_at);
+    }
+    return k_exit_ok;
+  }
+  if (options.tag.size() > 2) {
+    return fail_as(ErrorKind::usage, "qa-store tag takes NAME and at most one COMMIT, not {}",
+                   quote(options.tag[2]));
+  }
+  QA_TRY(store::check_milestone_name(options.tag[0]));
+  QA_TRY_ASSIGN(auto store, store::Store::open(at.location));
+  const std::string ref = options.tag.size() == 2 ? options.tag[1] : "HEAD";
+  QA_TRY_ASSIGN(const std::string commit, runner::resolve_commit(context, store, ref));
+  if (const auto runs = store.list_runs(context.config.name, commit); runs && runs->empty()) {
+    util::log::warning(
+        "commit {} has no results in the store yet: run its batches before "
+        "comparing with {}",
+        commit.substr(0, 12), quote(options.tag[0]));
+  }
+  QA_TRY_ASSIGN(const auto previous, store.get_milestone(context.config.name, options.tag[0]));
+  QA_TRY(store.put_milestone(
+      context.config.name,
+      store::Milestone{options.tag[0], commit, util::rfc3339(std::chrono::system_clock::now())}));
+  if (previous && previous->commit != commit) {
+    std::cout << fmt::format("milestone {} moved from {} to {}\n", options.tag[0], previous->commit,
+                             commit);
+  } else {
+    std::cout << fmt::format("milestone {} is commit {}\n", options.tag[0], commit);
+  }
+  return k_exit_ok;
+}
+
 Expected<int> pack(const StoreToolOptions& options) {
   QA_TRY_ASSIGN(const auto at, where(options.common));
   QA_TRY_ASSIGN(auto store, store::Store::open(at.location));
@@ -172,6 +223,8 @@ std::string_view kept_by_name(store::KeptBy by) {
   switch (by) {
     case store::KeptBy::branch:
       return "a branch index";
+    case store::KeptBy::milestone:
+      return "a milestone";
     case store::KeptBy::keep:
       return "--keep";
     case store::KeptBy::age:
@@ -248,7 +301,7 @@ Expected<int> stats(const StoreToolOptions& options) {
 
 int qa_store(int argc, char** argv) {
   StoreToolOptions options;
-  auto app = make_app("qa-store", "Keep a store healthy: verify, gc, stats, pack", k_examples);
+  auto app = make_app("qa-store", "Keep a store healthy: verify, gc, stats, pack, tag", k_examples);
   app->add_flag("-v,--verbose", options.common.verbose, "Print debug logs on stderr");
   app->add_option("--store", options.common.store,
                   "Store location: a folder or http(s)://host/prefix (default: QA_STORE, "
@@ -284,7 +337,11 @@ int qa_store(int argc, char** argv) {
                    "Pack the commit REF only (repeatable; default: every commit)")
       ->allow_extra_args(false);
 
-  for (auto* sub : {verify_app, gc_app, stats_app, pack_app}) {
+  auto* tag_app = app->add_subcommand(
+      "tag", "Name a commit (a milestone: --reference NAME, kept by gc); list them without NAME");
+  tag_app->add_option("name_commit", options.tag, "NAME [COMMIT] (default: HEAD)");
+
+  for (auto* sub : {verify_app, gc_app, stats_app, pack_app, tag_app}) {
     sub->fallthrough();
   }
 
@@ -297,6 +354,9 @@ int qa_store(int argc, char** argv) {
     }
     if (pack_app->parsed()) {
       return pack(options);
+    }
+    if (tag_app->parsed()) {
+      return tag(options);
     }
     return stats(options);
   });

@@ -39,7 +39,7 @@ const YamlSchema& config_schema() {
                                     {"avatar_url", web_ui},
                                     {"description", web_ui},
                                     {"timezone", web_ui},
-                                    {"milestones", ignored_key("use --reference BRANCH_OR_SHA")}},
+                                    {"milestones", ignored_key("name them with qa-store tag NAME COMMIT, then --reference NAME")}},
                                    false,
                                    {}};
     YamlSchema types;

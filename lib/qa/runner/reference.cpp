@@ -13,6 +13,17 @@ namespace {
 
 std::string short_sha(std::string_view sha) { return std::string(sha.substr(0, 12)); }
 
+// The milestone `ref` of the project in `store`, or nothing (also when `ref` cannot be a
+// milestone name, say "origin/main").
+Expected<std::optional<store::Milestone>> find_milestone(const ProjectContext& context,
+                                                         store::Store& store,
+                                                         std::string_view ref) {
+  if (!store::check_milestone_name(ref)) {
+    return std::optional<store::Milestone>();
+  }
+  return store.get_milestone(context.config.name, ref);
+}
+
 Expected<bool> has_results(const ProjectContext& context, store::Store& store,
                            const std::string& commit, const std::vector<std::string>& keys) {
   if (keys.empty()) {
@@ -109,11 +120,18 @@ Expected<ReferenceChoice> resolve_reference(const ProjectContext& context, store
       choice.reason = fmt::format("{} was given", quote(request.ref));
       return choice;
     }
+    QA_TRY_ASSIGN(const auto milestone, find_milestone(context, store, request.ref));
+    if (milestone) {
+      choice.commit = milestone->commit;
+      choice.tried.push_back(milestone->commit);
+      choice.reason = fmt::format("the milestone {} of the store", quote(request.ref));
+      return choice;
+    }
     QA_TRY_ASSIGN(const auto index, store.get_branch(context.config.name, request.ref));
     if (!index) {
       return fail(
-          "unknown reference {}: not a sha, tag or branch of the repository, nor a branch "
-          "of the store's index",
+          "unknown reference {}: not a sha, tag or branch of the repository, nor a milestone "
+          "or a branch of the store",
           quote(request.ref));
     }
     return from_branch_index(context, store, choice, request.ref,
@@ -189,12 +207,18 @@ Expected<std::string> resolve_commit(const ProjectContext& context, store::Store
   if (sha) {
     return *sha;
   }
+  QA_TRY_ASSIGN(const auto milestone, find_milestone(context, store, ref));
+  if (milestone) {
+    return milestone->commit;
+  }
   QA_TRY_ASSIGN(const auto index, store.get_branch(context.config.name, ref));
   if (index) {
     return index->commit;
   }
-  return fail("unknown commit {}: git does not know it and the store has no branch of that name",
-              quote(ref));
+  return fail(
+      "unknown commit {}: git does not know it and the store has no milestone or branch of that "
+      "name",
+      quote(ref));
 }
 
 }  // namespace qa::runner

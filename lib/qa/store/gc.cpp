@@ -48,6 +48,16 @@ Expected<GcResult> collect_garbage(Store& store, const GcOptions& options) {
       }
     }
   }
+  std::set<CommitId> milestones;
+  std::set<std::string> milestone_projects;
+  for (const auto& [project, path] : before.milestones) {
+    if (milestone_projects.insert(project).second) {
+      QA_TRY_ASSIGN(const auto named, store.list_milestones(project));
+      for (const auto& milestone : named) {
+        milestones.insert(CommitId{project, milestone.commit});
+      }
+    }
+  }
   const std::set<CommitId> keep(options.keep.begin(), options.keep.end());
   const auto young_since = options.now - std::max(options.keep_age, options.grace);
   GcResult result;
@@ -57,6 +67,8 @@ Expected<GcResult> collect_garbage(Store& store, const GcOptions& options) {
     std::optional<KeptBy> by;
     if (heads.contains(id)) {
       by = KeptBy::branch;
+    } else if (milestones.contains(id)) {
+      by = KeptBy::milestone;
     } else if (keep.contains(id)) {
       by = KeptBy::keep;
     } else if (commit.modified >= young_since) {

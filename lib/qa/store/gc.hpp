@@ -23,7 +23,7 @@ struct GcOptions {
 };
 
 // Why a commit stays.
-enum class KeptBy { branch, keep, age };
+enum class KeptBy { branch, milestone, keep, age };
 
 struct GcResult {
   std::vector<std::pair<StoredCommit, KeptBy>> kept_commits;
@@ -35,9 +35,10 @@ struct GcResult {
 };
 
 // Collect the garbage of `store`, in this order:
-// 1. keep every commit that a branch index of its project names, that `options.keep` names, or
-//    whose newest document was written within `options.keep_age` or `options.grace` of
-//    `options.now`; remove every document (records and packs) of the other commits;
+// 1. keep every commit that a branch index or a milestone of its project names, that
+//    `options.keep` names, or whose newest document was written within `options.keep_age` or
+//    `options.grace` of `options.now`; remove every document (records and packs) of the other
+//    commits;
 // 2. list the store again and read every record left, each document on its own;
 // 3. remove every blob that no record names and that was written (or, where the backend can
 //    say so, reused: Backend::touch_blob) before `options.now` minus `options.grace`, so that a

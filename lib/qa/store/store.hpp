@@ -40,6 +40,20 @@ struct BranchIndex {
   std::string updated_at;
 };
 
+// A milestone: a commit of a project named on purpose (`qa-store tag NAME COMMIT`, QA-Board's
+// milestones), a reference that does not move (`--reference NAME`) and that gc keeps. Stored at
+// `<project>/milestones/<name>.json` as
+//   {"schema": "qa.milestone/1", "name": "v1.0", "commit": "<40 hex>", "created_at": "<RFC 3339>"}
+// Names are 1 to 100 of `A-Z a-z 0-9 . _ -`, not starting with `.` or `-`.
+struct Milestone {
+  std::string name;
+  std::string commit;
+  std::string created_at;
+};
+
+// Check that `name` is a valid milestone name (see Milestone); the error names it.
+[[nodiscard]] Expected<void> check_milestone_name(std::string_view name);
+
 // The run the cache key of a project last named (runner/run_cache.hpp): an ok run whose
 // outputs a run of the same cache key may reuse. Stored at
 // `<project>/cache/<key[0:2]>/<key[2:]>.json` as
@@ -81,6 +95,7 @@ struct StoreInventory {
   std::vector<StoredCommit> commits;                                // by project, then commit
   std::vector<StoredBlob> blobs;                                    // by hash
   std::vector<std::pair<std::string, std::string>> branch_indexes;  // project, document path
+  std::vector<std::pair<std::string, std::string>> milestones;      // project, document path
   std::vector<std::string> others;  // objects outside the layout (temporary files excepted)
 };
 
@@ -175,6 +190,15 @@ class Store {
                                                   std::string_view commit);
   // Return whether `commit` of `project` has packs.
   [[nodiscard]] Expected<bool> has_packs(std::string_view project, std::string_view commit);
+
+  // ---- Milestones (store/store_milestones.cpp) ----
+  // Return the milestone `name` of `project`, or nothing when there is none.
+  [[nodiscard]] Expected<std::optional<Milestone>> get_milestone(std::string_view project,
+                                                                 std::string_view name);
+  // Name `milestone.commit` `milestone.name` in `project` (a milestone of that name moves).
+  [[nodiscard]] Expected<void> put_milestone(std::string_view project, const Milestone& milestone);
+  // Return the milestones of `project`, by name; one that cannot be read is an error naming it.
+  [[nodiscard]] Expected<std::vector<Milestone>> list_milestones(std::string_view project);
 
   // ---- Run cache (store/store_cache.cpp) ----
   // Return the entry of `cache_key` (32 hex) of `project`, or nothing when there is none (or it

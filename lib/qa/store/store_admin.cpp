@@ -31,7 +31,7 @@ bool is_hex(std::string_view text) {
 
 // Where a document of the layout belongs.
 struct Place {
-  enum class Kind { record, pack, branch } kind;
+  enum class Kind { record, pack, branch, milestone } kind;
   std::string project;
   std::string commit;  // for records and packs
 };
@@ -50,6 +50,9 @@ std::optional<Place> place_of(std::string_view path) {
     const std::string& part = parts[i];
     if (part == "branches" && i + 2 == parts.size() && parts[i + 1].ends_with(".json")) {
       return Place{Place::Kind::branch, project_before(i), ""};
+    }
+    if (part == "milestones" && i + 2 == parts.size() && parts[i + 1].ends_with(".json")) {
+      return Place{Place::Kind::milestone, project_before(i), ""};
     }
     if ((part != "commits" && part != "packs") || i + 3 >= parts.size() ||
         parts[i + 1].size() != 2 || !is_hex(parts[i + 1]) ||
@@ -103,6 +106,10 @@ Expected<StoreInventory> Store::inventory() {
     }
     if (place->kind == Place::Kind::branch) {
       inventory.branch_indexes.emplace_back(place->project, object.path);
+      continue;
+    }
+    if (place->kind == Place::Kind::milestone) {
+      inventory.milestones.emplace_back(place->project, object.path);
       continue;
     }
     auto& commit = commits[{place->project, place->commit}];

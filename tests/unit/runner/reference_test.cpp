@@ -98,6 +98,26 @@ TEST_F(ReferenceTest, AnExplicitRefUnknownToGitComesFromTheStoresBranchIndex) {
   EXPECT_CONTAINS(choice->reason, "branch index of \"release\"");
 }
 
+// A milestone (qa-store tag) is a reference that does not move: found after git's names,
+// before the store's branch index; resolve_commit (--commit) knows it too.
+TEST_F(ReferenceTest, AMilestoneOfTheStoreIsAReference) {
+  ASSERT_TRUE(m_store.put_milestone("acme/demo", store::Milestone{"golden-2026", m_c1, ""}));
+  ASSERT_TRUE(m_store.put_branch("acme/demo", store::BranchIndex{"golden-2026", m_c3, ""}));
+  const auto choice = resolve("golden-2026");
+  ASSERT_TRUE(choice) << choice.error().message;
+  EXPECT_EQ(choice->commit, m_c1);
+  EXPECT_CONTAINS(choice->reason, "milestone \"golden-2026\"");
+  const auto commit = resolve_commit(m_context, m_store, "golden-2026");
+  ASSERT_TRUE(commit) << commit.error().message;
+  EXPECT_EQ(*commit, m_c1);
+  // git's names come first: a milestone named as a git tag does not hide the tag.
+  ASSERT_TRUE(m_store.put_milestone("acme/demo", store::Milestone{"v2", m_c1, ""}));
+  EXPECT_EQ(resolve("v2")->commit, m_c2);
+  const auto unknown = resolve("nothing-of-that-name");
+  ASSERT_FALSE(unknown);
+  EXPECT_CONTAINS(unknown.error().message, "nor a milestone or a branch of the store");
+}
+
 TEST_F(ReferenceTest, AutoStartsAtTheMergeBaseWithTheReferenceBranch) {
   put_results(m_c3);
   put_results(m_f1);  // on the feature branch itself: never a reference

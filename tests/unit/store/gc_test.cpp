@@ -56,6 +56,20 @@ TEST_F(GcTest, KeepsBranchHeadsAndWhatTheyNameRemovesTheRest) {
   EXPECT_EQ(result->removed_blob_bytes, std::string("b-onlyc-onlyorphan").size());
 }
 
+TEST_F(GcTest, AMilestoneKeepsItsCommitAndWhatItNames) {
+  ASSERT_TRUE(m_store->put_milestone(k_project, Milestone{"release-1", k_sha_c, ""}));
+  make_old(root() / k_project, 40 * k_days);
+  const auto result = collect_garbage(*m_store, {});
+  ASSERT_TRUE(result) << result.error().message;
+  ASSERT_EQ(result->kept_commits.size(), 2U);
+  EXPECT_EQ(result->kept_commits[1].first.commit, k_sha_c);
+  EXPECT_EQ(result->kept_commits[1].second, KeptBy::milestone);
+  EXPECT_TRUE(exists("c-only"));
+  EXPECT_FALSE(exists("b-only"));
+  const auto milestone = m_store->get_milestone(k_project, "release-1");
+  ASSERT_TRUE(milestone && *milestone) << "gc removes no milestone";
+}
+
 TEST_F(GcTest, KeepAndAgeKeepCommits) {
   make_old(root() / Store::commit_folder(k_project, k_sha_c), 3 * k_days);
   GcOptions options;
