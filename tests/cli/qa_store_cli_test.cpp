@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "support/tool_fixture.hpp"
@@ -200,6 +201,43 @@ TEST_F(QaStoreGc, AMilestoneSurvivesGcAndServesAsReference) {
   const auto bad = store({"tag", "no/slash"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("invalid milestone name \"no/slash\""), std::string::npos) << bad.err;
+}
+
+// A batch may name its own reference: qa-bitacc and qa-report compare its runs with it, and
+// the other batches' runs with auto (or everything with --reference when given).
+TEST_F(QaStoreGc, ABatchReferenceIsHonouredByBitaccAndReport) {
+  ASSERT_EQ(store({"tag", "release-1", m_c2}).exit_code, 0);
+  write_text(m_project / "batches.yaml",
+             "pinned:\n  inputs: [0.in]\n  reference: release-1\nmoving:\n  inputs: [1.in]\n");
+  m_repo->git("checkout -q main");
+  commit_and_run("2", "pinned");
+  ASSERT_EQ(run_tool("qa-batch", {"moving"}).exit_code, 0);
+  // At level 2, pinned's run is c2's (identical); moving's auto reference is c1 (different).
+  const auto pinned = run_tool("qa-bitacc", {"pinned"});
+  EXPECT_EQ(pinned.exit_code, 0) << pinned.out << pinned.err;
+  EXPECT_NE(pinned.err.find("milestone \"release-1\""), std::string::npos) << pinned.err;
+  EXPECT_EQ(run_tool("qa-bitacc", {"moving"}).exit_code, 1);
+  EXPECT_EQ(run_tool("qa-bitacc", {"pinned", "--reference", m_c1}).exit_code, 1)
+      << "--reference overrides the batch's";
+
+  const auto both = run_tool("qa-bitacc", {"pinned", "moving", "--format", "json"});
+  EXPECT_EQ(both.exit_code, 1) << both.err;
+  const auto bitacc = json::parse(both.out);
+  ASSERT_EQ(bitacc["reference"]["per_batch"].size(), 2U) << both.out;
+  EXPECT_EQ(bitacc["reference"]["per_batch"][0]["commit"], m_c2);
+  EXPECT_EQ(bitacc["reference"]["per_batch"][1]["commit"], m_c1);
+
+  const auto report = run_tool("qa-report", {"pinned", "moving", "--json", "-"});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  const auto document = json::parse(report.out);
+  ASSERT_EQ(document["reference"]["per_batch"].size(), 2U) << report.out;
+  EXPECT_EQ(document["reference"]["per_batch"][0]["runs"], 1);
+  std::map<std::string, std::string> verdicts;
+  for (const auto& run : document["runs"]) {
+    verdicts[run["input"]] = run["bitacc"];
+  }
+  EXPECT_EQ(verdicts["0.in"], "identical");
+  EXPECT_EQ(verdicts["1.in"], "different");
 }
 
 TEST_F(QaStoreGc, DryRunListsWhatWouldGoAndRemovesNothing) {

@@ -233,16 +233,37 @@ Expected<int> run(const BitaccOptions& options) {
     return against_goldens(options, records, selection);
   }
 
-  const auto request =
-      runner::reference_request(options.reference.value_or("auto"), options.max_depth, records);
-  QA_TRY_ASSIGN(const auto choice, runner::resolve_reference(context, store, request));
-  util::log::info("reference {}: {}", choice.commit.substr(0, 12), choice.reason);
-
+  // One reference for all (--reference, else auto), or one per batch that names its own.
   report::BitaccReport result;
-  result.reference = runner::to_json(choice);
-  // Only records travel: a remote check downloads no output file.
-  QA_TRY_ASSIGN(const auto references,
-                store.get_runs(records.front().project, choice.commit, request.keys));
+  std::vector<std::optional<core::RunRecord>> references(records.size());
+  const auto groups = runner::reference_groups(options.reference, selected);
+  nlohmann::json per_batch = nlohmann::json::array();
+  std::string last_commit;
+  for (const auto& group : groups) {
+    runner::ReferenceRequest request;
+    request.ref = group.ref;
+    request.max_depth = options.max_depth;
+    for (const std::size_t i : group.records) {
+      request.keys.push_back(records[i].key);
+    }
+    QA_TRY_ASSIGN(const auto choice, runner::resolve_reference(context, store, request));
+    util::log::info("reference {}: {}", choice.commit.substr(0, 12), choice.reason);
+    // Only records travel: a remote check downloads no output file.
+    QA_TRY_ASSIGN(auto found, store.get_runs(records.front().project, choice.commit, request.keys));
+    for (std::size_t j = 0; j < group.records.size(); ++j) {
+      references[group.records[j]] = std::move(found[j]);
+    }
+    auto json = runner::to_json(choice);
+    if (result.reference.empty()) {
+      result.reference = json;
+    }
+    json["runs"] = group.records.size();
+    per_batch.push_back(std::move(json));
+    last_commit = choice.commit;
+  }
+  if (groups.size() > 1) {
+    result.reference["per_batch"] = std::move(per_batch);
+  }
   for (std::size_t i = 0; i < records.size(); ++i) {
     result.runs.push_back(
         report::compare_run(records[i], references[i], selection,
@@ -251,7 +272,7 @@ Expected<int> run(const BitaccOptions& options) {
   write_report(result, options.format);
   if (result.outcome() == report::BitaccOutcome::no_reference) {
     util::log::info("no run has results at {}: produce them with qa-batch at that commit",
-                    choice.commit.substr(0, 12));
+                    last_commit.substr(0, 12));
   }
   return exit_code_of(result.outcome());
 }
@@ -271,7 +292,9 @@ int qa_bitacc(int argc, char** argv) {
       ->allow_extra_args(false);
   app->add_option("--commit", options.commit,
                   "Check the stored runs of this sha, tag or branch (default: HEAD)");
-  app->add_option("--reference", options.reference, "auto (default), or a sha, tag or branch");
+  app->add_option("--reference", options.reference,
+                  "auto (default; a batch's own reference: first), or a sha, tag, branch or "
+                  "milestone");
   app->add_option("--golden", options.golden,
                   "Compare with the golden manifests in DIR (DIR/<run key>.json) instead of a "
                   "reference commit")

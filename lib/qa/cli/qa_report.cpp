@@ -79,7 +79,7 @@ struct ReportOptions {
   CommonOptions common;
   std::vector<std::string> batches;
   std::optional<std::string> commit;
-  std::string reference = "auto";
+  std::optional<std::string> reference;  // --reference; none: each batch's, else auto
   bool require_reference = false;
   std::string fail_on = "failed";
   int max_depth = 20;
@@ -234,6 +234,76 @@ Expected<void> select_best_runs(const core::Optimization& optimization, const st
   return {};
 }
 
+// The reference runs of a report and the JSON that says where they come from.
+struct ReferenceSide {
+  nlohmann::json json;
+  std::vector<core::RunRecord> records;
+};
+
+// The reference of the runs of `selected` that compare with `ref`, and its runs. No reference
+// results is an error with --require-reference, else a warning: the runs are then new.
+Expected<ReferenceSide> reference_of(const runner::ProjectContext& context, store::Store& store,
+                                     const ReportOptions& options, const std::string& ref,
+                                     const runner::SelectedRecords& selected) {
+  ReferenceSide side;
+  const auto& records = selected.records;
+  // Only an optimization without a best evaluation has no runs here.
+  Expected<runner::ReferenceChoice> choice = tl::unexpected(Error{
+      "no evaluation of the optimization succeeded: no runs to compare", ErrorKind::no_reference});
+  if (!records.empty()) {
+    choice = runner::resolve_reference(context, store,
+                                       runner::reference_request(ref, options.max_depth, records));
+  }
+  if (choice) {
+    util::log::info("reference {}: {}", choice->commit.substr(0, 12), choice->reason);
+    side.json = runner::to_json(*choice);
+    QA_TRY_ASSIGN(side.records, runner::reference_records(store, records.front().project,
+                                                          choice->commit, selected));
+    return side;
+  }
+  if (!records.empty() &&
+      (choice.error().kind != ErrorKind::no_reference || options.require_reference)) {
+    return tl::unexpected(choice.error());
+  }
+  if (!records.empty()) {
+    util::log::warning("{}; every run is reported as new", choice.error().message);
+  }
+  side.json = {{"requested", ref},
+               {"commit", nullptr},
+               {"reason", choice.error().message},
+               {"tried", nlohmann::json::array()}};
+  return side;
+}
+
+// The references of `selected`: --reference, else each batch's `reference:`, else auto. With
+// several (batches with references of their own), the first is the report's reference and each
+// is listed under "per_batch" with its number of runs.
+Expected<ReferenceSide> references_of(const runner::ProjectContext& context, store::Store& store,
+                                      const ReportOptions& options,
+                                      const runner::SelectedRecords& selected) {
+  const auto groups = runner::reference_groups(options.reference, selected);
+  if (groups.size() <= 1) {
+    return reference_of(context, store, options,
+                        groups.empty() ? options.reference.value_or("auto") : groups.front().ref,
+                        selected);
+  }
+  ReferenceSide side;
+  nlohmann::json per_batch = nlohmann::json::array();
+  for (const auto& group : groups) {
+    QA_TRY_ASSIGN(auto part, reference_of(context, store, options, group.ref,
+                                          runner::group_selection(selected, group)));
+    part.json["runs"] = group.records.size();
+    per_batch.push_back(part.json);
+    if (side.json.is_null()) {
+      side.json = std::move(part.json);
+      side.json.erase("runs");
+    }
+    std::move(part.records.begin(), part.records.end(), std::back_inserter(side.records));
+  }
+  side.json["per_batch"] = std::move(per_batch);
+  return side;
+}
+
 Expected<int> run(const ReportOptions& options) {
   QA_TRY_ASSIGN(const auto context, project_context(options.common));
   QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location, store::Access::read_only));
@@ -272,35 +342,11 @@ Expected<int> run(const ReportOptions& options) {
     return fail("no runs to report");
   }
 
-  nlohmann::json reference_json;
-  std::vector<core::RunRecord> references;
-  // Only an optimization without a best evaluation has no runs here.
-  Expected<runner::ReferenceChoice> choice = tl::unexpected(Error{
-      "no evaluation of the optimization succeeded: no runs to compare", ErrorKind::no_reference});
-  if (!records.empty()) {
-    choice = runner::resolve_reference(
-        context, store, runner::reference_request(options.reference, options.max_depth, records));
-  }
-  if (choice) {
-    util::log::info("reference {}: {}", choice->commit.substr(0, 12), choice->reason);
-    reference_json = runner::to_json(*choice);
-    QA_TRY_ASSIGN(references, runner::reference_records(store, records.front().project,
-                                                        choice->commit, selected));
-    util::log::debug("{} reference records read in {} ms", references.size(), watch.lap_ms());
-  } else if (records.empty()) {
-    reference_json = {{"requested", options.reference},
-                      {"commit", nullptr},
-                      {"reason", choice.error().message},
-                      {"tried", nlohmann::json::array()}};
-  } else if (choice.error().kind == ErrorKind::no_reference && !options.require_reference) {
-    util::log::warning("{}; every run is reported as new", choice.error().message);
-    reference_json = {{"requested", options.reference},
-                      {"commit", nullptr},
-                      {"reason", choice.error().message},
-                      {"tried", nlohmann::json::array()}};
-  } else {
-    return tl::unexpected(choice.error());
-  }
+  QA_TRY_ASSIGN(auto reference_side, references_of(context, store, options, selected));
+  util::log::debug("{} reference records read in {} ms", reference_side.records.size(),
+                   watch.lap_ms());
+  nlohmann::json reference_json = std::move(reference_side.json);
+  std::vector<core::RunRecord> references = std::move(reference_side.records);
 
   report::CompareOptions compare_options;
   compare_options.selection =
@@ -430,7 +476,9 @@ int qa_report(int argc, char** argv) {
                   "Batches or aliases whose stored runs to report (default: records on stdin)");
   app->add_option("--commit", options.commit,
                   "Report the stored runs of this sha, tag or branch (default HEAD)");
-  app->add_option("--reference", options.reference, "auto (default), or a sha, tag or branch");
+  app->add_option("--reference", options.reference,
+                  "auto (default; a batch's own reference: first), or a sha, tag, branch or "
+                  "milestone");
   app->add_flag("--require-reference", options.require_reference,
                 "Exit 3 when no reference results are found (else: every run is new)");
   app->add_option("--fail-on", options.fail_on,

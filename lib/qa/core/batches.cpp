@@ -24,8 +24,9 @@ namespace {
 
 // The keys of a batch that qatools reads.
 const std::vector<std::string> k_batch_keys{
-    "inputs", "tests", "configs",           "configurations", "configuration", "database", "globs",
-    "glob",   "type",  "use_parent_folder", "matrix",         "platform",      "local",    "slurm"};
+    "inputs",   "tests",    "configs", "configurations", "configuration",
+    "database", "globs",    "glob",    "type",           "use_parent_folder",
+    "matrix",   "platform", "local",   "slurm",          "reference"};
 
 // QA-Board's batch keys that qatools has no use for, and why.
 const std::map<std::string, std::string, std::less<>> k_ignored_batch_keys{
@@ -514,7 +515,7 @@ Expected<std::vector<BatchRun>> Batches::expand(const std::vector<std::string>& 
       std::vector<BatchRun> input_runs;
       for (auto& input : inputs->inputs) {
         input_runs.push_back(BatchRun{
-            name, inputs->database, std::move(input), settings.configs, settings.type, {}});
+            name, inputs->database, std::move(input), settings.configs, settings.type, {}, {}});
       }
       QA_TRY(append(input_runs));
       expanded.emplace(name, std::move(input_runs));
@@ -542,9 +543,16 @@ Expected<std::vector<BatchRun>> Batches::expand_batch(const std::string& name,
   json matrix;
   YAML::Node inputs;
   SlurmOptions slurm;
+  std::string reference;
   if (node.IsMap()) {
     QA_TRY(apply_settings(node, defaults, file, name, true, where, &file_database));
     QA_TRY_ASSIGN(slurm, read_slurm_options(node["slurm"], file, name + ".slurm"));
+    if (const YAML::Node value = node["reference"]; value && !value.IsNull()) {
+      if (!value.IsScalar() || value.Scalar().empty()) {
+        return error(value, "\"reference\" must be a milestone, tag, branch or sha");
+      }
+      reference = value.Scalar();
+    }
     if (const YAML::Node configs =
             yaml_first_of(node, {"configs", "configurations", "configuration"});
         configs.IsDefined()) {
@@ -636,7 +644,8 @@ Expected<std::vector<BatchRun>> Batches::expand_batch(const std::string& name,
     }
     for (const auto& input : paths->inputs) {
       for (const auto& configs : combination_configs) {
-        runs.push_back(BatchRun{name, paths->database, input, configs, input_where.type, slurm});
+        runs.push_back(
+            BatchRun{name, paths->database, input, configs, input_where.type, slurm, reference});
       }
     }
   }

@@ -30,6 +30,9 @@ struct BatchRun {
   nlohmann::json configs = nlohmann::json::array();  // names and parameter maps, in order
   std::string type = "default";                      // the input type (inputs.types)
   SlurmOptions slurm;  // the batch's `slurm:` block, over runners.slurm (--runner slurm)
+  // The batch's `reference:` (a milestone, tag, branch or sha) its runs compare with unless
+  // --reference says otherwise; empty: none (auto).
+  std::string reference;
 };
 
 // The most batch names the aliases of one requested name may list, repeats and nested aliases

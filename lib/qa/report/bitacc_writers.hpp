@@ -12,7 +12,9 @@ namespace qa::report {
 //   {"schema": "qa.bitacc/1",
 //    "reference": {"requested", "commit", "reason", "tried"} (empty for two folders;
 //                 {"golden": "<DIR>"} against golden manifests, where "reference-missing" and
-//                 "only-reference" mean without golden manifest and only in the golden one),
+//                 "only-reference" mean without golden manifest and only in the golden one;
+//                 when batches name references of their own, the first reference with
+//                 "per_batch": [{"requested", "commit", "reason", "tried", "runs": N}]),
 //    "summary": {"runs": N, "identical": N, "different": N, "reference_missing": N, "failed": N},
 //    "runs": [{"key", "input", "label", "config",
 //              "verdict": "identical" | "different" | "reference-missing" | "failed",

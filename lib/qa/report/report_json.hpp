@@ -14,6 +14,8 @@ namespace qa::report {
 //   {"schema": "qa.report/1",
 //    "project": "acme/denoise", "commit": "<sha>", "branch": "main" | null,
 //    "reference": {"requested": "auto", "commit": "<sha>", "reason": "...", "tried": [...]},
+//                 (when batches name references of their own, `reference:` in the batches
+//                 file, the first one with "per_batch": [{...the same..., "runs": N}])
 //    "generated_at": "<RFC 3339>", "qatools_version": "0.1.0",
 //    "metrics": [{"name": "psnr", "label": "PSNR", "short_label": "PSNR",
 //                 "smaller_is_better": false, "target": 30 | null, "scale": 1, "suffix": " dB",

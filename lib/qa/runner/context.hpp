@@ -15,8 +15,8 @@ namespace qa::runner {
 // Settings given on the command line; each overrides the QA_* environment, which overrides
 // qaboard.yaml, which overrides the built-in defaults.
 struct Overrides {
-  std::optional<std::string> store;            // --store
-  std::optional<std::filesystem::path> config; // an explicit qaboard.yaml (tests, scripts)
+  std::optional<std::string> store;             // --store
+  std::optional<std::filesystem::path> config;  // an explicit qaboard.yaml (tests, scripts)
 };
 
 // Everything a tool needs to know about the project it runs in.
@@ -34,15 +34,16 @@ struct ProjectContext {
 
 // One run to execute: an input under the database, its configurations and parameters.
 struct RunSpec {
-  std::string input;                  // the input's identity: relative to inputs.database
-  std::string rel_input_path;         // relative to the database of its batch
-  std::filesystem::path input_path;   // absolute
+  std::string input;                 // the input's identity: relative to inputs.database
+  std::string rel_input_path;        // relative to the database of its batch
+  std::filesystem::path input_path;  // absolute
   nlohmann::json configs = nlohmann::json::array();
   nlohmann::json params = nlohmann::json::object();
   std::string label = "default";
   std::string key;
   std::filesystem::path output_dir;
   core::SlurmOptions slurm;  // its batch's `slurm:` block (qa-batch --runner slurm)
+  std::string reference;     // its batch's `reference:`; empty: none
 };
 
 // Resolve the input `input_arg` (relative to the database, or absolute inside it) and build the
@@ -50,12 +51,10 @@ struct RunSpec {
 // configurations and `param_overrides`, without run.params), output folder
 // (`output_dir` when given, else `<output_root>/<key>`). A missing input is an error naming it
 // and the database.
-[[nodiscard]] Expected<RunSpec> make_run_spec(const ProjectContext& context,
-                                              std::string_view input_arg,
-                                              const nlohmann::json& configs,
-                                              const nlohmann::json& param_overrides,
-                                              std::string_view label,
-                                              const std::optional<std::filesystem::path>& output_dir);
+[[nodiscard]] Expected<RunSpec> make_run_spec(
+    const ProjectContext& context, std::string_view input_arg, const nlohmann::json& configs,
+    const nlohmann::json& param_overrides, std::string_view label,
+    const std::optional<std::filesystem::path>& output_dir);
 
 // Build the spec of the input `rel_input_path` of `database` (a batch's database, which may
 // differ from inputs.database: the input's identity, and so its key, is then its path relative

@@ -41,6 +41,7 @@ Expected<std::vector<RunSpec>> make_plan(const ProjectContext& context,
       QA_TRY_ASSIGN(auto spec, make_batch_run_spec(context, run.database, run.input, configs,
                                                    patches, request.label));
       spec.slurm = run.slurm;
+      spec.reference = run.reference;
       if (const auto same = keys.find(spec.key); same != keys.end()) {
         const RunSpec& first = plan[same->second];
         if (first.input_path != spec.input_path || first.params != spec.params) {

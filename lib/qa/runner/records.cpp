@@ -47,6 +47,9 @@ Expected<SelectedRecords> select_records(const ProjectContext& context, store::S
   QA_TRY_ASSIGN(const auto plan, make_plan(context, query.plan));
   for (const auto& spec : plan) {
     selected.planned.push_back(spec.key);
+    if (!spec.reference.empty()) {
+      selected.batch_references.emplace(spec.key, spec.reference);
+    }
   }
   QA_TRY_ASSIGN(auto found, store.get_runs(context.config.name, selected.commit, selected.planned));
   const std::string short_commit = selected.commit.substr(0, 12);
@@ -97,6 +100,52 @@ Expected<std::vector<core::RunRecord>> reference_records(store::Store& store,
     }
   }
   return result;
+}
+
+std::vector<ReferenceGroup> reference_groups(const std::optional<std::string>& requested,
+                                             const SelectedRecords& selected) {
+  const auto ref_of = [&](const std::string& key) -> std::string {
+    if (requested) {
+      return *requested;
+    }
+    const auto found = selected.batch_references.find(key);
+    return found == selected.batch_references.end() ? std::string("auto") : found->second;
+  };
+  std::vector<ReferenceGroup> groups;
+  std::map<std::string, std::size_t, std::less<>> by_ref;
+  const auto group_of = [&](const std::string& ref) -> ReferenceGroup& {
+    const auto [at, added] = by_ref.try_emplace(ref, groups.size());
+    if (added) {
+      groups.push_back(ReferenceGroup{ref, {}, {}});
+    }
+    return groups[at->second];
+  };
+  for (std::size_t i = 0; i < selected.records.size(); ++i) {
+    group_of(ref_of(selected.records[i].key)).records.push_back(i);
+  }
+  for (const auto& key : selected.planned) {
+    if (const auto found = by_ref.find(ref_of(key)); found != by_ref.end()) {
+      groups[found->second].planned.push_back(key);
+    }
+  }
+  return groups;
+}
+
+SelectedRecords group_selection(const SelectedRecords& selected, const ReferenceGroup& group) {
+  SelectedRecords part;
+  part.commit = selected.commit;
+  part.planned = group.planned;
+  part.records.reserve(group.records.size());
+  for (const std::size_t i : group.records) {
+    part.records.push_back(selected.records[i]);
+  }
+  for (const auto& key : group.planned) {
+    if (const auto found = selected.batch_references.find(key);
+        found != selected.batch_references.end()) {
+      part.batch_references.insert(*found);
+    }
+  }
+  return part;
 }
 
 }  // namespace qa::runner

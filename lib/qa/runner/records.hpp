@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,7 +33,8 @@ struct RecordQuery {
 struct SelectedRecords {
   std::vector<core::RunRecord> records;
   std::vector<std::string> planned;  // the keys of the batches' plan (none without batches)
-  std::string commit;                // the commit key read from the store; empty for piped ones
+  std::map<std::string, std::string> batch_references;  // key -> its batch's `reference:`
+  std::string commit;  // the commit key read from the store; empty for piped ones
 };
 
 // Return the records `query` is about, the same way in every tool:
@@ -53,5 +55,22 @@ struct SelectedRecords {
 [[nodiscard]] Expected<std::vector<core::RunRecord>> reference_records(
     store::Store& store, const std::string& project, const std::string& commit,
     const SelectedRecords& selected);
+
+// The runs of a selection that compare with one reference.
+struct ReferenceGroup {
+  std::string ref;                   // --reference, a batch's `reference:`, or "auto"
+  std::vector<std::size_t> records;  // indices into SelectedRecords::records
+  std::vector<std::string> planned;  // the planned keys among them (see reference_records)
+};
+
+// Group the runs of `selected` by the reference they compare with: `requested` (--reference)
+// for every run when given, else the `reference:` of each run's batch, else "auto". Groups come
+// in the order of their first run; a selection without runs has none.
+[[nodiscard]] std::vector<ReferenceGroup> reference_groups(
+    const std::optional<std::string>& requested, const SelectedRecords& selected);
+
+// Return the part of `selected` that `group` holds (its records copied).
+[[nodiscard]] SelectedRecords group_selection(const SelectedRecords& selected,
+                                              const ReferenceGroup& group);
 
 }  // namespace qa::runner

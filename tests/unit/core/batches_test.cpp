@@ -368,5 +368,21 @@ TEST_F(BatchesTest, ABatchSlurmBlockReachesEachOfItsRuns) {
   EXPECT_NE(error.find("\"gpu.slurm.partion\""), std::string::npos) << error;
 }
 
+TEST_F(BatchesTest, ABatchReferenceReachesEachOfItsRuns) {
+  auto runs = expand_runs(
+      "pinned:\n  inputs: [a.png]\n  reference: release-1\n"
+      "moving: {inputs: [b.png]}\n",
+      {"pinned", "moving"});
+  ASSERT_TRUE(runs) << runs.error().message;
+  ASSERT_EQ(runs->size(), 2U);
+  EXPECT_EQ((*runs)[0].reference, "release-1");
+  EXPECT_EQ((*runs)[1].reference, "") << "no reference of its own: auto";
+  const std::string error =
+      error_of("pinned:\n  inputs: [a.png]\n  reference: [a, b]\n", {"pinned"});
+  EXPECT_NE(error.find("line 3"), std::string::npos) << error;
+  EXPECT_NE(error.find("\"reference\" must be a milestone, tag, branch or sha"), std::string::npos)
+      << error;
+}
+
 }  // namespace
 }  // namespace qa::core

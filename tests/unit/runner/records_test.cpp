@@ -82,6 +82,38 @@ run: {command: "true"}
   std::vector<int> m_fds;
 };
 
+// Runs compare with --reference when given, else with their batch's reference:, else auto.
+TEST(ReferenceGroupsTest, RunsAreGroupedByTheReferenceTheyCompareWith) {
+  SelectedRecords selected;
+  for (const std::string key : {"default/x/a", "default/x/b", "default/x/c", "default/x/d"}) {
+    core::RunRecord record;
+    record.key = key;
+    selected.records.push_back(record);
+    selected.planned.push_back(key);
+  }
+  selected.planned.push_back("default/x/e");  // planned, without record
+  selected.batch_references = {
+      {"default/x/b", "v1"}, {"default/x/d", "v1"}, {"default/x/e", "main"}};
+  const auto groups = reference_groups(std::nullopt, selected);
+  ASSERT_EQ(groups.size(), 2U);
+  EXPECT_EQ(groups[0].ref, "auto");
+  EXPECT_EQ(groups[0].records, (std::vector<std::size_t>{0, 2}));
+  EXPECT_EQ(groups[0].planned, (std::vector<std::string>{"default/x/a", "default/x/c"}));
+  EXPECT_EQ(groups[1].ref, "v1");
+  EXPECT_EQ(groups[1].records, (std::vector<std::size_t>{1, 3}));
+  const auto part = group_selection(selected, groups[1]);
+  ASSERT_EQ(part.records.size(), 2U);
+  EXPECT_EQ(part.records[1].key, "default/x/d");
+  EXPECT_EQ(part.planned, (std::vector<std::string>{"default/x/b", "default/x/d"}));
+
+  const auto given = reference_groups(std::string("v2"), selected);
+  ASSERT_EQ(given.size(), 1U) << "--reference overrides every batch's";
+  EXPECT_EQ(given[0].ref, "v2");
+  EXPECT_EQ(given[0].records.size(), 4U);
+  EXPECT_EQ(given[0].planned.size(), 5U);
+  EXPECT_TRUE(reference_groups(std::nullopt, SelectedRecords{}).empty());
+}
+
 TEST_F(RecordsTest, PipedRecordsAreTheAnswerWithoutBatchesPlannedOnesLeftOut) {
   core::RunRecord ok;
   ok.project = "acme/records";
