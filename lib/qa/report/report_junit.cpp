@@ -97,9 +97,18 @@ std::string metrics_text(const Comparison& comparison, const RunComparison& run)
   return text;
 }
 
+// The seconds a run took in this pipeline: none for a missing run or one the run cache answered
+// (its timing is that of the run whose outputs it reuses).
+double seconds_of(const RunComparison& run) {
+  if (run.record == nullptr || run.record->status == core::RunStatus::cached) {
+    return 0;
+  }
+  return run.record->timing.wall_s;
+}
+
 std::string testcase_text(const Comparison& comparison, const RunComparison& run) {
   const Outcome outcome = outcome_of(comparison, run);
-  const double wall = run.record != nullptr ? run.record->timing.wall_s : 0;
+  const double wall = seconds_of(run);
   std::string text = fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\">\n",
                                  xml_escape(run.config), xml_escape(run.input), wall);
   if (outcome.kind == Outcome::Kind::skipped) {
@@ -108,8 +117,13 @@ std::string testcase_text(const Comparison& comparison, const RunComparison& run
     text += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
                         xml_escape(outcome.message), outcome.type, xml_escape(outcome.details));
   }
-  if (const std::string metrics = metrics_text(comparison, run); !metrics.empty()) {
-    text += fmt::format("      <system-out>{}</system-out>\n", xml_escape(metrics));
+  std::string out = metrics_text(comparison, run);
+  if (run.record != nullptr && run.record->status == core::RunStatus::cached) {
+    out = fmt::format("cached: the outputs of commit {}, nothing ran\n{}", run.record->cached_from,
+                      out);
+  }
+  if (!out.empty()) {
+    text += fmt::format("      <system-out>{}</system-out>\n", xml_escape(out));
   }
   text += "    </testcase>\n";
   return text;
@@ -138,7 +152,7 @@ void write_report_junit(const Comparison& comparison,
       const auto kind = kind_of(*run);
       suite.failures += kind == Outcome::Kind::failure;
       suite.skipped += kind == Outcome::Kind::skipped;
-      suite.time += run->record != nullptr ? run->record->timing.wall_s : 0;
+      suite.time += seconds_of(*run);
     }
     total_failures += suite.failures;
     total_time += suite.time;

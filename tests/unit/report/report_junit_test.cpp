@@ -44,6 +44,20 @@ TEST(ReportJunitTest, RecordDataIsEscapedIntoWellFormedXml) {
   test::sh("xmllint --noout junit.xml", tmp.path());  // fails the test when not well-formed
 }
 
+// A run the run cache answered passes as an ok run, took no time here, and says whose outputs
+// it reuses.
+TEST(ReportJunitTest, ACachedRunPassesInNoTimeAndSaysWhereItsOutputsComeFrom) {
+  auto cached = record("default/base/c.png", {{"psnr", 30.0}}, core::RunStatus::cached, 4.0);
+  cached.cached_from = "fedcba9876543210fedcba9876543210fedcba98";
+  const std::vector<core::RunRecord> records{cached};
+  const std::vector<core::RunRecord> reference{record("default/base/c.png", {{"psnr", 30.0}})};
+  const std::string xml = report_to_junit(compare(records, reference, {}, CompareOptions{}));
+  EXPECT_CONTAINS(xml,
+                  "name=\"c.png\" time=\"0.000\">\n      <system-out>cached: the outputs "
+                  "of commit fedcba9876543210fedcba9876543210fedcba98, nothing ran");
+  EXPECT_CONTAINS(xml, "tests=\"1\" failures=\"0\" errors=\"0\" time=\"0.000\"");
+}
+
 TEST(ReportJunitTest, FailuresSayWhatFailedAndTimesAddUp) {
   core::MetricDefs defs;
   core::MetricDef psnr;
