@@ -64,6 +64,22 @@ RunBitacc compare_run(const core::RunRecord& record, const core::RunRecord* refe
   return compare_run_files(record, usable ? &reference->files : nullptr, selection, strict);
 }
 
+RunBitacc compare_outputs(const core::RunRecord& record, const core::RunRecord* reference,
+                          const core::FileSelection& selection, Strict strict) {
+  const bool usable = reference != nullptr && core::succeeded(reference->status);
+  if (!core::succeeded(record.status)) {
+    RunBitacc result;
+    result.verdict = BitaccVerdict::failed;
+    return result;
+  }
+  if (!usable) {
+    RunBitacc result;
+    result.verdict = BitaccVerdict::reference_missing;
+    return result;
+  }
+  return compare_manifests(record.files, reference->files, selection, strict);
+}
+
 RunBitacc compare_run_files(const core::RunRecord& record, const core::Manifest* reference,
                             const core::FileSelection& selection, Strict strict) {
   RunBitacc result;

@@ -16,6 +16,16 @@ namespace qa::report {
 
 namespace {
 
+// The middle part of the run key `key` (as core::key_config), as a view of it.
+std::string_view config_view(std::string_view key) {
+  const auto first = key.find('/');
+  const auto last = key.rfind('/');
+  if (first == std::string_view::npos || first == last) {
+    return {};
+  }
+  return key.substr(first + 1, last - first - 1);
+}
+
 bool is_ok(const core::RunRecord& record) { return core::succeeded(record.status); }
 
 // Main metrics, then declared ones, then the others recorded (qatools' own last), each once.
@@ -361,12 +371,12 @@ Comparison compare(std::vector<core::RunRecord> records,
       RunComparison& run = result.runs[i];
       run.key = any.key;
       run.label = any.label;
-      run.config = core::key_config(any.key);
+      run.config = config_view(any.key);
       run.input = any.input;
       run.record = record;
       run.reference = reference;
       if (record != nullptr) {
-        run.bitacc = compare_run(*record, reference, options.selection, options.strict);
+        run.bitacc = compare_outputs(*record, reference, options.selection, options.strict);
       }
       metric_values(record, position, values);
       metric_values(reference, position, reference_values);

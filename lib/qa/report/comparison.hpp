@@ -50,14 +50,17 @@ struct MetricComparison {
 };
 
 struct RunComparison {
-  std::string key;
-  std::string label;
-  std::string config;  // the key's middle part
-  std::string input;
+  // Views of the run's record (the new one, else the reference's), which the Comparison owns.
+  std::string_view key;
+  std::string_view label;
+  std::string_view config;  // the key's middle part
+  std::string_view input;
   const core::RunRecord* record = nullptr;     // the new run; null when missing
   const core::RunRecord* reference = nullptr;  // the reference run; null when new
   RunVerdict verdict = RunVerdict::unchanged;
-  std::optional<RunBitacc> bitacc;        // outputs against the reference's; none when missing
+  // Outputs against the reference's (its key, input, label and config left empty: the run's own
+  // say them); none when missing.
+  std::optional<RunBitacc> bitacc;
   std::vector<MetricComparison> metrics;  // in Comparison::metric_order
 };
 

@@ -386,7 +386,7 @@ void write_report_json(const Comparison& comparison, std::string_view generated_
   sink(head);
   // Runs are turned into text in parallel, a chunk at a time, and written in order: each worker
   // writes its range of runs into one string, kept at the range's first index.
-  constexpr std::size_t k_chunk = 4096;
+  constexpr std::size_t k_chunk = 1024;
   const auto& runs = comparison.runs;
   std::vector<std::string> texts;
   for (std::size_t start = 0; start < runs.size(); start += k_chunk) {

@@ -142,7 +142,7 @@ void write_report_junit(const Comparison& comparison,
                         const std::function<void(std::string_view)>& sink) {
   std::map<std::string, Suite> suites;
   for (const auto& run : comparison.runs) {
-    suites[run.label].runs.push_back(&run);
+    suites[std::string(run.label)].runs.push_back(&run);
   }
   // The totals head the document: counted first, then the testcases are written.
   std::size_t total_failures = 0;
@@ -164,7 +164,7 @@ void write_report_junit(const Comparison& comparison,
                   comparison.runs.size(), total_failures, total_time));
   // Testcases are formatted in parallel (each is independent) a chunk at a time, then passed on
   // in order: 100,000 of them are tens of megabytes, never held at once.
-  constexpr std::size_t k_chunk = 4096;
+  constexpr std::size_t k_chunk = 1024;
   std::vector<std::string> texts;  // a worker's range of testcases, at the range's first index
   for (const auto& [label, suite] : suites) {
     sink(fmt::format(

@@ -124,7 +124,7 @@ std::string render(const Comparison& comparison, std::size_t budget, std::size_t
     labels.insert("optimization:" + comparison.optimization->base_label);
   } else {
     for (const auto& run : comparison.runs) {
-      labels.insert(run.label);
+      labels.emplace(run.label);
     }
   }
   const auto& totals = comparison.totals;

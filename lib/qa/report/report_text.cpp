@@ -69,7 +69,7 @@ std::string report_to_text(const Comparison& comparison) {
       ++unchanged;
       continue;
     }
-    Row row{std::string(to_string(run.verdict)), run.key};
+    Row row{std::string(to_string(run.verdict)), std::string(run.key)};
     for (const auto& def : defs) {
       row.push_back(metric_cell(def, run));
     }

@@ -94,7 +94,7 @@ TEST(ReportJunitTest, FailuresSayWhatFailedAndTimesAddUp) {
 }
 
 TEST(ReportJunitTest, ManyTestcasesKeepTheOrderOfTheRuns) {
-  // More testcases than the writer formats at once (4,096), streamed in several pieces.
+  // More testcases than the writer formats at once (1,024), streamed in several pieces.
   std::vector<core::RunRecord> records;
   for (int i = 0; i < 9000; ++i) {
     records.push_back(record("default/base/" + std::to_string(10000 + i) + ".png", {{"m", 1.0}}));
@@ -113,7 +113,7 @@ TEST(ReportJunitTest, ManyTestcasesKeepTheOrderOfTheRuns) {
   EXPECT_EQ(xml, report_to_junit(comparison));
   std::size_t at = 0;
   for (const auto& run : comparison.runs) {
-    const std::size_t found = xml.find("name=\"" + run.input + "\"", at);
+    const std::size_t found = xml.find("name=\"" + std::string(run.input) + "\"", at);
     ASSERT_NE(found, std::string::npos) << run.input << " missing or out of order";
     at = found;
   }
