@@ -9,10 +9,6 @@ namespace qa::report {
 
 namespace {
 
-bool succeeded(const core::RunRecord& record) {
-  return record.status == core::RunStatus::ok || record.status == core::RunStatus::cached;
-}
-
 std::string_view word_of(FileChange change) {
   switch (change) {
     case FileChange::only_new:
@@ -57,7 +53,7 @@ Expected<AcceptOutcome> accept_goldens(const std::filesystem::path& dir,
   // Read every previous golden manifest first: one that cannot be read stops before any write.
   std::vector<std::pair<core::Golden, std::optional<core::Golden>>> goldens;
   for (const auto& record : records) {
-    if (!succeeded(record)) {
+    if (!core::succeeded(record.status)) {
       outcome.rejected.push_back(RejectedRun{record.key, record.status});
       continue;
     }
