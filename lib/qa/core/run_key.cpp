@@ -97,13 +97,13 @@ std::string run_key(std::string_view label, const nlohmann::json& configs,
   return std::string(label) + "/" + config_slug(configs, params) + "/" + input_slug(rel_input_path);
 }
 
-std::string key_config(std::string_view key) {
+std::string_view key_config(std::string_view key) {
   const auto first = key.find('/');
   const auto last = key.rfind('/');
   if (first == std::string_view::npos || first == last) {
     return {};
   }
-  return std::string(key.substr(first + 1, last - first - 1));
+  return key.substr(first + 1, last - first - 1);
 }
 
 Expected<void> check_run_key(std::string_view key) {

@@ -41,9 +41,9 @@ namespace qa::core {
 [[nodiscard]] std::string run_key(std::string_view label, const nlohmann::json& configs,
                                   const nlohmann::json& params, std::string_view rel_input_path);
 
-// Return the config part of a run key (`<label>/<config>/<input>`), empty when `key` has no
-// three parts.
-[[nodiscard]] std::string key_config(std::string_view key);
+// Return the config part of a run key (`<label>/<config>/<input>`), a view of `key`; empty when
+// `key` has no three parts.
+[[nodiscard]] std::string_view key_config(std::string_view key);
 
 // Check that `key` is a well-formed run key (three safe `/`-separated parts).
 [[nodiscard]] Expected<void> check_run_key(std::string_view key);

@@ -16,18 +16,6 @@ namespace qa::report {
 
 namespace {
 
-// The middle part of the run key `key` (as core::key_config), as a view of it.
-std::string_view config_view(std::string_view key) {
-  const auto first = key.find('/');
-  const auto last = key.rfind('/');
-  if (first == std::string_view::npos || first == last) {
-    return {};
-  }
-  return key.substr(first + 1, last - first - 1);
-}
-
-bool is_ok(const core::RunRecord& record) { return core::succeeded(record.status); }
-
 // Main metrics, then declared ones, then the others recorded (qatools' own last), each once.
 std::vector<std::string> metric_order(const core::MetricDefs& defs,
                                       const std::vector<core::RunRecord>& records,
@@ -83,13 +71,13 @@ RunVerdict verdict_of(const RunComparison& run) {
   if (run.record == nullptr) {
     return RunVerdict::missing;
   }
-  if (!is_ok(*run.record)) {
+  if (!core::succeeded(run.record->status)) {
     return RunVerdict::failed;
   }
   if (run.reference == nullptr) {
     return RunVerdict::new_run;
   }
-  if (!is_ok(*run.reference)) {
+  if (!core::succeeded(run.reference->status)) {
     return RunVerdict::better;  // the reference run failed, this one works
   }
   bool worse = false;
@@ -121,7 +109,7 @@ RunVerdict verdict_of(const RunComparison& run) {
 void count_run(Counts& counts, const RunComparison& run) {
   ++counts.runs;
   if (run.record != nullptr) {
-    ++(is_ok(*run.record) ? counts.ok : counts.failed);
+    ++(core::succeeded(run.record->status) ? counts.ok : counts.failed);
   }
   switch (run.verdict) {
     case RunVerdict::missing:
@@ -371,7 +359,7 @@ Comparison compare(std::vector<core::RunRecord> records,
       RunComparison& run = result.runs[i];
       run.key = any.key;
       run.label = any.label;
-      run.config = config_view(any.key);
+      run.config = core::key_config(any.key);
       run.input = any.input;
       run.record = record;
       run.reference = reference;
