@@ -7,6 +7,31 @@
 
 namespace qa::report {
 
+namespace {
+
+// The files of `reference` when it can serve as a reference (it succeeded), else null.
+const core::Manifest* usable_files(const core::RunRecord* reference) {
+  return reference != nullptr && core::succeeded(reference->status) ? &reference->files : nullptr;
+}
+
+// compare_run_files without the run's identity.
+RunBitacc compare_files(const core::RunRecord& record, const core::Manifest* reference,
+                        const core::FileSelection& selection, Strict strict) {
+  if (!core::succeeded(record.status)) {
+    RunBitacc result;
+    result.verdict = BitaccVerdict::failed;
+    return result;
+  }
+  if (reference == nullptr) {
+    RunBitacc result;
+    result.verdict = BitaccVerdict::reference_missing;
+    return result;
+  }
+  return compare_manifests(record.files, *reference, selection, strict);
+}
+
+}  // namespace
+
 bool is_compared(const std::string& path, const core::FileSelection& selection) {
   // As QA-Board, the run's metrics.json is not an output compared bit for bit: metrics are
   // compared by the report, with their tolerances (a compute_time in it changes every run).
@@ -60,36 +85,17 @@ RunBitacc compare_run(const core::RunRecord& record,
 
 RunBitacc compare_run(const core::RunRecord& record, const core::RunRecord* reference,
                       const core::FileSelection& selection, Strict strict) {
-  const bool usable = reference != nullptr && core::succeeded(reference->status);
-  return compare_run_files(record, usable ? &reference->files : nullptr, selection, strict);
+  return compare_run_files(record, usable_files(reference), selection, strict);
 }
 
 RunBitacc compare_outputs(const core::RunRecord& record, const core::RunRecord* reference,
                           const core::FileSelection& selection, Strict strict) {
-  const bool usable = reference != nullptr && core::succeeded(reference->status);
-  if (!core::succeeded(record.status)) {
-    RunBitacc result;
-    result.verdict = BitaccVerdict::failed;
-    return result;
-  }
-  if (!usable) {
-    RunBitacc result;
-    result.verdict = BitaccVerdict::reference_missing;
-    return result;
-  }
-  return compare_manifests(record.files, reference->files, selection, strict);
+  return compare_files(record, usable_files(reference), selection, strict);
 }
 
 RunBitacc compare_run_files(const core::RunRecord& record, const core::Manifest* reference,
                             const core::FileSelection& selection, Strict strict) {
-  RunBitacc result;
-  if (!core::succeeded(record.status)) {
-    result.verdict = BitaccVerdict::failed;
-  } else if (reference == nullptr) {
-    result.verdict = BitaccVerdict::reference_missing;
-  } else {
-    result = compare_manifests(record.files, *reference, selection, strict);
-  }
+  RunBitacc result = compare_files(record, reference, selection, strict);
   result.key = record.key;
   result.input = record.input;
   result.label = record.label;
