@@ -10,6 +10,7 @@
 
 #include <qa/core/record_stream.hpp>
 #include <qa/core/run_record_writer.hpp>
+#include <qa/store/json_fields.hpp>
 #include <qa/util/hash.hpp>
 #include <qa/util/json_depth.hpp>
 #include <qa/util/time.hpp>
@@ -35,11 +36,6 @@ constexpr std::size_t k_min_record_bytes = 64;
 struct DctxDeleter {
   void operator()(ZSTD_DCtx* dctx) const { ZSTD_freeDCtx(dctx); }
 };
-
-bool has_schema(const nlohmann::json& json, std::string_view schema) {
-  return json.is_object() && json.contains("schema") && json["schema"].is_string() &&
-         json["schema"].get<std::string>() == schema;
-}
 
 bool is_zstd(std::string_view bytes) {
   static constexpr unsigned char k_magic[] = {0x28, 0xB5, 0x2F, 0xFD};
@@ -168,17 +164,18 @@ Expected<Pack> decode_pack(std::string_view bytes, std::string_view origin) {
       }
       QA_TRY(util::check_json_depth(first, origin));
       const auto header = nlohmann::json::parse(first, nullptr, false);
-      if (!has_schema(header, k_pack_schema)) {
+      if (!has_string_field(header, "schema", k_pack_schema)) {
         return invalid(fmt::format("its first line is not a {} header", k_pack_schema));
       }
-      if (!header.contains("project") || !header["project"].is_string() ||
-          !header.contains("commit") || !header["commit"].is_string() ||
-          !header.contains("records") || !header["records"].is_number_unsigned()) {
+      const std::string* project = string_field(header, "project");
+      const std::string* commit = string_field(header, "commit");
+      if (project == nullptr || commit == nullptr || !header.contains("records") ||
+          !header["records"].is_number_unsigned()) {
         return invalid(
             "its header needs \"project\" and \"commit\" strings and a \"records\" count");
       }
-      pack.project = header["project"].get<std::string>();
-      pack.commit = header["commit"].get<std::string>();
+      pack.project = *project;
+      pack.commit = *commit;
       if (header.contains("written_ns") && header["written_ns"].is_number_integer()) {
         pack.written_ns = header["written_ns"].get<std::int64_t>();
       }
@@ -219,7 +216,8 @@ Expected<std::vector<std::string>> decode_pack_index(std::string_view text,
                                                      std::string_view origin) {
   QA_TRY(util::check_json_depth(text, origin));
   const auto json = nlohmann::json::parse(text, nullptr, false);
-  if (!has_schema(json, k_index_schema) || !json.contains("packs") || !json["packs"].is_array()) {
+  if (!has_string_field(json, "schema", k_index_schema) || !json.contains("packs") ||
+      !json["packs"].is_array()) {
     return fail("invalid pack index {}: not a {} document", quote(origin), k_index_schema);
   }
   std::vector<std::string> names;

@@ -6,6 +6,7 @@
 
 #include <qa/core/config.hpp>
 #include <qa/core/run_key.hpp>
+#include <qa/store/json_fields.hpp>
 #include <qa/util/json_depth.hpp>
 #include <qa/util/log.hpp>
 #include <qa/util/time.hpp>
@@ -46,12 +47,12 @@ Expected<std::optional<CacheEntry>> Store::get_cache_entry(std::string_view proj
     return ignored(depth.error().message);
   }
   const auto json = nlohmann::json::parse(*text, nullptr, false);
-  if (!json.is_object() || !json.contains("schema") || json["schema"] != k_cache_schema ||
-      !json.contains("commit") || !json["commit"].is_string() || !json.contains("key") ||
-      !json["key"].is_string()) {
+  const std::string* commit = string_field(json, "commit");
+  const std::string* key = string_field(json, "key");
+  if (!has_string_field(json, "schema", k_cache_schema) || commit == nullptr || key == nullptr) {
     return ignored(fmt::format("not a {} document", k_cache_schema));
   }
-  CacheEntry entry{json["commit"].get<std::string>(), json["key"].get<std::string>()};
+  CacheEntry entry{*commit, *key};
   if (!core::check_commit_key(entry.commit) || !core::check_run_key(entry.key)) {
     return ignored("it names no valid commit and run");
   }
@@ -72,10 +73,7 @@ Expected<void> Store::put_cache_entry(std::string_view project, std::string_view
 }
 
 Expected<bool> Store::put_run_of_stored_blobs(const core::RunRecord& record) {
-  QA_TRY(check_writable("run " + quote(record.key)));
-  QA_TRY(core::check_project_name(record.project));
-  QA_TRY(core::check_commit_key(record.commit));
-  QA_TRY(core::check_run_key(record.key));
+  QA_TRY(check_record_to_write(record));
   std::set<util::Hash128> unique;
   for (const auto& [rel, entry] : record.files) {
     unique.insert(entry.hash);
@@ -96,8 +94,7 @@ Expected<bool> Store::put_run_of_stored_blobs(const core::RunRecord& record) {
   for (const auto& hash : hashes) {
     m_backend->touch_blob(hash);
   }
-  QA_TRY(m_backend->put_document(record_path(record.project, record.commit, record.key),
-                                 core::to_json(record).dump(2) + "\n"));
+  QA_TRY(put_record_document(record));
   return true;
 }
 

@@ -6,6 +6,7 @@
 
 #include <qa/core/config.hpp>
 #include <qa/core/run_key.hpp>
+#include <qa/store/json_fields.hpp>
 #include <qa/util/json_depth.hpp>
 
 namespace qa::store {
@@ -14,12 +15,6 @@ namespace {
 
 constexpr std::string_view k_milestone_schema = "qa.milestone/1";
 constexpr std::size_t k_max_name = 100;
-
-// Whether `json` is an object whose `field` is the string `value`.
-bool is_string_field(const nlohmann::json& json, const char* field, std::string_view value) {
-  return json.is_object() && json.contains(field) && json[field].is_string() &&
-         json[field].get_ref<const std::string&>() == value;
-}
 
 std::string milestone_folder(std::string_view project) {
   return fmt::format("{}/milestones", project);
@@ -53,15 +48,16 @@ Expected<std::optional<Milestone>> Store::get_milestone(std::string_view project
   }
   QA_TRY(util::check_json_depth(*text, path));
   const auto json = nlohmann::json::parse(*text, nullptr, false);
-  if (!is_string_field(json, "schema", k_milestone_schema) ||
-      !is_string_field(json, "name", name) || !json.contains("commit") ||
-      !json["commit"].is_string() || !core::check_commit_key(json["commit"].get<std::string>())) {
+  const std::string* commit = string_field(json, "commit");
+  if (!has_string_field(json, "schema", k_milestone_schema) ||
+      !has_string_field(json, "name", name) || commit == nullptr ||
+      !core::check_commit_key(*commit)) {
     return fail("invalid milestone {} in store {}: not a {} document naming {} and a commit",
                 quote(path), quote(describe()), k_milestone_schema, quote(name));
   }
-  const bool dated = json.contains("created_at") && json["created_at"].is_string();
-  return std::optional<Milestone>(Milestone{std::string(name), json["commit"].get<std::string>(),
-                                            dated ? json["created_at"].get<std::string>() : ""});
+  const std::string* created_at = string_field(json, "created_at");
+  return std::optional<Milestone>(
+      Milestone{std::string(name), *commit, created_at != nullptr ? *created_at : ""});
 }
 
 Expected<void> Store::put_milestone(std::string_view project, const Milestone& milestone) {
