@@ -67,11 +67,20 @@ std::string Store::record_path(std::string_view project, std::string_view commit
   return fmt::format("{}/{}/run.json", commit_folder(project, commit), key);
 }
 
-Expected<void> Store::put_run(const core::RunRecord& record, const fs::path& output_dir) {
+Expected<void> Store::check_record_to_write(const core::RunRecord& record) const {
   QA_TRY(check_writable("run " + quote(record.key)));
   QA_TRY(core::check_project_name(record.project));
   QA_TRY(core::check_commit_key(record.commit));
-  QA_TRY(core::check_run_key(record.key));
+  return core::check_run_key(record.key);
+}
+
+Expected<void> Store::put_record_document(const core::RunRecord& record) {
+  return m_backend->put_document(record_path(record.project, record.commit, record.key),
+                                 core::to_json(record).dump(2) + "\n");
+}
+
+Expected<void> Store::put_run(const core::RunRecord& record, const fs::path& output_dir) {
+  QA_TRY(check_record_to_write(record));
   // Each distinct blob once; the backend skips those it holds and transfers the rest together.
   std::vector<BlobUpload> uploads;
   std::set<util::Hash128> seen;
@@ -84,8 +93,7 @@ Expected<void> Store::put_run(const core::RunRecord& record, const fs::path& out
     uploads.push_back(BlobUpload{record.log->entry.hash, record.log->path, record.log->entry.size});
   }
   QA_TRY(m_backend->put_blobs(uploads));
-  return m_backend->put_document(record_path(record.project, record.commit, record.key),
-                                 core::to_json(record).dump(2) + "\n");
+  return put_record_document(record);
 }
 
 Expected<bool> Store::has_single_run(std::string_view project, std::string_view commit,

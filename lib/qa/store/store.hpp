@@ -279,6 +279,10 @@ class Store {
 
   // Fail naming `what` when the store was opened read-only.
   [[nodiscard]] Expected<void> check_writable(std::string_view what) const;
+  // Check that `record` can be written (a writable store, a valid project, commit and key).
+  [[nodiscard]] Expected<void> check_record_to_write(const core::RunRecord& record) const;
+  // Write the single record document of `record` (its blobs must be stored already).
+  [[nodiscard]] Expected<void> put_record_document(const core::RunRecord& record);
 
   std::unique_ptr<Backend> m_backend;
   Access m_access = Access::read_write;
