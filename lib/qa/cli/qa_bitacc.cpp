@@ -237,7 +237,7 @@ Expected<int> run(const BitaccOptions& options) {
   report::BitaccReport result;
   std::vector<std::optional<core::RunRecord>> references(records.size());
   const auto groups = runner::reference_groups(options.reference, selected);
-  nlohmann::json per_batch = nlohmann::json::array();
+  std::vector<nlohmann::json> choices;
   std::string last_commit;
   for (const auto& group : groups) {
     runner::ReferenceRequest request;
@@ -253,17 +253,10 @@ Expected<int> run(const BitaccOptions& options) {
     for (std::size_t j = 0; j < group.records.size(); ++j) {
       references[group.records[j]] = std::move(found[j]);
     }
-    auto json = runner::to_json(choice);
-    if (result.reference.empty()) {
-      result.reference = json;
-    }
-    json["runs"] = group.records.size();
-    per_batch.push_back(std::move(json));
+    choices.push_back(runner::to_json(choice));
     last_commit = choice.commit;
   }
-  if (groups.size() > 1) {
-    result.reference["per_batch"] = std::move(per_batch);
-  }
+  result.reference = runner::references_json(groups, std::move(choices));
   for (std::size_t i = 0; i < records.size(); ++i) {
     result.runs.push_back(
         report::compare_run(records[i], references[i], selection,

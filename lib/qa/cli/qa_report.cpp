@@ -288,19 +288,14 @@ Expected<ReferenceSide> references_of(const runner::ProjectContext& context, sto
                         selected);
   }
   ReferenceSide side;
-  nlohmann::json per_batch = nlohmann::json::array();
+  std::vector<nlohmann::json> choices;
   for (const auto& group : groups) {
     QA_TRY_ASSIGN(auto part, reference_of(context, store, options, group.ref,
                                           runner::group_selection(selected, group)));
-    part.json["runs"] = group.records.size();
-    per_batch.push_back(part.json);
-    if (side.json.is_null()) {
-      side.json = std::move(part.json);
-      side.json.erase("runs");
-    }
+    choices.push_back(std::move(part.json));
     std::move(part.records.begin(), part.records.end(), std::back_inserter(side.records));
   }
-  side.json["per_batch"] = std::move(per_batch);
+  side.json = runner::references_json(groups, std::move(choices));
   return side;
 }
 

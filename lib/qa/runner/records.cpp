@@ -131,6 +131,21 @@ std::vector<ReferenceGroup> reference_groups(const std::optional<std::string>& r
   return groups;
 }
 
+nlohmann::json references_json(const std::vector<ReferenceGroup>& groups,
+                               std::vector<nlohmann::json> choices) {
+  if (choices.empty()) {
+    return nlohmann::json::object();
+  }
+  nlohmann::json reference = choices.front();
+  if (choices.size() > 1) {
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+      choices[i]["runs"] = groups[i].records.size();
+    }
+    reference["per_batch"] = std::move(choices);
+  }
+  return reference;
+}
+
 SelectedRecords group_selection(const SelectedRecords& selected, const ReferenceGroup& group) {
   SelectedRecords part;
   part.commit = selected.commit;

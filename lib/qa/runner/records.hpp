@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include <qa/core/run_record.hpp>
 #include <qa/runner/context.hpp>
 #include <qa/runner/plan.hpp>
@@ -68,6 +70,12 @@ struct ReferenceGroup {
 // in the order of their first run; a selection without runs has none.
 [[nodiscard]] std::vector<ReferenceGroup> reference_groups(
     const std::optional<std::string>& requested, const SelectedRecords& selected);
+
+// Return the "reference" object of a check of the runs of `groups`, given the JSON of each
+// group's reference (`choices`, in the order of the groups): the first one, plus every one with
+// its number of runs under "per_batch" when there are several groups.
+[[nodiscard]] nlohmann::json references_json(const std::vector<ReferenceGroup>& groups,
+                                             std::vector<nlohmann::json> choices);
 
 // Return the part of `selected` that `group` holds (its records copied).
 [[nodiscard]] SelectedRecords group_selection(const SelectedRecords& selected,

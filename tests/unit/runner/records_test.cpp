@@ -112,6 +112,17 @@ TEST(ReferenceGroupsTest, RunsAreGroupedByTheReferenceTheyCompareWith) {
   EXPECT_EQ(given[0].records.size(), 4U);
   EXPECT_EQ(given[0].planned.size(), 5U);
   EXPECT_TRUE(reference_groups(std::nullopt, SelectedRecords{}).empty());
+
+  // One reference is the check's reference as it is; several are listed with their runs.
+  const nlohmann::json auto_choice = {{"requested", "auto"}, {"commit", "a"}};
+  const nlohmann::json v1_choice = {{"requested", "v1"}, {"commit", "b"}};
+  EXPECT_EQ(references_json(given, {auto_choice}), auto_choice);
+  const auto both = references_json(groups, {auto_choice, v1_choice});
+  EXPECT_EQ(both["commit"], "a");
+  ASSERT_EQ(both["per_batch"].size(), 2U);
+  EXPECT_EQ(both["per_batch"][1]["commit"], "b");
+  EXPECT_EQ(both["per_batch"][1]["runs"], 2);
+  EXPECT_EQ(references_json({}, {}), nlohmann::json::object());
 }
 
 TEST_F(RecordsTest, PipedRecordsAreTheAnswerWithoutBatchesPlannedOnesLeftOut) {
