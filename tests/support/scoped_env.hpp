@@ -43,11 +43,29 @@ class ScopedEnv {
 class ScopedCleanEnvironment {
  public:
   ScopedCleanEnvironment() {
-    for (const char* name :
-         {"QA_STORE", "QA_OUTPUT_ROOT", "QA_CACHE_DIR", "QA_PYTHON_DIR", "CI_COMMIT_SHA",
-          "CI_COMMIT_REF_NAME", "CI_MERGE_REQUEST_DIFF_BASE_SHA", "CI_NODE_INDEX", "CI_NODE_TOTAL",
-          "GITHUB_SHA", "GITHUB_HEAD_REF", "GITHUB_REF_NAME", "GITHUB_BASE_REF",
-          "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT"}) {
+    for (const char* name : {"QA_STORE",
+                             "QA_OUTPUT_ROOT",
+                             "QA_CACHE_DIR",
+                             "QA_PYTHON_DIR",
+                             "CI_COMMIT_SHA",
+                             "CI_COMMIT_REF_NAME",
+                             "CI_MERGE_REQUEST_DIFF_BASE_SHA",
+                             "CI_NODE_INDEX",
+                             "CI_NODE_TOTAL",
+                             "GITHUB_SHA",
+                             "GITHUB_HEAD_REF",
+                             "GITHUB_REF_NAME",
+                             "GITHUB_BASE_REF",
+                             "SLURM_ARRAY_TASK_ID",
+                             "SLURM_ARRAY_TASK_COUNT",
+                             "CI_PROJECT_URL",
+                             "CI_MERGE_REQUEST_IID",
+                             "CI_JOB_URL",
+                             "GITHUB_SERVER_URL",
+                             "GITHUB_REPOSITORY",
+                             "GITHUB_REF",
+                             "GITHUB_RUN_ID",
+                             "GITHUB_RUN_ATTEMPT"}) {
       m_unset.push_back(std::make_unique<ScopedEnv>(name));
     }
   }

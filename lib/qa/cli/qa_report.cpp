@@ -12,11 +12,13 @@
 #include <qa/core/metric_defs.hpp>
 #include <qa/core/optimization.hpp>
 #include <qa/core/params.hpp>
+#include <qa/report/ci_links.hpp>
 #include <qa/report/html_report.hpp>
 #include <qa/report/optimization_runs.hpp>
 #include <qa/report/report_json.hpp>
 #include <qa/report/report_writers.hpp>
 #include <qa/report/review_comment.hpp>
+#include <qa/report/verdict.hpp>
 #include <qa/runner/records.hpp>
 #include <qa/runner/reference.hpp>
 #include <qa/store/store.hpp>
@@ -168,20 +170,6 @@ void update_comment(const std::string& forge, const std::string& markdown) {
       util::log::info("no {} comment: {}", noun, outcome->detail);
       break;
   }
-}
-
-int gate(const report::Comparison& comparison, const std::string& fail_on) {
-  const auto& totals = comparison.totals;
-  if (fail_on == "never") {
-    return k_exit_ok;
-  }
-  if (totals.failed > 0) {
-    return k_exit_check_failed;
-  }
-  if (fail_on == "regression" && totals.regressions > 0) {
-    return k_exit_check_failed;
-  }
-  return k_exit_ok;
 }
 
 // Check that the optimization `optimization`, read from `file`, is the one of `records`: the same
@@ -349,6 +337,7 @@ Expected<int> run(const ReportOptions& options) {
   auto comparison =
       report::compare(std::move(records), std::move(references), std::move(defs), compare_options);
   comparison.reference = std::move(reference_json);
+  comparison.gate = report::parse_gate(options.fail_on).value_or(report::Gate::failed);
   if (optimization) {
     if (comparison.project.empty()) {
       comparison.project = optimization->project;
@@ -356,6 +345,7 @@ Expected<int> run(const ReportOptions& options) {
     }
     comparison.optimization = std::move(optimization);
   }
+  comparison.links = report::ci_links(comparison.commit);
   util::log::debug("compared in {} ms", watch.lap_ms());
   const std::string generated_at = util::rfc3339(std::chrono::system_clock::now());
 
@@ -454,7 +444,7 @@ Expected<int> run(const ReportOptions& options) {
   if (options.comment) {
     update_comment(*options.comment, markdown);
   }
-  const int code = gate(comparison, options.fail_on);
+  const int code = report::judge(comparison).passed ? k_exit_ok : k_exit_check_failed;
   // The process ends right after: its records are left to the exit rather than freed one by
   // one (a tenth of a report of 100,000 runs).
   util::bury(std::move(comparison));

@@ -264,10 +264,13 @@ MetricComparison compare_metric(const core::MetricDef& def, const nlohmann::json
   }
   if (delta == 0) {
     result.verdict = MetricVerdict::unchanged;
+  } else if (def.informational) {
+    // qatools' own measures (compute_time, peak_rss_mb) vary from run to run: a change is shown,
+    // never called better or worse, unless the metrics file declares the metric.
+    result.verdict = MetricVerdict::changed;
   } else if ((delta < 0) == def.smaller_is_better) {
     result.verdict = MetricVerdict::better;
-  } else if (def.informational ||
-             (result.relative && std::fabs(*result.relative) <= def.tolerance)) {
+  } else if (result.relative && std::fabs(*result.relative) <= def.tolerance) {
     result.verdict = MetricVerdict::worse;
   } else {
     result.verdict = MetricVerdict::regression;

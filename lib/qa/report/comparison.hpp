@@ -39,6 +39,19 @@ enum class RunVerdict {
   new_run,     // no reference run
 };
 
+// Which runs make a report fail (qa-report --fail-on): failed runs, failed runs and
+// regressions, or none.
+enum class Gate { failed, regression, never };
+
+// Where the reviewer of a report goes next: web pages of the compared commit, of its merge or
+// pull request and of the CI job that made the report, from the CI's variables (see
+// ci_context.hpp). Empty when unknown; only http(s) URLs.
+struct ReportLinks {
+  std::string commit;
+  std::string merge_request;
+  std::string job;
+};
+
 struct MetricComparison {
   std::string name;
   nlohmann::json value = nullptr;      // null when only the reference has it
@@ -127,6 +140,8 @@ struct Comparison {
   Counts totals;
   // The optimization whose best runs these are (qa-report --optimization), shown by every writer.
   std::optional<core::Optimization> optimization;
+  Gate gate = Gate::failed;  // what the writers' verdict is judged by (see verdict.hpp)
+  ReportLinks links;
 };
 
 struct CompareOptions {

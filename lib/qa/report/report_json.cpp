@@ -83,13 +83,18 @@ json log_to_json(const core::RunRecord* record) {
   return json{{"xxh128", record->log->entry.hash.hex()}, {"size", record->log->entry.size}};
 }
 
+json reason_of(const RunComparison& run, const core::MetricDefs& defs) {
+  std::string reason = explain(defs, run);
+  return reason.empty() ? json(nullptr) : json(std::move(reason));
+}
+
 json status_of(const core::RunRecord* record) {
   return record != nullptr ? json(core::to_string(record->status)) : json(nullptr);
 }
 
 }  // namespace
 
-json run_to_json(const RunComparison& run) {
+json run_to_json(const RunComparison& run, const core::MetricDefs& defs) {
   // Descriptive fields come from the new run, else (missing) from the reference's.
   const core::RunRecord& any = run.record != nullptr ? *run.record : *run.reference;
   json metrics = json::object();
@@ -124,6 +129,7 @@ json run_to_json(const RunComparison& run) {
               {"bitacc", run.bitacc ? json(to_string(run.bitacc->verdict)) : json(nullptr)},
               {"configs", any.configs},
               {"params", any.params},
+              {"reason", reason_of(run, defs)},
               {"badges", any.badges},
               {"links", any.links},
               {"exit_code", std::move(exit_code)},
@@ -255,7 +261,7 @@ void append_metrics(const std::vector<MetricComparison>& metrics, std::string& o
 
 }  // namespace
 
-void append_run_json(const RunComparison& run, std::string& out) {
+void append_run_json(const RunComparison& run, const core::MetricDefs& defs, std::string& out) {
   const core::RunRecord& any = run.record != nullptr ? *run.record : *run.reference;
   out += "{\"badges\":";
   append_value(any.badges, out);
@@ -297,6 +303,12 @@ void append_run_json(const RunComparison& run, std::string& out) {
   append_metrics(run.metrics, out);
   out += ",\"params\":";
   append_value(any.params, out);
+  out += ",\"reason\":";
+  if (const std::string reason = explain(defs, run); !reason.empty()) {
+    append_text(reason, out);
+  } else {
+    out += "null";
+  }
   out += ",\"reference_log\":";
   append_log(run.reference, out);
   out += ",\"reference_status\":";
@@ -321,6 +333,22 @@ void append_run_json(const RunComparison& run, std::string& out) {
   out += ",\"verdict\":";
   append_text(to_string(run.verdict), out);
   out += '}';
+}
+
+json verdict_to_json(const Verdict& verdict) {
+  return json{{"passed", verdict.passed},
+              {"gate", to_string(verdict.gate)},
+              {"why", verdict.why},
+              {"title", verdict_title(verdict)}};
+}
+
+json links_to_json(const ReportLinks& links) {
+  const auto url = [](const std::string& value) {
+    return value.empty() ? json(nullptr) : json(value);
+  };
+  return json{{"commit", url(links.commit)},
+              {"merge_request", url(links.merge_request)},
+              {"job", url(links.job)}};
 }
 
 json metric_defs_to_json(const Comparison& comparison) {
@@ -367,6 +395,8 @@ void write_report_json(const Comparison& comparison, std::string_view generated_
       {"project", comparison.project},
       {"commit", comparison.commit},
       {"branch", comparison.branch ? json(*comparison.branch) : json(nullptr)},
+      {"verdict", verdict_to_json(judge(comparison))},
+      {"links", links_to_json(comparison.links)},
       {"reference", comparison.reference},
       {"generated_at", generated_at},
       {"qatools_version", k_version},
@@ -396,7 +426,7 @@ void write_report_json(const Comparison& comparison, std::string_view generated_
       std::string& text = texts[begin];
       for (std::size_t i = begin; i < end; ++i) {
         text += start + i == 0 ? "\n  " : ",\n  ";
-        append_run_json(runs[start + i], text);
+        append_run_json(runs[start + i], comparison.defs, text);
       }
     });
     for (const auto& text : texts) {

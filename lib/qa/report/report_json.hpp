@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <qa/report/comparison.hpp>
+#include <qa/report/verdict.hpp>
 
 namespace qa::report {
 
@@ -13,6 +14,10 @@ namespace qa::report {
 //
 //   {"schema": "qa.report/1",
 //    "project": "acme/denoise", "commit": "<sha>", "branch": "main" | null,
+//    "verdict": {"passed": true, "gate": "failed" | "regression" | "never",
+//                "why": "no run failed", "title": "passed: no run failed (gate: failed runs)"},
+//    "links": {"commit": URL | null, "merge_request": URL | null, "job": URL | null},
+//                                   from the CI's variables (see ci_links.hpp)
 //    "reference": {"requested": "auto", "commit": "<sha>", "reason": "...", "tried": [...]},
 //                 (when batches name references of their own, `reference:` in the batches
 //                 file, the first one with "per_batch": [{...the same..., "runs": N}])
@@ -37,6 +42,8 @@ namespace qa::report {
 //             "reference_status": the same | null (new),
 //             "bitacc": "identical" | "different" | "reference-missing" | "failed",
 //             "configs": [...], "params": {...}, "badges": {...}, "links": {...},
+//             "reason": why the verdict, one line ("PSNR -1.20 (-3.9%) beyond its tolerance
+//                       of 1%", see verdict.hpp explain) | null (unchanged),
 //             "exit_code": 0 | null, "timing": {...} | null, "host": "..." | null,
 //             "metrics": {"psnr": {"value": 31.2 | null, "reference": 30.1 | null,
 //                                  "delta": 1.1 | null, "relative": 0.0365 | null,
@@ -68,12 +75,16 @@ void write_report_json(const Comparison& comparison, std::string_view generated_
 // Return `json` as compact text; invalid UTF-8 in strings is replaced by U+FFFD.
 [[nodiscard]] std::string dump_json(const nlohmann::json& json);
 
-// Return one RUN object of qa.report/1.
-[[nodiscard]] nlohmann::json run_to_json(const RunComparison& run);
+// Return one RUN object of qa.report/1, its reason judged by `defs`.
+[[nodiscard]] nlohmann::json run_to_json(const RunComparison& run, const core::MetricDefs& defs);
 
 // Append one RUN object of qa.report/1 to `out`: the bytes of dump_json(run_to_json(run)),
 // written without building the document (write_report_json writes 100,000 of them).
-void append_run_json(const RunComparison& run, std::string& out);
+void append_run_json(const RunComparison& run, const core::MetricDefs& defs, std::string& out);
+
+// Return the "verdict" and "links" objects of qa.report/1.
+[[nodiscard]] nlohmann::json verdict_to_json(const Verdict& verdict);
+[[nodiscard]] nlohmann::json links_to_json(const ReportLinks& links);
 
 // Return the "metrics" array of qa.report/1.
 [[nodiscard]] nlohmann::json metric_defs_to_json(const Comparison& comparison);

@@ -6,6 +6,7 @@
 #include <qa/report/format.hpp>
 #include <qa/report/optimization_writers.hpp>
 #include <qa/report/report_writers.hpp>
+#include <qa/report/verdict.hpp>
 #include <qa/util/escape.hpp>
 
 namespace qa::report {
@@ -97,6 +98,37 @@ std::string aggregates_table(const Comparison& comparison, const std::vector<cor
 
 // Return `labels` joined with `,` for the marker, at most k_max_marker_labels bytes of them: the
 // labels that fit, then `+N` for the others.
+// A URL inside Markdown's (...): parentheses and spaces percent-encoded.
+std::string markdown_url(std::string_view url) {
+  std::string out;
+  for (const char c : url) {
+    if (c == '(') {
+      out += "%28";
+    } else if (c == ')') {
+      out += "%29";
+    } else if (c == ' ') {
+      out += "%20";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// " · [commit](...) · [merge request](...) · [CI job](...)" for the links that are known.
+std::string links_line(const ReportLinks& links) {
+  std::string out;
+  for (const auto& [name, url] :
+       {std::pair<std::string_view, const std::string&>{"commit", links.commit},
+        {"merge request", links.merge_request},
+        {"CI job", links.job}}) {
+    if (!url.empty()) {
+      out += fmt::format(" · [{}]({})", name, markdown_url(url));
+    }
+  }
+  return out;
+}
+
 std::string marker_labels(const std::set<std::string>& labels) {
   constexpr std::size_t k_max_marker_labels = 200;
   std::string out;
@@ -127,12 +159,12 @@ std::string render(const Comparison& comparison, std::size_t budget, std::size_t
       labels.emplace(run.label);
     }
   }
-  const auto& totals = comparison.totals;
-  const bool bad = totals.failed > 0 || totals.regressions > 0;
+  const Verdict verdict = judge(comparison);
   std::string out = fmt::format("<!-- qa-report:{} -->\n", marker_labels(labels));
-  out += fmt::format("### {} qa-report: {}\n\n", bad ? "❌" : "✅",
-                     markdown_escape(counts_sentence(totals)));
-  out += markdown_escape(headline(comparison)) + "\n\n";
+  out += fmt::format("### {} qa-report {}\n\n", verdict.passed ? "✅" : "❌",
+                     markdown_escape(verdict_title(verdict)));
+  out += "**" + markdown_escape(headline(comparison)) + "**" + links_line(comparison.links) +
+         "\n\n" + markdown_escape(counts_sentence(comparison.totals)) + "\n\n";
   if (comparison.optimization) {
     out += optimization_to_markdown(*comparison.optimization, comparison.defs) + "\n";
   }

@@ -5,6 +5,7 @@
 #include <qa/report/format.hpp>
 #include <qa/report/optimization_writers.hpp>
 #include <qa/report/report_writers.hpp>
+#include <qa/report/verdict.hpp>
 
 namespace qa::report {
 
@@ -45,7 +46,8 @@ std::string bitacc_cell(const RunComparison& run) {
 }  // namespace
 
 std::string report_to_text(const Comparison& comparison) {
-  std::string out = headline(comparison) + "\n" + counts_sentence(comparison.totals) + "\n";
+  std::string out = verdict_title(judge(comparison)) + "\n" + headline(comparison) + "\n" +
+                    counts_sentence(comparison.totals) + "\n";
   if (comparison.optimization) {
     out += optimization_summary(*comparison.optimization) + "\n";
   }
@@ -81,11 +83,12 @@ std::string report_to_text(const Comparison& comparison) {
     out += "\n" + render_table(rows);
   }
   if (unchanged > 0) {
-    out += fmt::format("({} unchanged {} not listed)\n", unchanged, unchanged == 1 ? "run" : "runs");
+    out +=
+        fmt::format("({} unchanged {} not listed)\n", unchanged, unchanged == 1 ? "run" : "runs");
   }
 
-  std::vector<Row> aggregates{{"label", "config", "metric", "mean", "reference", "median", "min",
-                               "max"}};
+  std::vector<Row> aggregates{
+      {"label", "config", "metric", "mean", "reference", "median", "min", "max"}};
   for (const auto& group : comparison.groups) {
     for (const auto& aggregate : group.metrics) {
       if (aggregate.value.count == 0 && aggregate.reference.count == 0) {
@@ -95,12 +98,11 @@ std::string report_to_text(const Comparison& comparison) {
       const auto stat = [&](const MetricStats& stats, double MetricStats::*field) {
         return stats.count == 0 ? std::string("-") : format_value(def, stats.*field);
       };
-      aggregates.push_back({group.label, group.config, def.short_label,
-                            stat(aggregate.value, &MetricStats::mean),
-                            stat(aggregate.reference, &MetricStats::mean),
-                            stat(aggregate.value, &MetricStats::median),
-                            stat(aggregate.value, &MetricStats::min),
-                            stat(aggregate.value, &MetricStats::max)});
+      aggregates.push_back(
+          {group.label, group.config, def.short_label, stat(aggregate.value, &MetricStats::mean),
+           stat(aggregate.reference, &MetricStats::mean),
+           stat(aggregate.value, &MetricStats::median), stat(aggregate.value, &MetricStats::min),
+           stat(aggregate.value, &MetricStats::max)});
     }
   }
   if (aggregates.size() > 1) {

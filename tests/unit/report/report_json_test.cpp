@@ -63,7 +63,7 @@ TEST(ReportJsonTest, OneTopLevelFieldPerLineThenOneRunPerLine) {
   const auto pieces = pieces_of(comparison);
   // The head holds every field but the runs, one per line.
   ASSERT_FALSE(pieces.empty());
-  EXPECT_EQ(std::count(pieces[0].begin(), pieces[0].end(), '\n'), 10);
+  EXPECT_EQ(std::count(pieces[0].begin(), pieces[0].end(), '\n'), 12);
   EXPECT_TRUE(pieces[0].starts_with("{\"schema\": \"qa.report/1\",\n")) << pieces[0];
   EXPECT_TRUE(pieces[0].ends_with(" \"runs\": [")) << pieces[0];
   std::string text;
@@ -76,10 +76,10 @@ TEST(ReportJsonTest, OneTopLevelFieldPerLineThenOneRunPerLine) {
     lines.push_back(text.substr(start, end - start));
     start = end + 1;
   }
-  ASSERT_EQ(lines.size(), 14U) << text;
-  EXPECT_EQ(json::parse(lines[11].substr(2, lines[11].size() - 3))["key"], "default/base/a.png");
-  EXPECT_EQ(json::parse(lines[12].substr(2))["key"], "default/base/b.png");
-  EXPECT_EQ(lines[13], "]}");
+  ASSERT_EQ(lines.size(), 16U) << text;
+  EXPECT_EQ(json::parse(lines[13].substr(2, lines[13].size() - 3))["key"], "default/base/a.png");
+  EXPECT_EQ(json::parse(lines[14].substr(2))["key"], "default/base/b.png");
+  EXPECT_EQ(lines[15], "]}");
   EXPECT_EQ(json::parse(text)["runs"].size(), 2U);
 }
 
@@ -90,7 +90,7 @@ TEST(ReportJsonTest, RunsOnOneSideTakeTheirFieldsFromThatSide) {
   const auto comparison =
       compare({record("default/base/new.png", {{"m", 2.0}})}, {reference}, {}, CompareOptions{});
   ASSERT_EQ(comparison.runs.size(), 2U);
-  const json missing = run_to_json(comparison.runs[0]);
+  const json missing = run_to_json(comparison.runs[0], comparison.defs);
   EXPECT_EQ(missing["verdict"], "missing");
   EXPECT_EQ(missing["status"], nullptr);
   EXPECT_EQ(missing["reference_status"], "ok");
@@ -104,7 +104,7 @@ TEST(ReportJsonTest, RunsOnOneSideTakeTheirFieldsFromThatSide) {
                                            {"delta", nullptr},
                                            {"relative", nullptr},
                                            {"verdict", "missing"}}));
-  const json added = run_to_json(comparison.runs[1]);
+  const json added = run_to_json(comparison.runs[1], comparison.defs);
   EXPECT_EQ(added["verdict"], "new");
   EXPECT_EQ(added["reference_status"], nullptr);
   EXPECT_EQ(added["bitacc"], "reference-missing");
@@ -120,7 +120,7 @@ TEST(ReportJsonTest, FilesOfBothSidesAreMergedByPath) {
               {record("default/base/a.png", json::object(),
                       {{"a", entry("same")}, {"b", entry("old")}, {"c", entry("only ref")}})},
               {}, CompareOptions{});
-  const json files = run_to_json(comparison.runs.at(0))["files"];
+  const json files = run_to_json(comparison.runs.at(0), comparison.defs)["files"];
   ASSERT_EQ(files.size(), 4U) << files.dump(1);
   EXPECT_EQ(files[0], (json{{"path", "a"},
                             {"change", "identical"},
@@ -210,8 +210,8 @@ TEST(ReportJsonTest, EachRunIsWrittenAsTheBytesOfItsDocument) {
   ASSERT_EQ(comparison.runs.size(), 3U);
   for (const auto& run : comparison.runs) {
     std::string text = "prefix";
-    append_run_json(run, text);
-    EXPECT_EQ(text, "prefix" + dump_json(run_to_json(run))) << run.key;
+    append_run_json(run, comparison.defs, text);
+    EXPECT_EQ(text, "prefix" + dump_json(run_to_json(run, comparison.defs))) << run.key;
   }
 }
 

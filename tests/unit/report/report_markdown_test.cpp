@@ -20,23 +20,44 @@ core::RunRecord record(const std::string& key, json metrics,
   return test::run_record(key, std::move(metrics), status);
 }
 
-TEST(ReportMarkdownTest, TitleSaysWhetherAnythingFailedOrRegressed) {
+TEST(ReportMarkdownTest, TitleSaysTheVerdictUnderTheGate) {
   const std::vector<core::RunRecord> same{record("nightly/base/a.png", {{"psnr", 30.0}})};
   const std::string ok = report_to_markdown(compare(same, same, {}, CompareOptions{}));
   EXPECT_TRUE(
-      ok.starts_with("<!-- qa-report:nightly -->\n### ✅ qa-report: 1 runs: 1 unchanged; outputs 1 "
-                     "identical, 0 different\n"))
+      ok.starts_with("<!-- qa-report:nightly -->\n### ✅ qa-report passed: no run failed "
+                     "(gate: failed runs)\n\n**acme/demo bbbbbbbbbbbb without "
+                     "reference**\n\n1 runs: 1 unchanged; outputs 1 identical, 0 "
+                     "different\n"))
       << ok;
   EXPECT_EQ(ok.find("#### Changed runs"), std::string::npos);
 
   const std::vector<core::RunRecord> worse{record("nightly/base/a.png", {{"psnr", 35.0}})};
-  const std::string bad = report_to_markdown(compare(worse, same, {}, CompareOptions{}));
+  Comparison regressed = compare(worse, same, {}, CompareOptions{});
+  regressed.gate = Gate::regression;
+  const std::string bad = report_to_markdown(regressed);
   EXPECT_TRUE(
-      bad.starts_with("<!-- qa-report:nightly -->\n### ❌ qa-report: 1 runs: 1 "
-                      "regression; outputs 1 identical, 0 different\n"))
+      bad.starts_with("<!-- qa-report:nightly -->\n### ❌ qa-report failed: 1 regression "
+                      "(gate: failed runs and regressions)\n"))
+      << bad;
+  EXPECT_NE(bad.find("\n1 runs: 1 regression; outputs 1 identical, 0 different\n"),
+            std::string::npos)
       << bad;
   EXPECT_NE(bad.find("#### Changed runs (1)\n"), std::string::npos) << bad;
   EXPECT_NE(bad.find("| 🔴 regression | a.png | base |"), std::string::npos) << bad;
+}
+
+TEST(ReportMarkdownTest, TheHeadlineLinksToTheCommitMergeRequestAndJob) {
+  const std::vector<core::RunRecord> same{record("nightly/base/a.png", {{"psnr", 30.0}})};
+  Comparison comparison = compare(same, same, {}, CompareOptions{});
+  comparison.links.commit = "https://forge.example.com/acme/-/commit/bbbb";
+  comparison.links.merge_request = "https://forge.example.com/acme/-/merge_requests/(4)";
+  comparison.links.job = "https://forge.example.com/acme/-/jobs/9";
+  const std::string md = report_to_markdown(comparison);
+  EXPECT_NE(md.find("reference** · [commit](https://forge.example.com/acme/-/commit/bbbb) · "
+                    "[merge request](https://forge.example.com/acme/-/merge_requests/%284%29) · "
+                    "[CI job](https://forge.example.com/acme/-/jobs/9)\n"),
+            std::string::npos)
+      << md;
 }
 
 TEST(ReportMarkdownTest, AggregatesShowTheMeanAndTheReferenceMean) {

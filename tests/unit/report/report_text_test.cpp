@@ -38,7 +38,9 @@ TEST(ReportTextTest, AnEmptyComparisonIsTheHeadlineAndTheCounts) {
   Comparison comparison = compare({}, {}, core::MetricDefs{}, CompareOptions{});
   comparison.project = "acme/demo";
   comparison.commit = k_sha;
-  EXPECT_EQ(report_to_text(comparison), "acme/demo 0123456789ab without reference\n0 runs\n");
+  EXPECT_EQ(report_to_text(comparison),
+            "passed: no run failed (gate: failed runs)\nacme/demo 0123456789ab without "
+            "reference\n0 runs\n");
 }
 
 TEST(ReportTextTest, UnchangedRunsAreCountedNotListed) {
@@ -75,21 +77,22 @@ TEST(ReportTextTest, ChangedRunsAreAlignedColumnsWithTheirNotes) {
   const std::string text =
       report_to_text(compare(failed, reference, core::MetricDefs{}, CompareOptions{}));
   const auto lines = lines_of(text);
-  // headline, counts, blank, header, three rows
-  ASSERT_GE(lines.size(), 7U) << text;
-  EXPECT_EQ(lines[1], "3 runs: 1 failed, 1 better, 1 new; outputs 1 identical, 0 different")
+  // verdict, headline, counts, blank, header, three rows
+  ASSERT_GE(lines.size(), 8U) << text;
+  EXPECT_EQ(lines[0], "failed: 1 run failed (gate: failed runs)") << text;
+  EXPECT_EQ(lines[2], "3 runs: 1 failed, 1 better, 1 new; outputs 1 identical, 0 different")
       << text;
-  EXPECT_TRUE(lines[3].starts_with("verdict")) << text;
-  const std::size_t run_column = lines[3].find("run");
-  const std::size_t psnr_column = lines[3].find("psnr");
-  for (std::size_t i = 4; i < 7; ++i) {
+  EXPECT_TRUE(lines[4].starts_with("verdict")) << text;
+  const std::size_t run_column = lines[4].find("run");
+  const std::size_t psnr_column = lines[4].find("psnr");
+  for (std::size_t i = 5; i < 8; ++i) {
     EXPECT_EQ(lines[i].find("default/base/"), run_column) << lines[i];
     EXPECT_NE(lines[i][psnr_column], ' ') << lines[i];
     EXPECT_EQ(lines[i][psnr_column - 1], ' ') << lines[i];
     EXPECT_EQ(lines[i].back() == ' ', false) << "trailing space: " << lines[i];
   }
-  EXPECT_TRUE(lines[4].starts_with("failed")) << text;
-  EXPECT_NE(lines[4].find("failed, exit code 4"), std::string::npos) << lines[4];
+  EXPECT_TRUE(lines[5].starts_with("failed")) << text;
+  EXPECT_NE(lines[5].find("failed, exit code 4"), std::string::npos) << lines[5];
   // psnr is smaller-is-better by default: 30 against 31 is better.
   EXPECT_NE(text.find("30.000 -1.000 (-3.2%)"), std::string::npos) << text;
 }
