@@ -94,11 +94,33 @@ async function run(htmlPath) {
     check(await page.locator('#qa-aggregates tbody tr').count() > 0, 'aggregates per label and config');
     await checkOptimization(page, data.report.optimization);
 
-    // Pagination: 200 rows at once, the next page holds the rest.
-    check(await page.locator('#qa-runs tbody tr').count() === 200, 'the first page shows 200 rows');
-    await page.click('.qa-pager button[data-page="next"]');
-    check(await page.locator('#qa-runs tbody tr').count() === runs.length - 200, 'the second page shows the rest');
-    await page.click('.qa-pager button[data-page="first"]');
+    // The headline: the verdict under its gate, what is compared with what and why.
+    check(['true', 'false'].includes(await page.getAttribute('#qa-headline', 'data-passed')), 'the h1 says passed or failed');
+    check(/^(passed|failed) .*\(gate: /.test(await page.textContent('#qa-headline')), `the h1 names the gate: ${await page.textContent('#qa-headline')}`);
+    check((await page.textContent('#qa-compared')).includes(' against '), 'the header says what is compared');
+    check(data.report.verdict && typeof data.report.verdict.passed === 'boolean', 'the data carries the verdict');
+
+    // A virtualized table: only the rows in sight are in the DOM; scrolling to the end shows the last.
+    const rendered = await page.locator('#qa-runs tbody tr[data-index]').count();
+    check(rendered > 10 && rendered < runs.length, `only the rows in sight are rendered: ${rendered} of ${runs.length}`);
+    await page.$eval('#qa-runs-scroll', (node) => { node.scrollTop = node.scrollHeight; });
+    await page.waitForFunction((n) => document.querySelector(`#qa-runs tbody tr[aria-rowindex="${n + 1}"]`) !== null, runs.length);
+    const lastKey = await page.getAttribute(`#qa-runs tbody tr[aria-rowindex="${runs.length + 1}"]`, 'data-index');
+    check(Number(lastKey) === runs.length - 1, `the last row is the last run: ${lastKey}`);
+    await page.$eval('#qa-runs-scroll', (node) => { node.scrollTop = 0; });
+    await page.waitForFunction(() => document.querySelector('#qa-runs tbody tr[aria-rowindex="2"]') !== null);
+    // Arrow keys walk the rows beyond the ones in sight.
+    await page.focus('#qa-runs tbody tr[aria-rowindex="2"]');
+    for (let i = 0; i < 60; i++) await page.keyboard.press('ArrowDown');
+    check(await page.evaluate(() => document.activeElement.getAttribute('aria-rowindex')) === '62', 'ArrowDown moves row by row through the view');
+    await page.$eval('#qa-runs-scroll', (node) => { node.scrollTop = 0; });
+
+    // Each changed run says why, in its verdict cell and on hover.
+    const regression = runs.findIndex((r) => r.verdict === 'regression');
+    check(regression >= 0 && /tolerance/.test(runs[regression].reason), `a regression's reason names its tolerance: ${regression >= 0 && runs[regression].reason}`);
+    const reasonCell = page.locator(`#qa-runs tbody tr[data-index="${regression}"] td[data-col="verdict"]`);
+    check((await reasonCell.locator('.qa-reason').textContent()) === runs[regression].reason, 'the verdict cell shows the reason');
+    check((await reasonCell.getAttribute('title')).endsWith(runs[regression].reason), 'the reason is whole on hover');
 
     // Sorting by a metric column, on the whole data array.
     const numbers = runs.map((r) => r.metrics.psnr && r.metrics.psnr.value).filter((v) => typeof v === 'number');
@@ -150,8 +172,21 @@ async function run(htmlPath) {
     const ppm = await imagesLoaded(page, '#qa-detail .qa-image[data-path="depth.ppm"] img');
     check(ppm.length === 2 && ppm.every(([src, width]) => src.endsWith('.png') && width === 8), `a PPM output shows as PNG: ${JSON.stringify(ppm)}`);
     check((await page.textContent('#qa-detail .qa-log')).includes('denoise: done'), 'the log tail is shown');
+    const timing = await page.textContent('#qa-detail');
+    check(/wall time\s*[0-9.]+ (ms|s)/.test(timing), 'timings are human: ms or s');
     await page.click('#qa-close');
     check(await page.locator('#qa-detail').isHidden(), 'the detail closes');
+
+    // Dark mode follows the system; from 800 px wide nothing overflows the page.
+    const light = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    check(light !== dark && dark === 'rgb(13, 17, 23)', `dark mode: ${light} -> ${dark}`);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 800, height: 700 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 0, `the page fits 800 px: ${overflow} px too wide`);
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // Data crafted as markup stays text.
     await filter(page, 'onerror');

@@ -3,6 +3,8 @@
 #include <qa/report/html_assets.hpp>
 #include <qa/report/html_resources.hpp>
 #include <qa/report/report_json.hpp>
+#include <qa/report/format.hpp>
+#include <qa/report/verdict.hpp>
 #include <qa/util/atomic_file.hpp>
 #include <qa/util/escape.hpp>
 #include <qa/util/file.hpp>
@@ -57,19 +59,49 @@ constexpr std::string_view k_csp =
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
     "img-src 'self' file:; base-uri 'none'; form-action 'none'";
 
+// The page's header: the verdict under its gate, what is compared with what and why, and links
+// to the commit, the merge request and the CI job when the CI says them (see ci_links.hpp).
+std::string page_header(const Comparison& comparison) {
+  const Verdict verdict = judge(comparison);
+  std::string html = fmt::format(
+      "<header class=\"qa-top\">\n<h1 id=\"qa-headline\" class=\"qa-verdict {0}\" "
+      "data-passed=\"{1}\"><span class=\"qa-verdict-word\">{0}</span> {2} "
+      "<span class=\"qa-gate\">(gate: {3})</span></h1>\n",
+      verdict.passed ? "passed" : "failed", verdict.passed ? "true" : "false",
+      util::xml_escape(verdict.why), gate_description(verdict.gate));
+  html += fmt::format("<p id=\"qa-compared\">{}</p>\n", util::xml_escape(headline(comparison)));
+  std::string links;
+  for (const auto& [name, url] :
+       {std::pair<std::string_view, const std::string&>{"commit", comparison.links.commit},
+        {"merge request", comparison.links.merge_request},
+        {"CI job", comparison.links.job}}) {
+    if (!url.empty()) {
+      links += fmt::format("<a href=\"{}\" rel=\"noopener noreferrer\" target=\"_blank\">{}</a>",
+                           util::xml_escape(url), name);
+    }
+  }
+  if (!links.empty()) {
+    html += "<nav id=\"qa-ci-links\" class=\"qa-ci-links\">" + links + "</nav>\n";
+  }
+  return html + "</header>\n";
+}
+
 // The page up to the data element's content.
 std::string page_head(const Comparison& comparison) {
   const std::string short_commit = comparison.commit.substr(0, 12);
+  const Verdict verdict = judge(comparison);
   const std::string title =
-      util::xml_escape(fmt::format("qa-report: {} {}", comparison.project, short_commit));
+      util::xml_escape(fmt::format("{} · qa-report {} {}", verdict.passed ? "passed" : "failed",
+                                   comparison.project, short_commit));
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   html += "<meta http-equiv=\"Content-Security-Policy\" content=\"";
   html += k_csp;
   html += "\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   html += "<meta name=\"generator\" content=\"qa-report\">\n";
+  html += "<meta name=\"color-scheme\" content=\"light dark\">\n";
   html += "<title>" + title + "</title>\n<style>\n";
   html += k_report_css;
-  html += "</style>\n</head>\n<body>\n<header class=\"qa-top\"><h1>" + title + "</h1></header>\n";
+  html += "</style>\n</head>\n<body>\n" + page_header(comparison);
   html +=
       "<main id=\"qa-app\"><noscript><p>This report needs JavaScript to render; its data is "
       "the qa.report/1 JSON below.</p></noscript></main>\n";

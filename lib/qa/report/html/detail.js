@@ -8,6 +8,18 @@ function keyValues(object) {
   return el('table', { class: 'qa-kv' }, body);
 }
 
+// The run's timing (qa.report/1 RUN.timing: wall_s, user_s, sys_s, peak_rss_kb) in human units.
+function timingTable(timing) {
+  const shown = {};
+  for (const [name, value] of Object.entries(timing)) {
+    if (typeof value !== 'number') shown[name] = value;
+    else if (name.endsWith('_s')) shown[name.slice(0, -2) + ' time'] = formatSeconds(value);
+    else if (name === 'peak_rss_kb') shown['peak memory'] = formatMebibytes(value / 1024);
+    else shown[name] = value;
+  }
+  return keyValues(shown);
+}
+
 function openDetail(index) {
   const run = runs[index];
   if (!run) return;
@@ -37,7 +49,7 @@ function openDetail(index) {
     section(panel, 'Links', list);
   }
   section(panel, 'Metrics', metricTable(run));
-  if (run.timing) section(panel, 'Timing', keyValues(run.timing));
+  if (run.timing) section(panel, 'Timing', timingTable(run.timing));
   const extra = extras[index] || null;
   if (extra && Array.isArray(extra.images) && extra.images.length) {
     const box = el('div', { id: 'qa-images' });

@@ -1,7 +1,9 @@
 // qa-report page, part 5 of 5: the data (the qa.report/1 object and the per-run extras embedded
 // in the JSON script element #qa-data; see lib/qa/report/html_report.hpp), the summary, the
-// aggregates, the sortable, filterable and paginated table of runs, and the first render.
-const PAGE_SIZE = 200;   // rows rendered at once: 10,000 runs stay fast
+// aggregates, the sortable and filterable table of runs, virtualized (only the rows in sight are
+// in the DOM, so 100,000 runs scroll as fast as 100), and the first render.
+const ROW_HEIGHT = 34;   // px, every row of the runs table (see report.css #qa-runs)
+const OVERSCAN = 12;     // rows rendered above and below the visible ones
 const MAX_GROUPS = 200;  // aggregate rows rendered at most
 const VERDICTS = ['failed', 'regression', 'missing', 'worse', 'better', 'unchanged', 'new'];
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
@@ -26,9 +28,9 @@ function def(name) {
 
 // ---- table model: filter and sort on the data array ----------------------------------------
 const columns = [
-  { id: 'verdict', label: 'Verdict', value: (r) => VERDICTS.indexOf(r.verdict), cell: (td, r) => td.appendChild(verdictBadge(r.verdict)) },
-  { id: 'key', label: 'Key', cls: 'key mono', value: (r) => text(r.key), cell: (td, r) => { td.textContent = text(r.key); } },
-  { id: 'input', label: 'Input', cls: 'key', value: (r) => text(r.input), cell: (td, r) => { td.textContent = text(r.input); } },
+  { id: 'verdict', label: 'Verdict', cls: 'verdict', value: (r) => VERDICTS.indexOf(r.verdict), cell: verdictCell },
+  { id: 'input', label: 'Input', cls: 'key', value: (r) => text(r.input), cell: (td, r) => { td.textContent = text(r.input); td.title = text(r.key); } },
+  { id: 'label', label: 'Label', value: (r) => text(r.label), cell: (td, r) => { td.textContent = text(r.label); } },
   { id: 'config', label: 'Config', value: (r) => text(r.config), cell: (td, r) => { td.textContent = text(r.config); } },
   { id: 'bitacc', label: 'Outputs', value: (r) => text(r.bitacc), cell: (td, r) => { td.textContent = text(r.bitacc); } },
 ];
@@ -57,7 +59,17 @@ for (const m of tableMetrics) {
   });
 }
 
-const state = { sort: null, dir: 1, filter: '', verdict: '', page: 0, view: runs.map((_, i) => i) };
+// The verdict and, beside it, why (the metric, its change and tolerance: report.reason), whole on
+// hover.
+function verdictCell(td, r) {
+  td.appendChild(verdictBadge(r.verdict));
+  if (typeof r.reason === 'string' && r.reason) {
+    td.appendChild(el('span', { class: 'qa-reason', text: r.reason }));
+    td.title = text(r.verdict) + ': ' + r.reason;
+  }
+}
+
+const state = { sort: null, dir: 1, filter: '', verdict: '', view: runs.map((_, i) => i) };
 let haystacks = null;
 
 function compareValues(a, b) {
@@ -91,7 +103,6 @@ function applyView() {
     });
   }
   state.view = view;
-  state.page = 0;
 }
 
 // ---- sections ------------------------------------------------------------------------------
@@ -197,11 +208,26 @@ function table() {
   });
   refs.body.addEventListener('keydown', (e) => {
     const tr = e.target.closest('tr[data-index]');
-    if (tr && e.key === 'Enter') openDetail(Number(tr.getAttribute('data-index')));
+    if (!tr) return;
+    if (e.key === 'Enter') openDetail(Number(tr.getAttribute('data-index')));
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    // Arrow keys move through the whole view, rendering rows as they come into sight.
+    e.preventDefault();
+    const position = Number(tr.getAttribute('aria-rowindex')) - 2 + (e.key === 'ArrowDown' ? 1 : -1);
+    if (position < 0 || position >= state.view.length) return;
+    revealRow(position);
+    const next = refs.body.querySelector('tr[aria-rowindex="' + (position + 2) + '"]');
+    if (next) next.focus({ preventScroll: true });
   });
-  section.appendChild(el('div', { class: 'qa-scroll' }, el('table', { id: 'qa-runs' }, el('thead', null, head), refs.body)));
-  refs.pager = el('div', { class: 'qa-pager' });
-  section.appendChild(refs.pager);
+  refs.table = el('table', { id: 'qa-runs', 'aria-rowcount': runs.length + 1 }, el('thead', null, head), refs.body);
+  refs.scroller = el('div', { id: 'qa-runs-scroll', class: 'qa-vscroll', tabindex: -1 }, refs.table);
+  let pending = false;
+  refs.scroller.addEventListener('scroll', () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; renderWindow(); });
+  });
+  section.appendChild(refs.scroller);
   return section;
 }
 
@@ -212,17 +238,35 @@ function setVerdict(verdict) {
   renderRows();
 }
 
+// Show the view from its first row (after a sort or a filter).
 function renderRows() {
+  refs.scroller.scrollTop = 0;
+  refs.window = null;
+  renderWindow();
+  refs.count.textContent = state.view.length === runs.length ? runs.length + ' runs' : state.view.length + ' of ' + runs.length + ' runs';
+}
+
+// Render the rows in sight (and OVERSCAN more on each side) between two spacer rows that keep the
+// table as tall as the whole view, so that the scroll bar says where one is.
+function renderWindow() {
+  const total = state.view.length;
+  const sight = Math.ceil((refs.scroller.clientHeight || 600) / ROW_HEIGHT);
+  const first = Math.max(0, Math.floor(refs.scroller.scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(total, first + sight + 2 * OVERSCAN);
+  if (refs.window && refs.window[0] === first && refs.window[1] === last && refs.window[2] === state.view) return;
+  refs.window = [first, last, state.view];
   const body = refs.body;
+  // The focused row keeps the focus when it is rendered anew.
+  const active = document.activeElement;
+  const focused = active && body.contains(active) ? active.getAttribute('aria-rowindex') : null;
   clear(body);
-  const pages = Math.max(1, Math.ceil(state.view.length / PAGE_SIZE));
-  state.page = Math.min(Math.max(0, state.page), pages - 1);
-  const start = state.page * PAGE_SIZE;
-  const rows = state.view.slice(start, start + PAGE_SIZE);
   const fragment = document.createDocumentFragment();
-  for (const index of rows) {
+  const spacer = (rows) => el('tr', { class: 'qa-spacer', 'aria-hidden': 'true', style: 'height:' + rows * ROW_HEIGHT + 'px' });
+  if (first > 0) fragment.appendChild(spacer(first));
+  for (let position = first; position < last; position++) {
+    const index = state.view[position];
     const run = runs[index];
-    const tr = el('tr', { 'data-index': index, 'data-verdict': text(run.verdict), tabindex: 0 });
+    const tr = el('tr', { 'data-index': index, 'data-verdict': text(run.verdict), tabindex: 0, 'aria-rowindex': position + 2 });
     for (const column of columns) {
       const td = el('td', { class: column.cls || null, 'data-col': column.id });
       column.cell(td, run);
@@ -230,18 +274,23 @@ function renderRows() {
     }
     fragment.appendChild(tr);
   }
+  if (last < total) fragment.appendChild(spacer(total - last));
   body.appendChild(fragment);
-  refs.count.textContent = state.view.length === runs.length ? runs.length + ' runs' : state.view.length + ' of ' + runs.length + ' runs';
-  clear(refs.pager);
-  if (pages > 1) {
-    const go = (page) => () => { state.page = page; renderRows(); };
-    refs.pager.append(
-      el('button', { type: 'button', 'data-page': 'first', onclick: go(0), disabled: state.page === 0 }, '\u00ab'),
-      el('button', { type: 'button', 'data-page': 'prev', onclick: go(state.page - 1), disabled: state.page === 0 }, '\u2039 previous'),
-      el('span', { text: 'rows ' + (start + 1) + '\u2013' + (start + rows.length) + ' of ' + state.view.length + ', page ' + (state.page + 1) + ' of ' + pages }),
-      el('button', { type: 'button', 'data-page': 'next', onclick: go(state.page + 1), disabled: state.page >= pages - 1 }, 'next \u203a'),
-      el('button', { type: 'button', 'data-page': 'last', onclick: go(pages - 1), disabled: state.page >= pages - 1 }, '\u00bb'));
-  }
+  const refocus = focused && body.querySelector('tr[aria-rowindex="' + focused + '"]');
+  if (refocus) refocus.focus({ preventScroll: true });
+  refs.table.setAttribute('aria-rowcount', String(total + 1));
+  refs.scroller.dataset.first = String(first);
+  refs.scroller.dataset.last = String(last);
+}
+
+// Scroll the table so that the row of `position` in the view is in sight.
+function revealRow(position) {
+  const top = position * ROW_HEIGHT;
+  const scroller = refs.scroller;
+  const head = ROW_HEIGHT;
+  if (top < scroller.scrollTop) scroller.scrollTop = top;
+  else if (top + ROW_HEIGHT + head > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = top + ROW_HEIGHT + head - scroller.clientHeight;
+  renderWindow();
 }
 
 // ---- first render ---------------------------------------------------------------------------
