@@ -7,11 +7,63 @@
 
 namespace qa::report {
 
+namespace {
+
+// "850 ms", "2.31 s", "4 min 5 s", "1 h 2 min".
+std::string human_seconds(double seconds) {
+  const char* sign = seconds < 0 ? "-" : "";
+  const double s = std::fabs(seconds);
+  if (s < 1) {
+    return fmt::format("{}{:.{}f} ms", sign, s * 1000, s < 0.01 ? 2 : 0);
+  }
+  if (s < 60) {
+    return fmt::format("{}{:.{}f} s", sign, s, s < 10 ? 2 : 1);
+  }
+  if (s < 3600) {
+    return fmt::format("{}{:.0f} min {:.0f} s", sign, std::floor(s / 60),
+                       std::round(std::fmod(s, 60)));
+  }
+  return fmt::format("{}{:.0f} h {:.0f} min", sign, std::floor(s / 3600),
+                     std::round(std::fmod(s, 3600) / 60));
+}
+
+// "512 KiB", "120 MiB", "1.50 GiB".
+std::string human_mebibytes(double mebibytes) {
+  const char* sign = mebibytes < 0 ? "-" : "";
+  const double m = std::fabs(mebibytes);
+  if (m < 1) {
+    return fmt::format("{}{:.0f} KiB", sign, m * 1024);
+  }
+  if (m < 1024) {
+    return fmt::format("{}{:.{}f} MiB", sign, m, m < 10 ? 1 : 0);
+  }
+  return fmt::format("{}{:.2f} GiB", sign, m / 1024);
+}
+
+// qatools' own measures in human units, unless the metrics file declares them (with its own).
+std::string (*human_unit(const core::MetricDef& def))(double) {
+  if (def.declared) {
+    return nullptr;
+  }
+  if (def.name == "compute_time") {
+    return human_seconds;
+  }
+  if (def.name == "peak_rss_mb") {
+    return human_mebibytes;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 std::string format_value(const core::MetricDef& def, const nlohmann::json& value) {
   if (value.is_null()) {
     return "-";
   }
   if (value.is_number()) {
+    if (const auto human = human_unit(def)) {
+      return human(value.get<double>());
+    }
     return fmt::format("{:.{}f}{}", value.get<double>() * def.scale, def.precision, def.suffix);
   }
   if (value.is_string()) {
@@ -24,7 +76,10 @@ std::string format_delta(const core::MetricDef& def, const MetricComparison& met
   if (!metric.delta || *metric.delta == 0) {
     return {};
   }
-  std::string text = fmt::format("{:+.{}f}", *metric.delta * def.scale, def.precision);
+  const auto human = human_unit(def);
+  std::string text = human != nullptr
+                         ? (*metric.delta > 0 ? "+" : "") + human(*metric.delta)
+                         : fmt::format("{:+.{}f}", *metric.delta * def.scale, def.precision);
   if (metric.relative) {
     text += fmt::format(" ({:+.1f}%)", *metric.relative * 100);
   }

@@ -11,11 +11,12 @@
 namespace qa::report {
 
 // Return `value` as shown to people: numbers multiplied by `def.scale`, with `def.precision`
-// decimals and `def.suffix`; strings as they are; null as "-".
+// decimals and `def.suffix`; strings as they are; null as "-". qatools' own compute_time
+// (seconds) and peak_rss_mb, unless declared, in human units: "850 ms", "2.31 s", "120 MiB".
 [[nodiscard]] std::string format_value(const core::MetricDef& def, const nlohmann::json& value);
 
 // Return the change of `metric` as shown to people: "+1.20 (+4.0%)", "+1.20" without a relative
-// change, "" when there is no numeric delta.
+// change, "" when there is no numeric delta; human units as format_value ("+500 ms (+50.0%)").
 [[nodiscard]] std::string format_delta(const core::MetricDef& def, const MetricComparison& metric);
 
 // Return the comparison of the metric `name` in `run`, or null when the run has none.

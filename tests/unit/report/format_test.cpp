@@ -55,6 +55,32 @@ TEST(FormatDeltaTest, SignedDeltaWithTheRelativeChangeWhenKnown) {
             "");
 }
 
+TEST(FormatValueTest, QatoolsOwnMeasuresAreInHumanUnitsUnlessDeclared) {
+  core::MetricDef time;
+  time.name = "compute_time";
+  EXPECT_EQ(format_value(time, 0.85), "850 ms");
+  EXPECT_EQ(format_value(time, 0.0042), "4.20 ms");
+  EXPECT_EQ(format_value(time, 2.314), "2.31 s");
+  EXPECT_EQ(format_value(time, 42.0), "42.0 s");
+  EXPECT_EQ(format_value(time, 245.0), "4 min 5 s");
+  EXPECT_EQ(format_value(time, 3720.0), "1 h 2 min");
+  EXPECT_EQ(format_delta(time, metric("compute_time", 1.5, 1.0, 0.5, 0.5, MetricVerdict::changed)),
+            "+500 ms (+50.0%)");
+  EXPECT_EQ(
+      format_delta(time, metric("compute_time", 1.0, 3.0, -2.0, -2.0 / 3, MetricVerdict::changed)),
+      "-2.00 s (-66.7%)");
+  core::MetricDef memory;
+  memory.name = "peak_rss_mb";
+  EXPECT_EQ(format_value(memory, 0.5), "512 KiB");
+  EXPECT_EQ(format_value(memory, 120.4), "120 MiB");
+  EXPECT_EQ(format_value(memory, 1536.0), "1.50 GiB");
+  // A metrics file that declares them keeps its own precision and suffix.
+  time.declared = true;
+  time.precision = 1;
+  time.suffix = " s";
+  EXPECT_EQ(format_value(time, 0.85), "0.8 s");
+}
+
 TEST(MetricCellTest, ValueThenChangeOrADashWhenTheRunHasNoSuchMetric) {
   RunComparison run;
   run.metrics.push_back(metric("psnr", 31.5, 30.0, 1.5, 0.05, MetricVerdict::better));
