@@ -4,22 +4,6 @@
 // objective against each searched parameter (categories on a discrete axis, log-uniform ones on
 // a log axis; the best point highlighted), and the sortable table of evaluations.
 const OPT_ROWS = 500;  // table rows rendered at most (sorting works on every evaluation)
-const OPT_W = 420;
-const OPT_H = 240;
-const OPT_PAD = { left: 56, right: 12, top: 14, bottom: 34 };
-
-function isNumber(value) {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function formatNumber(value) {
-  return isNumber(value) ? String(Number(value.toPrecision(6))) : '\u2013';
-}
-
-function formatParam(value) {
-  if (value === undefined) return '\u2013';
-  return isNumber(value) ? formatNumber(value) : text(value);
-}
 
 function optimization() {
   const opt = report.optimization;
@@ -56,27 +40,6 @@ function optimization() {
   return section;
 }
 
-// An SVG of the chart size with its axes; `sy` maps an objective to y.
-function chartFrame(attrs) {
-  const root = svg('svg', Object.assign({ width: OPT_W, height: OPT_H, viewBox: '0 0 ' + OPT_W + ' ' + OPT_H, role: 'img' }, attrs));
-  root.appendChild(svg('line', { class: 'axis', x1: OPT_PAD.left, y1: OPT_H - OPT_PAD.bottom, x2: OPT_W - OPT_PAD.right, y2: OPT_H - OPT_PAD.bottom }));
-  root.appendChild(svg('line', { class: 'axis', x1: OPT_PAD.left, y1: OPT_PAD.top, x2: OPT_PAD.left, y2: OPT_H - OPT_PAD.bottom }));
-  return root;
-}
-
-function chartText(root, x, y, value, anchor, cls) {
-  const t = svg('text', { x: x, y: y, 'text-anchor': anchor, class: cls || null });
-  t.textContent = value;
-  root.appendChild(t);
-}
-
-function withTitle(node, value) {
-  const title = svg('title');
-  title.textContent = value;
-  node.appendChild(title);
-  return node;
-}
-
 // The y scale of the objectives of `evaluations` (smaller is better: the best is lowest).
 function objectiveScale(root, evaluations) {
   let lo = Infinity;
@@ -84,20 +47,11 @@ function objectiveScale(root, evaluations) {
   for (const e of evaluations) {
     if (e.status === 'ok' && isNumber(e.objective)) { lo = Math.min(lo, e.objective); hi = Math.max(hi, e.objective); }
   }
-  if (lo === Infinity) return null;
-  if (hi === lo) { hi += Math.abs(hi) * 0.01 || 1; lo -= Math.abs(lo) * 0.01 || 1; }
-  const top = OPT_PAD.top + 10;  // failed evaluations are marked above the highest objective
-  const sy = (v) => OPT_H - OPT_PAD.bottom - ((v - lo) / (hi - lo)) * (OPT_H - OPT_PAD.bottom - top);
-  chartText(root, OPT_PAD.left - 4, sy(lo) + 3, formatNumber(lo), 'end');
-  chartText(root, OPT_PAD.left - 4, sy(hi) + 3, formatNumber(hi), 'end');
-  const label = svg('text', { x: 0, y: 0, 'text-anchor': 'middle', transform: 'translate(12 ' + (OPT_H - OPT_PAD.bottom + top) / 2 + ') rotate(-90)' });
-  label.textContent = 'objective';
-  root.appendChild(label);
-  return sy;
+  return lo === Infinity ? null : valueScale(root, lo, hi, 'objective', formatNumber);
 }
 
 function failedMark(x, e) {
-  const y = OPT_PAD.top + 2;
+  const y = PLOT_PAD.top + 2;
   return withTitle(svg('path', { class: 'mark-' + (e.status === 'interrupted' ? 'interrupted' : 'failed'), 'data-evaluation': e.evaluation,
     d: 'M' + (x - 4).toFixed(1) + ' ' + (y - 4) + 'L' + (x + 4).toFixed(1) + ' ' + (y + 4) + 'M' + (x - 4).toFixed(1) + ' ' + (y + 4) + 'L' + (x + 4).toFixed(1) + ' ' + (y - 4) }),
   'evaluation ' + e.evaluation + ': ' + text(e.status) + (Array.isArray(e.notes) && e.notes.length ? ' (' + e.notes.map(text).join('; ') + ')' : ''));
@@ -108,10 +62,10 @@ function convergenceChart(opt, evaluations, bestSoFar) {
   const last = evaluations.length ? evaluations[evaluations.length - 1].evaluation : 1;
   const first = evaluations.length ? evaluations[0].evaluation : 1;
   const span = Math.max(1, last - first);
-  const sx = (n) => OPT_PAD.left + 8 + ((n - first) / span) * (OPT_W - OPT_PAD.left - OPT_PAD.right - 16);
-  chartText(root, sx(first), OPT_H - OPT_PAD.bottom + 14, String(first), 'middle');
-  if (last !== first) chartText(root, sx(last), OPT_H - OPT_PAD.bottom + 14, String(last), 'middle');
-  chartText(root, (OPT_W + OPT_PAD.left) / 2, OPT_H - 4, 'evaluation', 'middle');
+  const sx = (n) => PLOT_PAD.left + 8 + ((n - first) / span) * (PLOT_W - PLOT_PAD.left - PLOT_PAD.right - 16);
+  chartText(root, sx(first), PLOT_H - PLOT_PAD.bottom + 14, String(first), 'middle');
+  if (last !== first) chartText(root, sx(last), PLOT_H - PLOT_PAD.bottom + 14, String(last), 'middle');
+  chartText(root, (PLOT_W + PLOT_PAD.left) / 2, PLOT_H - 4, 'evaluation', 'middle');
   const sy = objectiveScale(root, evaluations);
   if (sy) {
     let path = '';
@@ -136,46 +90,18 @@ function convergenceChart(opt, evaluations, bestSoFar) {
   return el('figure', { class: 'qa-chart' }, root, el('figcaption', { text: 'objective per evaluation (smaller is better); the line is the best so far, \u00d7 a failed evaluation' }));
 }
 
-function sameValue(a, b) {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 function paramChart(opt, dimension, evaluations) {
   const name = dimension.name;
   const valueOf = (e) => (e.point && typeof e.point === 'object' && name in e.point ? e.point[name] : e.params && typeof e.params === 'object' ? e.params[name] : undefined);
   const points = evaluations.filter((e) => e.status === 'ok' && isNumber(e.objective) && valueOf(e) !== undefined);
   const categories = dimension.kind === 'categorical' && Array.isArray(dimension.categories) ? dimension.categories : null;
   const values = points.map(valueOf).filter(isNumber);
-  let lo = isNumber(dimension.low) ? dimension.low : Math.min(...values);
-  let hi = isNumber(dimension.high) ? dimension.high : Math.max(...values);
+  const lo = isNumber(dimension.low) ? dimension.low : Math.min(...values);
+  const hi = isNumber(dimension.high) ? dimension.high : Math.max(...values);
   const log = !categories && dimension.prior === 'log-uniform' && lo > 0 && values.every((v) => v > 0);
-  const axis = categories ? 'category' : log ? 'log' : 'linear';
-  const root = chartFrame({ 'data-chart': 'param', 'data-param': name, 'data-axis': axis });
-  const left = OPT_PAD.left + 8;
-  const width = OPT_W - OPT_PAD.left - OPT_PAD.right - 16;
-  let sx;
-  if (categories) {
-    const n = Math.max(1, categories.length);
-    const index = (v) => categories.findIndex((c) => sameValue(c, v));
-    sx = (v) => { const i = index(v); return i < 0 ? null : left + ((i + 0.5) / n) * width; };
-    const step = Math.max(1, Math.ceil(n / 8));
-    for (let i = 0; i < n; i += step) {
-      const label = text(categories[i]);
-      chartText(root, left + ((i + 0.5) / n) * width, OPT_H - OPT_PAD.bottom + 14, label.length > 14 ? label.slice(0, 13) + '\u2026' : label, 'middle');
-    }
-  } else {
-    if (!values.length && !(isNumber(lo) && isNumber(hi))) return null;
-    if (!(hi > lo)) {
-      const pad = Math.abs(lo) * 0.01 || 1;
-      hi = lo + pad;
-      lo = log ? lo / 2 : lo - pad;
-    }
-    const f = log ? Math.log : (v) => v;
-    sx = (v) => (isNumber(v) && (!log || v > 0) ? left + ((f(v) - f(lo)) / (f(hi) - f(lo))) * width : null);
-    chartText(root, left, OPT_H - OPT_PAD.bottom + 14, formatNumber(lo), 'start');
-    chartText(root, left + width, OPT_H - OPT_PAD.bottom + 14, formatNumber(hi), 'end');
-  }
-  chartText(root, (OPT_W + OPT_PAD.left) / 2, OPT_H - 4, name + (log ? ' (log scale)' : ''), 'middle');
+  if (!categories && !values.length && !(isNumber(lo) && isNumber(hi))) return null;
+  const root = chartFrame({ 'data-chart': 'param', 'data-param': name });
+  const { sx, axis } = paramAxis(root, name, { categories: categories, lo: lo, hi: hi, log: log });
   const sy = objectiveScale(root, evaluations);
   let bestDot = null;
   for (const e of points) {
