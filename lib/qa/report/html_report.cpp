@@ -101,6 +101,7 @@ std::string page_head(const Comparison& comparison) {
   html += "<meta name=\"color-scheme\" content=\"light dark\">\n";
   html += "<title>" + title + "</title>\n<style>\n";
   html += k_report_css;
+  html += k_report_tuning_css;
   html += "</style>\n</head>\n<body>\n" + page_header(comparison);
   html +=
       "<main id=\"qa-app\"><noscript><p>This report needs JavaScript to render; its data is "
@@ -114,7 +115,7 @@ std::string page_tail() {
   // The parts of the script share one block scope, so that nothing leaks to the window.
   std::string html = "</script>\n<script>\n'use strict';\n{\n";
   for (const std::string_view part : {k_report_dom_js, k_report_charts_js, k_report_optimization_js,
-                                      k_report_detail_js, k_report_js}) {
+                                      k_report_tuning_js, k_report_detail_js, k_report_js}) {
     html += part;
   }
   html += "}\n</script>\n</body>\n</html>\n";

@@ -36,6 +36,11 @@ struct HtmlOptions {
 // With `comparison.optimization` (qa-report --optimization), the embedded report holds the
 // document as `optimization` and the page adds its section after the summary: the convergence,
 // the objective against each searched parameter, and the sortable table of evaluations.
+// When runs of one label and configuration names differ by their params on the same input (a
+// tuning search, a matrix over parameters), the page adds a tuning section after the summary,
+// built from the runs' label, configs and params alone: one point per distinct params object,
+// ranked by a chosen metric's mean over its inputs, with that mean against each varying
+// parameter; a point filters the runs table to its runs.
 //
 // With `options.fetch`, the images among the output files (see image_kind) of both sides are
 // fetched into the assets folder, named by hash (PGM and PPM converted to PNG), compared (see

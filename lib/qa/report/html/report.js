@@ -69,7 +69,7 @@ function verdictCell(td, r) {
   }
 }
 
-const state = { sort: null, dir: 1, filter: '', verdict: '', view: runs.map((_, i) => i) };
+const state = { sort: null, dir: 1, filter: '', verdict: '', subset: null, view: runs.map((_, i) => i) };
 let haystacks = null;
 
 function compareValues(a, b) {
@@ -89,6 +89,7 @@ function applyView() {
   for (let i = 0; i < runs.length; i++) {
     if (verdict === 'changes' ? runs[i].verdict === 'unchanged' : verdict && runs[i].verdict !== verdict) continue;
     if (needle && haystacks[i].indexOf(needle) < 0) continue;
+    if (state.subset && !state.subset.has(i)) continue;
     view.push(i);
   }
   const column = columns.find((c) => c.id === state.sort);
@@ -185,7 +186,8 @@ function table() {
     el('option', { value: 'changes', text: 'changes only' }), ...VERDICTS.map((v) => el('option', { value: v, text: v })));
   verdict.addEventListener('change', () => { state.verdict = verdict.value; applyView(); renderRows(); });
   refs.verdict = verdict;
-  section.appendChild(el('div', { class: 'qa-controls' }, filter, verdict, refs.count = el('span', { id: 'qa-count', class: 'muted' })));
+  refs.subset = el('button', { id: 'qa-subset', type: 'button', hidden: true, title: 'show every run', onclick: () => setRunSubset(null, '') });
+  section.appendChild(el('div', { class: 'qa-controls' }, filter, verdict, refs.subset, refs.count = el('span', { id: 'qa-count', class: 'muted' })));
   const head = el('tr');
   for (const column of columns) {
     const th = el('th', { class: 'sortable' + (column.cls && column.cls.includes('num') ? ' num' : ''), 'data-sort': column.id, text: column.label, tabindex: 0, scope: 'col' });
@@ -234,6 +236,16 @@ function table() {
 function setVerdict(verdict) {
   state.verdict = verdict;
   refs.verdict.value = verdict;
+  applyView();
+  renderRows();
+}
+
+// Show only the runs whose indices are in `indices` (a Set; null: every run), named `caption`
+// on the button that clears it (tuning.js: the runs of one tuning point).
+function setRunSubset(indices, caption) {
+  state.subset = indices;
+  refs.subset.hidden = !indices;
+  refs.subset.textContent = indices ? caption + ' \u00d7' : '';
   applyView();
   renderRows();
 }
@@ -298,6 +310,8 @@ const started = performance.now();
 app.appendChild(summary());
 const optimizationSection = optimization();
 if (optimizationSection) app.appendChild(optimizationSection);
+const tuningSection = tuning();
+if (tuningSection) app.appendChild(tuningSection);
 app.appendChild(table());
 refs.detail = el('aside', { id: 'qa-detail', class: 'qa-detail', hidden: true, 'aria-label': 'run detail' });
 document.body.appendChild(refs.detail);

@@ -1,0 +1,68 @@
+// A real tuning search in the HTML report: the example project (examples/denoise) copied into a
+// git repository, its `smoke` batch run plainly at a first commit (the reference), then with
+// `qa-batch --tuning-search` over strength, sigma and a parameter whose name and values are
+// markup at a second commit, the records piped into `qa-report --html`; the page is checked in
+// headless Chromium by tests/browser/tuning_test.mjs. A missing node, Chromium or node_modules
+// is a failure: scripts/bootstrap installs them.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "support/example_project.hpp"
+#include "support/tool_fixture.hpp"
+
+namespace qa::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path k_browser_dir = fs::path(QA_SOURCE_DIR) / "tests" / "browser";
+
+// Strength (linear axis) by sigma (0.1 to 10: a log axis) by a parameter the denoiser ignores,
+// named and valued as markup (a category axis): 18 points; plus sigma 20, which the denoiser
+// refuses: a point whose runs fail.
+constexpr const char* k_search = R"({"parameter_search": [
+  {"strength": [0.2, 0.5, 0.8], "sigma": [0.1, 1, 10],
+   "<img src=x onerror=alert(1)>": ["<img src=x onerror=alert(1)>", "<script>window.pwned=1</script>"]},
+  {"sigma": [20]}]})";
+
+class TuningReport : public ToolTest {
+ protected:
+  TuningReport() {
+    copy_example_project(m_project);
+    m_repo->commit_all("example");
+  }
+};
+
+TEST_F(TuningReport, RanksThePointsChartsEachParameterAndFiltersTheRuns) {
+  std::string node = sh("command -v node || true", m_tmp.path());
+  node.erase(node.find_last_not_of('\n') + 1);
+  ASSERT_FALSE(node.empty()) << "node is not installed: run scripts/bootstrap";
+  ASSERT_TRUE(fs::exists(k_browser_dir / "node_modules" / "playwright-core"))
+      << "playwright-core is not installed: run scripts/bootstrap (npm ci in tests/browser)";
+  ASSERT_TRUE(fs::exists("/usr/bin/chromium") || std::getenv("QA_CHROMIUM") != nullptr)
+      << "chromium is not installed: run scripts/bootstrap";
+
+  const auto plain = run_tool("qa-batch", {"smoke", "-j", "2"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  write_text(m_project / "NOTES.md", "tuning the denoiser\n");
+  m_repo->commit_all("tune");
+  const auto search = run_tool("qa-batch", {"smoke", "--tuning-search", k_search, "-j", "2"});
+  ASSERT_EQ(search.exit_code, 1) << "the sigma=20 runs fail: " << search.err;
+
+  const fs::path html = m_tmp / "public" / "index.html";
+  const auto report = run_process(
+      {tool_path("qa-report").string(), "--html", html.string(), "--fail-on", "never"}, m_project,
+      clean_environment(m_home, {{"QA_STORE", m_store.string()}}), search.out);
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+
+  const auto result =
+      run_process({node, (k_browser_dir / "tuning_test.mjs").string(), html.string()},
+                  k_browser_dir, clean_environment(m_home));
+  std::cout << result.out << result.err;
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+}
+
+}  // namespace
+}  // namespace qa::test
