@@ -1,7 +1,8 @@
 // A real tuning search in the HTML report: the example project (examples/denoise) copied into a
 // git repository, its `smoke` batch run plainly at a first commit (the reference), then with
 // `qa-batch --tuning-search` over strength, sigma and a parameter whose name and values are
-// markup at a second commit, the records piped into `qa-report --html`; the page is checked in
+// markup at a second commit, the records piped into `qa-report --html` against the first (the
+// plain runs come as missing ones, the reference of every point); the page is checked in
 // headless Chromium by tests/browser/tuning_test.mjs. A missing node, Chromium or node_modules
 // is a failure: scripts/bootstrap installs them.
 #include <gtest/gtest.h>
@@ -44,6 +45,7 @@ TEST_F(TuningReport, RanksThePointsChartsEachParameterAndFiltersTheRuns) {
   ASSERT_TRUE(fs::exists("/usr/bin/chromium") || std::getenv("QA_CHROMIUM") != nullptr)
       << "chromium is not installed: run scripts/bootstrap";
 
+  const std::string reference = m_repo->head();
   const auto plain = run_tool("qa-batch", {"smoke", "-j", "2"});
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   write_text(m_project / "NOTES.md", "tuning the denoiser\n");
@@ -53,7 +55,9 @@ TEST_F(TuningReport, RanksThePointsChartsEachParameterAndFiltersTheRuns) {
 
   const fs::path html = m_tmp / "public" / "index.html";
   const auto report = run_process(
-      {tool_path("qa-report").string(), "--html", html.string(), "--fail-on", "never"}, m_project,
+      {tool_path("qa-report").string(), "--reference", reference, "--html", html.string(),
+       "--fail-on", "never"},
+      m_project,
       clean_environment(m_home, {{"QA_STORE", m_store.string()}}), search.out);
   ASSERT_EQ(report.exit_code, 0) << report.err;
 

@@ -6,9 +6,9 @@
 // points ranked by the mean of a chosen metric over their inputs (the best first, by the
 // metric's smaller_is_better), and that mean against each parameter that varies. A ranking row
 // or a chart point filters the runs table to the point's runs (setRunSubset, report.js).
-const TUNE_ROWS = 50;      // ranking rows per page
-const TUNE_POINTS = 2000;  // points drawn per chart at most (evenly sampled, the best always)
-const TUNE_DECADES = 2;    // positive numbers spanning this many decades get a log axis
+const TUNE_ROWS = 50;       // ranking rows per page
+const TUNE_POINTS = 2000;   // points drawn per chart at most (evenly sampled, the best always)
+const TUNE_LOG_RATIO = 20;  // positive numbers whose largest is this many times the smallest: log axis
 
 // Flatten `params` into `out` with dotted keys, as run keys write them (`filter.size`).
 function flattenParams(params, prefix, out) {
@@ -24,8 +24,9 @@ function isObject(value) {
 }
 
 // The families of runs (label and configuration names) that hold tuning points, the one with
-// the most points first. A run only the reference has (status null) is no point: when its key
-// names no parameter (a plain run), its values are the reference of its family's points.
+// the most points first. A run only the reference has (status null) is no point. The reference
+// values of a plain run (its key names no parameter) are the reference of its family's points
+// on that input that have none of their own.
 function tuningFamilies() {
   const families = new Map();
   for (let i = 0; i < runs.length; i++) {
@@ -39,11 +40,9 @@ function tuningFamilies() {
       families.set(familyKey, family);
     }
     const input = text(r.input);
-    if (r.status === null || r.status === undefined) {
-      const config = text(r.key).split('/')[1] || '';
-      if (!config.includes('=')) family.plain.set(input, i);
-      continue;
-    }
+    // A key whose config part names no parameter (`default/base/a.png`) is a plain run.
+    if (!(text(r.key).split('/')[1] || '').includes('=')) family.plain.set(input, i);
+    if (r.status === null || r.status === undefined) continue;
     // params come from nlohmann::json, whose objects keep their keys sorted: the text is canonical.
     const params = isObject(r.params) ? r.params : {};
     const pointKey = JSON.stringify(params);
@@ -237,7 +236,7 @@ function tuningChart(family, m, ranked, best, key, select) {
   if (values.every(isNumber)) {
     const lo = Math.min(...values);
     const hi = Math.max(...values);
-    spec = { categories: null, lo: lo, hi: hi, log: lo > 0 && Math.log10(hi / lo) >= TUNE_DECADES };
+    spec = { categories: null, lo: lo, hi: hi, log: lo > 0 && hi / lo >= TUNE_LOG_RATIO };
   } else {
     const distinct = new Map(values.map((v) => [JSON.stringify(v), v]));
     spec = { categories: [...distinct.values()].sort(compareValues) };
