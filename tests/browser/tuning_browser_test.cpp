@@ -3,15 +3,22 @@
 // `qa-batch --tuning-search` over strength, sigma and a parameter whose name and values are
 // markup at a second commit, the records piped into `qa-report --html` against the first (the
 // plain runs come as missing ones, the reference of every point); the page is checked in
-// headless Chromium by tests/browser/tuning_test.mjs. A missing node, Chromium or node_modules
-// is a failure: scripts/bootstrap installs them.
+// headless Chromium by tests/browser/tuning_test.mjs. Then a sweep of 2,500 points written by the
+// library: the ranking is paged and the charts sampled. A missing node, Chromium or
+// node_modules is a failure: scripts/bootstrap installs them.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "support/example_project.hpp"
 #include "support/tool_fixture.hpp"
+
+#include <qa/report/comparison.hpp>
+#include <qa/report/html_report.hpp>
 
 namespace qa::test {
 namespace {
@@ -28,6 +35,18 @@ constexpr const char* k_search = R"({"parameter_search": [
    "<img src=x onerror=alert(1)>": ["<img src=x onerror=alert(1)>", "<script>window.pwned=1</script>"]},
   {"sigma": [20]}]})";
 
+// Return the path of node, failing the test when there is none.
+std::string node_path(const fs::path& cwd) {
+  std::string node = sh("command -v node || true", cwd);
+  node.erase(node.find_last_not_of('\n') + 1);
+  EXPECT_FALSE(node.empty()) << "node is not installed: run scripts/bootstrap";
+  EXPECT_TRUE(fs::exists(k_browser_dir / "node_modules" / "playwright-core"))
+      << "playwright-core is not installed: run scripts/bootstrap (npm ci in tests/browser)";
+  EXPECT_TRUE(fs::exists("/usr/bin/chromium") || std::getenv("QA_CHROMIUM") != nullptr)
+      << "chromium is not installed: run scripts/bootstrap";
+  return node;
+}
+
 class TuningReport : public ToolTest {
  protected:
   TuningReport() {
@@ -37,13 +56,8 @@ class TuningReport : public ToolTest {
 };
 
 TEST_F(TuningReport, RanksThePointsChartsEachParameterAndFiltersTheRuns) {
-  std::string node = sh("command -v node || true", m_tmp.path());
-  node.erase(node.find_last_not_of('\n') + 1);
-  ASSERT_FALSE(node.empty()) << "node is not installed: run scripts/bootstrap";
-  ASSERT_TRUE(fs::exists(k_browser_dir / "node_modules" / "playwright-core"))
-      << "playwright-core is not installed: run scripts/bootstrap (npm ci in tests/browser)";
-  ASSERT_TRUE(fs::exists("/usr/bin/chromium") || std::getenv("QA_CHROMIUM") != nullptr)
-      << "chromium is not installed: run scripts/bootstrap";
+  const std::string node = node_path(m_tmp.path());
+  ASSERT_FALSE(::testing::Test::HasFailure());
 
   const std::string reference = m_repo->head();
   const auto plain = run_tool("qa-batch", {"smoke", "-j", "2"});
@@ -64,6 +78,52 @@ TEST_F(TuningReport, RanksThePointsChartsEachParameterAndFiltersTheRuns) {
   const auto result =
       run_process({node, (k_browser_dir / "tuning_test.mjs").string(), html.string()},
                   k_browser_dir, clean_environment(m_home));
+  std::cout << result.out << result.err;
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+}
+
+// 2,500 points of two parameters on two inputs, PSNR peaking at a = 0.4, b = 3.
+report::Comparison many_points() {
+  std::vector<core::RunRecord> records;
+  for (int p = 0; p < 2500; ++p) {
+    const double a = (p % 50) / 50.0;
+    const double b = 0.1 * (1 + p / 50);
+    for (const char* input : {"a.png", "b.png"}) {
+      core::RunRecord r;
+      r.project = "acme/denoise";
+      r.commit = "1111111111111111111111111111111111111111";
+      r.label = "grid";
+      r.key = "grid/a=" + std::to_string(a) + ",b=" + std::to_string(b) + "/" + input;
+      r.input = input;
+      r.params = {{"a", a}, {"b", b}};
+      r.status = core::RunStatus::ok;
+      r.exit_code = 0;
+      r.metrics = {{"psnr", 40 - 10 * (a - 0.4) * (a - 0.4) - std::abs(b - 3) + (input[0] == 'a' ? 0.1 : 0)}};
+      records.push_back(std::move(r));
+    }
+  }
+  core::MetricDefs defs;
+  core::MetricDef psnr;
+  psnr.name = "psnr";
+  psnr.smaller_is_better = false;
+  psnr.declared = true;
+  defs.add(psnr);
+  defs.set_main({"psnr"});
+  return report::compare(std::move(records), {}, defs, {});
+}
+
+TEST(TuningReportInChromium, ThousandsOfPointsArePagedAndSampled) {
+  const TempDir dir;
+  const std::string node = node_path(dir.path());
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  report::HtmlOptions options;
+  options.html_path = dir / "many" / "index.html";
+  options.generated_at = "2026-12-01T10:00:00Z";
+  const auto written = report::write_html_report(many_points(), options);
+  ASSERT_TRUE(written) << written.error().message;
+  const auto result = run_process(
+      {node, (k_browser_dir / "tuning_test.mjs").string(), options.html_path.string(), "--many"},
+      k_browser_dir, clean_environment(dir.path()));
   std::cout << result.out << result.err;
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
 }

@@ -1,4 +1,4 @@
-// Browser test of the tuning view of a qa-report HTML page: node tuning_test.mjs REPORT.html
+// Browser test of the tuning view of a qa-report HTML page: node tuning_test.mjs REPORT.html [--many]
 //
 // The page must come from tests/browser/tuning_browser_test.cpp: the example project's `smoke`
 // batch run with qa-batch --tuning-search (strength x sigma x a parameter named and valued as
@@ -10,7 +10,10 @@
 // metric reorders it; a chart per varying parameter (log, linear, category axes) with a point
 // per point that has a value and the best ringed; clicking a chart point or a ranking row filters
 // the runs table to exactly that point's runs; markup in parameter names and values stays text;
-// no console error, no dialog, no request off file://. Exit 0 when all hold, 1 with the reason.
+// no console error, no dialog, no request off file://. With --many, a page of 2,500 points (two
+// numeric parameters, two inputs, written by the library): 50 ranking rows a page, the next page
+// goes on in order, each chart draws an even sample with the best ringed and says so, a row still
+// filters the runs. Exit 0 when all hold, 1 with the reason.
 import { pathToFileURL } from 'node:url';
 import { blockNetwork, launchChromium } from './chromium.mjs';
 
@@ -80,7 +83,37 @@ async function checkRanking(page, report, points, metric) {
   return rows;
 }
 
-async function run(htmlPath) {
+async function checkMany(page, report) {
+  const points = expectedPoints(report);
+  check(points.length === 2500, `2,500 points, found ${points.length}`);
+  const first = await checkRankingPage(page, 50);
+  check((await page.textContent('#qa-tuning .qa-pager span')).includes('1\u201350 of 2500'), 'the pager says which points are shown');
+  await page.click('#qa-tuning .qa-pager button[data-page="next"]');
+  const second = await checkRankingPage(page, 50);
+  check(second[0].rank === 51 && second[0].mean <= first[first.length - 1].mean, `page 2 goes on from page 1: ${JSON.stringify(second[0])}`);
+  const all = points.map((p) => pointMean(report, p, 'psnr')).sort((a, b) => b - a);
+  check(close(first[0].mean, all[0]) && close(second[49].mean, all[99]), 'the pages hold the best 100 points in order');
+  for (const name of ['a', 'b']) {
+    const chart = `#qa-tuning svg[data-param="${name}"]`;
+    const circles = await page.locator(chart + ' circle').count();
+    check(circles > 1000 && circles <= 2001, `chart ${name} draws an even sample: ${circles} points`);
+    check(await page.locator(chart + ' circle.best').count() === 1, `the best point is ringed in chart ${name}`);
+    check((await page.textContent(`#qa-tuning figure:has(svg[data-param="${name}"]) figcaption`)).includes(' of 2500 points drawn'), `chart ${name} says it is sampled`);
+  }
+  await page.click('#qa-tuning-table tbody tr >> nth=0');
+  check((await shownRuns(page)).length === 2, 'a row shows its point\'s 2 runs');
+}
+
+async function checkRankingPage(page, count) {
+  const rows = await page.$$eval('#qa-tuning-table tbody tr', (nodes) => nodes.map((row) => ({
+    rank: Number(row.getAttribute('data-rank')), mean: Number(row.querySelector('td[data-col="mean"]').getAttribute('data-value')),
+  })));
+  check(rows.length === count, `${count} ranking rows a page, found ${rows.length}`);
+  check(rows.every((r, i) => i === 0 || r.mean <= rows[i - 1].mean), 'the page is in order');
+  return rows;
+}
+
+async function run(htmlPath, many) {
   const started = Date.now();
   const { context, close: closeBrowser } = await launchChromium();
   const problems = [];
@@ -95,6 +128,13 @@ async function run(htmlPath) {
     await page.goto(pathToFileURL(htmlPath).href);
     await page.waitForFunction(() => document.documentElement.dataset.qaReady === '1', null, { timeout: 10000 });
     const report = await page.evaluate(() => JSON.parse(document.getElementById('qa-data').textContent).report);
+    if (many) {
+      await checkMany(page, report);
+      check(attempted.length === 0 && problems.length === 0, [...attempted, ...problems].join('\n'));
+      const renderMs = await page.evaluate(() => Number(document.documentElement.dataset.qaRenderMs));
+      console.log(`tuning_test: ok: 2500 points, first render ${renderMs} ms, ${Date.now() - started} ms`);
+      return;
+    }
     const points = expectedPoints(report);
     check(points.length === 19, `19 tuning points in the report (18 of the grid, sigma 20), found ${points.length}`);
     const sections = await page.$$eval('#qa-app > section', (nodes) => nodes.map((n) => n.id));
@@ -177,7 +217,7 @@ if (!htmlPath) {
 }
 const timer = setTimeout(() => { console.error('tuning_test: error: timed out after 90 s'); process.exit(1); }, 90000);
 try {
-  await run(htmlPath);
+  await run(htmlPath, process.argv[3] === '--many');
   clearTimeout(timer);
 } catch (error) {
   console.error(`tuning_test: error: ${error.message}`);
