@@ -71,8 +71,7 @@ TEST_F(TuningReport, RanksThePointsChartsEachParameterAndFiltersTheRuns) {
   const auto report = run_process(
       {tool_path("qa-report").string(), "--reference", reference, "--html", html.string(),
        "--fail-on", "never"},
-      m_project,
-      clean_environment(m_home, {{"QA_STORE", m_store.string()}}), search.out);
+      m_project, clean_environment(m_home, {{"QA_STORE", m_store.string()}}), search.out);
   ASSERT_EQ(report.exit_code, 0) << report.err;
 
   const auto result =
@@ -98,7 +97,8 @@ report::Comparison many_points() {
       r.params = {{"a", a}, {"b", b}};
       r.status = core::RunStatus::ok;
       r.exit_code = 0;
-      r.metrics = {{"psnr", 40 - 10 * (a - 0.4) * (a - 0.4) - std::abs(b - 3) + (input[0] == 'a' ? 0.1 : 0)}};
+      r.metrics = {{"psnr", 40 - 10 * (a - 0.4) * (a - 0.4) - std::abs(b - 3) +
+                                (input[0] == 'a' ? 0.1 : 0)}};
       records.push_back(std::move(r));
     }
   }
