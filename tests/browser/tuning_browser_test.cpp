@@ -81,7 +81,7 @@ TEST_F(TuningReport, RanksThePointsChartsEachParameterAndFiltersTheRuns) {
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
 }
 
-// 2,500 points of two parameters on two inputs, PSNR peaking at a = 0.4, b = 3.
+// 2,500 points of two parameters on two inputs, PSNR peaking at a = 0.4, b = 3, and one more.
 report::Comparison many_points() {
   std::vector<core::RunRecord> records;
   for (int p = 0; p < 2500; ++p) {
@@ -101,6 +101,20 @@ report::Comparison many_points() {
                                 (input[0] == 'a' ? 0.1 : 0)}};
       records.push_back(std::move(r));
     }
+  }
+  // A point above them all on a.png that failed on b.png: its mean is over one input of two.
+  for (const char* input : {"a.png", "b.png"}) {
+    core::RunRecord r = records.front();
+    r.key = std::string("grid/a=0.41,b=3/") + input;
+    r.input = input;
+    r.params = {{"a", 0.41}, {"b", 3}};
+    r.metrics = {{"psnr", 50}};
+    if (input[0] == 'b') {
+      r.status = core::RunStatus::failed;
+      r.exit_code = 1;
+      r.metrics = nlohmann::json::object();
+    }
+    records.push_back(std::move(r));
   }
   core::MetricDefs defs;
   core::MetricDef psnr;

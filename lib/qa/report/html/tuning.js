@@ -119,15 +119,18 @@ function pointStats(family, m) {
       if (reference !== undefined && reference !== null) { refSum += reference; refCount += 1; }
     }
     const failed = p.runs.filter((i) => runs[i].status === 'failed' || runs[i].status === 'timeout').length;
-    return { point: p, mean: valued ? sum / valued : null, valued: valued, reference: refCount ? refSum / refCount : null, refCount: refCount, failed: failed };
+    return { point: p, mean: valued ? sum / valued : null, valued: valued, complete: valued === family.inputs, reference: refCount ? refSum / refCount : null, refCount: refCount, failed: failed };
   });
 }
 
-// The stats of `stats` ordered best first (by `m`'s direction), those without a mean last.
+// The stats of `stats` ordered best first (by `m`'s direction): the points with a value on
+// every input of their family, then those with values on some (their mean is over fewer
+// inputs: not comparable), then those without any.
 function rankPoints(stats, m) {
   const dir = m.smaller_is_better ? 1 : -1;
   return stats.slice().sort((a, b) => {
     if ((a.mean === null) !== (b.mean === null)) return a.mean === null ? 1 : -1;
+    if (a.complete !== b.complete) return a.complete ? -1 : 1;
     return (a.mean === null ? 0 : (a.mean - b.mean) * dir) || a.point.id - b.point.id;
   });
 }
@@ -205,10 +208,10 @@ function rankingTable(family, m, ranked, best, view, select, render) {
     const tr = el('tr', { 'data-point': p.id, 'data-params': JSON.stringify(p.params), 'data-rank': start + i + 1, class: classes || null, tabindex: 0, title: 'show the runs of this point' },
       el('td', { class: 'num', 'data-col': 'rank', text: String(start + i + 1) + (p.id === best ? ' (best)' : '') }),
       ...family.varying.map((k) => el('td', { 'data-col': 'param', text: formatParam(p.flat.get(k)) })),
-      el('td', { class: 'num', 'data-col': 'mean', 'data-value': s.mean === null ? null : String(s.mean), text: formatValue(m, s.mean),
-        title: s.valued < p.inputs.size ? 'over ' + s.valued + ' of ' + p.inputs.size + ' inputs' : null }),
+      el('td', { class: 'num' + (s.complete ? '' : ' muted'), 'data-col': 'mean', 'data-value': s.mean === null ? null : String(s.mean), text: formatValue(m, s.mean),
+        title: s.mean !== null && !s.complete ? 'over ' + s.valued + ' of the ' + family.inputs + ' inputs: ranked after the points with a value on every input' : null }),
       hasReference ? el('td', { class: 'num', 'data-col': 'reference', 'data-value': s.reference === null ? null : String(s.reference), text: formatValue(m, s.reference),
-        title: s.refCount && s.refCount < p.inputs.size ? 'over ' + s.refCount + ' of ' + p.inputs.size + ' inputs' : null }) : null,
+        title: s.refCount && s.refCount < family.inputs ? 'over ' + s.refCount + ' of the ' + family.inputs + ' inputs' : null }) : null,
       el('td', { class: 'num', 'data-col': 'runs', text: String(p.runs.length) }),
       el('td', { class: 'num' + (s.failed ? ' v-failed' : ''), 'data-col': 'failed', text: String(s.failed) }),
       el('td', { class: 'num', 'data-col': 'inputs', text: String(p.inputs.size) }));
@@ -220,9 +223,11 @@ function rankingTable(family, m, ranked, best, view, select, render) {
   if (pages > 1) {
     const go = (page) => () => { view.page = page; render(); };
     out.appendChild(el('div', { class: 'qa-pager' },
+      el('button', { type: 'button', 'data-page': 'first', onclick: go(0), disabled: view.page === 0 }, '\u00ab best'),
       el('button', { type: 'button', 'data-page': 'prev', onclick: go(view.page - 1), disabled: view.page === 0 }, '\u2039 better'),
       el('span', { text: 'points ' + (start + 1) + '\u2013' + Math.min(ranked.length, start + TUNE_ROWS) + ' of ' + ranked.length }),
-      el('button', { type: 'button', 'data-page': 'next', onclick: go(view.page + 1), disabled: view.page >= pages - 1 }, 'worse \u203a')));
+      el('button', { type: 'button', 'data-page': 'next', onclick: go(view.page + 1), disabled: view.page >= pages - 1 }, 'worse \u203a'),
+      el('button', { type: 'button', 'data-page': 'last', onclick: go(pages - 1), disabled: view.page >= pages - 1 }, 'worst \u00bb')));
   }
   return out;
 }
@@ -234,8 +239,8 @@ function tuningChart(family, m, ranked, best, key, select) {
   const values = drawn.map((s) => s.point.flat.get(key));
   let spec;
   if (values.every(isNumber)) {
-    const lo = Math.min(...values);
-    const hi = Math.max(...values);
+    const lo = values.reduce((a, b) => Math.min(a, b));
+    const hi = values.reduce((a, b) => Math.max(a, b));
     spec = { categories: null, lo: lo, hi: hi, log: lo > 0 && hi / lo >= TUNE_LOG_RATIO };
   } else {
     const distinct = new Map(values.map((v) => [JSON.stringify(v), v]));
