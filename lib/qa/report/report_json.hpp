@@ -56,6 +56,9 @@ namespace qa::report {
 //
 // Hash and size keys are left out on the side where a file does not exist. Values are as
 // recorded (not scaled).
+// A RUN's `params` are the record's, defaults included: runs of one label and one list of
+// configuration names (the strings of `configs`) that differ by them on the same input are the
+// points of a parameter sweep, which the HTML page ranks (lib/qa/report/html/tuning.js).
 //
 // Optional additions, each versioned by its own schema (readers ignore the keys they do not know):
 // - "optimization", added with qa-report --optimization: the qa.optimization/1 document as read
