@@ -1,5 +1,6 @@
 #include <qa/report/html_report.hpp>
 
+#include <qa/report/history.hpp>
 #include <qa/report/html_assets.hpp>
 #include <qa/report/html_resources.hpp>
 #include <qa/report/report_json.hpp>
@@ -58,7 +59,7 @@ constexpr std::string_view k_csp =
     "img-src 'self' file:; base-uri 'none'; form-action 'none'";
 
 // The page up to the data element's content.
-std::string page_head(const Comparison& comparison) {
+std::string page_head(const Comparison& comparison, const std::string& history_url) {
   const std::string short_commit = comparison.commit.substr(0, 12);
   const std::string title =
       util::xml_escape(fmt::format("qa-report: {} {}", comparison.project, short_commit));
@@ -69,7 +70,12 @@ std::string page_head(const Comparison& comparison) {
   html += "<meta name=\"generator\" content=\"qa-report\">\n";
   html += "<title>" + title + "</title>\n<style>\n";
   html += k_report_css;
-  html += "</style>\n</head>\n<body>\n<header class=\"qa-top\"><h1>" + title + "</h1></header>\n";
+  html += "</style>\n</head>\n<body>\n<header class=\"qa-top\"><h1>" + title + "</h1>";
+  if (!history_url.empty() && is_link_target(history_url)) {
+    html += "<a class=\"qa-history-link\" href=\"" + util::xml_escape(history_url) +
+            "\">Metric history</a>";
+  }
+  html += "</header>\n";
   html +=
       "<main id=\"qa-app\"><noscript><p>This report needs JavaScript to render; its data is "
       "the qa.report/1 JSON below.</p></noscript></main>\n";
@@ -119,7 +125,7 @@ Expected<void> write_html_report(const Comparison& comparison, const HtmlOptions
   QA_TRY(util::write_file_atomic_streamed(
       options.html_path,
       [&](const std::function<void(std::string_view)>& sink) {
-        sink(page_head(comparison));
+        sink(page_head(comparison, options.history_url));
         std::string safe;
         const auto write_safe = [&](std::string_view text) {
           safe.clear();

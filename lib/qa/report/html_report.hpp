@@ -24,6 +24,9 @@ struct HtmlOptions {
   // --html ...), atomically, from the text the page embeds: every run is turned into JSON once.
   // Empty: no file.
   std::filesystem::path json_path;
+  // Where the branch's history page is published (qa-report --history-url): an http(s) URL or a
+  // relative path (is_link_target of history.hpp), linked from the page's header. Empty: no link.
+  std::string history_url;
 };
 
 // Write `comparison` as one self-contained HTML page at `options.html_path` (atomically), which

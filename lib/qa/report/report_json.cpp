@@ -11,8 +11,6 @@ namespace qa::report {
 
 using nlohmann::json;
 
-namespace {
-
 json counts_to_json(const Counts& counts) {
   return json{{"runs", counts.runs},
               {"ok", counts.ok},
@@ -38,6 +36,8 @@ json stats_to_json(const MetricStats& stats) {
               {"min", stats.min},
               {"max", stats.max}};
 }
+
+namespace {
 
 json optional_number(const std::optional<double>& value) {
   return value ? json(*value) : json(nullptr);

@@ -75,6 +75,12 @@ void write_report_json(const Comparison& comparison, std::string_view generated_
 // written without building the document (write_report_json writes 100,000 of them).
 void append_run_json(const RunComparison& run, std::string& out);
 
+// Return a COUNTS object of qa.report/1.
+[[nodiscard]] nlohmann::json counts_to_json(const Counts& counts);
+
+// Return a STATS object of qa.report/1.
+[[nodiscard]] nlohmann::json stats_to_json(const MetricStats& stats);
+
 // Return the "metrics" array of qa.report/1.
 [[nodiscard]] nlohmann::json metric_defs_to_json(const Comparison& comparison);
 
