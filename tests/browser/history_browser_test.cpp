@@ -98,8 +98,8 @@ TEST(HistoryPageInChromium, ChartsPerGroupAndMetricPointsOpenTheirCommit) {
   const auto written = write_history_html(test_history(), html, "2026-11-28T00:00:00Z");
   ASSERT_TRUE(written) << written.error().message;
   const auto result = test::run_process(
-      {node->string(), (k_browser_dir / "history_test.mjs").string(), html.string()},
-      k_browser_dir, test::clean_environment(dir.path()));
+      {node->string(), (k_browser_dir / "history_test.mjs").string(), html.string()}, k_browser_dir,
+      test::clean_environment(dir.path()));
   std::cout << result.out << result.err;
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
 }

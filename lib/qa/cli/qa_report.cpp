@@ -322,14 +322,13 @@ Expected<ReferenceSide> references_of(const runner::ProjectContext& context, sto
 
 // Check the options of --history and report the history.
 Expected<int> run_history_report(const ReportOptions& options) {
-  for (const auto& [given, name] :
-       {std::pair{options.commit.has_value(), "--commit"},
-        std::pair{options.reference.has_value(), "--reference"},
-        std::pair{options.junit.has_value(), "--junit"},
-        std::pair{options.openmetrics.has_value(), "--openmetrics"},
-        std::pair{options.comment.has_value(), "--comment"},
-        std::pair{options.optimization.has_value(), "--optimization"},
-        std::pair{options.require_reference, "--require-reference"}}) {
+  for (const auto& [given, name] : {std::pair{options.commit.has_value(), "--commit"},
+                                    std::pair{options.reference.has_value(), "--reference"},
+                                    std::pair{options.junit.has_value(), "--junit"},
+                                    std::pair{options.openmetrics.has_value(), "--openmetrics"},
+                                    std::pair{options.comment.has_value(), "--comment"},
+                                    std::pair{options.optimization.has_value(), "--optimization"},
+                                    std::pair{options.require_reference, "--require-reference"}}) {
     if (given) {
       return fail_as(ErrorKind::usage,
                      "--history reports the commits of a branch and takes no {} (it writes "
@@ -557,17 +556,21 @@ int qa_report(int argc, char** argv) {
   app->add_option("--optimization", options.optimization,
                   "Report the best evaluation of this qa-batch --optimize --best document "
                   "(qa.optimization/1) and the search");
-  auto* history = app->add_option("--history", options.history,
-                  "Report the metric history of this branch instead (first parents, newest "
-                  "first): --json (qa.history/1), --md, --html, else text; BATCH limits it to "
-                  "their runs");
+  auto* history =
+      app->add_option("--history", options.history,
+                      "Report the metric history of this branch instead (first parents, newest "
+                      "first): --json (qa.history/1), --md, --html, else text; BATCH limits it to "
+                      "their runs")
+          ->type_name("BRANCH");
   app->add_option("--last", options.last,
                   "With --history: the commits with results to report (default 20)")
+      ->type_name("N")
       ->check(CLI::Range(1, 10000))
       ->needs(history);
   app->add_option("--history-url", options.history_url,
                   "Where the --history HTML page is published (http(s) URL or path relative to "
-                  "the report): --html and --md link to it");
+                  "the report): --html and --md link to it")
+      ->type_name("URL");
   return run_tool("qa-report", *app, &options.common, argc, argv, [&] { return run(options); });
 }
 

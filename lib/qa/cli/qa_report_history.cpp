@@ -50,11 +50,9 @@ Expected<int> run_history(const CommonOptions& common, const std::vector<std::st
 
   std::vector<report::HistoryInput> inputs;
   for (auto& entry : branch_history.entries) {
-    inputs.push_back(report::HistoryInput{std::move(entry.commit.sha),
-                                          std::move(entry.commit.subject),
-                                          std::move(entry.commit.date),
-                                          std::string(source_name(entry.commit.source)),
-                                          std::move(entry.records)});
+    inputs.push_back(report::HistoryInput{
+        std::move(entry.commit.sha), std::move(entry.commit.subject), std::move(entry.commit.date),
+        std::string(source_name(entry.commit.source)), std::move(entry.records)});
   }
   const auto history =
       report::make_history(context.config.name, options.branch, batches, std::move(inputs), defs);

@@ -201,12 +201,11 @@ Expected<FirstParentLog> Repository::first_parent_log(std::string_view sha,
     const std::unique_ptr<git_commit, CommitDeleter> commit(raw);
     const char* summary = git_commit_summary(commit.get());
     const git_signature* author = git_commit_author(commit.get());
-    log.commits.push_back(CommitInfo{
-        to_hex(oid), summary != nullptr ? summary : "",
-        author != nullptr
-            ? util::rfc3339(std::chrono::system_clock::from_time_t(
-                  static_cast<std::time_t>(author->when.time)))
-            : ""});
+    log.commits.push_back(CommitInfo{to_hex(oid), summary != nullptr ? summary : "",
+                                     author != nullptr
+                                         ? util::rfc3339(std::chrono::system_clock::from_time_t(
+                                               static_cast<std::time_t>(author->when.time)))
+                                         : ""});
     if (git_commit_parentcount(commit.get()) == 0) {
       // A libgit2 that reads the shallow file shows the edge's commit without parents.
       log.shallow_end = is_shallow();

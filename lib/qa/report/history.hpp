@@ -42,7 +42,7 @@ struct HistoryInput {
   std::string sha;
   std::optional<std::string> subject;
   std::optional<std::string> date;
-  std::string source = "git";             // "git" or "branch_index"
+  std::string source = "git";            // "git" or "branch_index"
   std::vector<core::RunRecord> records;  // empty: a gap
 };
 

@@ -109,9 +109,9 @@ std::string group_table(const History& history, const GroupKey& key,
     const HistoryGroup* group = find_group(commit, key);
     std::string runs = "no results";
     if (commit.has_results) {
-      runs = group == nullptr ? "-"
-                              : fmt::format("{} ok, {} failed", group->counts.ok,
-                                            group->counts.failed);
+      runs = group == nullptr
+                 ? "-"
+                 : fmt::format("{} ok, {} failed", group->counts.ok, group->counts.failed);
     }
     out += fmt::format("| {} | {} | {} | {} |", short_commit(commit.sha), date_of(commit),
                        markdown_escape(commit.subject.value_or("")), runs);
@@ -148,9 +148,10 @@ std::string render(const History& history, std::string_view html_url, std::size_
     out += group_table(history, key, metrics, count);
   }
   if (count < history.commits.size()) {
-    out += fmt::format("\n{} older commits left out to keep this summary short (the JSON and HTML "
-                       "history have them all).\n",
-                       history.commits.size() - count);
+    out += fmt::format(
+        "\n{} older commits left out to keep this summary short (the JSON and HTML "
+        "history have them all).\n",
+        history.commits.size() - count);
   }
   return out;
 }
@@ -163,13 +164,15 @@ bool is_link_target(std::string_view url) {
   }
   for (const char c : url) {
     const auto byte = static_cast<unsigned char>(c);
-    if (byte <= 0x20 || byte == 0x7f || std::string_view("\"'<>()`\\").find(c) != std::string_view::npos) {
+    if (byte <= 0x20 || byte == 0x7f ||
+        std::string_view("\"'<>()`\\").find(c) != std::string_view::npos) {
       return false;
     }
   }
   const auto colon = url.find(':');
   const auto slash = url.find('/');
-  const bool has_scheme = colon != std::string_view::npos && (slash == std::string_view::npos || colon < slash);
+  const bool has_scheme =
+      colon != std::string_view::npos && (slash == std::string_view::npos || colon < slash);
   return !has_scheme || url.starts_with("https://") || url.starts_with("http://");
 }
 
@@ -190,16 +193,16 @@ std::string history_to_markdown(const History& history, std::string_view html_ur
 }
 
 std::string history_to_text(const History& history) {
-  std::string out = fmt::format("history of {} ({}): {} commits with results, {} gaps\n",
-                                history.branch, history.project, history.with_results,
-                                history.gaps);
+  std::string out =
+      fmt::format("history of {} ({}): {} commits with results, {} without\n", history.branch,
+                  history.project, history.with_results, history.gaps);
   const auto metrics = shown_metrics(history, 1);
   for (const auto& commit : history.commits) {
     std::string subject = commit.subject.value_or("");
     std::replace(subject.begin(), subject.end(), '\n', ' ');
     if (!commit.has_results) {
-      out += fmt::format("{} {} {}: no results\n", short_commit(commit.sha), date_of(commit),
-                         subject);
+      out +=
+          fmt::format("{} {} {}: no results\n", short_commit(commit.sha), date_of(commit), subject);
       continue;
     }
     out += fmt::format("{} {} {}: {} ok, {} failed", short_commit(commit.sha), date_of(commit),

@@ -26,8 +26,7 @@ Expected<std::vector<std::string>> index_chain(store::Store& store, const std::s
 std::size_t history_walk_limit(std::size_t last) { return std::max<std::size_t>(200, 10 * last); }
 
 Expected<std::vector<BranchCommit>> branch_commits(const git::Repository* repository,
-                                                   store::Store& store,
-                                                   const std::string& project,
+                                                   store::Store& store, const std::string& project,
                                                    const std::string& branch, std::size_t limit) {
   std::vector<BranchCommit> commits;
   bool need_index = true;
@@ -70,8 +69,8 @@ Expected<std::vector<BranchCommit>> branch_commits(const git::Repository* reposi
   }
   for (std::size_t i = start; i < chain.size() && commits.size() < limit; ++i) {
     if (seen.insert(chain[i]).second) {
-      commits.push_back(BranchCommit{chain[i], std::nullopt, std::nullopt,
-                                     CommitSource::branch_index});
+      commits.push_back(
+          BranchCommit{chain[i], std::nullopt, std::nullopt, CommitSource::branch_index});
     }
   }
   return commits;

@@ -30,9 +30,11 @@ struct BranchCommit {
 // chain ends at a shallow clone's edge, the older commits of the store's branch index chain
 // (`commit` and `previous` of qa.branch/1). Fails with a usage error naming `branch` when neither
 // git nor the store's index knows it.
-[[nodiscard]] Expected<std::vector<BranchCommit>> branch_commits(
-    const git::Repository* repository, store::Store& store, const std::string& project,
-    const std::string& branch, std::size_t limit);
+[[nodiscard]] Expected<std::vector<BranchCommit>> branch_commits(const git::Repository* repository,
+                                                                 store::Store& store,
+                                                                 const std::string& project,
+                                                                 const std::string& branch,
+                                                                 std::size_t limit);
 
 // One commit of a history and its records (none: a gap).
 struct HistoryEntry {

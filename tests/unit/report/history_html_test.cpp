@@ -16,7 +16,10 @@ const std::string k_payload = "</script><script>window.pwned=1</script>";
 
 History hostile_history() {
   std::vector<HistoryInput> inputs;
-  inputs.push_back(HistoryInput{std::string(40, 'c'), k_payload, "2026-11-27T10:00:00Z", "git",
+  inputs.push_back(HistoryInput{std::string(40, 'c'),
+                                k_payload,
+                                "2026-11-27T10:00:00Z",
+                                "git",
                                 {test::run_record("default/<b>x/a.png", {{"psnr", 32.0}})}});
   return make_history("acme/<i>demo", "main<script>", {}, std::move(inputs), {});
 }

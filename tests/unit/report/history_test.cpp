@@ -23,13 +23,19 @@ std::string sha(char c) { return std::string(40, c); }
 // (psnr 30 in base).
 std::vector<HistoryInput> three_commits() {
   std::vector<HistoryInput> inputs;
-  inputs.push_back(HistoryInput{sha('c'), "third", "2026-11-27T10:00:00Z", "git",
-                                {record("default/base/a.png", {{"psnr", 32.0}}),
-                                 record("default/base/b.png", {{"psnr", 34.0}}),
-                                 record("default/fast/a.png", json::object(),
-                                        core::RunStatus::failed)}});
+  inputs.push_back(
+      HistoryInput{sha('c'),
+                   "third",
+                   "2026-11-27T10:00:00Z",
+                   "git",
+                   {record("default/base/a.png", {{"psnr", 32.0}}),
+                    record("default/base/b.png", {{"psnr", 34.0}}),
+                    record("default/fast/a.png", json::object(), core::RunStatus::failed)}});
   inputs.push_back(HistoryInput{sha('b'), "second", "2026-11-26T10:00:00Z", "git", {}});
-  inputs.push_back(HistoryInput{sha('a'), std::nullopt, std::nullopt, "branch_index",
+  inputs.push_back(HistoryInput{sha('a'),
+                                std::nullopt,
+                                std::nullopt,
+                                "branch_index",
                                 {record("default/base/a.png", {{"psnr", 30.0}})}});
   return inputs;
 }
@@ -50,8 +56,7 @@ core::MetricDefs psnr_defs() {
 }
 
 TEST(HistoryTest, EachCommitIsAggregatedPerLabelAndConfigGapsCounted) {
-  const History history =
-      make_history("acme/demo", "main", {}, three_commits(), psnr_defs());
+  const History history = make_history("acme/demo", "main", {}, three_commits(), psnr_defs());
   EXPECT_EQ(history.with_results, 2U);
   EXPECT_EQ(history.gaps, 1U);
   EXPECT_EQ(history.metric_order, (std::vector<std::string>{"psnr"}));
@@ -151,8 +156,8 @@ TEST(HistoryTest, MarkdownStaysUnderItsLimitLeavingOutTheOldestCommits) {
   for (int i = 0; i < 400; ++i) {
     std::vector<core::RunRecord> records;
     for (int g = 0; g < 4; ++g) {
-      records.push_back(record("default/config" + std::to_string(g) + "/a.png",
-                               {{"psnr", 30.0 + i % 7}}));
+      records.push_back(
+          record("default/config" + std::to_string(g) + "/a.png", {{"psnr", 30.0 + i % 7}}));
     }
     inputs.push_back(HistoryInput{sha(static_cast<char>('a' + i % 6)),
                                   std::string(60, 's') + std::to_string(i), std::nullopt, "git",
@@ -172,7 +177,7 @@ TEST(HistoryTest, MarkdownStaysUnderItsLimitLeavingOutTheOldestCommits) {
 TEST(HistoryTest, TextSaysEachCommitOnOneLine) {
   const History history = make_history("acme/demo", "main", {}, three_commits(), psnr_defs());
   EXPECT_EQ(history_to_text(history),
-            "history of main (acme/demo): 2 commits with results, 1 gaps\n"
+            "history of main (acme/demo): 2 commits with results, 1 without\n"
             "cccccccccccc 2026-11-27 third: 2 ok, 1 failed; default/base psnr 33.0 dB\n"
             "bbbbbbbbbbbb 2026-11-26 second: no results\n"
             "aaaaaaaaaaaa - : 1 ok, 0 failed; default/base psnr 30.0 dB\n");
@@ -183,9 +188,9 @@ TEST(HistoryTest, LinkTargetsAreHttpUrlsOrRelativePaths) {
                            "http://host/x?y=1#z"}) {
     EXPECT_TRUE(is_link_target(good)) << good;
   }
-  for (const char* bad : {"", "javascript:alert(1)", "JAVASCRIPT:x", "data:text/html,x",
-                          "/etc/passwd", "//evil.example/x", "a b.html", "x\".html", "x<y",
-                          "x)(y", "file:///etc/passwd", "x\n"}) {
+  for (const char* bad :
+       {"", "javascript:alert(1)", "JAVASCRIPT:x", "data:text/html,x", "/etc/passwd",
+        "//evil.example/x", "a b.html", "x\".html", "x<y", "x)(y", "file:///etc/passwd", "x\n"}) {
     EXPECT_FALSE(is_link_target(bad)) << bad;
   }
 }

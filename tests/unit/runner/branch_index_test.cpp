@@ -129,8 +129,8 @@ TEST_F(BranchIndexTest, EachUpdateChainsThePreviousCommit) {
   EXPECT_EQ((*index)->previous, (std::vector<std::string>{shas[1], shas[0]}));
 
   std::vector<std::string> long_chain(store::k_branch_chain, std::string(40, 'e'));
-  ASSERT_TRUE(m_store.put_branch("acme/demo",
-                                 store::BranchIndex{"feature/x", shas[0], "", long_chain}));
+  ASSERT_TRUE(
+      m_store.put_branch("acme/demo", store::BranchIndex{"feature/x", shas[0], "", long_chain}));
   ASSERT_TRUE(update_branch_index(m_context, m_store, m_plan));
   index = m_store.get_branch("acme/demo", "feature/x");
   ASSERT_TRUE(index && *index);

@@ -92,8 +92,8 @@ TEST_F(BranchHistoryTest, AShallowCloneContinuesWithTheBranchIndexChain) {
   test::sh("git clone -q --depth 2 --branch main file://" + (m_tmp / "repo").string() + " clone",
            m_tmp.path());
   // The index went c1, c2, c3, c4: c3 is older than the clone's edge (the merge).
-  ASSERT_TRUE(m_store.put_branch("acme/demo",
-                                 store::BranchIndex{"main", m_c4, "", {m_c3, m_c2, m_c1}}));
+  ASSERT_TRUE(
+      m_store.put_branch("acme/demo", store::BranchIndex{"main", m_c4, "", {m_c3, m_c2, m_c1}}));
   const auto found = commits(m_tmp / "clone", "main");
   ASSERT_TRUE(found) << found.error().message;
   EXPECT_EQ(shas(*found), (std::vector<std::string>{m_c4, m_merge, m_c3, m_c2, m_c1}));

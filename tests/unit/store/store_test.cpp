@@ -187,9 +187,9 @@ TEST_F(StoreTest, ABranchIndexKeepsItsChainOfPreviousCommits) {
   ASSERT_TRUE(index && index->has_value());
   EXPECT_TRUE((*index)->previous.empty());
   for (const std::string previous : {R"("x")", R"(["../../x"])", R"([1])"}) {
-    ASSERT_TRUE(m_memory->put_document(
-        "acme/denoise/branches/bad.json",
-        R"({"schema": "qa.branch/1", "commit": ")" + k_sha + R"(", "previous": )" + previous + "}"));
+    ASSERT_TRUE(m_memory->put_document("acme/denoise/branches/bad.json",
+                                       R"({"schema": "qa.branch/1", "commit": ")" + k_sha +
+                                           R"(", "previous": )" + previous + "}"));
     index = m_store->get_branch("acme/denoise", "bad");
     ASSERT_FALSE(index) << previous;
     EXPECT_NE(index.error().message.find("\"previous\""), std::string::npos)

@@ -61,7 +61,7 @@ function historyPage() {
       if (value !== null) points.push([x, value, commit]);
     });
     if (!points.length) return null;
-    const width = 560;
+    const width = 460;
     const height = 220;
     const left = 64;
     const bottom = 30;
