@@ -40,7 +40,11 @@ Expected<int> run_history(const CommonOptions& common, const std::vector<std::st
   QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location, store::Access::read_only));
   core::MetricDefs defs;
   if (!context.config.metrics_file.empty()) {
-    QA_TRY_ASSIGN(defs, core::load_metric_defs(context.config.metrics_file));
+    std::vector<std::string> notices;
+    QA_TRY_ASSIGN(defs, core::load_metric_defs(context.config.metrics_file, &notices));
+    for (const auto& notice : notices) {
+      util::log::warning("{}", notice);
+    }
   }
   runner::HistoryQuery query;
   query.branch = options.branch;
