@@ -8,11 +8,13 @@
 #include <utility>
 
 #include <qa/cli/common.hpp>
+#include <qa/cli/qa_report_history.hpp>
 #include <qa/cli/tools.hpp>
 #include <qa/core/metric_defs.hpp>
 #include <qa/core/optimization.hpp>
 #include <qa/core/params.hpp>
 #include <qa/report/ci_links.hpp>
+#include <qa/report/history.hpp>
 #include <qa/report/html_report.hpp>
 #include <qa/report/optimization_runs.hpp>
 #include <qa/report/report_json.hpp>
@@ -47,6 +49,11 @@ constexpr std::string_view k_examples = R"(Examples:
   qa-batch nightly --optimize qa/optimize.yaml --best best.json | qa-report --optimization best.json
                                                the best evaluation's runs against the
                                                reference's plain runs, and the search
+  qa-report --history main --last 30 --html history.html --md history.md
+                                               metric trends of main's last 30 commits with
+                                               results
+  qa-report nightly --html public/index.html --history-url history.html
+                                               a report whose page links to the history
 
 Each run is compared with the run of the same key at the reference commit (auto: the nearest
 ancestor on the reference branch with results). Metrics are judged by the metrics file
@@ -62,6 +69,17 @@ same batch without the searched parameters at the reference (the document's best
 its own key stays in the run's badge evaluation_key. Every format adds the search: the best
 objective and parameters, a table of evaluations, and in HTML the convergence and one chart per
 parameter. When no evaluation succeeded, only the search is reported, with a warning.
+
+--history BRANCH reports the branch's commits instead of one: first parents only, newest first,
+from git, and when the clone is shallow (or git lacks the branch) further back from the store's
+branch index chain. Each of the last N commits with results (--last, default 20; at most
+max(200, 10 N) commits are looked at) gets per label and config the mean, median and count of
+every metric and its ok and failed runs; commits without results in between are listed as gaps.
+BATCH arguments limit it to the runs of those batches. --json writes qa.history/1, --md a table of
+the main metrics per group with trend arrows, --html a page of line charts where a point opens that
+commit's aggregates; without them, a text summary. --commit and --reference do not apply.
+--history-url URL says where that page is published (e.g. history.html beside the report): the
+report's page and Markdown link to it.
 
 --comment keeps one comment on the merge or pull request up to date: the Markdown summary, found
 again by its first line (<!-- qa-report:LABELS -->) and edited, else created.
@@ -93,6 +111,9 @@ struct ReportOptions {
   std::optional<std::string> assets;
   std::optional<std::string> comment;
   std::optional<std::string> optimization;
+  std::optional<std::string> history;  // --history BRANCH
+  std::size_t last = 20;
+  std::optional<std::string> history_url;
 };
 
 // Write `content` to `target`: "-" is stdout, else a file written atomically.
@@ -287,7 +308,41 @@ Expected<ReferenceSide> references_of(const runner::ProjectContext& context, sto
   return side;
 }
 
+// Check the options of --history and report the history.
+Expected<int> run_history_report(const ReportOptions& options) {
+  for (const auto& [given, name] : {std::pair{options.commit.has_value(), "--commit"},
+                                    std::pair{options.reference.has_value(), "--reference"},
+                                    std::pair{options.junit.has_value(), "--junit"},
+                                    std::pair{options.openmetrics.has_value(), "--openmetrics"},
+                                    std::pair{options.comment.has_value(), "--comment"},
+                                    std::pair{options.optimization.has_value(), "--optimization"},
+                                    std::pair{options.require_reference, "--require-reference"}}) {
+    if (given) {
+      return fail_as(ErrorKind::usage,
+                     "--history reports the commits of a branch and takes no {} (it writes "
+                     "--json, --md and --html)",
+                     name);
+    }
+  }
+  HistoryOptions history;
+  history.branch = *options.history;
+  history.last = options.last;
+  history.json = options.json;
+  history.md = options.md;
+  history.html = options.html;
+  history.history_url = options.history_url;
+  return run_history(options.common, options.batches, history);
+}
+
 Expected<int> run(const ReportOptions& options) {
+  if (options.history_url && !report::is_link_target(*options.history_url)) {
+    return fail_as(ErrorKind::usage,
+                   "invalid --history-url {}: give an http(s) URL or a relative path",
+                   quote(*options.history_url));
+  }
+  if (options.history) {
+    return run_history_report(options);
+  }
   QA_TRY_ASSIGN(const auto context, project_context(options.common));
   QA_TRY_ASSIGN(auto store, store::Store::open(context.store_location, store::Access::read_only));
   core::MetricDefs defs;
@@ -346,6 +401,7 @@ Expected<int> run(const ReportOptions& options) {
     comparison.optimization = std::move(optimization);
   }
   comparison.links = report::ci_links(comparison.commit);
+  comparison.links.history = options.history_url.value_or("");
   util::log::debug("compared in {} ms", watch.lap_ms());
   const std::string generated_at = util::rfc3339(std::chrono::system_clock::now());
 
@@ -487,6 +543,21 @@ int qa_report(int argc, char** argv) {
   app->add_option("--optimization", options.optimization,
                   "Report the best evaluation of this qa-batch --optimize --best document "
                   "(qa.optimization/1) and the search");
+  auto* history =
+      app->add_option("--history", options.history,
+                      "Report the metric history of this branch instead (first parents, newest "
+                      "first): --json (qa.history/1), --md, --html, else text; BATCH limits it to "
+                      "their runs")
+          ->type_name("BRANCH");
+  app->add_option("--last", options.last,
+                  "With --history: the commits with results to report (default 20)")
+      ->type_name("N")
+      ->check(CLI::Range(1, 10000))
+      ->needs(history);
+  app->add_option("--history-url", options.history_url,
+                  "Where the --history HTML page is published (http(s) URL or path relative to "
+                  "the report): --html and --md link to it")
+      ->type_name("URL");
   return run_tool("qa-report", *app, &options.common, argc, argv, [&] { return run(options); });
 }
 

@@ -1,9 +1,12 @@
 #include <qa/git/repository.hpp>
 
 #include <qa/util/env.hpp>
+#include <qa/util/time.hpp>
 
 #include <git2.h>
 
+#include <chrono>
+#include <ctime>
 #include <mutex>
 
 namespace qa::git {
@@ -177,6 +180,40 @@ Expected<std::optional<std::string>> Repository::first_parent(std::string_view s
   }
   git_commit_free(parent_raw);
   return std::optional<std::string>(to_hex(*parent));
+}
+
+Expected<FirstParentLog> Repository::first_parent_log(std::string_view sha,
+                                                      std::size_t limit) const {
+  // A walk by hand rather than a git_revwalk: libgit2 1.5 knows no shallow clones, and its walk
+  // fails at their edge instead of ending there.
+  QA_TRY_ASSIGN(git_oid oid, parse_oid(sha));
+  FirstParentLog log;
+  while (log.commits.size() < limit) {
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, m_repo.get(), &oid) != 0) {
+      if (log.commits.empty()) {
+        return fail("cannot read commit {} of {}: {}", quote(sha), quote(m_workdir.string()),
+                    last_error());
+      }
+      log.shallow_end = true;  // the parent is named but missing
+      break;
+    }
+    const std::unique_ptr<git_commit, CommitDeleter> commit(raw);
+    const char* summary = git_commit_summary(commit.get());
+    const git_signature* author = git_commit_author(commit.get());
+    log.commits.push_back(CommitInfo{to_hex(oid), summary != nullptr ? summary : "",
+                                     author != nullptr
+                                         ? util::rfc3339(std::chrono::system_clock::from_time_t(
+                                               static_cast<std::time_t>(author->when.time)))
+                                         : ""});
+    if (git_commit_parentcount(commit.get()) == 0) {
+      // A libgit2 that reads the shallow file shows the edge's commit without parents.
+      log.shallow_end = is_shallow();
+      break;
+    }
+    oid = *git_commit_parent_id(commit.get(), 0);
+  }
+  return log;
 }
 
 bool Repository::is_shallow() const { return git_repository_is_shallow(m_repo.get()) == 1; }

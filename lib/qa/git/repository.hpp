@@ -1,10 +1,12 @@
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <qa/util/error.hpp>
 
@@ -21,6 +23,21 @@ struct CommitIdentity {
 
   // The store's commit key: the sha, with `-dirty` appended when the tree is dirty.
   [[nodiscard]] std::string key() const { return dirty ? sha + "-dirty" : sha; }
+};
+
+// A commit as a log shows it.
+struct CommitInfo {
+  std::string sha;          // 40 hex
+  std::string subject;      // the first line of the message
+  std::string author_date;  // RFC 3339, UTC
+};
+
+// The first-parent chain of a commit, newest first.
+struct FirstParentLog {
+  std::vector<CommitInfo> commits;
+  // True when the chain stops at a commit whose first parent this repository lacks (the edge of
+  // a shallow clone), false when it reaches a root commit or the limit.
+  bool shallow_end = false;
 };
 
 // A git repository opened through libgit2. Move-only; closes the repository on destruction.
@@ -61,6 +78,12 @@ class Repository {
 
   // Return the first parent of `sha`, or nothing for a root commit or a shallow clone's edge.
   [[nodiscard]] Expected<std::optional<std::string>> first_parent(std::string_view sha) const;
+
+  // Return the commit `sha` and its first parents, newest first, at most `limit` of them (see
+  // FirstParentLog). The second parents of merges are never visited. Fails when `sha` is not a
+  // commit of this repository.
+  [[nodiscard]] Expected<FirstParentLog> first_parent_log(std::string_view sha,
+                                                          std::size_t limit) const;
 
   // Return true for a shallow clone (`git clone --depth N`).
   [[nodiscard]] bool is_shallow() const;

@@ -45,11 +45,13 @@ enum class Gate { failed, regression, never };
 
 // Where the reviewer of a report goes next: web pages of the compared commit, of its merge or
 // pull request and of the CI job that made the report, from the CI's variables (see
-// ci_context.hpp). Empty when unknown; only http(s) URLs.
+// ci_links.hpp), only http(s) URLs; the branch's metric history (qa-report --history-url), an
+// http(s) URL or a relative path. Empty when unknown.
 struct ReportLinks {
   std::string commit;
   std::string merge_request;
   std::string job;
+  std::string history;
 };
 
 struct MetricComparison {

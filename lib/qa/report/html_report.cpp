@@ -1,5 +1,6 @@
 #include <qa/report/html_report.hpp>
 
+#include <qa/report/history.hpp>
 #include <qa/report/html_assets.hpp>
 #include <qa/report/html_resources.hpp>
 #include <qa/report/report_json.hpp>
@@ -60,7 +61,8 @@ constexpr std::string_view k_csp =
     "img-src 'self' file:; base-uri 'none'; form-action 'none'";
 
 // The page's header: the verdict under its gate, what is compared with what and why, and links
-// to the commit, the merge request and the CI job when the CI says them (see ci_links.hpp).
+// to the commit, the merge request and the CI job when the CI says them (see ci_links.hpp), and
+// to the branch's metric history (qa-report --history-url).
 std::string page_header(const Comparison& comparison) {
   const Verdict verdict = judge(comparison);
   std::string html = fmt::format(
@@ -79,6 +81,11 @@ std::string page_header(const Comparison& comparison) {
       links += fmt::format("<a href=\"{}\" rel=\"noopener noreferrer\" target=\"_blank\">{}</a>",
                            util::xml_escape(url), name);
     }
+  }
+  const std::string& history = comparison.links.history;
+  if (!history.empty() && is_link_target(history)) {
+    links += "<a class=\"qa-history-link\" href=\"" + util::xml_escape(history) +
+             "\">metric history</a>";
   }
   if (!links.empty()) {
     html += "<nav id=\"qa-ci-links\" class=\"qa-ci-links\">" + links + "</nav>\n";

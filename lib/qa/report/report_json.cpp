@@ -11,8 +11,6 @@ namespace qa::report {
 
 using nlohmann::json;
 
-namespace {
-
 json counts_to_json(const Counts& counts) {
   return json{{"runs", counts.runs},
               {"ok", counts.ok},
@@ -38,6 +36,8 @@ json stats_to_json(const MetricStats& stats) {
               {"min", stats.min},
               {"max", stats.max}};
 }
+
+namespace {
 
 json optional_number(const std::optional<double>& value) {
   return value ? json(*value) : json(nullptr);
@@ -348,7 +348,8 @@ json links_to_json(const ReportLinks& links) {
   };
   return json{{"commit", url(links.commit)},
               {"merge_request", url(links.merge_request)},
-              {"job", url(links.job)}};
+              {"job", url(links.job)},
+              {"history", url(links.history)}};
 }
 
 json metric_defs_to_json(const Comparison& comparison) {

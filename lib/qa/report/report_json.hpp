@@ -16,8 +16,9 @@ namespace qa::report {
 //    "project": "acme/denoise", "commit": "<sha>", "branch": "main" | null,
 //    "verdict": {"passed": true, "gate": "failed" | "regression" | "never",
 //                "why": "no run failed", "title": "passed: no run failed (gate: failed runs)"},
-//    "links": {"commit": URL | null, "merge_request": URL | null, "job": URL | null},
-//                                   from the CI's variables (see ci_links.hpp)
+//    "links": {"commit": URL | null, "merge_request": URL | null, "job": URL | null,
+//              "history": URL | null},  from the CI's variables (see ci_links.hpp) and
+//                                       qa-report --history-url
 //    "reference": {"requested": "auto", "commit": "<sha>", "reason": "...", "tried": [...]},
 //                 (when batches name references of their own, `reference:` in the batches
 //                 file, the first one with "per_batch": [{...the same..., "runs": N}])
@@ -88,6 +89,12 @@ void append_run_json(const RunComparison& run, const core::MetricDefs& defs, std
 // Return the "verdict" and "links" objects of qa.report/1.
 [[nodiscard]] nlohmann::json verdict_to_json(const Verdict& verdict);
 [[nodiscard]] nlohmann::json links_to_json(const ReportLinks& links);
+
+// Return a COUNTS object of qa.report/1.
+[[nodiscard]] nlohmann::json counts_to_json(const Counts& counts);
+
+// Return a STATS object of qa.report/1.
+[[nodiscard]] nlohmann::json stats_to_json(const MetricStats& stats);
 
 // Return the "metrics" array of qa.report/1.
 [[nodiscard]] nlohmann::json metric_defs_to_json(const Comparison& comparison);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <qa/report/format.hpp>
+#include <qa/report/history.hpp>
 #include <qa/report/optimization_writers.hpp>
 #include <qa/report/report_writers.hpp>
 #include <qa/report/verdict.hpp>
@@ -115,14 +116,16 @@ std::string markdown_url(std::string_view url) {
   return out;
 }
 
-// " · [commit](...) · [merge request](...) · [CI job](...)" for the links that are known.
+// " · [commit](...) · [merge request](...) · [CI job](...) · [metric history](...)" for the
+// links that are known.
 std::string links_line(const ReportLinks& links) {
   std::string out;
   for (const auto& [name, url] :
        {std::pair<std::string_view, const std::string&>{"commit", links.commit},
         {"merge request", links.merge_request},
-        {"CI job", links.job}}) {
-    if (!url.empty()) {
+        {"CI job", links.job},
+        {"metric history", links.history}}) {
+    if (!url.empty() && (name != "metric history" || is_link_target(url))) {
       out += fmt::format(" · [{}]({})", name, markdown_url(url));
     }
   }

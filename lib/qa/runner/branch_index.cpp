@@ -22,8 +22,19 @@ Expected<bool> update_branch_index(const ProjectContext& context, store::Store& 
       return false;
     }
   }
-  QA_TRY(store.put_branch(context.config.name,
-                          store::BranchIndex{*context.commit.branch, context.commit.sha, ""}));
+  store::BranchIndex index{*context.commit.branch, context.commit.sha, ""};
+  QA_TRY_ASSIGN(const auto before, store.get_branch(context.config.name, index.branch));
+  if (before) {
+    index.previous = before->previous;
+    if (before->commit != index.commit) {
+      index.previous.insert(index.previous.begin(), before->commit);
+    }
+    std::erase(index.previous, index.commit);
+    if (index.previous.size() > store::k_branch_chain) {
+      index.previous.resize(store::k_branch_chain);
+    }
+  }
+  QA_TRY(store.put_branch(context.config.name, index));
   return true;
 }
 

@@ -261,8 +261,23 @@ Expected<std::optional<BranchIndex>> Store::get_branch(std::string_view project,
   if (auto valid = core::check_commit_key(json["commit"].get<std::string>()); !valid) {
     return invalid(valid.error().message);
   }
-  return std::optional<BranchIndex>(BranchIndex{
-      std::string(branch), json["commit"].get<std::string>(), json.value("updated_at", "")});
+  BranchIndex index{std::string(branch), json["commit"].get<std::string>(),
+                    json.value("updated_at", "")};
+  if (json.contains("previous")) {
+    const auto& previous = json["previous"];
+    if (!previous.is_array()) {
+      return invalid("\"previous\" is not an array");
+    }
+    for (const auto& commit : previous) {
+      if (!commit.is_string() || !core::check_commit_key(commit.get<std::string>())) {
+        return invalid("\"previous\" holds something else than commits");
+      }
+      if (index.previous.size() < k_branch_chain) {
+        index.previous.push_back(commit.get<std::string>());
+      }
+    }
+  }
+  return std::optional<BranchIndex>(std::move(index));
 }
 
 Expected<void> Store::put_branch(std::string_view project, const BranchIndex& index) {
@@ -270,12 +285,16 @@ Expected<void> Store::put_branch(std::string_view project, const BranchIndex& in
   QA_TRY(core::check_commit_key(index.commit));
   const std::string path =
       fmt::format("{}/branches/{}.json", project, core::make_slug(index.branch));
+  for (const auto& previous : index.previous) {
+    QA_TRY(core::check_commit_key(previous));
+  }
   const nlohmann::json json{
       {"schema", k_branch_schema},
       {"branch", index.branch},
       {"commit", index.commit},
       {"updated_at", index.updated_at.empty() ? util::rfc3339(std::chrono::system_clock::now())
-                                              : index.updated_at}};
+                                              : index.updated_at},
+      {"previous", index.previous}};
   return m_backend->put_document(path, json.dump(2) + "\n");
 }
 

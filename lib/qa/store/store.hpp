@@ -25,7 +25,11 @@ namespace qa::store {
 //   <project>/branches/<branch-slug>.json                         branch index (below)
 //
 // The branch index, schema `qa.branch/1`:
-//   {"schema": "qa.branch/1", "branch": "main", "commit": "<sha>", "updated_at": "<RFC 3339>"}
+//   {"schema": "qa.branch/1", "branch": "main", "commit": "<sha>", "updated_at": "<RFC 3339>",
+//    "previous": ["<sha>", ...]}
+// `previous` (optional: indexes written before it have none) holds the commits the index named
+// before `commit`, newest first, at most k_branch_chain of them: the chain `qa-report --history`
+// follows where git cannot (a shallow clone).
 //
 // A record is written only after every blob it names (outputs and log) is stored, so a reader
 // never finds a record whose files are missing.
@@ -38,7 +42,11 @@ struct BranchIndex {
   std::string branch;
   std::string commit;
   std::string updated_at;
+  std::vector<std::string> previous = {};  // the commits indexed before, newest first
 };
+
+// How many earlier commits a branch index keeps in `previous`.
+inline constexpr std::size_t k_branch_chain = 1000;
 
 // A milestone: a commit of a project named on purpose (`qa-store tag NAME COMMIT`, QA-Board's
 // milestones), a reference that does not move (`--reference NAME`) and that gc keeps. Stored at

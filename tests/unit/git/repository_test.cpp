@@ -1,10 +1,15 @@
 #include <qa/git/repository.hpp>
 
+#include <qa/util/time.hpp>
+
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <string>
 
 #include "support/git_fixture.hpp"
+#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qa::git {
@@ -16,8 +21,8 @@ namespace fs = std::filesystem;
 class RepositoryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* name : {"CI_COMMIT_SHA", "GITHUB_SHA", "CI_COMMIT_REF_NAME",
-                             "GITHUB_HEAD_REF", "GITHUB_REF_NAME"}) {
+    for (const char* name : {"CI_COMMIT_SHA", "GITHUB_SHA", "CI_COMMIT_REF_NAME", "GITHUB_HEAD_REF",
+                             "GITHUB_REF_NAME"}) {
       ::unsetenv(name);
     }
   }
@@ -54,6 +59,48 @@ TEST_F(RepositoryTest, CleanCommitOnABranchFromASubfolder) {
   EXPECT_EQ(commit->branch, "trunk");
   EXPECT_FALSE(commit->detached);
   EXPECT_EQ(commit->key(), sha);
+}
+
+TEST_F(RepositoryTest, FirstParentLogSkipsMergedCommitsAndSaysWhereAShallowCloneEnds) {
+  test::GitRepo git(m_tmp / "repo");
+  const std::string one = git.commit_all("one");
+  git.git("checkout -q -b side");
+  const std::string side = git.commit_all("side");
+  git.git("checkout -q main");
+  const std::string two = git.commit_all("two\n\nbody");
+  git.git("merge -q --no-ff side -m 'merge side'");
+  const std::string merge = git.head();
+  auto repo = Repository::discover(git.dir());
+  ASSERT_TRUE(repo) << repo.error().message;
+  auto log = repo->first_parent_log(merge, 10);
+  ASSERT_TRUE(log) << log.error().message;
+  ASSERT_EQ(log->commits.size(), 3U);
+  EXPECT_EQ(log->commits[0].sha, merge);
+  EXPECT_EQ(log->commits[0].subject, "merge side");
+  EXPECT_EQ(log->commits[1].sha, two);
+  EXPECT_EQ(log->commits[1].subject, "two");
+  EXPECT_EQ(log->commits[2].sha, one);
+  EXPECT_EQ(log->commits[2].author_date, util::rfc3339(std::chrono::system_clock::from_time_t(
+                                             std::stoll(git.git("show -s --format=%at " + one)))));
+  EXPECT_FALSE(log->shallow_end);  // the root
+  for (const auto& commit : log->commits) {
+    EXPECT_NE(commit.sha, side);  // the merge's second parent
+  }
+
+  log = repo->first_parent_log(merge, 2);
+  ASSERT_TRUE(log) << log.error().message;
+  EXPECT_EQ(log->commits.size(), 2U);
+  EXPECT_FALSE(log->shallow_end);  // the limit
+
+  EXPECT_FALSE(repo->first_parent_log(std::string(40, 'e'), 10));  // not a commit here
+
+  test::sh("git clone -q --depth 2 file://" + git.dir().string() + " clone", m_tmp.path());
+  auto clone = Repository::discover(m_tmp / "clone");
+  ASSERT_TRUE(clone) << clone.error().message;
+  log = clone->first_parent_log(merge, 10);
+  ASSERT_TRUE(log) << log.error().message;
+  EXPECT_EQ(log->commits.size(), 2U);  // the merge and two; one is beyond the edge
+  EXPECT_TRUE(log->shallow_end);
 }
 
 TEST_F(RepositoryTest, ModifiedStagedOrDeletedTrackedFilesMakeItDirty) {

@@ -109,6 +109,35 @@ TEST_F(BranchIndexTest, NotUpdatedForADirtyTreeADetachedHeadOrAnEmptyPlan) {
   EXPECT_EQ(indexed(), "");
 }
 
+// Each update keeps the commit the index named before at the head of its chain, newest first,
+// the current commit never in it, at most store::k_branch_chain commits.
+TEST_F(BranchIndexTest, EachUpdateChainsThePreviousCommit) {
+  const std::vector<std::string> shas{std::string(40, '1'), std::string(40, '2'), k_sha};
+  for (const auto& sha : shas) {
+    put_run("default/base/a.png", core::RunStatus::ok, sha);
+    put_run("default/base/b.png", core::RunStatus::ok, sha);
+    m_context.commit.sha = sha;
+    const auto updated = update_branch_index(m_context, m_store, m_plan);
+    ASSERT_TRUE(updated) << updated.error().message;
+    EXPECT_TRUE(*updated);
+  }
+  // Updated again at the same commit: the chain stays.
+  ASSERT_TRUE(update_branch_index(m_context, m_store, m_plan));
+  auto index = m_store.get_branch("acme/demo", "feature/x");
+  ASSERT_TRUE(index && *index);
+  EXPECT_EQ((*index)->commit, k_sha);
+  EXPECT_EQ((*index)->previous, (std::vector<std::string>{shas[1], shas[0]}));
+
+  std::vector<std::string> long_chain(store::k_branch_chain, std::string(40, 'e'));
+  ASSERT_TRUE(
+      m_store.put_branch("acme/demo", store::BranchIndex{"feature/x", shas[0], "", long_chain}));
+  ASSERT_TRUE(update_branch_index(m_context, m_store, m_plan));
+  index = m_store.get_branch("acme/demo", "feature/x");
+  ASSERT_TRUE(index && *index);
+  ASSERT_EQ((*index)->previous.size(), store::k_branch_chain);
+  EXPECT_EQ((*index)->previous.front(), shas[0]);
+}
+
 TEST_F(BranchIndexTest, AnInvalidKeyInThePlanIsAnError) {
   m_plan[1].key = "../outside";
   EXPECT_FALSE(update_branch_index(m_context, m_store, m_plan));

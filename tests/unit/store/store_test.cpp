@@ -174,6 +174,30 @@ TEST_F(StoreTest, ABranchIndexWhoseCommitIsNoShaIsRefused) {
       << index.error().message;
 }
 
+TEST_F(StoreTest, ABranchIndexKeepsItsChainOfPreviousCommits) {
+  const std::string older(40, 'a');
+  ASSERT_TRUE(m_store->put_branch("acme/denoise", BranchIndex{"main", k_sha, "", {older}}));
+  auto index = m_store->get_branch("acme/denoise", "main");
+  ASSERT_TRUE(index && index->has_value());
+  EXPECT_EQ((*index)->previous, std::vector<std::string>{older});
+  // Indexes written before the chain have none.
+  ASSERT_TRUE(m_memory->put_document("acme/denoise/branches/old.json",
+                                     R"({"schema": "qa.branch/1", "commit": ")" + k_sha + R"("})"));
+  index = m_store->get_branch("acme/denoise", "old");
+  ASSERT_TRUE(index && index->has_value());
+  EXPECT_TRUE((*index)->previous.empty());
+  for (const std::string previous : {R"("x")", R"(["../../x"])", R"([1])"}) {
+    ASSERT_TRUE(m_memory->put_document("acme/denoise/branches/bad.json",
+                                       R"({"schema": "qa.branch/1", "commit": ")" + k_sha +
+                                           R"(", "previous": )" + previous + "}"));
+    index = m_store->get_branch("acme/denoise", "bad");
+    ASSERT_FALSE(index) << previous;
+    EXPECT_NE(index.error().message.find("\"previous\""), std::string::npos)
+        << index.error().message;
+  }
+  EXPECT_FALSE(m_store->put_branch("acme/denoise", BranchIndex{"main", k_sha, "", {"../x"}}));
+}
+
 TEST_F(StoreTest, OpenChoosesTheBackendByScheme) {
   auto local = Store::open((m_tmp / "local store").string());
   ASSERT_TRUE(local) << local.error().message;

@@ -6,10 +6,11 @@ pkg_check_modules(STB REQUIRED IMPORTED_TARGET stb)  # libstb.so holds stb_image
 
 set(QA_HTML_DIR "${CMAKE_CURRENT_LIST_DIR}")
 set(QA_HTML_NAMES k_report_dom_js k_report_charts_js k_report_optimization_js k_report_tuning_js
-  k_report_detail_js k_report_js k_report_css k_report_tuning_css)
+  k_report_detail_js k_report_js k_report_css k_report_tuning_css k_history_js k_history_css)
 set(QA_HTML_RESOURCES "${QA_HTML_DIR}/dom.js" "${QA_HTML_DIR}/charts.js"
   "${QA_HTML_DIR}/optimization.js" "${QA_HTML_DIR}/tuning.js" "${QA_HTML_DIR}/detail.js"
-  "${QA_HTML_DIR}/report.js" "${QA_HTML_DIR}/report.css" "${QA_HTML_DIR}/tuning.css")
+  "${QA_HTML_DIR}/report.js" "${QA_HTML_DIR}/report.css" "${QA_HTML_DIR}/tuning.css"
+  "${QA_HTML_DIR}/history.js" "${QA_HTML_DIR}/history.css")
 string(REPLACE ";" "," QA_HTML_NAMES_ARG "${QA_HTML_NAMES}")
 string(REPLACE ";" "," QA_HTML_FILES_ARG "${QA_HTML_RESOURCES}")
 set(QA_HTML_HEADER "${CMAKE_CURRENT_BINARY_DIR}/include/qa/report/html_resources.hpp")
@@ -25,6 +26,7 @@ add_custom_command(
 target_sources(qa PRIVATE
   "${QA_HTML_DIR}/../html_assets.cpp"
   "${QA_HTML_DIR}/../html_report.cpp"
+  "${QA_HTML_DIR}/../history_html.cpp"
   "${QA_HTML_DIR}/../image_compare.cpp"
   "${QA_HTML_HEADER}")
 target_link_libraries(qa PRIVATE PkgConfig::STB)
