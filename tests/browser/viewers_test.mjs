@@ -104,7 +104,9 @@ async function main(htmlPath) {
     const before = await canvasInk(page);
     check(before.length === 2 && before.every((c) => c.drawn > 500), `both clouds are drawn: ${JSON.stringify(before)}`);
     const camera = await page.getAttribute(`${view('points.ply')} .qa-cloud`, 'data-camera');
-    const box = await page.locator(`${view('points.ply')} canvas[data-side="new"]`).boundingBox();
+    const canvas = page.locator(`${view('points.ply')} canvas[data-side="new"]`);
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width / 2 + 60, box.y + box.height / 2 + 20, { steps: 4 });

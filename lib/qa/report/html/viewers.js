@@ -173,7 +173,8 @@ function textDiff(reference, current) {
   const box = el('div', { class: 'qa-diff-box' });
   if (reference === null || current === null) box.appendChild(el('div', { class: 'muted', text: reference === null ? 'no reference file' : 'no new file' }));
   else if (!changed.some(Boolean)) box.appendChild(el('div', { class: 'muted', text: 'no line differs' }));
-  box.appendChild(el('table', { class: 'qa-diff-table' }, el('thead', null, el('tr', null, el('th', { colspan: 2, text: 'reference' }), el('th', { colspan: 2, text: 'new' }))), body));
+  const cols = el('colgroup', null, el('col', { class: 'qa-ln-col' }), el('col'), el('col', { class: 'qa-ln-col' }), el('col'));
+  box.appendChild(el('table', { class: 'qa-diff-table' }, cols, el('thead', null, el('tr', null, el('th', { colspan: 2, text: 'reference' }), el('th', { colspan: 2, text: 'new' }))), body));
   if (k < rows.length) box.appendChild(el('div', { class: 'qa-note', text: 'the diff is cut after ' + VIEW_DIFF_ROWS + ' rows' }));
   return box;
 }
