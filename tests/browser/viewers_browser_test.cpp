@@ -81,6 +81,22 @@ run:
                   k_browser_dir, clean_environment(m_home));
   std::cout << result.out << result.err;
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+
+  // Without plotly.js (an empty QA_VIEWERS_DIR) the figure is a table, and nothing is copied.
+  const fs::path bare = m_tmp / "bare" / "report.html";
+  fs::create_directories(m_tmp / "no-viewers");
+  const auto without =
+      run_process({tool_path("qa-report").string(), "--html", bare.string()}, m_project,
+                  clean_environment(m_home, {{"QA_STORE", m_store.string()},
+                                             {"QA_VIEWERS_DIR", (m_tmp / "no-viewers").string()}}),
+                  second.out);
+  ASSERT_EQ(without.exit_code, 0) << without.out << without.err;
+  EXPECT_FALSE(fs::exists(m_tmp / "bare" / "report-assets" / "plotly-strict.min.js"));
+  const auto fallback = run_process({node->string(), (k_browser_dir / "viewers_test.mjs").string(),
+                                     bare.string(), "--without-plotly"},
+                                    k_browser_dir, clean_environment(m_home));
+  std::cout << fallback.out << fallback.err;
+  EXPECT_EQ(fallback.exit_code, 0) << fallback.out << fallback.err;
 }
 
 }  // namespace

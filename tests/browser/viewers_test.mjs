@@ -9,7 +9,9 @@
 // run; the plotly figure rendered (its SVG); both point cloud canvases have drawn pixels and
 // orbit together; no request left the machine, no console error or CSP violation but Chromium's
 // note that the sandboxed frame's script was blocked; strings crafted as markup stayed text (no
-// element, no script, no dialog). Exit 0 when all hold, 1 with the reason otherwise.
+// element, no script, no dialog). With --without-plotly (a page written without plotly.js), only
+// that the figure is a table with a note and that nothing failed. Exit 0 when all hold, 1 with the
+// reason otherwise.
 import { pathToFileURL } from 'node:url';
 import { blockNetwork, launchChromium } from './chromium.mjs';
 
@@ -31,7 +33,18 @@ async function canvasInk(page) {
   }));
 }
 
-async function main(htmlPath) {
+// The same page written without plotly.js (QA_VIEWERS_DIR empty): the figure is a JSON table
+// with the viewer's one-line note, no error.
+async function checkWithoutPlotly(page) {
+  const note = await page.textContent(`${view('figure.json')} .qa-note`);
+  check(note === 'plotly.js is not installed: the figure is shown as a table', `the note without plotly.js: ${note}`);
+  check(await page.locator(`${view('figure.json')} .qa-plotly`).count() === 0, 'no plot without plotly.js');
+  const rows = await page.$$eval(`${view('figure.json')} tbody tr`, (list) => list.map((r) => [r.getAttribute('data-path'), r.classList.contains('qa-changed')]));
+  check(JSON.stringify(rows.find((r) => r[0] === '$.data[0].y[0]')) === JSON.stringify(['$.data[0].y[0]', true]), `the figure as a table: ${JSON.stringify(rows)}`);
+  check(await page.$$eval('script[src]', (list) => list.every((s) => !s.src.includes('plotly'))), 'plotly.js is not loaded');
+}
+
+async function main(htmlPath, withoutPlotly) {
   const { context, close } = await launchChromium();
   try {
     const attempted = await blockNetwork(context);
@@ -59,6 +72,14 @@ async function main(htmlPath) {
     await page.waitForSelector('#qa-outputs');
     await page.waitForFunction(() => [...document.querySelectorAll('.qa-output')].every((b) => b.getAttribute('data-state') !== 'loading'), null, { timeout: 60000 });
     const states = await page.$$eval('.qa-output', (boxes) => boxes.map((b) => [b.getAttribute('data-path'), b.getAttribute('data-kind'), b.getAttribute('data-state')]));
+    if (withoutPlotly) {
+      await checkWithoutPlotly(page);
+      check(states.every((s) => s[2] === 'ready'), `every viewer is ready: ${JSON.stringify(states)}`);
+      check(attempted.length === 0, `no network request: ${attempted}`);
+      check(problems.length === 0, problems.join('\n'));
+      console.log('viewers_test: ok without plotly.js');
+      return;
+    }
     const expected = [['figure.json', 'plotly'], ['page.html', 'html'], ['points.ply', 'point_cloud'], ['result.json', 'json'], ['summary.txt', 'text'], ['table.csv', 'csv']];
     check(JSON.stringify(states.map((s) => [s[0], s[1]])) === JSON.stringify(expected), `one viewer per output: ${JSON.stringify(states)}`);
     check(states.every((s) => s[2] === 'ready'), `every viewer is ready: ${JSON.stringify(states)}`);
@@ -133,12 +154,13 @@ async function main(htmlPath) {
   }
 }
 
-if (process.argv.length !== 3) {
-  console.error('usage: node viewers_test.mjs REPORT.html');
+const args = process.argv.slice(2);
+if (args.length < 1 || args.length > 2 || (args.length === 2 && args[1] !== '--without-plotly')) {
+  console.error('usage: node viewers_test.mjs REPORT.html [--without-plotly]');
   process.exit(2);
 }
 const timer = setTimeout(() => { console.error('viewers_test: error: timed out after 120 s'); process.exit(1); }, 120000);
-main(process.argv[2]).then(() => { clearTimeout(timer); }, (error) => {
+main(args[0], args.length === 2).then(() => { clearTimeout(timer); }, (error) => {
   clearTimeout(timer);
   console.error(`viewers_test: error: ${error.message}`);
   process.exit(1);

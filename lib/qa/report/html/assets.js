@@ -1,7 +1,7 @@
 // qa-report page: loading assets lazily. A page opened from file:// cannot fetch, so data reach
 // it as "data assets" (lib/qa/report/data_asset.hpp): small classic scripts in the assets folder
 // whose only statement dispatches a 'qa-data' event, carrying a JSON payload, on their own
-// <script> element. loadDataAsset adds that element when a viewer needs the data (so a page of
+// script element. loadDataAsset adds that element when a viewer needs the data (so a page of
 // 10,000 runs loads nothing it does not show) and resolves with the payload; loadScript loads a
 // library copied into the assets folder (plotly.js). Both accept only relative URLs made of
 // URL-safe characters, i.e. what the report writes; the page's Content Security Policy limits
