@@ -45,6 +45,9 @@ struct HtmlOptions {
 // With `options.fetch`, the images among the output files (see image_kind) of both sides are
 // fetched into the assets folder, named by hash (PGM and PPM converted to PNG), compared (see
 // compare_images) and given a difference image; the last lines of each run's log are embedded.
+// The other output files with a viewer (see html_outputs.hpp: text, JSON, CSV, HTML, video,
+// plotly, point clouds) get data assets in the same folder, which the page loads only when a run
+// is opened, and plotly.js when a figure needs it.
 // A blob that cannot be fetched or decoded is noted in the page, not an error. The page refers
 // to the assets by paths relative to itself, so the report folder can be published as is.
 //
