@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include <fstream>
 #include <set>
 
 namespace qa::report {
@@ -30,6 +31,21 @@ std::string extension_of(const std::string& path) {
     lower += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
   }
   return lower;
+}
+
+// Return the first `limit` bytes of the file `file` (all of it when shorter).
+Expected<std::string> read_head(const fs::path& file, std::size_t limit) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return fail("cannot read {}", quote(file.string()));
+  }
+  std::string bytes(limit, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(limit));
+  if (in.bad()) {
+    return fail("cannot read {}", quote(file.string()));
+  }
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  return bytes;
 }
 
 }  // namespace
@@ -141,11 +157,19 @@ Expected<OutputViews::Side> OutputViews::make_side(const core::FileEntry& entry,
     made.url = m_folder.url_prefix + url_encode_segment(name);
     return made;
   }
+  const PayloadCaps& caps = m_options.caps;
+  if (kind == OutputKind::point_cloud && entry.size > caps.max_cloud_bytes) {
+    made.note = fmt::format("{} is too large to show: {} bytes (the viewer reads at most {})",
+                            quote(path), entry.size, caps.max_cloud_bytes);
+    return made;
+  }
   const fs::path temp = temp_path(hex);
   auto fetched = m_fetch(entry.hash, temp);
   std::optional<Expected<std::string>> bytes;
   if (fetched) {
-    bytes = util::read_file(temp);
+    // One byte past the cap tells the payload that the file was cut.
+    bytes = read_head(temp,
+                      kind == OutputKind::point_cloud ? caps.max_cloud_bytes : caps.max_bytes + 1);
   }
   std::error_code ignored;
   fs::remove(temp, ignored);
@@ -157,7 +181,8 @@ Expected<OutputViews::Side> OutputViews::make_side(const core::FileEntry& entry,
     made.note = bytes->error().message;
     return made;
   }
-  const nlohmann::json payload = output_payload(kind, path, **bytes, m_options.caps);
+  nlohmann::json payload = output_payload(kind, path, **bytes, caps);
+  payload["size"] = entry.size;
   made.plotly = payload.value("plotly", false);
   QA_TRY_ASSIGN(const DataAsset asset, write_data_asset(m_folder, payload));
   m_bytes += asset.bytes;

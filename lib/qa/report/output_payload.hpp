@@ -16,6 +16,7 @@ struct PayloadCaps {
   std::size_t max_bytes = std::size_t{1} << 20U;  // text, JSON, CSV and HTML read from a file
   std::size_t max_rows = 2000;                    // CSV rows (the header row included)
   std::size_t max_points = 100000;                // points of a point cloud
+  std::size_t max_cloud_bytes = std::size_t{256} << 20U;  // a point cloud file, read whole
 };
 
 // Return the start of `text`, at most `max_bytes` long, cut at the end of a line when there is

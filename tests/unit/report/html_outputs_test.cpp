@@ -139,5 +139,23 @@ TEST_F(HtmlOutputs, AMissingBlobOrASpentBudgetIsANote) {
             "not shown: the report's budget for output files (4000 bytes) is spent");
 }
 
+TEST_F(HtmlOutputs, FilesAreReadOnlyUpToTheirCaps) {
+  m_new.files["long.log"] = put("line 1\nline 2\nline 3\n");
+  m_new.files["big.ply"] = put("ply\nformat ascii 1.0\nelement vertex 0\nend_header\n");
+  OutputViewOptions options;
+  options.caps.max_bytes = 8;
+  options.caps.max_cloud_bytes = 10;
+  const json made = views(options);
+  ASSERT_EQ(made.size(), 2U);
+  EXPECT_EQ(made[0]["path"], "big.ply");
+  EXPECT_TRUE(made[0]["new"].is_null());
+  EXPECT_EQ(made[0]["note"],
+            "\"big.ply\" is too large to show: 49 bytes (the viewer reads at most 10)");
+  const json text = payload(made[1]["new"]);
+  EXPECT_EQ(text["text"], "line 1\n");
+  EXPECT_EQ(text["truncated"], true);
+  EXPECT_EQ(text["size"], 21);
+}
+
 }  // namespace
 }  // namespace qa::report
