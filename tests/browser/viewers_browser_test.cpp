@@ -1,8 +1,9 @@
 // The output viewers of the HTML report on the outputs of a real program: a project in a git
 // repository made here, whose run command (tests/browser/viewers_project/algo.sh, sh and awk)
 // writes a text summary, a CSV table, a JSON result, an HTML page, a plotly figure and a point
-// cloud; committed with gain 2, then 3, run by the built qa-batch at both commits; the built
-// qa-report writes the page, which tests/browser/viewers_test.mjs checks in headless Chromium.
+// cloud, and copies a video (recorded beforehand by Chromium: make_video.mjs); committed with gain
+// 2, then 3, run by the built qa-batch at both commits; the built qa-report writes the page, which
+// tests/browser/viewers_test.mjs checks in headless Chromium.
 #include <gtest/gtest.h>
 
 #include <support/process.hpp>
@@ -59,6 +60,13 @@ run:
              "name,value\npear,3\napple,5\nfig,7\n<img src=x onerror=window.pwned=1>,4\n"
              "</script><script>window.pwned=2</script>,2\n");
   write_text(m_project / ".gitignore", "output/\n");
+  for (const auto& [gain, colour] : {std::pair{"2", "#ff0000"}, std::pair{"3", "#00c000"}}) {
+    const auto made = run_process(
+        {node->string(), (k_browser_dir / "make_video.mjs").string(),
+         (m_project / "data" / (std::string("clip-") + gain + ".webm")).string(), colour},
+        k_browser_dir, clean_environment(m_home));
+    ASSERT_EQ(made.exit_code, 0) << made.out << made.err;
+  }
   write_algorithm("2");
   m_repo->commit_all("gain 2");
   const auto first = run_tool("qa-batch", {"all"});

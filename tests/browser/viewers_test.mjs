@@ -1,17 +1,17 @@
-// Browser test of the output viewers: node viewers_test.mjs REPORT.html
+// Browser test of the output viewers: node viewers_test.mjs REPORT.html [--without-plotly]
 //
 // The page comes from tests/browser/viewers_browser_test.cpp: one run whose outputs (written by
 // viewers_project/algo.sh, gain 3 against the reference's 2) are a text summary, a CSV table, a
-// JSON result, an HTML page with a script, a plotly figure and a PLY point cloud. Opens the page
-// from file:// in headless Chromium with every other request aborted, opens the run, and checks:
-// the changed line of the text is shown old and new, unchanged lines collapsed; the CSV and JSON
-// changed cells are marked; the HTML output is in an iframe with sandbox="" whose script did not
-// run; the plotly figure rendered (its SVG); both point cloud canvases have drawn pixels and
-// orbit together; no request left the machine, no console error or CSP violation but Chromium's
-// note that the sandboxed frame's script was blocked; strings crafted as markup stayed text (no
-// element, no script, no dialog). With --without-plotly (a page written without plotly.js), only
-// that the figure is a table with a note and that nothing failed. Exit 0 when all hold, 1 with the
-// reason otherwise.
+// JSON result, an HTML page with a script, a plotly figure, a PLY point cloud and a WebM video.
+// Opens the page from file:// in headless Chromium with every other request aborted, opens the
+// run, and checks: the changed line of the text is shown old and new, unchanged lines collapsed;
+// the CSV and JSON changed cells are marked; the HTML output is in an iframe with sandbox=""
+// whose script did not run; the plotly figure rendered (its SVG); both point cloud canvases have
+// drawn pixels and orbit together; the videos play, pause and seek together; no request left the
+// machine, no console error or CSP violation but Chromium's note that the sandboxed frame's
+// script was blocked; strings crafted as markup stayed text (no element, no script, no dialog).
+// With --without-plotly (a page written without plotly.js), only that the figure is a table with
+// a note and that nothing failed. Exit 0 when all hold, 1 with the reason otherwise.
 import { pathToFileURL } from 'node:url';
 import { blockNetwork, launchChromium } from './chromium.mjs';
 
@@ -80,7 +80,7 @@ async function main(htmlPath, withoutPlotly) {
       console.log('viewers_test: ok without plotly.js');
       return;
     }
-    const expected = [['figure.json', 'plotly'], ['page.html', 'html'], ['points.ply', 'point_cloud'], ['result.json', 'json'], ['summary.txt', 'text'], ['table.csv', 'csv']];
+    const expected = [['clip.webm', 'video'], ['figure.json', 'plotly'], ['page.html', 'html'], ['points.ply', 'point_cloud'], ['result.json', 'json'], ['summary.txt', 'text'], ['table.csv', 'csv']];
     check(JSON.stringify(states.map((s) => [s[0], s[1]])) === JSON.stringify(expected), `one viewer per output: ${JSON.stringify(states)}`);
     check(states.every((s) => s[2] === 'ready'), `every viewer is ready: ${JSON.stringify(states)}`);
 
@@ -135,6 +135,21 @@ async function main(htmlPath, withoutPlotly) {
     const after = await canvasInk(page);
     check(await page.getAttribute(`${view('points.ply')} .qa-cloud`, 'data-camera') !== camera, 'dragging turns the camera');
     check(after.every((c, i) => c.drawn > 500 && c.sum !== before[i].sum), `both clouds turned together: ${JSON.stringify(after)}`);
+
+    // Video: the players play, pause and seek together.
+    const videos = `${view('clip.webm')} video`;
+    await page.locator(videos).first().scrollIntoViewIfNeeded();
+    await page.waitForFunction((sel) => {
+      const list = [...document.querySelectorAll(sel)];
+      return list.length === 2 && list.every((v) => v.readyState >= 1);
+    }, videos, { timeout: 30000 });
+    const player = (side) => `${videos}[data-side="${side}"]`;
+    await page.$eval(player('new'), (v) => v.play());
+    await page.waitForFunction((sel) => !document.querySelector(sel).paused, player('reference'));
+    await page.$eval(player('new'), (v) => v.pause());
+    await page.waitForFunction((sel) => document.querySelector(sel).paused, player('reference'));
+    await page.$eval(player('reference'), (v) => { v.currentTime = 1; });
+    await page.waitForFunction((sel) => Math.abs(document.querySelector(sel).currentTime - 1) < 0.05, player('new'));
 
     // Nothing crafted as markup became markup, nothing left the machine.
     const state = await page.evaluate(() => ({

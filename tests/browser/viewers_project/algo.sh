@@ -1,7 +1,8 @@
 #!/bin/sh
 # The algorithm under test of tests/browser/viewers_browser_test.cpp: scales the values of a CSV
 # input (name,value) by its gain and writes a text summary, a CSV table, a JSON result, an HTML
-# page (with a script that must not run), a plotly figure and a PLY point cloud, with sh and awk.
+# page (with a script that must not run), a plotly figure and a PLY point cloud, with sh and awk,
+# and copies the video of its gain (data/clip-<gain>.webm, made by make_video.mjs).
 # The test commits it twice, with gain 2 and then 3.
 set -eu
 in=$1
@@ -43,3 +44,4 @@ awk -v g="$gain" 'BEGIN {
     printf "%d %d %.3f %d %d %d\n", x, y, sin(x / 3) * g, 200, 10 * y, 50
   }
 }' > "$out/points.ply"
+cp "$(dirname "$in")/clip-$gain.webm" "$out/clip.webm"

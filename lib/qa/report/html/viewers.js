@@ -261,18 +261,26 @@ function videoPair(view) {
     players.push(video);
     box.appendChild(el('figure', null, video, el('figcaption', { text: side })));
   }
-  let following = false;
-  const follow = (source, action) => {
-    if (following) return;
-    following = true;
-    for (const other of players) if (other !== source) action(other);
-    following = false;
+  // A command given to the other player fires that player's event too: it is skipped once, so
+  // that players do not echo each other. Only commands that change a player's state are marked.
+  const skip = new Map(players.map((v) => [v, new Set()]));
+  const drive = (source, type, action) => {
+    const marks = skip.get(source);
+    if (marks.has(type)) { marks.delete(type); return; }
+    for (const other of players) if (other !== source) action(other, skip.get(other));
   };
   for (const video of players) {
-    video.addEventListener('play', () => follow(video, (o) => { o.currentTime = video.currentTime; o.play().catch(() => {}); }));
-    video.addEventListener('pause', () => follow(video, (o) => o.pause()));
-    video.addEventListener('seeked', () => follow(video, (o) => { if (Math.abs(o.currentTime - video.currentTime) > 0.04) o.currentTime = video.currentTime; }));
-    video.addEventListener('ratechange', () => follow(video, (o) => { o.playbackRate = video.playbackRate; }));
+    video.addEventListener('play', () => drive(video, 'play', (o, marks) => {
+      if (Math.abs(o.currentTime - video.currentTime) > 0.04) { marks.add('seeked'); o.currentTime = video.currentTime; }
+      if (o.paused) { marks.add('play'); o.play().catch(() => marks.delete('play')); }
+    }));
+    video.addEventListener('pause', () => drive(video, 'pause', (o, marks) => { if (!o.paused) { marks.add('pause'); o.pause(); } }));
+    video.addEventListener('seeked', () => drive(video, 'seeked', (o, marks) => {
+      if (Math.abs(o.currentTime - video.currentTime) > 0.04) { marks.add('seeked'); o.currentTime = video.currentTime; }
+    }));
+    video.addEventListener('ratechange', () => drive(video, 'ratechange', (o, marks) => {
+      if (o.playbackRate !== video.playbackRate) { marks.add('ratechange'); o.playbackRate = video.playbackRate; }
+    }));
   }
   return box;
 }
