@@ -5,6 +5,8 @@
 #   share/qatools/python/                  the Python module of QA-Board entrypoints (python/),
 #                                          found by the tools at <bin>/../share/qatools/python
 #   share/qatools/ci-templates/            ci-templates/ (GitLab and GitHub), when it exists
+#   share/qatools/viewers/                 plotly.js (npm, lib/qa/report/viewers), found by
+#                                          qa-report at <bin>/../share/qatools/viewers
 #   share/man/man1/<tool>.1.gz             from help2man (cmake/ManPages.cmake)
 #   share/bash-completion/completions/     packaging/bash-completion/qatools, once per command
 #   share/doc/qatools/                     README.md, copyright, changelog.Debian.gz
@@ -19,6 +21,13 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/python/"
   DESTINATION "${CMAKE_INSTALL_DATADIR}/qatools/python"
   FILES_MATCHING PATTERN "*.py"
   PATTERN "__pycache__" EXCLUDE)
+
+# The libraries of the report's output viewers, copied into the build tree by
+# lib/qa/report/html/html.cmake when scripts/bootstrap installed them (report/viewer_library.hpp
+# looks for them like python_module_dir; QA_VIEWERS_DIR overrides).
+install(FILES "${PROJECT_BINARY_DIR}/share/qatools/viewers/plotly-strict.min.js"
+  "${PROJECT_BINARY_DIR}/share/qatools/viewers/plotly.js-LICENSE"
+  DESTINATION "${CMAKE_INSTALL_DATADIR}/qatools/viewers" OPTIONAL)
 
 # ci-templates/ may not exist yet in a checkout; what only its tests use stays out. Files are
 # 0644 whatever the checkout's umask, shell scripts (which jobs may run directly) 0755.

@@ -1,6 +1,8 @@
 #include <qa/report/html_assets.hpp>
 
+#include <qa/report/html_outputs.hpp>
 #include <qa/report/image_compare.hpp>
+#include <qa/report/viewer_library.hpp>
 #include <qa/util/file.hpp>
 #include <qa/util/parallel.hpp>
 
@@ -138,7 +140,7 @@ class Collector {
   // bound by round trips to a remote store, decoding by the CPU), so that run_extras finds them.
   Expected<void> prepare(const std::vector<RunComparison>& runs) {
     std::map<std::string, std::pair<core::FileEntry, std::string>> blobs;  // hex -> entry, path
-    std::map<std::string, std::pair<std::string, std::string>> pairs;     // key -> hex, hex
+    std::map<std::string, std::pair<std::string, std::string>> pairs;      // key -> hex, hex
     for (const auto& run : runs) {
       for (const auto& path : image_paths(run)) {
         const auto* image = find(run.record, path);
@@ -186,8 +188,9 @@ class Collector {
         pair_list.size(),
         [&](std::size_t begin, std::size_t end) {
           for (std::size_t i = begin; i < end; ++i) {
-            results[i] = make_pair_result(pair_list[i].first, m_assets.at(pair_list[i].second.first),
-                                          m_assets.at(pair_list[i].second.second));
+            results[i] =
+                make_pair_result(pair_list[i].first, m_assets.at(pair_list[i].second.first),
+                                 m_assets.at(pair_list[i].second.second));
           }
         },
         0, 1);
@@ -417,10 +420,9 @@ Expected<nlohmann::json> collect_html_extras(const Comparison& comparison,
   Collector collector(folder, fetch);
   QA_TRY(collector.prepare(comparison.runs));
   // Log tails are fetched in parallel too; the folder must exist first for their temp files.
-  const bool any_log = std::any_of(comparison.runs.begin(), comparison.runs.end(),
-                                   [](const RunComparison& run) {
-                                     return run.record != nullptr && run.record->log;
-                                   });
+  const bool any_log = std::any_of(
+      comparison.runs.begin(), comparison.runs.end(),
+      [](const RunComparison& run) { return run.record != nullptr && run.record->log; });
   std::vector<nlohmann::json> tails(comparison.runs.size());
   if (any_log && util::create_dirs(folder.dir)) {
     util::parallel_for(
@@ -432,9 +434,19 @@ Expected<nlohmann::json> collect_html_extras(const Comparison& comparison,
         },
         8, 1);
   }
+  OutputViewOptions view_options;
+  view_options.viewers_dir = viewers_dir(k_plotly_file).value_or(fs::path());
+  OutputViews views(folder, fetch, std::move(view_options));
   bool any = false;
   for (std::size_t i = 0; i < comparison.runs.size(); ++i) {
     QA_TRY_ASSIGN(auto run_extras, collector.run_extras(comparison.runs[i], std::move(tails[i])));
+    QA_TRY_ASSIGN(auto run_views, views.run_views(comparison.runs[i]));
+    if (!run_views.empty()) {
+      if (run_extras.is_null()) {
+        run_extras = {{"images", nlohmann::json::array()}, {"log_tail", nullptr}};
+      }
+      run_extras["views"] = std::move(run_views);
+    }
     any = any || !run_extras.is_null();
     extras.push_back(std::move(run_extras));
   }

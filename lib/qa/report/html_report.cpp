@@ -55,10 +55,14 @@ std::string json_for_script(const nlohmann::json& json) {
 namespace {
 
 // Content Security Policy of the page: inline script and style only, images from the page's own
-// folder; nothing can be fetched, framed or submitted.
+// folder; nothing can be fetched, framed or submitted. Scripts also load from the page's folder
+// ('self' file:): the output viewers' data assets (data_asset.hpp), added as <script src> when a
+// run is opened because a page on file:// cannot fetch, and plotly.js, copied there. Media too:
+// the videos of the video viewer, copied into the assets folder. An HTML output shows in an
+// iframe with srcdoc and sandbox="" (no scripts): it inherits this policy.
 constexpr std::string_view k_csp =
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "img-src 'self' file:; base-uri 'none'; form-action 'none'";
+    "default-src 'none'; script-src 'unsafe-inline' 'self' file:; style-src 'unsafe-inline'; "
+    "img-src 'self' file:; media-src 'self' file:; base-uri 'none'; form-action 'none'";
 
 // The page's header: the verdict under its gate, what is compared with what and why, and links
 // to the commit, the merge request and the CI job when the CI says them (see ci_links.hpp), and
@@ -109,6 +113,7 @@ std::string page_head(const Comparison& comparison) {
   html += "<title>" + title + "</title>\n<style>\n";
   html += k_report_css;
   html += k_report_tuning_css;
+  html += k_report_viewers_css;
   html += "</style>\n</head>\n<body>\n" + page_header(comparison);
   html +=
       "<main id=\"qa-app\"><noscript><p>This report needs JavaScript to render; its data is "
@@ -121,8 +126,10 @@ std::string page_head(const Comparison& comparison) {
 std::string page_tail() {
   // The parts of the script share one block scope, so that nothing leaks to the window.
   std::string html = "</script>\n<script>\n'use strict';\n{\n";
-  for (const std::string_view part : {k_report_dom_js, k_report_charts_js, k_report_optimization_js,
-                                      k_report_tuning_js, k_report_detail_js, k_report_js}) {
+  for (const std::string_view part :
+       {k_report_dom_js, k_report_charts_js, k_report_optimization_js, k_report_tuning_js,
+        k_report_assets_js, k_report_viewers_js, k_report_pointcloud_js, k_report_detail_js,
+        k_report_js}) {
     html += part;
   }
   html += "}\n</script>\n</body>\n</html>\n";

@@ -45,11 +45,14 @@ struct HtmlOptions {
 // With `options.fetch`, the images among the output files (see image_kind) of both sides are
 // fetched into the assets folder, named by hash (PGM and PPM converted to PNG), compared (see
 // compare_images) and given a difference image; the last lines of each run's log are embedded.
+// The other output files with a viewer (see html_outputs.hpp: text, JSON, CSV, HTML, video,
+// plotly, point clouds) get data assets in the same folder, which the page loads only when a run
+// is opened, and plotly.js when a figure needs it.
 // A blob that cannot be fetched or decoded is noted in the page, not an error. The page refers
 // to the assets by paths relative to itself, so the report folder can be published as is.
 //
 // Per-run extras, `"extras"` beside `"report"` in the embedded object, an array parallel to
-// `report.runs` (null for a run without images or log):
+// `report.runs` (null for a run without images, log or viewable outputs):
 //
 //   {"images": [{"path": "out.png", "change": "changed",
 //                "new": "report-assets/<xxh128>.png" | null, "reference": ... | null,
@@ -58,7 +61,8 @@ struct HtmlOptions {
 //                "stats": {"max_abs_diff": 10, "psnr": 48.1 | null (identical),
 //                          "changed_share": 0.0003, "changed_pixels": 1} | null,
 //                "note": "sizes differ" | "cannot fetch ...: ..." | null}],
-//    "log_tail": "last lines of the log" | null}
+//    "log_tail": "last lines of the log" | null,
+//    "views": [...]}   (only when the run has output files with a viewer: see html_outputs.hpp)
 [[nodiscard]] Expected<void> write_html_report(const Comparison& comparison,
                                                const HtmlOptions& options);
 

@@ -176,7 +176,9 @@ TEST(WriteHtmlReport, FetchesImagesComparesThemAndTailsTheLog) {
   ASSERT_TRUE(converted) << converted.error().message;
   EXPECT_EQ(converted->pixels, (std::vector<std::uint8_t>{1, 2}));
   for (const auto& entry : fs::directory_iterator(assets)) {
-    EXPECT_EQ(entry.path().extension(), ".png") << "no temporary file left: " << entry.path();
+    // Images, and the data asset of notes.txt's text viewer (html_outputs.hpp).
+    EXPECT_TRUE(entry.path().extension() == ".png" || entry.path().extension() == ".js")
+        << "no temporary file left: " << entry.path();
   }
 
   const auto data = embedded_data(test::read_text(options.html_path));
@@ -205,6 +207,13 @@ TEST(WriteHtmlReport, FetchesImagesComparesThemAndTailsTheLog) {
   const std::string tail = data["extras"][0]["log_tail"];
   EXPECT_EQ(tail.substr(0, 8), "line 61\n");
   EXPECT_EQ(tail.substr(tail.size() - 8), "line 100");
+
+  // notes.txt has a text viewer: its data asset is in the assets folder.
+  const auto& views = data["extras"][0]["views"];
+  ASSERT_EQ(views.size(), 1U) << views.dump();
+  EXPECT_EQ(views[0]["path"], "notes.txt");
+  EXPECT_EQ(views[0]["kind"], "text");
+  EXPECT_TRUE(fs::exists(options.html_path.parent_path() / views[0]["new"].get<std::string>()));
 }
 
 TEST(WriteHtmlReport, AssetsFolderIsLinkedRelativeAndEncoded) {

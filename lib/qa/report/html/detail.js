@@ -56,6 +56,7 @@ function openDetail(index) {
     for (const image of extra.images) box.appendChild(imageView(image));
     section(panel, 'Images', box);
   }
+  section(panel, 'Outputs', outputViews(extra));
   section(panel, 'Output files', fileTable(run));
   if (extra && typeof extra.log_tail === 'string') section(panel, 'Log (last lines)', el('pre', { class: 'qa-log', text: extra.log_tail }));
   close.focus();
