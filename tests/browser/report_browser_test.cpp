@@ -7,6 +7,7 @@
 #include <support/temp_dir.hpp>
 
 #include <qa/core/optimization.hpp>
+#include <qa/core/visualizations.hpp>
 #include <qa/report/html_report.hpp>
 #include <qa/report/image_compare.hpp>
 #include <qa/store/memory_backend.hpp>
@@ -184,6 +185,11 @@ TEST(HtmlReportInChromium, SortsFiltersShowsImagesAndRunsNoInjectedScript) {
   options.html_path = dir / "public" / "report.html";
   options.fetch = blobs.fetcher();
   options.generated_at = "2026-11-25T06:00:00Z";
+  // A visualization whose name is markup names out.png: it must stay text.
+  auto visualizations = core::parse_visualizations(
+      YAML::Load(R"([{name: "<img src=x onerror=alert(3)>", path: out.png}])"), "qaboard.yaml");
+  ASSERT_TRUE(visualizations) << visualizations.error().message;
+  options.input_side.visualizations = *visualizations;
   const auto written = write_html_report(comparison, options);
   ASSERT_TRUE(written) << written.error().message;
 

@@ -69,6 +69,7 @@ std::string page_head(const Comparison& comparison) {
   html += "<meta name=\"generator\" content=\"qa-report\">\n";
   html += "<title>" + title + "</title>\n<style>\n";
   html += k_report_css;
+  html += k_report_images_css;
   html += "</style>\n</head>\n<body>\n<header class=\"qa-top\"><h1>" + title + "</h1></header>\n";
   html +=
       "<main id=\"qa-app\"><noscript><p>This report needs JavaScript to render; its data is "
@@ -82,7 +83,7 @@ std::string page_tail() {
   // The parts of the script share one block scope, so that nothing leaks to the window.
   std::string html = "</script>\n<script>\n'use strict';\n{\n";
   for (const std::string_view part : {k_report_dom_js, k_report_charts_js, k_report_optimization_js,
-                                      k_report_detail_js, k_report_js}) {
+                                      k_report_images_js, k_report_detail_js, k_report_js}) {
     html += part;
   }
   html += "}\n</script>\n</body>\n</html>\n";
@@ -100,7 +101,7 @@ Expected<void> write_html_report(const Comparison& comparison, const HtmlOptions
           ? options.html_path.parent_path() / (options.html_path.stem().string() + "-assets")
           : options.assets_dir;
   const AssetFolder folder = asset_folder(options.html_path, assets_dir);
-  auto extras = collect_html_extras(comparison, folder, options.fetch);
+  auto extras = collect_html_extras(comparison, folder, options.fetch, options.input_side);
   if (!extras) {
     return with_context(fmt::format("cannot write {}", quote(options.html_path.string())),
                         std::move(extras).error());
