@@ -13,6 +13,9 @@ namespace {
 constexpr std::array<std::string_view, 4> k_placeholders{"{input_path}", "{rel_input_path}",
                                                          "{project_root}", "{database}"};
 
+constexpr std::size_t k_max_pattern_size = 512;
+constexpr int k_max_pattern_depth = 8;
+
 bool is_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
@@ -20,6 +23,10 @@ bool is_name_char(char c) {
 // Return the ECMAScript regular expression of QA-Board's path pattern `path` (path-to-regexp:
 // `:name`, `:name(regex)`, `(regex)`, `*`, `\` escapes), or an error saying what is wrong.
 Expected<std::string> pattern_regex(std::string_view path) {
+  // std::regex compiles and matches by recursion: bound what a configuration can ask of it.
+  if (path.size() > k_max_pattern_size) {
+    return fail("longer than {} characters", k_max_pattern_size);
+  }
   std::string out;
   for (std::size_t i = 0; i < path.size(); ++i) {
     const char c = path[i];
@@ -39,10 +46,12 @@ Expected<std::string> pattern_regex(std::string_view path) {
       for (; end < path.size(); ++end) {
         if (path[end] == '\\') {
           ++end;
-        } else if (path[end] == '(') {
-          ++depth;
+        } else if (path[end] == '(' && ++depth > k_max_pattern_depth) {
+          return fail("groups nest deeper than {} levels", k_max_pattern_depth);
         } else if (path[end] == ')' && --depth == 0) {
           break;
+        } else if (path[end] == '{') {
+          return fail("counted repetitions (\"{{\") are not supported in {}", quote(path));
         }
       }
       if (end >= path.size()) {

@@ -544,6 +544,7 @@ Expected<nlohmann::json> collect_html_extras(const Comparison& comparison,
                                        return !v.path.empty() && core::names_run_file(v);
                                      });
   if (any_input) {
+    QA_TRY(util::create_dirs(folder.dir));
     util::parallel_for(
         comparison.runs.size(),
         [&](std::size_t begin, std::size_t end) {

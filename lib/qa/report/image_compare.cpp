@@ -194,18 +194,4 @@ Image difference_magnitude(const Image& image, const Image& reference) {
   return out;
 }
 
-Image difference_image(const Image& image, const Image& reference) {
-  Image out = difference_magnitude(image, reference);
-  int largest = 0;
-  for (const auto value : out.pixels) {
-    largest = std::max(largest, int{value});
-  }
-  if (largest > 0) {
-    for (auto& value : out.pixels) {
-      value = static_cast<std::uint8_t>((int{value} * 255 + largest - 1) / largest);
-    }
-  }
-  return out;
-}
-
 }  // namespace qa::report

@@ -44,14 +44,14 @@ TEST(Visualizations, QaBoardFieldsAndDefaults) {
 }
 
 TEST(Visualizations, PathPatternsMatchWholeOutputPaths) {
-  const auto parsed = parse(R"(visualizations:
+  const auto parsed = parse(R"yaml(visualizations:
 - path: output.jpg
 - path: ":frame/output.jpg"
-- path: "(debug_.*\\.jpg)" - path
-                            : ":frame/frame_:number.jpg" - path
-                            : "plots/*") ");
-                      ASSERT_TRUE(parsed)
-                      << parsed.error().message;
+- path: "(debug_.*\\.jpg)"
+- path: ":frame/frame_:number.jpg"
+- path: "plots/*"
+)yaml");
+  ASSERT_TRUE(parsed) << parsed.error().message;
   const auto& v = *parsed;
   EXPECT_TRUE(matches_output(v[0], "output.jpg"));
   EXPECT_FALSE(matches_output(v[0], "outputXjpg")) << "the dot is literal";
@@ -91,6 +91,17 @@ TEST(Visualizations, ErrorsNameTheFileTheLineAndTheKey) {
   EXPECT_NE(regex.error().message.find("line 2: \"outputs.visualizations[0].path\": unbalanced"),
             std::string::npos)
       << regex.error().message;
+  const auto deep = parse("visualizations:\n- path: \"" + std::string(9, '(') + "a" +
+                          std::string(9, ')') + "\"\n");
+  ASSERT_FALSE(deep);
+  EXPECT_NE(deep.error().message.find("groups nest deeper than 8 levels"), std::string::npos)
+      << deep.error().message;
+  const auto long_path = parse("visualizations:\n- path: " + std::string(600, 'a') + "\n");
+  ASSERT_FALSE(long_path);
+  EXPECT_NE(long_path.error().message.find("longer than 512 characters"), std::string::npos);
+  const auto counted = parse("visualizations:\n- path: \"((a{999}){999})\"\n");
+  ASSERT_FALSE(counted);
+  EXPECT_NE(counted.error().message.find("counted repetitions"), std::string::npos);
   const auto item = parse("visualizations:\n- a.png\n");
   ASSERT_FALSE(item);
   EXPECT_NE(item.error().message.find("\"outputs.visualizations[0]\" must be a mapping"),

@@ -269,68 +269,55 @@ TEST(WriteHtmlReport, VisualizationsOrderNameHideAndCopyTheInputSide) {
   run.files["z-denoised.png"] = blobs.add(png_of(4, 3, 100, 1));
   run.files["debug.png"] = blobs.add(png_of(4, 3, 7));
   run.files["other.png"] = blobs.add(png_of(4, 3, 8));
-  const std::string yaml = R"(
-- {name: Denoised, path: "(.*denoised\.png)"
-}
-- {
-name:
-  Debug, path : "debug.png", default_hidden : true
-}
-- {
-name:
-  Input, path : "{input_path}"
-}
-- {
-name:
-  Ground truth, path : "{project_root}/data/clean/{rel_input_path}"
-}
-- {
-name:
-  Escape, path : "{project_root}/../secret.txt"
-}
+  const std::string yaml = R"yaml(
+- {name: Denoised, path: "(.*denoised\\.png)"}
+- {name: Debug, path: "debug.png", default_hidden: true}
+- {name: Input, path: "{input_path}"}
+- {name: Ground truth, path: "{project_root}/data/clean/{rel_input_path}"}
+- {name: Escape, path: "{project_root}/../secret.txt"}
 - {name: Missing, path: "{database}/nothing.png"}
-)";
+)yaml";
   auto visualizations = core::parse_visualizations(YAML::Load(yaml), "qaboard.yaml");
-ASSERT_TRUE(visualizations) << visualizations.error().message;
-HtmlOptions options;
-options.html_path = dir / "report.html";
-options.fetch = blobs.fetcher();
-options.input_side = {*visualizations, root, root / "data" / "images"};
-ASSERT_TRUE(write_html_report(comparison_of({run}, {}), options));
-const auto data = embedded_data(test::read_text(options.html_path));
-const auto& extras = data["extras"][0];
-const auto& images = extras["images"];
-ASSERT_EQ(images.size(), 3U);
-EXPECT_EQ(images[0]["path"], "z-denoised.png") << "visualizations come first, in their order";
-EXPECT_EQ(images[0]["name"], "Denoised");
-EXPECT_EQ(images[0]["hidden"], false);
-EXPECT_EQ(images[1]["path"], "debug.png");
-EXPECT_EQ(images[1]["hidden"], true);
-EXPECT_EQ(images[2]["path"], "other.png");
-EXPECT_FALSE(images[2].contains("name"));
-EXPECT_EQ(extras["thumbnail"],
-          "report-assets/" + run.files["z-denoised.png"].hash.hex() + "-thumb.png");
+  ASSERT_TRUE(visualizations) << visualizations.error().message;
+  HtmlOptions options;
+  options.html_path = dir / "report.html";
+  options.fetch = blobs.fetcher();
+  options.input_side = {*visualizations, root, root / "data" / "images"};
+  ASSERT_TRUE(write_html_report(comparison_of({run}, {}), options));
+  const auto data = embedded_data(test::read_text(options.html_path));
+  const auto& extras = data["extras"][0];
+  const auto& images = extras["images"];
+  ASSERT_EQ(images.size(), 3U);
+  EXPECT_EQ(images[0]["path"], "z-denoised.png") << "visualizations come first, in their order";
+  EXPECT_EQ(images[0]["name"], "Denoised");
+  EXPECT_EQ(images[0]["hidden"], false);
+  EXPECT_EQ(images[1]["path"], "debug.png");
+  EXPECT_EQ(images[1]["hidden"], true);
+  EXPECT_EQ(images[2]["path"], "other.png");
+  EXPECT_FALSE(images[2].contains("name"));
+  EXPECT_EQ(extras["thumbnail"],
+            "report-assets/" + run.files["z-denoised.png"].hash.hex() + "-thumb.png");
 
-const auto& inputs = extras["inputs"];
-ASSERT_EQ(inputs.size(), 4U) << inputs.dump();
-EXPECT_EQ(inputs[0]["name"], "Input");
-EXPECT_EQ(inputs[0]["role"], "input");
-EXPECT_EQ(inputs[0]["path"], "data/images/a.png");
-EXPECT_EQ(inputs[0]["image"], true);
-EXPECT_EQ(inputs[0]["width"], 4);
-const std::string input_url = inputs[0]["url"];
-EXPECT_TRUE(fs::exists(dir / input_url)) << input_url;
-EXPECT_EQ(inputs[1]["name"], "Ground truth");
-EXPECT_EQ(inputs[1]["role"], "file");
-EXPECT_EQ(inputs[1]["path"], "data/clean/a.png");
-EXPECT_NE(inputs[1]["url"], inputs[0]["url"]);
-EXPECT_EQ(inputs[2]["url"], nullptr) << "a path leaving the project is not copied";
-EXPECT_NE(inputs[2]["note"].get<std::string>().find("leaves the project"), std::string::npos);
-EXPECT_EQ(inputs[3]["url"], nullptr);
-EXPECT_NE(inputs[3]["note"].get<std::string>().find("not a readable file"), std::string::npos);
-for (const auto& entry : fs::directory_iterator(dir / "report-assets")) {
-  EXPECT_NE(test::read_text(entry.path()), "secret");
-}
+  const auto& inputs = extras["inputs"];
+  ASSERT_EQ(inputs.size(), 4U) << inputs.dump();
+  EXPECT_EQ(inputs[0]["name"], "Input");
+  EXPECT_EQ(inputs[0]["role"], "input");
+  EXPECT_EQ(inputs[0]["path"], "data/images/a.png");
+  EXPECT_EQ(inputs[0]["image"], true);
+  EXPECT_EQ(inputs[0]["width"], 4);
+  const std::string input_url = inputs[0]["url"];
+  EXPECT_TRUE(fs::exists(dir / input_url)) << input_url;
+  EXPECT_EQ(inputs[1]["name"], "Ground truth");
+  EXPECT_EQ(inputs[1]["role"], "file");
+  EXPECT_EQ(inputs[1]["path"], "data/clean/a.png");
+  EXPECT_NE(inputs[1]["url"], inputs[0]["url"]);
+  EXPECT_EQ(inputs[2]["url"], nullptr) << "a path leaving the project is not copied";
+  EXPECT_NE(inputs[2]["note"].get<std::string>().find("leaves the project"), std::string::npos);
+  EXPECT_EQ(inputs[3]["url"], nullptr);
+  EXPECT_NE(inputs[3]["note"].get<std::string>().find("not a readable file"), std::string::npos);
+  for (const auto& entry : fs::directory_iterator(dir / "report-assets")) {
+    EXPECT_NE(test::read_text(entry.path()), "secret");
+  }
 }
 
 TEST(WriteHtmlReport, AssetsFolderIsLinkedRelativeAndEncoded) {

@@ -85,7 +85,9 @@ function imageView(image, inputPanes) {
     for (const b of tabs.children) b.setAttribute('aria-selected', String(b.getAttribute('data-view') === mode));
     clear(stage);
     stage.appendChild(mode === 'slider' ? sliderFrame(view, layers) : panesFrame(view, layers));
-    applyViewState(view);
+    // The slider's one wide view and the panes differ in size: each starts fitted.
+    if (view.fitted && stage.isConnected) fitView(view);
+    else applyViewState(view);
   };
   tabs.append(el('button', { type: 'button', role: 'tab', 'data-view': 'panes', onclick: () => select('panes') }, 'Panes'),
     el('button', { type: 'button', role: 'tab', 'data-view': 'slider', disabled: !both, onclick: () => select('slider') }, 'Slider'));
