@@ -116,6 +116,10 @@ Comparison test_comparison(Blobs& blobs) {
   cat.files["out.png"] = blobs.put(picture(true));
   cat_reference.files["out.png"] = blobs.put(picture(false));
   cat.files["depth.ppm"] = blobs.put(ppm(1));
+  // Wider than k_preview_side: the panes load its preview first, the full file once zoomed in.
+  Image wide{2100, 12, 1, std::vector<std::uint8_t>(2100 * 12, 90)};
+  cat.files["wide.png"] = blobs.put(encode_png(wide).value());
+  cat_reference.files["wide.png"] = cat.files["wide.png"];
   cat_reference.files["depth.ppm"] = blobs.put(ppm(0));
   cat.log = core::LogFile{"/abs/qa-run.log", blobs.put("loading scenes/cat.png\ndenoise: done\n")};
   records.push_back(cat);

@@ -153,6 +153,14 @@ async function run(htmlPath) {
     check(thumbs.length >= 1 && thumbs.every(([, width]) => width > 0 && width <= 96), `the runs with images show a thumbnail: ${JSON.stringify(thumbs)}`);
     const ppm = await imagesLoaded(page, '#qa-detail .qa-image[data-path="depth.ppm"] img');
     check(ppm.length === 3 && ppm.every(([src, width]) => src.endsWith('.png') && width === 8), `a PPM output shows as PNG: ${JSON.stringify(ppm)}`);
+    // A large image shows its preview until the zoom needs the full file.
+    const wide = '#qa-detail .qa-image[data-path="wide.png"]';
+    const previews = await imagesLoaded(page, `${wide} img.qa-pix`);
+    check(previews.length === 2 && previews.every(([src, width]) => src.endsWith('-preview.png') && width === 2048), `the panes load the preview: ${JSON.stringify(previews)}`);
+    await page.focus(`${wide} .qa-stage`);
+    await page.keyboard.press('1');
+    const full = await imagesLoaded(page, `${wide} img.qa-pix`);
+    check(full.every(([src, width]) => !src.endsWith('-preview.png') && width === 2100), `at 1:1 the full file loads: ${JSON.stringify(full)}`);
     check((await page.textContent('#qa-detail .qa-log')).includes('denoise: done'), 'the log tail is shown');
     await page.click('#qa-close');
     check(await page.locator('#qa-detail').isHidden(), 'the detail closes');
