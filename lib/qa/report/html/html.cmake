@@ -1,8 +1,9 @@
-# The HTML report (qa-report --html): its page assembly, image comparison, and the script and
-# style sheet of the page, kept as real files here and embedded into the library at build time
-# as raw string literals (no download, no xxd). Included from lib/qa/CMakeLists.txt after libqa.
+# The HTML report (qa-report --html): its page assembly, image comparison, previews and colour
+# maps, input-side files, and the scripts and style sheets of the page, kept as real files here
+# and embedded into the library at build time as raw string literals (no download, no xxd).
+# Included from lib/qa/CMakeLists.txt after libqa.
 find_package(PkgConfig REQUIRED)
-pkg_check_modules(STB REQUIRED IMPORTED_TARGET stb)  # libstb.so holds stb_image{,_write}
+pkg_check_modules(STB REQUIRED IMPORTED_TARGET stb)  # libstb.so holds stb_image{,_write,_resize}
 
 set(QA_HTML_DIR "${CMAKE_CURRENT_LIST_DIR}")
 set(QA_HTML_NAMES k_report_dom_js k_report_charts_js k_report_optimization_js k_report_images_js
