@@ -189,9 +189,12 @@ TEST(HtmlReportInChromium, SortsFiltersShowsImagesAndRunsNoInjectedScript) {
   options.html_path = dir / "public" / "report.html";
   options.fetch = blobs.fetcher();
   options.generated_at = "2026-11-25T06:00:00Z";
-  // A visualization whose name is markup names out.png: it must stay text.
+  // A visualization whose name is markup names out.png: it must stay text; depth.ppm is hidden
+  // by default.
   auto visualizations = core::parse_visualizations(
-      YAML::Load(R"([{name: "<img src=x onerror=alert(3)>", path: out.png}])"), "qaboard.yaml");
+      YAML::Load(R"([{name: "<img src=x onerror=alert(3)>", path: out.png},
+                    {name: Depth, path: "*.ppm", default_hidden: true}])"),
+      "qaboard.yaml");
   ASSERT_TRUE(visualizations) << visualizations.error().message;
   options.input_side.visualizations = *visualizations;
   const auto written = write_html_report(comparison, options);

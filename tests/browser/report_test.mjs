@@ -151,6 +151,11 @@ async function run(htmlPath) {
     await image.locator('button[data-view="panes"]').click();
     const thumbs = await imagesLoaded(page, '#qa-runs tbody img.qa-thumb');
     check(thumbs.length >= 1 && thumbs.every(([, width]) => width > 0 && width <= 96), `the runs with images show a thumbnail: ${JSON.stringify(thumbs)}`);
+    const hidden = '#qa-detail details.qa-hidden-view[data-path="depth.ppm"]';
+    check(await page.locator(`${hidden} .qa-image`).count() === 0, 'a visualization hidden by default is folded, not built');
+    check((await page.textContent(`${hidden} summary`)).includes('Depth (hidden by default)'), 'the folded view says what it holds');
+    await page.click(`${hidden} summary`);
+    await page.waitForSelector(`${hidden} .qa-image`);
     const ppm = await imagesLoaded(page, '#qa-detail .qa-image[data-path="depth.ppm"] img');
     check(ppm.length === 3 && ppm.every(([src, width]) => src.endsWith('.png') && width === 8), `a PPM output shows as PNG: ${JSON.stringify(ppm)}`);
     // A large image shows its preview until the zoom needs the full file.
