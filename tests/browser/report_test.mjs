@@ -3,12 +3,14 @@
 // Opens the page from file:// in headless Chromium with every other request aborted, then checks:
 // no request left the machine, no console or page error, sorting by a metric column, the text and
 // verdict filters, pagination, a run's detail with the reference, new and difference panes of an
-// image (the images load, the colour map's legend), the slider's divider, the thumbnails, and
-// that data crafted as markup (an input named `<img src=x onerror=alert(1)>.png`, a metric
-// `<script>window.pwned=1</script>`, a `javascript:` link) stays text: no script ran, no dialog opened. The optimization section: the
-// convergence (a point per ok evaluation, failed ones marked, the best ringed, the best-so-far
-// line), a chart per searched parameter (log and category axes), the sortable evaluations. Exit 0 when all hold, 1 with
-// the reason otherwise. The page must come from tests/browser/report_browser_test.cpp.
+// image (the images load, the colour map's legend), the slider's divider, the thumbnails, a
+// large image's preview then full file, a visualization folded by default, and that data crafted
+// as markup (an input named `<img src=x onerror=alert(1)>.png`, a metric
+// `<script>window.pwned=1</script>`, a `javascript:` link, a visualization's name) stays text: no
+// script ran, no dialog opened. The optimization section: the convergence (a point per ok
+// evaluation, failed ones marked, the best ringed, the best-so-far line), a chart per searched
+// parameter (log and category axes), the sortable evaluations. Exit 0 when all hold, 1 with the
+// reason otherwise. The page must come from tests/browser/report_browser_test.cpp.
 import { pathToFileURL } from 'node:url';
 import { blockNetwork, launchChromium } from './chromium.mjs';
 
