@@ -7,6 +7,7 @@
 #include <support/temp_dir.hpp>
 
 #include <qa/core/optimization.hpp>
+#include <qa/core/visualizations.hpp>
 #include <qa/report/html_report.hpp>
 #include <qa/report/image_compare.hpp>
 #include <qa/store/memory_backend.hpp>
@@ -115,6 +116,10 @@ Comparison test_comparison(Blobs& blobs) {
   cat.files["out.png"] = blobs.put(picture(true));
   cat_reference.files["out.png"] = blobs.put(picture(false));
   cat.files["depth.ppm"] = blobs.put(ppm(1));
+  // Wider than k_preview_side: the panes load its preview first, the full file once zoomed in.
+  Image wide{2100, 12, 1, std::vector<std::uint8_t>(2100 * 12, 90)};
+  cat.files["wide.png"] = blobs.put(encode_png(wide).value());
+  cat_reference.files["wide.png"] = cat.files["wide.png"];
   cat_reference.files["depth.ppm"] = blobs.put(ppm(0));
   cat.log = core::LogFile{"/abs/qa-run.log", blobs.put("loading scenes/cat.png\ndenoise: done\n")};
   records.push_back(cat);
@@ -184,6 +189,14 @@ TEST(HtmlReportInChromium, SortsFiltersShowsImagesAndRunsNoInjectedScript) {
   options.html_path = dir / "public" / "report.html";
   options.fetch = blobs.fetcher();
   options.generated_at = "2026-11-25T06:00:00Z";
+  // A visualization whose name is markup names out.png: it must stay text; depth.ppm is hidden
+  // by default.
+  auto visualizations = core::parse_visualizations(
+      YAML::Load(R"([{name: "<img src=x onerror=alert(3)>", path: out.png},
+                    {name: Depth, path: "*.ppm", default_hidden: true}])"),
+      "qaboard.yaml");
+  ASSERT_TRUE(visualizations) << visualizations.error().message;
+  options.input_side.visualizations = *visualizations;
   const auto written = write_html_report(comparison, options);
   ASSERT_TRUE(written) << written.error().message;
 

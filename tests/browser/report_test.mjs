@@ -2,13 +2,15 @@
 //
 // Opens the page from file:// in headless Chromium with every other request aborted, then checks:
 // no request left the machine, no console or page error, sorting by a metric column, the text and
-// verdict filters, pagination, a run's detail with the slider, side-by-side and difference views
-// of an image (the images load), and that data crafted as markup (an input named
-// `<img src=x onerror=alert(1)>.png`, a metric `<script>window.pwned=1</script>`, a
-// `javascript:` link) stays text: no script ran, no dialog opened. The optimization section: the
-// convergence (a point per ok evaluation, failed ones marked, the best ringed, the best-so-far
-// line), a chart per searched parameter (log and category axes), the sortable evaluations. Exit 0 when all hold, 1 with
-// the reason otherwise. The page must come from tests/browser/report_browser_test.cpp.
+// verdict filters, pagination, a run's detail with the reference, new and difference panes of an
+// image (the images load, the colour map's legend), the slider's divider, the thumbnails, a
+// large image's preview then full file, a visualization folded by default, and that data crafted
+// as markup (an input named `<img src=x onerror=alert(1)>.png`, a metric
+// `<script>window.pwned=1</script>`, a `javascript:` link, a visualization's name) stays text: no
+// script ran, no dialog opened. The optimization section: the convergence (a point per ok
+// evaluation, failed ones marked, the best ringed, the best-so-far line), a chart per searched
+// parameter (log and category axes), the sortable evaluations. Exit 0 when all hold, 1 with the
+// reason otherwise. The page must come from tests/browser/report_browser_test.cpp.
 import { pathToFileURL } from 'node:url';
 import { blockNetwork, launchChromium } from './chromium.mjs';
 
@@ -152,25 +154,42 @@ async function run(htmlPath) {
     await page.click('#qa-runs tbody tr >> nth=0');
     await page.waitForSelector('#qa-detail:not([hidden]) .qa-image[data-path="out.png"]');
     const image = page.locator('#qa-detail .qa-image[data-path="out.png"]');
-    const sideImages = await imagesLoaded(page, '#qa-detail .qa-image[data-path="out.png"] img');
-    check(sideImages.length === 2 && sideImages.every(([, width]) => width === 64), `side by side images load: ${JSON.stringify(sideImages)}`);
+    const paneImages = await imagesLoaded(page, '#qa-detail .qa-image[data-path="out.png"] .qa-pane img');
+    check(paneImages.length === 3 && paneImages.every(([, width]) => width === 64), `reference, new and difference panes load: ${JSON.stringify(paneImages)}`);
     check((await image.locator('.qa-stats').textContent()).includes('max abs difference 60'), 'image statistics are shown');
+    const heading = await image.locator('h4').textContent();
+    check(heading.startsWith('<img src=x onerror=alert(3)> \u2014 out.png'), `a visualization named as markup shows as text: ${heading}`);
+    check(await image.locator('.qa-pane[data-pane="diff"] .qa-legend').getAttribute('data-max') === '60', 'the colour map legend shows the largest difference');
     await image.locator('button[data-view="slider"]').click();
-    const top = image.locator('.qa-slider img.top');
-    const clipBefore = await top.evaluate((node) => node.style.clipPath);
-    const boxBefore = await top.evaluate((node) => getComputedStyle(node).clipPath);
-    await image.locator('input[type=range]').fill('20');
-    const clipAfter = await top.evaluate((node) => node.style.clipPath);
-    const boxAfter = await top.evaluate((node) => getComputedStyle(node).clipPath);
+    const clip = image.locator('.qa-slider .qa-clip');
+    const clipBefore = await clip.evaluate((node) => node.style.clipPath);
+    const boxBefore = await clip.evaluate((node) => getComputedStyle(node).clipPath);
+    await image.locator('.qa-divider').focus();
+    for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowLeft');
+    const clipAfter = await clip.evaluate((node) => node.style.clipPath);
+    const boxAfter = await clip.evaluate((node) => getComputedStyle(node).clipPath);
     check(clipBefore.includes('50%') && clipAfter.includes('80%') && boxBefore !== boxAfter,
-      `moving the slider clips the top image: ${clipBefore} -> ${clipAfter}`);
+      `moving the divider clips the new image: ${clipBefore} -> ${clipAfter}`);
     const sliderImages = await imagesLoaded(page, '#qa-detail .qa-slider img');
-    check(sliderImages.every(([, width]) => width === 64), `slider images load: ${JSON.stringify(sliderImages)}`);
-    await image.locator('button[data-view="diff"]').click();
-    const diffImages = await imagesLoaded(page, '#qa-detail .qa-diff img');
-    check(diffImages.length === 1 && diffImages[0][1] === 64, `the difference image loads: ${JSON.stringify(diffImages)}`);
+    check(sliderImages.length === 2 && sliderImages.every(([, width]) => width === 64), `slider images load: ${JSON.stringify(sliderImages)}`);
+    await image.locator('button[data-view="panes"]').click();
+    const thumbs = await imagesLoaded(page, '#qa-runs tbody img.qa-thumb');
+    check(thumbs.length >= 1 && thumbs.every(([, width]) => width > 0 && width <= 96), `the runs with images show a thumbnail: ${JSON.stringify(thumbs)}`);
+    const hidden = '#qa-detail details.qa-hidden-view[data-path="depth.ppm"]';
+    check(await page.locator(`${hidden} .qa-image`).count() === 0, 'a visualization hidden by default is folded, not built');
+    check((await page.textContent(`${hidden} summary`)).includes('Depth (hidden by default)'), 'the folded view says what it holds');
+    await page.click(`${hidden} summary`);
+    await page.waitForSelector(`${hidden} .qa-image`);
     const ppm = await imagesLoaded(page, '#qa-detail .qa-image[data-path="depth.ppm"] img');
-    check(ppm.length === 2 && ppm.every(([src, width]) => src.endsWith('.png') && width === 8), `a PPM output shows as PNG: ${JSON.stringify(ppm)}`);
+    check(ppm.length === 3 && ppm.every(([src, width]) => src.endsWith('.png') && width === 8), `a PPM output shows as PNG: ${JSON.stringify(ppm)}`);
+    // A large image shows its preview until the zoom needs the full file.
+    const wide = '#qa-detail .qa-image[data-path="wide.png"]';
+    const previews = await imagesLoaded(page, `${wide} img.qa-pix`);
+    check(previews.length === 2 && previews.every(([src, width]) => src.endsWith('-preview.png') && width === 2048), `the panes load the preview: ${JSON.stringify(previews)}`);
+    await page.focus(`${wide} .qa-stage`);
+    await page.keyboard.press('1');
+    const full = await imagesLoaded(page, `${wide} img.qa-pix`);
+    check(full.every(([src, width]) => !src.endsWith('-preview.png') && width === 2100), `at 1:1 the full file loads: ${JSON.stringify(full)}`);
     check((await page.textContent('#qa-detail .qa-log')).includes('denoise: done'), 'the log tail is shown');
     const timing = await page.textContent('#qa-detail');
     check(/wall time\s*[0-9.]+ (ms|s)/.test(timing), 'timings are human: ms or s');

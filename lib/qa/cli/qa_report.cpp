@@ -471,6 +471,8 @@ Expected<int> run(const ReportOptions& options) {
     html.fetch = [&store](const util::Hash128& hash, const fs::path& destination) {
       return store.get_blob(hash, destination);
     };
+    html.input_side = {context.config.visualizations, context.config.root,
+                       context.config.inputs.database};
     QA_TRY(report::write_html_report(comparison, html));
     if (json_with_html) {
       util::log::info("wrote {}", *options.json);

@@ -71,7 +71,7 @@ const YamlSchema& config_schema() {
                                {}};
     s.keys["outputs"] =
         YamlSchema{{{"metrics", any},
-                    {"visualizations", web_ui},
+                    {"visualizations", any},
                     {"detailed_views", web_ui},
                     {"style", web_ui},
                     {"controls", web_ui},
@@ -661,6 +661,9 @@ Expected<ProjectConfig> load_config(const fs::path& file_arg) {
   if (metrics_text) {
     QA_TRY_ASSIGN(config.metrics_file, r.path(*metrics_text, metrics));
   }
+
+  QA_TRY_ASSIGN(config.visualizations,
+                parse_visualizations(r.node("outputs", "visualizations"), file));
 
   const YAML::Node patterns = r.node("bit_accuracy", "patterns");
   if (patterns && !patterns.IsNull()) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <qa/core/slurm_options.hpp>
+#include <qa/core/visualizations.hpp>
 #include <qa/util/error.hpp>
 
 namespace qa::core {
@@ -56,6 +57,9 @@ struct ProjectConfig {
   } run;
 
   std::filesystem::path metrics_file;  // outputs.metrics; empty when none
+  // outputs.visualizations (QA-Board): what the HTML report shows first, hides, and the files of
+  // the input side it shows beside the outputs (visualizations.hpp).
+  std::vector<Visualization> visualizations;
 
   struct BitAccuracy {
     std::vector<std::string> patterns{"*"};

@@ -1,7 +1,10 @@
 #include <qa/report/html_assets.hpp>
 
+#include <qa/report/colour_map.hpp>
 #include <qa/report/html_outputs.hpp>
+#include <qa/report/html_run_files.hpp>
 #include <qa/report/image_compare.hpp>
+#include <qa/report/image_preview.hpp>
 #include <qa/report/viewer_library.hpp>
 #include <qa/util/file.hpp>
 #include <qa/util/parallel.hpp>
@@ -107,6 +110,10 @@ struct Asset {
   fs::path file;
   std::string url;
   std::string note;
+  int width = 0;  // 0: not decoded
+  int height = 0;
+  std::string preview_url;    // "" when the image is small enough
+  std::string thumbnail_url;  // "" unless it is a run's thumbnail
 };
 
 // The comparison of two image blobs.
@@ -133,8 +140,8 @@ Expected<std::string> read_end(const fs::path& file, std::size_t max_bytes) {
 
 class Collector {
  public:
-  Collector(const AssetFolder& folder, const BlobFetcher& fetch)
-      : m_folder(folder), m_fetch(fetch) {}
+  Collector(const AssetFolder& folder, const BlobFetcher& fetch, const InputSide& side)
+      : m_folder(folder), m_fetch(fetch), m_side(side) {}
 
   // Fetch every image blob of `runs` and compare every changed pair, in parallel (fetching is
   // bound by round trips to a remote store, decoding by the CPU), so that run_extras finds them.
@@ -142,6 +149,9 @@ class Collector {
     std::map<std::string, std::pair<core::FileEntry, std::string>> blobs;  // hex -> entry, path
     std::map<std::string, std::pair<std::string, std::string>> pairs;      // key -> hex, hex
     for (const auto& run : runs) {
+      if (const auto* entry = thumbnail_entry(run); entry != nullptr) {
+        m_thumbnails.insert(entry->hash.hex());
+      }
       for (const auto& path : image_paths(run)) {
         const auto* image = find(run.record, path);
         const auto* reference = find(run.reference, path);
@@ -201,18 +211,44 @@ class Collector {
     return {};
   }
 
-  // Return the extras of `run`; `tail` is the end of its log (or null).
-  Expected<nlohmann::json> run_extras(const RunComparison& run, nlohmann::json tail) {
+  // Return the extras of `run`; `tail` is the end of its log (or null), `inputs` its
+  // input-side files (an array).
+  Expected<nlohmann::json> run_extras(const RunComparison& run, nlohmann::json tail,
+                                      nlohmann::json inputs) {
     nlohmann::json images = nlohmann::json::array();
     for (const auto& path : image_paths(run)) {
       QA_TRY_ASSIGN(auto image,
                     image_entry(path, find(run.record, path), find(run.reference, path)));
+      const std::size_t index = visualization_of(m_side.visualizations, path);
+      if (index < m_side.visualizations.size()) {
+        image["name"] = m_side.visualizations[index].name;
+        image["hidden"] = m_side.visualizations[index].default_hidden;
+      }
       images.push_back(std::move(image));
     }
-    if (images.empty() && tail.is_null()) {
+    if (images.empty() && tail.is_null() && inputs.empty()) {
       return nlohmann::json(nullptr);
     }
-    return nlohmann::json{{"images", std::move(images)}, {"log_tail", std::move(tail)}};
+    nlohmann::json thumbnail = nullptr;
+    if (const auto* entry = thumbnail_entry(run); entry != nullptr) {
+      const auto it = m_assets.find(entry->hash.hex());
+      if (it != m_assets.end() && !it->second.thumbnail_url.empty()) {
+        thumbnail = it->second.thumbnail_url;
+      }
+    }
+    return nlohmann::json{{"images", std::move(images)},
+                          {"log_tail", std::move(tail)},
+                          {"thumbnail", std::move(thumbnail)},
+                          {"inputs", std::move(inputs)}};
+  }
+
+  // Return the input-side files of `run` (see run_file_entries); thread-safe.
+  Expected<nlohmann::json> run_inputs(const RunComparison& run) const {
+    const core::RunRecord* record = run.record != nullptr ? run.record : run.reference;
+    if (record == nullptr) {
+      return nlohmann::json::array();
+    }
+    return run_file_entries(*record, m_side, m_folder);
   }
 
   // Return the end of the log of `run` (null without log); thread-safe.
@@ -227,19 +263,45 @@ class Collector {
   // Fetches at once: enough to hide the round trips to a remote store.
   static constexpr std::size_t k_threads = 8;
 
-  // Return the paths of the image files of either side of `run`, sorted.
-  static std::set<std::string> image_paths(const RunComparison& run) {
-    std::set<std::string> paths;
+  // Return the paths of the image files of either side of `run`: in the order of the
+  // visualizations that match them, those no visualization names last, each group sorted.
+  std::vector<std::string> image_paths(const RunComparison& run) const {
+    std::set<std::pair<std::size_t, std::string>> paths;
     for (const auto* record : {run.record, run.reference}) {
       if (record != nullptr) {
         for (const auto& [path, entry] : record->files) {
           if (image_kind(path) != ImageKind::none) {
-            paths.insert(path);
+            paths.emplace(visualization_of(m_side.visualizations, path), path);
           }
         }
       }
     }
-    return paths;
+    std::vector<std::string> out;
+    out.reserve(paths.size());
+    for (const auto& item : paths) {
+      out.push_back(item.second);
+    }
+    return out;
+  }
+
+  // Return the blob of the image of `run` its row shows: the first changed image that is not
+  // hidden by default (else the first image), the new side's, else the reference's.
+  const core::FileEntry* thumbnail_entry(const RunComparison& run) const {
+    const core::FileEntry* first = nullptr;
+    for (const auto& path : image_paths(run)) {
+      const auto* image = find(run.record, path);
+      const auto* reference = find(run.reference, path);
+      const auto* shown = image != nullptr ? image : reference;
+      const std::size_t index = visualization_of(m_side.visualizations, path);
+      if (index < m_side.visualizations.size() && m_side.visualizations[index].default_hidden) {
+        continue;
+      }
+      first = first != nullptr ? first : shown;
+      if (image != nullptr && reference != nullptr && !(*image == *reference)) {
+        return image;
+      }
+    }
+    return first;
   }
 
   static const core::FileEntry* find(const core::RunRecord* record, const std::string& path) {
@@ -278,7 +340,9 @@ class Collector {
     const std::string hex = entry.hash.hex();
     const ImageKind kind = image_kind(path);
     const std::string name = hex + (kind == ImageKind::jpeg ? ".jpg" : ".png");
-    Asset asset{m_folder.dir / name, m_folder.url_prefix + name, {}};
+    Asset asset;
+    asset.file = m_folder.dir / name;
+    asset.url = m_folder.url_prefix + name;
     std::error_code error;
     if (!fs::exists(asset.file, error)) {
       const fs::path target = kind == ImageKind::pnm ? temp_path(hex) : asset.file;
@@ -296,6 +360,20 @@ class Collector {
     }
     if (!asset.note.empty()) {
       asset.url.clear();
+      return asset;
+    }
+    // The size, a preview when large, a thumbnail when a run's row shows it.
+    if (auto image = load_image(asset.file); image) {
+      asset.width = image->width;
+      asset.height = image->height;
+      QA_TRY_ASSIGN(asset.preview_url, write_preview(*image, m_folder, hex + "-preview.png"));
+      if (m_thumbnails.count(hex) != 0) {
+        const std::string thumbnail = hex + "-thumb.png";
+        if (!fs::exists(m_folder.dir / thumbnail, error)) {
+          QA_TRY(write_png(downscale_to_fit(*image, k_thumbnail_side), m_folder.dir / thumbnail));
+        }
+        asset.thumbnail_url = m_folder.url_prefix + thumbnail;
+      }
     }
     return asset;
   }
@@ -333,12 +411,21 @@ class Collector {
                                                             : nlohmann::json(stats->psnr)},
                            {"changed_share", stats->changed_share},
                            {"changed_pixels", stats->changed_pixels}};
-        const std::string name = key + "-diff.png";
+        // The colour map: its file name says it, so that an older grey difference image left
+        // in the folder is never taken for it.
+        const std::string name = key + "-diffmap.png";
+        const DifferenceMap map = difference_map(*decoded, *decoded_reference);
         std::error_code error;
         if (!fs::exists(m_folder.dir / name, error)) {
-          QA_TRY(write_png(difference_image(*decoded, *decoded_reference), m_folder.dir / name));
+          QA_TRY(write_png(map.image, m_folder.dir / name));
         }
         fields["diff"] = m_folder.url_prefix + name;
+        fields["diff_max"] = map.max_value;
+        fields["colormap"] = "viridis";
+        QA_TRY_ASSIGN(const std::string preview,
+                      write_preview(map.image, m_folder, key + "-diffmap-preview.png"));
+        fields["diff_preview"] =
+            preview.empty() ? nlohmann::json(nullptr) : nlohmann::json(preview);
       }
     }
     return result;
@@ -363,11 +450,25 @@ class Collector {
       QA_TRY_ASSIGN(reference_asset, asset(*reference, path));
       note = note.empty() ? reference_asset->note : note;
     }
+    const auto preview = [](const Asset& asset) {
+      return asset.preview_url.empty() ? nlohmann::json(nullptr)
+                                       : nlohmann::json(asset.preview_url);
+    };
     if (image_asset != nullptr && !image_asset->url.empty()) {
       entry["new"] = image_asset->url;
+      entry["new_preview"] = preview(*image_asset);
+      if (image_asset->width > 0) {
+        entry["width"] = image_asset->width;
+        entry["height"] = image_asset->height;
+      }
     }
     if (reference_asset != nullptr && !reference_asset->url.empty()) {
       entry["reference"] = reference_asset->url;
+      entry["reference_preview"] = preview(*reference_asset);
+      if (reference_asset->width > 0) {
+        entry["reference_width"] = reference_asset->width;
+        entry["reference_height"] = reference_asset->height;
+      }
     }
     if (!note.empty()) {
       entry["note"] = note;
@@ -403,6 +504,8 @@ class Collector {
 
   const AssetFolder& m_folder;
   const BlobFetcher& m_fetch;
+  const InputSide& m_side;
+  std::set<std::string> m_thumbnails;  // hex of the blobs a run's row shows
   bool m_dir_ready = false;
   std::atomic<std::uint64_t> m_temp_count{0};
   std::map<std::string, Asset> m_assets;
@@ -412,12 +515,13 @@ class Collector {
 }  // namespace
 
 Expected<nlohmann::json> collect_html_extras(const Comparison& comparison,
-                                             const AssetFolder& folder, const BlobFetcher& fetch) {
+                                             const AssetFolder& folder, const BlobFetcher& fetch,
+                                             const InputSide& side) {
   nlohmann::json extras = nlohmann::json::array();
   if (!fetch) {
     return extras;
   }
-  Collector collector(folder, fetch);
+  Collector collector(folder, fetch, side);
   QA_TRY(collector.prepare(comparison.runs));
   // Log tails are fetched in parallel too; the folder must exist first for their temp files.
   const bool any_log = std::any_of(
@@ -434,16 +538,42 @@ Expected<nlohmann::json> collect_html_extras(const Comparison& comparison,
         },
         8, 1);
   }
+  // Input-side files too, when a visualization names some.
+  std::vector<std::optional<Expected<nlohmann::json>>> inputs(comparison.runs.size());
+  const bool any_input = !side.project_root.empty() &&
+                         std::any_of(side.visualizations.begin(), side.visualizations.end(),
+                                     [](const core::Visualization& v) {
+                                       return !v.path.empty() && core::names_run_file(v);
+                                     });
+  if (any_input) {
+    QA_TRY(util::create_dirs(folder.dir));
+    util::parallel_for(
+        comparison.runs.size(),
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t i = begin; i < end; ++i) {
+            inputs[i] = collector.run_inputs(comparison.runs[i]);
+          }
+        },
+        0, 1);
+  }
   OutputViewOptions view_options;
   view_options.viewers_dir = viewers_dir(k_plotly_file).value_or(fs::path());
   OutputViews views(folder, fetch, std::move(view_options));
   bool any = false;
   for (std::size_t i = 0; i < comparison.runs.size(); ++i) {
-    QA_TRY_ASSIGN(auto run_extras, collector.run_extras(comparison.runs[i], std::move(tails[i])));
+    nlohmann::json run_inputs = nlohmann::json::array();
+    if (inputs[i]) {
+      QA_TRY_ASSIGN(run_inputs, std::move(*inputs[i]));
+    }
+    QA_TRY_ASSIGN(auto run_extras, collector.run_extras(comparison.runs[i], std::move(tails[i]),
+                                                        std::move(run_inputs)));
     QA_TRY_ASSIGN(auto run_views, views.run_views(comparison.runs[i]));
     if (!run_views.empty()) {
       if (run_extras.is_null()) {
-        run_extras = {{"images", nlohmann::json::array()}, {"log_tail", nullptr}};
+        run_extras = {{"images", nlohmann::json::array()},
+                      {"log_tail", nullptr},
+                      {"thumbnail", nullptr},
+                      {"inputs", nlohmann::json::array()}};
       }
       run_extras["views"] = std::move(run_views);
     }

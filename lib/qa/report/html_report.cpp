@@ -114,6 +114,7 @@ std::string page_head(const Comparison& comparison) {
   html += k_report_css;
   html += k_report_tuning_css;
   html += k_report_viewers_css;
+  html += k_report_images_css;
   html += "</style>\n</head>\n<body>\n" + page_header(comparison);
   html +=
       "<main id=\"qa-app\"><noscript><p>This report needs JavaScript to render; its data is "
@@ -128,8 +129,8 @@ std::string page_tail() {
   std::string html = "</script>\n<script>\n'use strict';\n{\n";
   for (const std::string_view part :
        {k_report_dom_js, k_report_charts_js, k_report_optimization_js, k_report_tuning_js,
-        k_report_assets_js, k_report_viewers_js, k_report_pointcloud_js, k_report_detail_js,
-        k_report_js}) {
+        k_report_assets_js, k_report_viewers_js, k_report_pointcloud_js, k_report_images_js,
+        k_report_detail_js, k_report_js}) {
     html += part;
   }
   html += "}\n</script>\n</body>\n</html>\n";
@@ -147,7 +148,7 @@ Expected<void> write_html_report(const Comparison& comparison, const HtmlOptions
           ? options.html_path.parent_path() / (options.html_path.stem().string() + "-assets")
           : options.assets_dir;
   const AssetFolder folder = asset_folder(options.html_path, assets_dir);
-  auto extras = collect_html_extras(comparison, folder, options.fetch);
+  auto extras = collect_html_extras(comparison, folder, options.fetch, options.input_side);
   if (!extras) {
     return with_context(fmt::format("cannot write {}", quote(options.html_path.string())),
                         std::move(extras).error());

@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 
+#include <qa/core/visualizations.hpp>
 #include <qa/report/comparison.hpp>
 #include <qa/util/error.hpp>
 #include <qa/util/hash.hpp>
@@ -15,6 +16,14 @@ namespace qa::report {
 using BlobFetcher = std::function<Expected<void>(const util::Hash128& hash,
                                                  const std::filesystem::path& destination)>;
 
+// What the report knows of the project's visualizations (qaboard.yaml `outputs.visualizations`)
+// and where the files of a run's input side are on this machine.
+struct InputSide {
+  std::vector<core::Visualization> visualizations;
+  std::filesystem::path project_root;  // empty: no run file is copied
+  std::filesystem::path database;      // inputs.database: a record's `input` is relative to it
+};
+
 struct HtmlOptions {
   std::filesystem::path html_path;   // the report file
   std::filesystem::path assets_dir;  // empty: "<html stem>-assets" next to the report
@@ -24,6 +33,7 @@ struct HtmlOptions {
   // --html ...), atomically, from the text the page embeds: every run is turned into JSON once.
   // Empty: no file.
   std::filesystem::path json_path;
+  InputSide input_side;  // empty: images in path order, no input-side files
 };
 
 // Write `comparison` as one self-contained HTML page at `options.html_path` (atomically), which
@@ -44,23 +54,42 @@ struct HtmlOptions {
 //
 // With `options.fetch`, the images among the output files (see image_kind) of both sides are
 // fetched into the assets folder, named by hash (PGM and PPM converted to PNG), compared (see
-// compare_images) and given a difference image; the last lines of each run's log are embedded.
-// The other output files with a viewer (see html_outputs.hpp: text, JSON, CSV, HTML, video,
-// plotly, point clouds) get data assets in the same folder, which the page loads only when a run
-// is opened, and plotly.js when a figure needs it.
-// A blob that cannot be fetched or decoded is noted in the page, not an error. The page refers
-// to the assets by paths relative to itself, so the report folder can be published as is.
+// compare_images) and given a difference colour map (colour_map.hpp); an image whose longest
+// side passes k_preview_side (image_preview.hpp) also gets a downscaled preview, which the page
+// shows until the zoom needs the full file; each run's row gets a thumbnail (k_thumbnail_side)
+// of its first changed image output; the last lines of each run's log are embedded. With
+// `options.input_side`, images are ordered, named and hidden by the visualizations that match
+// them, and the input-side files that visualizations name (core/visualizations.hpp) are copied
+// into the assets. The other output files with a viewer (see html_outputs.hpp: text, JSON, CSV,
+// HTML, video, plotly, point clouds) get data assets in the same folder, which the page loads
+// only when a run is opened, and plotly.js when a figure needs it. A blob or file that cannot be fetched or decoded is noted in the page, not an
+// error. The page refers to the assets by paths relative to itself, so the report folder can be
+// published as is.
 //
 // Per-run extras, `"extras"` beside `"report"` in the embedded object, an array parallel to
-// `report.runs` (null for a run without images, log or viewable outputs):
+// `report.runs` (null for a run without images, input-side files, log or viewable outputs):
 //
-//   {"images": [{"path": "out.png", "change": "changed",
+//   {"images": [{"path": "out.png", "change": "changed" | "identical" | "only-new" |
+//                "only-reference",
 //                "new": "report-assets/<xxh128>.png" | null, "reference": ... | null,
-//                "diff": "report-assets/<new>-<reference>-diff.png" | null,
+//                "new_preview": "report-assets/<xxh128>-preview.png" | null (small enough),
+//                "reference_preview": ... | null,
+//                "diff": "report-assets/<new>-<reference>-diffmap.png" | null,
+//                "diff_preview": "report-assets/<new>-<reference>-diffmap-preview.png" | null,
+//                "diff_max": 60,            // the difference that maps to the top of the scale
+//                "colormap": "viridis",     // black: identical; then viridis(d / diff_max)
 //                "width": 64, "height": 48, "reference_width": 64, "reference_height": 48,
 //                "stats": {"max_abs_diff": 10, "psnr": 48.1 | null (identical),
 //                          "changed_share": 0.0003, "changed_pixels": 1} | null,
+//                "name": "Denoised",        // the matching visualization's (absent: none)
+//                "hidden": false,           // its default_hidden (absent: none)
 //                "note": "sizes differ" | "cannot fetch ...: ..." | null}],
+//    "thumbnail": "report-assets/<xxh128>-thumb.png" | null,
+//    "inputs": [{"name": "Ground truth", "role": "input" ({input_path}) | "file",
+//                "path": "data/clean/a.png" (relative to the project, or "{database}/..."),
+//                "url": "report-assets/<xxh128>.png" | null, "image": true,
+//                "width": 64, "height": 48, "preview": "...-preview.png" (when large),
+//                "hidden": false, "note": "... is not a readable file" | null}],
 //    "log_tail": "last lines of the log" | null,
 //    "views": [...]}   (only when the run has output files with a viewer: see html_outputs.hpp)
 [[nodiscard]] Expected<void> write_html_report(const Comparison& comparison,

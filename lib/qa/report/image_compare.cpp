@@ -179,24 +179,17 @@ std::optional<ImageStats> compare_images(const Image& image, const Image& refere
   return stats;
 }
 
-Image difference_image(const Image& image, const Image& reference) {
+Image difference_magnitude(const Image& image, const Image& reference) {
   const auto [a, b] = common_layout(image, reference);
   const auto channels = static_cast<std::size_t>(a.channels);
   const std::size_t count = std::min(a.pixel_count(), b.pixel_count());
   Image out{a.width, a.height, 1, std::vector<std::uint8_t>(a.pixel_count(), 0)};
-  int largest = 0;
   for (std::size_t i = 0; i < count; ++i) {
     int d = 0;
     for (std::size_t c = 0; c < channels; ++c) {
       d = std::max(d, std::abs(int{a.pixels[i * channels + c]} - int{b.pixels[i * channels + c]}));
     }
     out.pixels[i] = static_cast<std::uint8_t>(d);
-    largest = std::max(largest, d);
-  }
-  if (largest > 0) {
-    for (auto& value : out.pixels) {
-      value = static_cast<std::uint8_t>((int{value} * 255 + largest - 1) / largest);
-    }
   }
   return out;
 }

@@ -62,10 +62,8 @@ struct ImageStats {
 // Images with different channel layouts are first brought to a common one (see with_channels).
 [[nodiscard]] std::optional<ImageStats> compare_images(const Image& image, const Image& reference);
 
-// Return the difference image of `image` and `reference` (same sizes: compare_images said so):
-// one gray channel, the largest absolute difference over a pixel's channels, amplified so that
-// the largest difference of the image is white (255) and any difference is visible; unchanged
-// pixels are black.
-[[nodiscard]] Image difference_image(const Image& image, const Image& reference);
+// Return the largest absolute difference over each pixel's channels of `image` and `reference`
+// (same sizes), as one gray channel, not amplified (colour_map.hpp maps it for the HTML report).
+[[nodiscard]] Image difference_magnitude(const Image& image, const Image& reference);
 
 }  // namespace qa::report

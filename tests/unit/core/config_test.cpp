@@ -556,11 +556,15 @@ bit_accuracy:
   const std::string notices = qa::util::join(config->notices, "\n");
   for (const char* key :
        {"line 3: \"project.url\" is ignored (QA-Board's web UI)", "line 4: \"project.type\"",
-        "line 6: \"outputs.visualizations\"", "line 8: \"artifacts\"", "line 12: \"runners.lsf\"",
+        "line 8: \"artifacts\"", "line 12: \"runners.lsf\"",
         "line 11: \"runners.default: lsf\" is ignored", "line 14: \"bit_accuracy.plaintext\""}) {
     EXPECT_CONTAINS(notices, key);
   }
-  EXPECT_EQ(config->notices.size(), 7U) << notices;
+  EXPECT_EQ(config->notices.size(), 6U) << notices;
+  // outputs.visualizations is read (the HTML report follows it), not ignored.
+  EXPECT_EQ(notices.find("visualizations"), std::string::npos) << notices;
+  ASSERT_EQ(config->visualizations.size(), 1U);
+  EXPECT_EQ(config->visualizations[0].path, "output.jpg");
   EXPECT_EQ(config->runners.default_runner, "local");
   // A typo of a QA-Board key is still an error.
   EXPECT_CONTAINS(load_error(tmp, "project:\n  entrypont: qa/main.py\n"),

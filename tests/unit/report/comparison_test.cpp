@@ -49,12 +49,16 @@ TEST(CompareMetricTest, ZeroReferenceHasNoRelativeChange) {
   EXPECT_EQ(result.verdict, MetricVerdict::regression);
 }
 
-TEST(CompareMetricTest, InformationalMetricsNeverRegress) {
+TEST(CompareMetricTest, InformationalMetricsAreChangedNeverBetterOrWorse) {
   core::MetricDef d = def(true);
   d.informational = true;
-  const auto result = compare_metric(d, 3.0, 1.0);
-  EXPECT_EQ(result.verdict, MetricVerdict::worse);
-  EXPECT_TRUE(result.informational);
+  const auto slower = compare_metric(d, 3.0, 1.0);
+  EXPECT_EQ(slower.verdict, MetricVerdict::changed);
+  EXPECT_TRUE(slower.informational);
+  ASSERT_TRUE(slower.delta);
+  EXPECT_DOUBLE_EQ(*slower.delta, 2.0);
+  EXPECT_EQ(compare_metric(d, 1.0, 3.0).verdict, MetricVerdict::changed);
+  EXPECT_EQ(compare_metric(d, 1.0, 1.0).verdict, MetricVerdict::unchanged);
 }
 
 TEST(CompareMetricTest, NonNumbersAreChangedOrUnchanged) {

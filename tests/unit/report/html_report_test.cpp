@@ -4,6 +4,7 @@
 
 #include <support/temp_dir.hpp>
 
+#include <qa/core/visualizations.hpp>
 #include <qa/report/image_compare.hpp>
 #include <qa/report/report_json.hpp>
 #include <qa/util/atomic_file.hpp>
@@ -170,7 +171,9 @@ TEST(WriteHtmlReport, FetchesImagesComparesThemAndTailsTheLog) {
   const std::string ref_hex = reference.files["out.png"].hash.hex();
   EXPECT_TRUE(fs::exists(assets / (new_hex + ".png")));
   EXPECT_TRUE(fs::exists(assets / (ref_hex + ".png")));
-  EXPECT_TRUE(fs::exists(assets / (new_hex + "-" + ref_hex + "-diff.png")));
+  EXPECT_TRUE(fs::exists(assets / (new_hex + "-" + ref_hex + "-diffmap.png")));
+  EXPECT_TRUE(fs::exists(assets / (new_hex + "-thumb.png")))
+      << "the changed image is the thumbnail";
   const std::string pgm_hex = run.files["raw/Depth.PGM"].hash.hex();
   auto converted = load_image(assets / (pgm_hex + ".png"));
   ASSERT_TRUE(converted) << converted.error().message;
@@ -191,7 +194,19 @@ TEST(WriteHtmlReport, FetchesImagesComparesThemAndTailsTheLog) {
   EXPECT_EQ(images[1]["path"], "out.png");
   EXPECT_EQ(images[1]["new"], "report-assets/" + new_hex + ".png");
   EXPECT_EQ(images[1]["reference"], "report-assets/" + ref_hex + ".png");
-  EXPECT_EQ(images[1]["diff"], "report-assets/" + new_hex + "-" + ref_hex + "-diff.png");
+  EXPECT_EQ(images[1]["diff"], "report-assets/" + new_hex + "-" + ref_hex + "-diffmap.png");
+  EXPECT_EQ(images[1]["diff_max"], 10);
+  EXPECT_EQ(images[1]["colormap"], "viridis");
+  EXPECT_EQ(images[1]["diff_preview"], nullptr) << "small: no preview";
+  EXPECT_EQ(images[1]["new_preview"], nullptr);
+  EXPECT_EQ(images[1]["width"], 4);
+  EXPECT_EQ(images[1]["reference_height"], 3);
+  EXPECT_EQ(data["extras"][0]["thumbnail"], "report-assets/" + new_hex + "-thumb.png");
+  auto diff_map = load_image(assets / (new_hex + "-" + ref_hex + "-diffmap.png"));
+  ASSERT_TRUE(diff_map) << diff_map.error().message;
+  EXPECT_EQ(diff_map->channels, 3);
+  EXPECT_EQ(diff_map->pixels[0], 0) << "identical pixels are black";
+  EXPECT_EQ(diff_map->pixels[5 * 3], 253) << "the largest difference is viridis' yellow";
   EXPECT_EQ(images[1]["stats"]["max_abs_diff"], 10);
   EXPECT_EQ(images[1]["stats"]["changed_pixels"], 1);
   EXPECT_NEAR(images[1]["stats"]["psnr"].get<double>(),
@@ -214,6 +229,104 @@ TEST(WriteHtmlReport, FetchesImagesComparesThemAndTailsTheLog) {
   EXPECT_EQ(views[0]["path"], "notes.txt");
   EXPECT_EQ(views[0]["kind"], "text");
   EXPECT_TRUE(fs::exists(options.html_path.parent_path() / views[0]["new"].get<std::string>()));
+}
+
+TEST(WriteHtmlReport, LargeImagesGetACappedPreview) {
+  const test::TempDir dir;
+  Blobs blobs;
+  // About 24 megapixels: the page loads a preview whose longest side is k_preview_side.
+  Image big{6000, 4000, 1, {}};
+  big.pixels.resize(big.pixel_count());
+  for (std::size_t i = 0; i < big.pixels.size(); ++i) {
+    big.pixels[i] = static_cast<std::uint8_t>((i % 6000) / 24);
+  }
+  auto run = record("big", {});
+  run.files["big.png"] = blobs.add(encode_png(big).value());
+  HtmlOptions options;
+  options.html_path = dir / "report.html";
+  options.fetch = blobs.fetcher();
+  ASSERT_TRUE(write_html_report(comparison_of({run}, {}), options));
+  const auto data = embedded_data(test::read_text(options.html_path));
+  const auto& image = data["extras"][0]["images"][0];
+  const std::string hex = run.files["big.png"].hash.hex();
+  EXPECT_EQ(image["new"], "report-assets/" + hex + ".png");
+  EXPECT_EQ(image["new_preview"], "report-assets/" + hex + "-preview.png");
+  EXPECT_EQ(image["width"], 6000);
+  EXPECT_EQ(image["height"], 4000);
+  auto preview = load_image(dir / "report-assets" / (hex + "-preview.png"));
+  ASSERT_TRUE(preview) << preview.error().message;
+  EXPECT_EQ(preview->width, 2048);
+  EXPECT_EQ(preview->height, 1365);
+  auto thumbnail = load_image(dir / "report-assets" / (hex + "-thumb.png"));
+  ASSERT_TRUE(thumbnail) << thumbnail.error().message;
+  EXPECT_EQ(thumbnail->width, 96);
+  EXPECT_EQ(thumbnail->height, 64);
+}
+
+TEST(WriteHtmlReport, VisualizationsOrderNameHideAndCopyTheInputSide) {
+  const test::TempDir dir;
+  Blobs blobs;
+  const fs::path root = dir / "project";
+  fs::create_directories(root / "data" / "images");
+  fs::create_directories(root / "data" / "clean");
+  ASSERT_TRUE(util::write_file_atomic(root / "data" / "images" / "a.png", png_of(4, 3, 90),
+                                      util::Fsync::no));
+  ASSERT_TRUE(util::write_file_atomic(root / "data" / "clean" / "a.png", png_of(4, 3, 100),
+                                      util::Fsync::no));
+  ASSERT_TRUE(util::write_file_atomic(dir / "secret.txt", "secret", util::Fsync::no));
+  auto run = record("a.png", {});
+  run.files["z-denoised.png"] = blobs.add(png_of(4, 3, 100, 1));
+  run.files["debug.png"] = blobs.add(png_of(4, 3, 7));
+  run.files["other.png"] = blobs.add(png_of(4, 3, 8));
+  const std::string yaml = R"yaml(
+- {name: Denoised, path: "(.*denoised\\.png)"}
+- {name: Debug, path: "debug.png", default_hidden: true}
+- {name: Input, path: "{input_path}"}
+- {name: Ground truth, path: "{project_root}/data/clean/{rel_input_path}"}
+- {name: Escape, path: "{project_root}/../secret.txt"}
+- {name: Missing, path: "{database}/nothing.png"}
+)yaml";
+  auto visualizations = core::parse_visualizations(YAML::Load(yaml), "qaboard.yaml");
+  ASSERT_TRUE(visualizations) << visualizations.error().message;
+  HtmlOptions options;
+  options.html_path = dir / "report.html";
+  options.fetch = blobs.fetcher();
+  options.input_side = {*visualizations, root, root / "data" / "images"};
+  ASSERT_TRUE(write_html_report(comparison_of({run}, {}), options));
+  const auto data = embedded_data(test::read_text(options.html_path));
+  const auto& extras = data["extras"][0];
+  const auto& images = extras["images"];
+  ASSERT_EQ(images.size(), 3U);
+  EXPECT_EQ(images[0]["path"], "z-denoised.png") << "visualizations come first, in their order";
+  EXPECT_EQ(images[0]["name"], "Denoised");
+  EXPECT_EQ(images[0]["hidden"], false);
+  EXPECT_EQ(images[1]["path"], "debug.png");
+  EXPECT_EQ(images[1]["hidden"], true);
+  EXPECT_EQ(images[2]["path"], "other.png");
+  EXPECT_FALSE(images[2].contains("name"));
+  EXPECT_EQ(extras["thumbnail"],
+            "report-assets/" + run.files["z-denoised.png"].hash.hex() + "-thumb.png");
+
+  const auto& inputs = extras["inputs"];
+  ASSERT_EQ(inputs.size(), 4U) << inputs.dump();
+  EXPECT_EQ(inputs[0]["name"], "Input");
+  EXPECT_EQ(inputs[0]["role"], "input");
+  EXPECT_EQ(inputs[0]["path"], "data/images/a.png");
+  EXPECT_EQ(inputs[0]["image"], true);
+  EXPECT_EQ(inputs[0]["width"], 4);
+  const std::string input_url = inputs[0]["url"];
+  EXPECT_TRUE(fs::exists(dir / input_url)) << input_url;
+  EXPECT_EQ(inputs[1]["name"], "Ground truth");
+  EXPECT_EQ(inputs[1]["role"], "file");
+  EXPECT_EQ(inputs[1]["path"], "data/clean/a.png");
+  EXPECT_NE(inputs[1]["url"], inputs[0]["url"]);
+  EXPECT_EQ(inputs[2]["url"], nullptr) << "a path leaving the project is not copied";
+  EXPECT_NE(inputs[2]["note"].get<std::string>().find("leaves the project"), std::string::npos);
+  EXPECT_EQ(inputs[3]["url"], nullptr);
+  EXPECT_NE(inputs[3]["note"].get<std::string>().find("not a readable file"), std::string::npos);
+  for (const auto& entry : fs::directory_iterator(dir / "report-assets")) {
+    EXPECT_NE(test::read_text(entry.path()), "secret");
+  }
 }
 
 TEST(WriteHtmlReport, AssetsFolderIsLinkedRelativeAndEncoded) {

@@ -75,15 +75,18 @@ TEST(CompareImages, SizeMismatchHasNoStats) {
   EXPECT_FALSE(compare_images(gray(4, 3, 1), gray(4, 4, 1)));
 }
 
-TEST(DifferenceImage, AmplifiedSoTheLargestIsWhite) {
+TEST(DifferenceMagnitude, LargestChannelDifferenceNotAmplified) {
   const Image reference = gray(3, 1, 100);
   Image image = reference;
   image.pixels[0] = 104;
   image.pixels[2] = 98;
-  const Image diff = difference_image(image, reference);
+  const Image diff = difference_magnitude(image, reference);
   EXPECT_EQ(diff.channels, 1);
   EXPECT_EQ(diff.width, 3);
-  EXPECT_EQ(diff.pixels, (std::vector<std::uint8_t>{255, 0, 128}));
+  EXPECT_EQ(diff.pixels, (std::vector<std::uint8_t>{4, 0, 2}));
+  const Image colour{1, 1, 3, {10, 20, 30}};
+  const Image other{1, 1, 3, {12, 20, 23}};
+  EXPECT_EQ(difference_magnitude(colour, other).pixels, (std::vector<std::uint8_t>{7}));
 }
 
 TEST(ImagePng, EncodeDecodeRoundTrip) {

@@ -1,5 +1,5 @@
 // qa-report page, part 4 of 5: the detail view of one run (params, badges, links, metrics, output
-// files, image views, log tail), opened from the table, a chart or the URL's #run=<key>.
+// files, image review of images.js, log tail), opened from the table, a chart or the URL's #run=<key>.
 function keyValues(object) {
   const body = el('tbody');
   for (const [key, value] of Object.entries(object || {})) {
@@ -28,7 +28,7 @@ function openDetail(index) {
   panel.hidden = false;
   panel.setAttribute('data-index', String(index));
   const close = el('button', { class: 'qa-close', type: 'button', id: 'qa-close', onclick: closeDetail }, 'close');
-  panel.append(close, el('h2', { text: text(run.key) }));
+  panel.append(close, detailNav(index), el('h2', { text: text(run.key) }));
   panel.appendChild(el('p', null, verdictBadge(run.verdict), ' status ', el('b', { text: text(run.status) }),
     ', reference ', el('b', { text: text(run.reference_status) }), ', outputs ', el('b', { text: text(run.bitacc) }),
     run.exit_code !== null && run.exit_code !== undefined ? ', exit code ' + text(run.exit_code) : '',
@@ -51,11 +51,7 @@ function openDetail(index) {
   section(panel, 'Metrics', metricTable(run));
   if (run.timing) section(panel, 'Timing', timingTable(run.timing));
   const extra = extras[index] || null;
-  if (extra && Array.isArray(extra.images) && extra.images.length) {
-    const box = el('div', { id: 'qa-images' });
-    for (const image of extra.images) box.appendChild(imageView(image));
-    section(panel, 'Images', box);
-  }
+  section(panel, 'Images', imageReview(extra));
   section(panel, 'Outputs', outputViews(extra));
   section(panel, 'Output files', fileTable(run));
   if (extra && typeof extra.log_tail === 'string') section(panel, 'Log (last lines)', el('pre', { class: 'qa-log', text: extra.log_tail }));
@@ -102,58 +98,6 @@ function fileTable(run) {
       el('td', { class: 'mono', title: text(f.reference_xxh128), text: short(f.reference_xxh128) })));
   }
   return el('table', null, el('thead', null, el('tr', null, ...['path', 'change', 'size', 'xxh128', 'reference xxh128'].map((h) => el('th', { text: h })))), body);
-}
-
-function imageStats(image) {
-  const s = image.stats;
-  if (!s) return image.note ? el('span', { class: 'qa-note', text: text(image.note) }) : null;
-  const psnr = s.psnr === null || s.psnr === undefined ? 'inf (identical)' : Number(s.psnr).toFixed(2) + ' dB';
-  return el('span', { class: 'qa-stats', text: 'max abs difference ' + text(s.max_abs_diff) + ', PSNR ' + psnr + ', pixels changed ' + (Number(s.changed_share) * 100).toFixed(3) + '% (' + text(s.changed_pixels) + ')' });
-}
-
-function img(src, alt, cls) {
-  const node = el('img', { src: src, alt: alt, class: cls || null, decoding: 'async' });
-  node.addEventListener('load', () => { if (node.naturalWidth < 160) node.classList.add('small'); });
-  return node;
-}
-
-function imageView(image) {
-  const path = text(image.path);
-  const box = el('div', { class: 'qa-image', 'data-path': path });
-  box.appendChild(el('h4', null, path, ' ', el('span', { class: 'muted', text: '(' + text(image.change) + ')' })));
-  const stats = imageStats(image);
-  if (stats) box.appendChild(stats);
-  if (image.note && image.stats) box.appendChild(el('div', { class: 'qa-note', text: text(image.note) }));
-  const both = typeof image.new === 'string' && typeof image.reference === 'string';
-  const view = el('div', { class: 'qa-view' });
-  const views = {
-    side: () => el('div', { class: 'qa-side' },
-      typeof image.reference === 'string' ? el('figure', null, img(image.reference, 'reference ' + path), el('figcaption', { text: 'reference' })) : null,
-      typeof image.new === 'string' ? el('figure', null, img(image.new, 'new ' + path), el('figcaption', { text: 'new' })) : null),
-    slider: () => {
-      const top = img(image.new, 'new ' + path, 'top');
-      const frame = el('div', { class: 'qa-slider' }, img(image.reference, 'reference ' + path, 'bottom'), top);
-      const range = el('input', { type: 'range', min: 0, max: 100, value: 50, class: 'qa-slider-range', 'aria-label': 'slider position' });
-      const clip = () => { top.style.clipPath = 'inset(0 ' + (100 - Number(range.value)) + '% 0 0)'; };
-      range.addEventListener('input', clip);
-      clip();
-      return el('div', null, frame, range, el('div', { class: 'muted', text: 'left of the handle: new; right: reference' }));
-    },
-    diff: () => el('figure', { class: 'qa-diff' }, img(image.diff, 'difference ' + path),
-      el('figcaption', { text: 'absolute difference, amplified: white is the largest (' + text(image.stats && image.stats.max_abs_diff) + ')' })),
-  };
-  const tabs = el('div', { class: 'qa-tabs', role: 'tablist' });
-  const select = (name) => {
-    for (const b of tabs.children) b.setAttribute('aria-selected', String(b.getAttribute('data-view') === name));
-    clear(view);
-    view.appendChild(views[name]());
-  };
-  for (const [name, label, enabled] of [['side', 'Side by side', true], ['slider', 'Slider', both], ['diff', 'Difference', typeof image.diff === 'string']]) {
-    tabs.appendChild(el('button', { type: 'button', role: 'tab', 'data-view': name, disabled: !enabled, onclick: () => select(name) }, label));
-  }
-  box.append(tabs, view);
-  if (typeof image.new === 'string' || typeof image.reference === 'string') select('side');
-  return box;
 }
 
 function openFromHash() {

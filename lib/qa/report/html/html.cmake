@@ -1,18 +1,21 @@
-# The HTML report (qa-report --html): its page assembly, image comparison, and the script and
-# style sheet of the page, kept as real files here and embedded into the library at build time
-# as raw string literals (no download, no xxd). Included from lib/qa/CMakeLists.txt after libqa.
+# The HTML report (qa-report --html): its page assembly, image comparison, previews and colour
+# maps, input-side files, and the scripts and style sheets of the page, kept as real files here
+# and embedded into the library at build time as raw string literals (no download, no xxd).
+# Included from lib/qa/CMakeLists.txt after libqa.
 find_package(PkgConfig REQUIRED)
-pkg_check_modules(STB REQUIRED IMPORTED_TARGET stb)  # libstb.so holds stb_image{,_write}
+pkg_check_modules(STB REQUIRED IMPORTED_TARGET stb)  # libstb.so holds stb_image{,_write,_resize}
 
 set(QA_HTML_DIR "${CMAKE_CURRENT_LIST_DIR}")
 set(QA_HTML_NAMES k_report_dom_js k_report_charts_js k_report_optimization_js k_report_tuning_js
-  k_report_assets_js k_report_viewers_js k_report_pointcloud_js k_report_detail_js k_report_js
-  k_report_css k_report_tuning_css k_report_viewers_css k_history_js k_history_css)
+  k_report_assets_js k_report_viewers_js k_report_pointcloud_js k_report_images_js
+  k_report_detail_js k_report_js k_report_css k_report_tuning_css k_report_viewers_css
+  k_report_images_css k_history_js k_history_css)
 set(QA_HTML_RESOURCES "${QA_HTML_DIR}/dom.js" "${QA_HTML_DIR}/charts.js"
   "${QA_HTML_DIR}/optimization.js" "${QA_HTML_DIR}/tuning.js" "${QA_HTML_DIR}/assets.js"
-  "${QA_HTML_DIR}/viewers.js" "${QA_HTML_DIR}/pointcloud.js" "${QA_HTML_DIR}/detail.js"
-  "${QA_HTML_DIR}/report.js" "${QA_HTML_DIR}/report.css" "${QA_HTML_DIR}/tuning.css"
-  "${QA_HTML_DIR}/viewers.css" "${QA_HTML_DIR}/history.js" "${QA_HTML_DIR}/history.css")
+  "${QA_HTML_DIR}/viewers.js" "${QA_HTML_DIR}/pointcloud.js" "${QA_HTML_DIR}/images.js"
+  "${QA_HTML_DIR}/detail.js" "${QA_HTML_DIR}/report.js" "${QA_HTML_DIR}/report.css"
+  "${QA_HTML_DIR}/tuning.css" "${QA_HTML_DIR}/viewers.css" "${QA_HTML_DIR}/images.css"
+  "${QA_HTML_DIR}/history.js" "${QA_HTML_DIR}/history.css")
 string(REPLACE ";" "," QA_HTML_NAMES_ARG "${QA_HTML_NAMES}")
 string(REPLACE ";" "," QA_HTML_FILES_ARG "${QA_HTML_RESOURCES}")
 set(QA_HTML_HEADER "${CMAKE_CURRENT_BINARY_DIR}/include/qa/report/html_resources.hpp")
@@ -31,7 +34,10 @@ target_sources(qa PRIVATE
   "${QA_HTML_DIR}/../html_outputs.cpp"
   "${QA_HTML_DIR}/../html_report.cpp"
   "${QA_HTML_DIR}/../history_html.cpp"
+  "${QA_HTML_DIR}/../html_run_files.cpp"
+  "${QA_HTML_DIR}/../colour_map.cpp"
   "${QA_HTML_DIR}/../image_compare.cpp"
+  "${QA_HTML_DIR}/../image_preview.cpp"
   "${QA_HTML_DIR}/../output_kind.cpp"
   "${QA_HTML_DIR}/../output_payload.cpp"
   "${QA_HTML_DIR}/../point_cloud.cpp"

@@ -34,6 +34,7 @@ const columns = [
   { id: 'config', label: 'Config', value: (r) => text(r.config), cell: (td, r) => { td.textContent = text(r.config); } },
   { id: 'bitacc', label: 'Outputs', value: (r) => text(r.bitacc), cell: (td, r) => { td.textContent = text(r.bitacc); } },
 ];
+if (extras.some((e) => e && typeof e.thumbnail === 'string')) columns.splice(1, 0, thumbnailColumn());
 for (const m of tableMetrics) {
   const name = m.name;
   const get = (r) => (r.metrics && r.metrics[name]) || null;
