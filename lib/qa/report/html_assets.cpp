@@ -558,6 +558,7 @@ Expected<nlohmann::json> collect_html_extras(const Comparison& comparison,
   }
   OutputViewOptions view_options;
   view_options.viewers_dir = viewers_dir(k_plotly_file).value_or(fs::path());
+  view_options.visualizations = side.visualizations;
   OutputViews views(folder, fetch, std::move(view_options));
   bool any = false;
   for (std::size_t i = 0; i < comparison.runs.size(); ++i) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 
 namespace qa::report {
@@ -54,27 +55,46 @@ OutputViews::OutputViews(const AssetFolder& folder, const BlobFetcher& fetch,
                          OutputViewOptions options)
     : m_folder(folder), m_fetch(fetch), m_options(std::move(options)) {}
 
+const core::Visualization* OutputViews::visualization_of(std::string_view path) const {
+  for (const auto& visualization : m_options.visualizations) {
+    if (core::matches_output(visualization, path)) {
+      return &visualization;
+    }
+  }
+  return nullptr;
+}
+
 Expected<nlohmann::json> OutputViews::run_views(const RunComparison& run) {
-  std::set<std::string> paths;
+  std::map<std::string, std::pair<OutputKind, const core::Visualization*>> paths;
   for (const auto* record : {run.record, run.reference}) {
     if (record != nullptr) {
       for (const auto& [path, entry] : record->files) {
-        if (image_kind(path) == ImageKind::none && output_kind(path) != OutputKind::none) {
-          paths.insert(path);
+        if (image_kind(path) != ImageKind::none || paths.contains(path)) {
+          continue;
+        }
+        const core::Visualization* named = visualization_of(path);
+        const OutputKind kind =
+            named != nullptr ? visualization_kind(named->type, path) : output_kind(path);
+        if (kind != OutputKind::none) {
+          paths.emplace(path, std::pair(kind, named));
         }
       }
     }
   }
   nlohmann::json views = nlohmann::json::array();
-  for (const auto& path : paths) {
-    const OutputKind kind = output_kind(path);
+  for (const auto& [path, chosen] : paths) {
+    const auto [kind, named] = chosen;
     const core::FileEntry* image = find(run.record, path);
     const core::FileEntry* reference = find(run.reference, path);
-    nlohmann::json view{{"path", path},
-                        {"kind", output_kind_name(kind)},
-                        {"new", nullptr},
-                        {"reference", nullptr},
-                        {"note", nullptr}};
+    nlohmann::json view{
+        {"path", path},
+        {"kind", output_kind_name(kind)},
+        // A name of its own: the parser names a visualization without one by its path.
+        {"name", named != nullptr && named->name != named->path ? nlohmann::json(named->name)
+                                                                : nlohmann::json(nullptr)},
+        {"new", nullptr},
+        {"reference", nullptr},
+        {"note", nullptr}};
     view["change"] = image == nullptr       ? "only-reference"
                      : reference == nullptr ? "only-new"
                      : *image == *reference ? "identical"

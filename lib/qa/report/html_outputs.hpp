@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <qa/core/visualizations.hpp>
 #include <qa/report/comparison.hpp>
 #include <qa/report/html_assets.hpp>
 #include <qa/report/html_report.hpp>
@@ -24,6 +25,10 @@ struct OutputViewOptions {
   // The folder holding plotly.js (see viewer_library.hpp); empty: plotly figures are shown as
   // JSON tables with a note.
   std::filesystem::path viewers_dir;
+  // QA-Board's `outputs.visualizations`: an output file that one of them matches gets the viewer
+  // of its `type` (visualization_kind of output_kind.hpp) and its `name`; the others, the viewer
+  // of their extension.
+  std::vector<core::Visualization> visualizations;
 };
 
 // The viewers of the output files that are not images (see output_kind), for the "views" field
@@ -31,6 +36,7 @@ struct OutputViewOptions {
 //
 //   {"views": [{"path": "out.txt", "kind": "text" | "json" | "csv" | "html" | "video" | "plotly"
 //                                          | "point_cloud",
+//               "name": "Debug log" | null,        (the matching visualization's name)
 //               "change": "changed" | "identical" | "only-new" | "only-reference",
 //               "new": "<assets>/<xxh128>.js" | null, "reference": ... | null,
 //               "note": "..." | null,
@@ -51,6 +57,9 @@ class OutputViews {
   [[nodiscard]] Expected<nlohmann::json> run_views(const RunComparison& run);
 
  private:
+  // Return the first visualization whose pattern matches the output `path`, or null.
+  [[nodiscard]] const core::Visualization* visualization_of(std::string_view path) const;
+
   struct Side {
     std::optional<std::string> url;
     std::string note;

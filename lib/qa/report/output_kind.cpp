@@ -48,6 +48,37 @@ OutputKind output_kind(std::string_view path) {
   return OutputKind::none;
 }
 
+OutputKind visualization_kind(std::string_view type, std::string_view path) {
+  const auto starts = [&](std::string_view prefix) { return type.rfind(prefix, 0) == 0; };
+  const auto ends = [&](std::string_view suffix) {
+    return type.size() >= suffix.size() && type.substr(type.size() - suffix.size()) == suffix;
+  };
+  if (type.empty()) {
+    const OutputKind kind = output_kind(path);
+    return kind == OutputKind::none ? OutputKind::text : kind;
+  }
+  if (starts("image/")) {
+    return OutputKind::none;
+  }
+  if (type == "json" || ends("/json")) {
+    return OutputKind::json;
+  }
+  if (type == "html" || ends("/html")) {
+    return OutputKind::html;
+  }
+  if (starts("video/")) {
+    return OutputKind::video;
+  }
+  if (type == "csv" || ends("/csv")) {
+    return OutputKind::csv;
+  }
+  if (starts("pointcloud/")) {
+    return output_kind(path) == OutputKind::point_cloud ? OutputKind::point_cloud
+                                                        : OutputKind::text;
+  }
+  return OutputKind::text;
+}
+
 std::string_view output_kind_name(OutputKind kind) {
   switch (kind) {
     case OutputKind::text:

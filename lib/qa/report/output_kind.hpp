@@ -23,6 +23,16 @@ enum class OutputKind {
 // .ply .pcd -> point_cloud; anything else, images included, -> none.
 [[nodiscard]] OutputKind output_kind(std::string_view path);
 
+// Return the kind of viewer for the file `path` that a QA-Board visualization declares with
+// `type` (its viewer type: `image/*`, `plotly/json`, `flame/json`, `plain/html`, `video/*`,
+// `text/plain`, `pointcloud/txt`, `6dof/txt`...): JSON types -> json (a plotly figure is
+// recognized by its content), HTML types -> html, `video/*` -> video, `pointcloud/*` ->
+// point_cloud for a PLY or PCD file (else text), `image/*` -> none (images have their own
+// views), any other type -> text, as QA-Board shows files it cannot identify. An empty `type`
+// leaves the choice to the extension (output_kind), except that a file it cannot identify is
+// text: a visualization names it, so it is meant to be seen.
+[[nodiscard]] OutputKind visualization_kind(std::string_view type, std::string_view path);
+
 // Return the name of `kind` as the page knows it: "text", "json", "csv", "html", "video",
 // "point_cloud", "none"; a plotly figure is "plotly" (see is_plotly_figure).
 [[nodiscard]] std::string_view output_kind_name(OutputKind kind);

@@ -84,6 +84,32 @@ TEST_F(HtmlOutputs, OneViewPerViewableFileWithBothSidesAsDataAssets) {
   EXPECT_EQ(made[2]["new"], made[2]["reference"]);
 }
 
+TEST_F(HtmlOutputs, VisualizationsChooseTheViewerByTypeAndNameIt) {
+  m_new.files["reports/kpi"] = put(R"({"data": [{"y": [1, 3]}]})");
+  m_new.files["trace.dat"] = put("step 1\nstep 2\n");
+  m_new.files["debug.bin"] = put("plain words");
+  m_new.files["other.bin"] = put("\x01\x02");
+  OutputViewOptions options;
+  auto parsed = core::parse_visualizations(
+      YAML::Load("[{name: KPI, path: 'reports/:report', type: plotly/json},"
+                 " {name: Trace, path: trace.dat, type: text/plain}, {path: debug.bin}]"),
+      "qaboard.yaml");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  options.visualizations = std::move(*parsed);
+  const json made = views(std::move(options));
+  ASSERT_EQ(made.size(), 3U) << made.dump();  // other.bin: no viewer, no visualization
+  EXPECT_EQ(made[0]["path"], "debug.bin");
+  EXPECT_EQ(made[0]["kind"], "text");
+  EXPECT_TRUE(made[0]["name"].is_null());
+  EXPECT_EQ(payload(made[0]["new"])["text"], "plain words");
+  EXPECT_EQ(made[1]["path"], "reports/kpi");
+  EXPECT_EQ(made[1]["kind"], "plotly");
+  EXPECT_EQ(made[1]["name"], "KPI");
+  EXPECT_EQ(made[2]["path"], "trace.dat");
+  EXPECT_EQ(made[2]["kind"], "text");
+  EXPECT_EQ(made[2]["name"], "Trace");
+}
+
 TEST_F(HtmlOutputs, PlotlyFiguresBringTheLibraryOnlyWhenThereIsOne) {
   m_new.files["fig.json"] = put(R"({"data": [{"y": [1, 3]}], "layout": {}})");
   m_new.files["metrics.json"] = put(R"({"psnr": 3})");

@@ -33,6 +33,22 @@ TEST(OutputKind, NoneForImagesBinariesAndNamesWithoutExtension) {
   EXPECT_EQ(output_kind("dir.txt/file"), OutputKind::none);
 }
 
+TEST(OutputKind, QaBoardViewerTypesChooseTheViewer) {
+  EXPECT_EQ(visualization_kind("plotly/json", "reports/kpi"), OutputKind::json);
+  EXPECT_EQ(visualization_kind("flame/json", "perf.flame.json"), OutputKind::json);
+  EXPECT_EQ(visualization_kind("plain/html", "page.dat"), OutputKind::html);
+  EXPECT_EQ(visualization_kind("video/*", "clip.bin"), OutputKind::video);
+  EXPECT_EQ(visualization_kind("text/plain", "trace.dat"), OutputKind::text);
+  EXPECT_EQ(visualization_kind("6dof/txt", "poses.txt"), OutputKind::text);
+  EXPECT_EQ(visualization_kind("pointcloud/txt", "cloud.ply"), OutputKind::point_cloud);
+  EXPECT_EQ(visualization_kind("pointcloud/txt", "cloud.xyz"), OutputKind::text);
+  EXPECT_EQ(visualization_kind("image/jpg", "debug.jpg"), OutputKind::none);
+  EXPECT_EQ(visualization_kind("something/new", "x"), OutputKind::text);
+  // No type: the extension decides, and a file it cannot identify is text.
+  EXPECT_EQ(visualization_kind("", "table.csv"), OutputKind::csv);
+  EXPECT_EQ(visualization_kind("", "debug.bin"), OutputKind::text);
+}
+
 TEST(OutputKind, Names) {
   EXPECT_EQ(output_kind_name(OutputKind::point_cloud), "point_cloud");
   EXPECT_EQ(output_kind_name(OutputKind::csv), "csv");

@@ -21,7 +21,9 @@ function outputView(view) {
   const path = text(view.path);
   const kind = text(view.kind);
   const box = el('div', { class: 'qa-output', 'data-path': path, 'data-kind': kind, 'data-state': 'loading' });
-  box.appendChild(el('h4', null, path, ' ', el('span', { class: 'muted', text: '(' + kind.replace('_', ' ') + ', ' + text(view.change) + ')' })));
+  // A visualization of qaboard.yaml names the file: its name leads, the path follows.
+  const title = typeof view.name === 'string' && view.name ? [view.name, ' ', el('span', { class: 'muted mono', text: path })] : [path];
+  box.appendChild(el('h4', null, ...title, ' ', el('span', { class: 'muted', text: '(' + kind.replace('_', ' ') + ', ' + text(view.change) + ')' })));
   if (typeof view.note === 'string') box.appendChild(el('div', { class: 'qa-note', text: view.note }));
   const body = el('div', { class: 'qa-output-body' }, el('span', { class: 'muted', text: 'loading\u2026' }));
   box.appendChild(body);
