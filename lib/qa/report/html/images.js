@@ -399,6 +399,8 @@ function stepDetail(delta) {
   const target = position < 0 ? state.view[0] : state.view[position + delta];
   if (target === undefined) return;
   openDetail(target);
+  // The runs table, virtualized, follows: the run shown is in sight when the detail closes.
+  revealRow(state.view.indexOf(target));
   const button = document.getElementById(delta < 0 ? 'qa-prev' : 'qa-next');
   if (button && !button.disabled) button.focus();
 }
