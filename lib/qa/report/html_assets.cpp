@@ -560,6 +560,7 @@ Expected<nlohmann::json> collect_html_extras(const Comparison& comparison,
   view_options.viewers_dir = viewers_dir(k_plotly_file).value_or(fs::path());
   view_options.visualizations = side.visualizations;
   OutputViews views(folder, fetch, std::move(view_options));
+  QA_TRY(views.prepare(comparison.runs));
   bool any = false;
   for (std::size_t i = 0; i < comparison.runs.size(); ++i) {
     nlohmann::json run_inputs = nlohmann::json::array();

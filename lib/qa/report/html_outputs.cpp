@@ -4,6 +4,7 @@
 #include <qa/report/image_compare.hpp>
 #include <qa/report/viewer_library.hpp>
 #include <qa/util/file.hpp>
+#include <qa/util/parallel.hpp>
 
 #include <unistd.h>
 
@@ -64,8 +65,8 @@ const core::Visualization* OutputViews::visualization_of(std::string_view path) 
   return nullptr;
 }
 
-Expected<nlohmann::json> OutputViews::run_views(const RunComparison& run) {
-  std::map<std::string, std::pair<OutputKind, const core::Visualization*>> paths;
+OutputViews::Viewable OutputViews::viewable(const RunComparison& run) const {
+  Viewable paths;
   for (const auto* record : {run.record, run.reference}) {
     if (record != nullptr) {
       for (const auto& [path, entry] : record->files) {
@@ -81,6 +82,87 @@ Expected<nlohmann::json> OutputViews::run_views(const RunComparison& run) {
       }
     }
   }
+  return paths;
+}
+
+std::size_t OutputViews::weight(const core::FileEntry& entry, OutputKind kind) const {
+  // A video is copied whole; the other files are read up to their cap.
+  const auto size = static_cast<std::size_t>(entry.size);
+  if (kind == OutputKind::video) {
+    return size;
+  }
+  return std::min(size, kind == OutputKind::point_cloud ? m_options.caps.max_cloud_bytes
+                                                        : m_options.caps.max_bytes);
+}
+
+bool OutputViews::admit(const core::FileEntry& entry, OutputKind kind) {
+  const std::size_t bytes = weight(entry, kind);
+  if (m_bytes + bytes > m_options.max_report_bytes || m_files >= m_options.max_report_files) {
+    return false;
+  }
+  m_bytes += bytes;
+  ++m_files;
+  return true;
+}
+
+OutputViews::Side OutputViews::over_budget() const {
+  Side side;
+  side.note =
+      fmt::format("not shown: the report's budget for output files ({} files, {} bytes) is spent",
+                  m_options.max_report_files, m_options.max_report_bytes);
+  return side;
+}
+
+Expected<void> OutputViews::prepare(const std::vector<RunComparison>& runs) {
+  struct Wanted {
+    std::string key;
+    const core::FileEntry* entry;
+    std::string path;
+    OutputKind kind;
+  };
+  std::vector<Wanted> wanted;
+  for (const auto& run : runs) {
+    for (const auto& [path, chosen] : viewable(run)) {
+      for (const auto* entry : {find(run.record, path), find(run.reference, path)}) {
+        if (entry == nullptr) {
+          continue;
+        }
+        std::string key = side_key(*entry, chosen.first);
+        if (m_sides.contains(key)) {
+          continue;
+        }
+        // The budgets go to the runs in their order (by severity) and are settled here, before
+        // any fetch, so that the same report is made whatever order the threads finish in.
+        if (!admit(*entry, chosen.first)) {
+          m_sides.emplace(std::move(key), over_budget());
+          continue;
+        }
+        m_sides.emplace(key, Side{});
+        wanted.push_back(Wanted{std::move(key), entry, path, chosen.first});
+      }
+    }
+  }
+  if (wanted.empty()) {
+    return {};
+  }
+  QA_TRY(util::create_dirs(m_folder.dir));
+  std::vector<std::optional<Expected<Side>>> made(wanted.size());
+  util::parallel_for(
+      wanted.size(),
+      [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+          made[i] = make_side(*wanted[i].entry, wanted[i].path, wanted[i].kind);
+        }
+      },
+      0, 1);
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    QA_TRY_ASSIGN(m_sides[wanted[i].key], std::move(*made[i]));
+  }
+  return {};
+}
+
+Expected<nlohmann::json> OutputViews::run_views(const RunComparison& run) {
+  const Viewable paths = viewable(run);
   nlohmann::json views = nlohmann::json::array();
   for (const auto& [path, chosen] : paths) {
     const auto [kind, named] = chosen;
@@ -134,36 +216,33 @@ Expected<nlohmann::json> OutputViews::run_views(const RunComparison& run) {
   return views;
 }
 
+std::string OutputViews::side_key(const core::FileEntry& entry, OutputKind kind) {
+  return std::string(output_kind_name(kind)) + " " + entry.hash.hex();
+}
+
 Expected<OutputViews::Side> OutputViews::side(const core::FileEntry& entry, const std::string& path,
                                               OutputKind kind) {
-  const std::string key = std::string(output_kind_name(kind)) + " " + entry.hash.hex();
+  const std::string key = side_key(entry, kind);
   if (const auto it = m_sides.find(key); it != m_sides.end()) {
     return it->second;
   }
+  // Not prepared: made now, one at a time.
+  if (!admit(entry, kind)) {
+    return m_sides.emplace(key, over_budget()).first->second;
+  }
+  QA_TRY(util::create_dirs(m_folder.dir));
   QA_TRY_ASSIGN(auto made, make_side(entry, path, kind));
   return m_sides.emplace(key, std::move(made)).first->second;
 }
 
-fs::path OutputViews::temp_path(const std::string& hex) {
+fs::path OutputViews::temp_path(const std::string& hex) const {
   return m_folder.dir / fmt::format(".qa-view-{}-{}-{}.tmp", hex, ::getpid(), m_temp_count++);
 }
 
 Expected<OutputViews::Side> OutputViews::make_side(const core::FileEntry& entry,
-                                                   const std::string& path, OutputKind kind) {
+                                                   const std::string& path, OutputKind kind) const {
   Side made;
   const std::string hex = entry.hash.hex();
-  const std::size_t budget = m_options.max_report_bytes;
-  // A file read whole (a point cloud) may be large; others are cut to the caps when read.
-  const std::size_t weight =
-      kind == OutputKind::video
-          ? static_cast<std::size_t>(entry.size)
-          : std::min<std::size_t>(static_cast<std::size_t>(entry.size), m_options.caps.max_bytes);
-  if (m_bytes + weight > budget) {
-    made.note =
-        fmt::format("not shown: the report's budget for output files ({} bytes) is spent", budget);
-    return made;
-  }
-  QA_TRY(util::create_dirs(m_folder.dir));
   if (kind == OutputKind::video) {
     const std::string name = hex + extension_of(path);
     std::error_code error;
@@ -173,7 +252,6 @@ Expected<OutputViews::Side> OutputViews::make_side(const core::FileEntry& entry,
         return made;
       }
     }
-    m_bytes += weight;
     made.url = m_folder.url_prefix + url_encode_segment(name);
     return made;
   }
@@ -205,7 +283,6 @@ Expected<OutputViews::Side> OutputViews::make_side(const core::FileEntry& entry,
   payload["size"] = entry.size;
   made.plotly = payload.value("plotly", false);
   QA_TRY_ASSIGN(const DataAsset asset, write_data_asset(m_folder, payload));
-  m_bytes += asset.bytes;
   made.url = asset.url;
   return made;
 }

@@ -1,10 +1,13 @@
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -22,6 +25,9 @@ struct OutputViewOptions {
   // What all the data assets and videos of one report may weigh together; past it, a view says
   // that the report's budget is spent instead of showing its files.
   std::size_t max_report_bytes = std::size_t{256} << 20U;
+  // How many files (data assets and videos) one report may hold: a report of 100,000 runs shows
+  // the files of its first runs, by severity, and says so for the others.
+  std::size_t max_report_files = 20000;
   // The folder holding plotly.js (see viewer_library.hpp); empty: plotly figures are shown as
   // JSON tables with a note.
   std::filesystem::path viewers_dir;
@@ -52,8 +58,13 @@ class OutputViews {
  public:
   OutputViews(const AssetFolder& folder, const BlobFetcher& fetch, OutputViewOptions options);
 
-  // Return the views of `run`'s output files (an empty array when it has none); failing to write
-  // into the assets folder is an error.
+  // Fetch and convert, on every core, the files that the views of `runs` show (each blob once),
+  // the budgets given to the runs in their order (a comparison's runs come by severity); then
+  // run_views only reads what was made. Failing to write into the assets folder is an error.
+  [[nodiscard]] Expected<void> prepare(const std::vector<RunComparison>& runs);
+
+  // Return the views of `run`'s output files (an empty array when it has none), making the files
+  // that prepare did not, one at a time; failing to write into the assets folder is an error.
   [[nodiscard]] Expected<nlohmann::json> run_views(const RunComparison& run);
 
  private:
@@ -66,16 +77,28 @@ class OutputViews {
     bool plotly = false;
   };
 
+  // The output files of a run that have a viewer: path -> its kind and matching visualization.
+  using Viewable = std::map<std::string, std::pair<OutputKind, const core::Visualization*>>;
+  [[nodiscard]] Viewable viewable(const RunComparison& run) const;
+  // The bytes `entry` counts for in the report's budget; whether it fits (then counted).
+  [[nodiscard]] std::size_t weight(const core::FileEntry& entry, OutputKind kind) const;
+  bool admit(const core::FileEntry& entry, OutputKind kind);
+  [[nodiscard]] Side over_budget() const;
+  [[nodiscard]] static std::string side_key(const core::FileEntry& entry, OutputKind kind);
+
   Expected<Side> side(const core::FileEntry& entry, const std::string& path, OutputKind kind);
-  Expected<Side> make_side(const core::FileEntry& entry, const std::string& path, OutputKind kind);
+  // Thread-safe: prepare calls it from several threads.
+  [[nodiscard]] Expected<Side> make_side(const core::FileEntry& entry, const std::string& path,
+                                         OutputKind kind) const;
   Expected<std::optional<std::string>> plotly_library();
-  std::filesystem::path temp_path(const std::string& hex);
+  [[nodiscard]] std::filesystem::path temp_path(const std::string& hex) const;
 
   const AssetFolder& m_folder;
   const BlobFetcher& m_fetch;
   OutputViewOptions m_options;
   std::size_t m_bytes = 0;
-  std::size_t m_temp_count = 0;
+  std::size_t m_files = 0;
+  mutable std::atomic<std::uint64_t> m_temp_count{0};
   std::map<std::string, Side> m_sides;  // "<kind> <xxh128>" -> side
   std::optional<std::optional<std::string>> m_plotly;
 };

@@ -162,7 +162,39 @@ TEST_F(HtmlOutputs, AMissingBlobOrASpentBudgetIsANote) {
   EXPECT_TRUE(spent[0]["new"].is_string());
   EXPECT_TRUE(spent[1]["new"].is_null());
   EXPECT_EQ(spent[1]["note"],
-            "not shown: the report's budget for output files (4000 bytes) is spent");
+            "not shown: the report's budget for output files (20000 files, 4000 bytes) is spent");
+
+  OutputViewOptions one_file;
+  one_file.max_report_files = 1;
+  const json counted = views(one_file);
+  EXPECT_TRUE(counted[0]["new"].is_string());
+  EXPECT_TRUE(counted[1]["new"].is_null());
+  EXPECT_EQ(counted[1]["note"],
+            "not shown: the report's budget for output files (1 files, 268435456 bytes) is spent");
+}
+
+TEST_F(HtmlOutputs, PreparedViewsAreTheViewsMadeOneAtATimeWithBudgetsInRunOrder) {
+  // Three runs, each with a text output; the budget holds two files: the first two runs' (the
+  // order of a comparison's runs is by severity).
+  std::vector<core::RunRecord> records(3);
+  std::vector<RunComparison> runs(3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    records[i].files["out.txt"] = put("run " + std::to_string(i) + "\n");
+    runs[i].record = &records[i];
+  }
+  OutputViewOptions options;
+  options.max_report_files = 2;
+  OutputViews prepared(m_folder, m_fetch, options);
+  ASSERT_TRUE(prepared.prepare(runs));
+  OutputViews one_by_one(m_folder, m_fetch, options);
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto made = prepared.run_views(runs[i]);
+    const auto expected = one_by_one.run_views(runs[i]);
+    ASSERT_TRUE(made && expected);
+    EXPECT_EQ(*made, *expected) << i;
+    EXPECT_EQ((*made)[0]["new"].is_string(), i < 2) << made->dump();
+  }
+  EXPECT_EQ(payload((*prepared.run_views(runs[1]))[0]["new"])["text"], "run 1\n");
 }
 
 TEST_F(HtmlOutputs, FilesAreReadOnlyUpToTheirCaps) {
