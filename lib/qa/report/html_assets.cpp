@@ -5,6 +5,7 @@
 #include <qa/report/html_run_files.hpp>
 #include <qa/report/image_compare.hpp>
 #include <qa/report/image_preview.hpp>
+#include <qa/report/report_json.hpp>
 #include <qa/report/viewer_library.hpp>
 #include <qa/util/file.hpp>
 #include <qa/util/parallel.hpp>
@@ -514,12 +515,10 @@ class Collector {
 
 }  // namespace
 
-Expected<nlohmann::json> collect_html_extras(const Comparison& comparison,
-                                             const AssetFolder& folder, const BlobFetcher& fetch,
-                                             const InputSide& side) {
-  nlohmann::json extras = nlohmann::json::array();
+Expected<std::string> collect_html_extras(const Comparison& comparison, const AssetFolder& folder,
+                                          const BlobFetcher& fetch, const InputSide& side) {
   if (!fetch) {
-    return extras;
+    return std::string("[]");
   }
   Collector collector(folder, fetch, side);
   QA_TRY(collector.prepare(comparison.runs));
@@ -561,7 +560,10 @@ Expected<nlohmann::json> collect_html_extras(const Comparison& comparison,
   view_options.visualizations = side.visualizations;
   OutputViews views(folder, fetch, std::move(view_options));
   QA_TRY(views.prepare(comparison.runs));
+  // Each run's extras are written as text as soon as they are made: the documents of 100,000
+  // runs would weigh ten times their text.
   bool any = false;
+  std::string extras = "[";
   for (std::size_t i = 0; i < comparison.runs.size(); ++i) {
     nlohmann::json run_inputs = nlohmann::json::array();
     if (inputs[i]) {
@@ -580,9 +582,13 @@ Expected<nlohmann::json> collect_html_extras(const Comparison& comparison,
       run_extras["views"] = std::move(run_views);
     }
     any = any || !run_extras.is_null();
-    extras.push_back(std::move(run_extras));
+    if (i > 0) {
+      extras += ',';
+    }
+    extras += dump_json(run_extras);
   }
-  return any ? extras : nlohmann::json::array();
+  extras += ']';
+  return any ? extras : std::string("[]");
 }
 
 }  // namespace qa::report

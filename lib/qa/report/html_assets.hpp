@@ -37,11 +37,11 @@ struct AssetFolder {
 // sides) and the logs of the new runs into `folder`, with their previews, difference colour maps
 // and each run's thumbnail, and copy the input-side files that `side`'s visualizations name;
 // return the "extras" array of the page (see write_html_report), parallel to
-// `comparison.runs`. A blob that cannot be fetched or decoded is a note in its entry; failing to
-// write into `folder` is an error.
-[[nodiscard]] Expected<nlohmann::json> collect_html_extras(const Comparison& comparison,
-                                                           const AssetFolder& folder,
-                                                           const BlobFetcher& fetch,
-                                                           const InputSide& side = {});
+// `comparison.runs`, as JSON text ("[]" when no run has any). A blob that cannot be fetched or
+// decoded is a note in its entry; failing to write into `folder` is an error.
+[[nodiscard]] Expected<std::string> collect_html_extras(const Comparison& comparison,
+                                                        const AssetFolder& folder,
+                                                        const BlobFetcher& fetch,
+                                                        const InputSide& side = {});
 
 }  // namespace qa::report

@@ -182,7 +182,7 @@ Expected<void> write_html_report(const Comparison& comparison, const HtmlOptions
           write_safe(piece);
         });
         sink(",\"extras\":");
-        write_safe(dump_json(*extras));
+        write_safe(*extras);
         sink("}");
         sink(page_tail());
       },
