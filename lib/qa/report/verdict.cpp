@@ -8,14 +8,6 @@
 
 namespace qa::report {
 
-namespace {
-
-std::string plural(std::size_t count, std::string_view one, std::string_view many) {
-  return fmt::format("{} {}", count, count == 1 ? one : many);
-}
-
-}  // namespace
-
 std::string_view gate_description(Gate gate) {
   switch (gate) {
     case Gate::failed:
@@ -29,6 +21,10 @@ std::string_view gate_description(Gate gate) {
 }
 
 namespace {
+
+std::string plural(std::size_t count, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", count, count == 1 ? one : many);
+}
 
 // "1%", "0.5%": a relative tolerance as people write it.
 std::string percent(double fraction) { return fmt::format("{:g}%", fraction * 100); }
