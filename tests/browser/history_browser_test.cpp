@@ -4,17 +4,15 @@
 // scripts/bootstrap installs them.
 #include <gtest/gtest.h>
 
+#include "browser_node.hpp"
+
 #include <support/process.hpp>
 #include <support/temp_dir.hpp>
 
 #include <qa/report/history_html.hpp>
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <iostream>
-#include <optional>
-#include <sstream>
 
 namespace qa::report {
 namespace {
@@ -71,26 +69,9 @@ History test_history() {
   return make_history("acme/denoise", "main", {}, std::move(inputs), defs);
 }
 
-std::optional<fs::path> find_in_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::stringstream folders(path != nullptr ? path : "");
-  std::string folder;
-  while (std::getline(folders, folder, ':')) {
-    const fs::path candidate = fs::path(folder) / name;
-    if (!folder.empty() && ::access(candidate.c_str(), X_OK) == 0) {
-      return candidate;
-    }
-  }
-  return std::nullopt;
-}
-
 TEST(HistoryPageInChromium, ChartsPerGroupAndMetricPointsOpenTheirCommit) {
-  const auto node = find_in_path("node");
-  ASSERT_TRUE(node) << "node is not installed: run scripts/bootstrap";
-  ASSERT_TRUE(fs::exists(k_browser_dir / "node_modules" / "playwright-core"))
-      << "playwright-core is not installed: run scripts/bootstrap (npm ci in tests/browser)";
-  ASSERT_TRUE(fs::exists("/usr/bin/chromium") || std::getenv("QA_CHROMIUM") != nullptr)
-      << "chromium is not installed: run scripts/bootstrap";
+  const auto node = test::browser_node(k_browser_dir);
+  ASSERT_TRUE(node) << node.error().message;
 
   const test::TempDir dir;
   const fs::path html = dir / "public" / "history.html";

@@ -5,15 +5,13 @@
 // in headless Chromium. A missing node, Chromium or node_modules is a failure.
 #include <gtest/gtest.h>
 
+#include "browser_node.hpp"
+
 #include "support/example_project.hpp"
 #include "support/tool_fixture.hpp"
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <iostream>
-#include <optional>
-#include <sstream>
 
 namespace qa::test {
 namespace {
@@ -21,19 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path k_browser_dir = fs::path(QA_SOURCE_DIR) / "tests" / "browser";
-
-std::optional<fs::path> find_in_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::stringstream folders(path != nullptr ? path : "");
-  std::string folder;
-  while (std::getline(folders, folder, ':')) {
-    const fs::path candidate = fs::path(folder) / name;
-    if (!folder.empty() && ::access(candidate.c_str(), X_OK) == 0) {
-      return candidate;
-    }
-  }
-  return std::nullopt;
-}
 
 class ImageReviewInChromium : public ToolTest {
  protected:
@@ -44,12 +29,8 @@ class ImageReviewInChromium : public ToolTest {
 };
 
 TEST_F(ImageReviewInChromium, PanesZoomTogetherBesideTheInputSideOfTheExample) {
-  const auto node = find_in_path("node");
-  ASSERT_TRUE(node) << "node is not installed: run scripts/bootstrap";
-  ASSERT_TRUE(fs::exists(k_browser_dir / "node_modules" / "playwright-core"))
-      << "playwright-core is not installed: run scripts/bootstrap (npm ci in tests/browser)";
-  ASSERT_TRUE(fs::exists("/usr/bin/chromium") || std::getenv("QA_CHROMIUM") != nullptr)
-      << "chromium is not installed: run scripts/bootstrap";
+  const auto node = test::browser_node(k_browser_dir);
+  ASSERT_TRUE(node) << node.error().message;
 
   const auto first = run_tool("qa-batch", {"smoke"});
   ASSERT_EQ(first.exit_code, 0) << first.err;

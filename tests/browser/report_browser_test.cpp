@@ -3,6 +3,8 @@
 // node, Chromium or node_modules is a failure: scripts/bootstrap installs them.
 #include <gtest/gtest.h>
 
+#include "browser_node.hpp"
+
 #include <support/process.hpp>
 #include <support/temp_dir.hpp>
 
@@ -13,14 +15,10 @@
 #include <qa/store/memory_backend.hpp>
 #include <qa/util/atomic_file.hpp>
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <optional>
-#include <sstream>
 
 namespace qa::report {
 namespace {
@@ -160,26 +158,9 @@ Comparison test_comparison(Blobs& blobs) {
   return comparison;
 }
 
-std::optional<fs::path> find_in_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::stringstream folders(path != nullptr ? path : "");
-  std::string folder;
-  while (std::getline(folders, folder, ':')) {
-    const fs::path candidate = fs::path(folder) / name;
-    if (!folder.empty() && ::access(candidate.c_str(), X_OK) == 0) {
-      return candidate;
-    }
-  }
-  return std::nullopt;
-}
-
 TEST(HtmlReportInChromium, SortsFiltersShowsImagesAndRunsNoInjectedScript) {
-  const auto node = find_in_path("node");
-  ASSERT_TRUE(node) << "node is not installed: run scripts/bootstrap";
-  ASSERT_TRUE(fs::exists(k_browser_dir / "node_modules" / "playwright-core"))
-      << "playwright-core is not installed: run scripts/bootstrap (npm ci in tests/browser)";
-  ASSERT_TRUE(fs::exists("/usr/bin/chromium") || std::getenv("QA_CHROMIUM") != nullptr)
-      << "chromium is not installed: run scripts/bootstrap";
+  const auto node = test::browser_node(k_browser_dir);
+  ASSERT_TRUE(node) << node.error().message;
 
   const test::TempDir dir;
   Blobs blobs(dir / "scratch");

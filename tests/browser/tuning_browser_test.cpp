@@ -8,6 +8,8 @@
 // node_modules is a failure: scripts/bootstrap installs them.
 #include <gtest/gtest.h>
 
+#include "browser_node.hpp"
+
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
@@ -35,18 +37,6 @@ constexpr const char* k_search = R"({"parameter_search": [
    "<img src=x onerror=alert(1)>": ["<img src=x onerror=alert(1)>", "<script>window.pwned=1</script>"]},
   {"sigma": [20]}]})";
 
-// Return the path of node, failing the test when there is none.
-std::string node_path(const fs::path& cwd) {
-  std::string node = sh("command -v node || true", cwd);
-  node.erase(node.find_last_not_of('\n') + 1);
-  EXPECT_FALSE(node.empty()) << "node is not installed: run scripts/bootstrap";
-  EXPECT_TRUE(fs::exists(k_browser_dir / "node_modules" / "playwright-core"))
-      << "playwright-core is not installed: run scripts/bootstrap (npm ci in tests/browser)";
-  EXPECT_TRUE(fs::exists("/usr/bin/chromium") || std::getenv("QA_CHROMIUM") != nullptr)
-      << "chromium is not installed: run scripts/bootstrap";
-  return node;
-}
-
 class TuningReport : public ToolTest {
  protected:
   TuningReport() {
@@ -56,8 +46,8 @@ class TuningReport : public ToolTest {
 };
 
 TEST_F(TuningReport, RanksThePointsChartsEachParameterAndFiltersTheRuns) {
-  const std::string node = node_path(m_tmp.path());
-  ASSERT_FALSE(::testing::Test::HasFailure());
+  const auto node = browser_node(k_browser_dir);
+  ASSERT_TRUE(node) << node.error().message;
 
   const std::string reference = m_repo->head();
   const auto plain = run_tool("qa-batch", {"smoke", "-j", "2"});
@@ -75,7 +65,7 @@ TEST_F(TuningReport, RanksThePointsChartsEachParameterAndFiltersTheRuns) {
   ASSERT_EQ(report.exit_code, 0) << report.err;
 
   const auto result =
-      run_process({node, (k_browser_dir / "tuning_test.mjs").string(), html.string()},
+      run_process({node->string(), (k_browser_dir / "tuning_test.mjs").string(), html.string()},
                   k_browser_dir, clean_environment(m_home));
   std::cout << result.out << result.err;
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
@@ -128,16 +118,16 @@ report::Comparison many_points() {
 
 TEST(TuningReportInChromium, ThousandsOfPointsArePagedAndSampled) {
   const TempDir dir;
-  const std::string node = node_path(dir.path());
-  ASSERT_FALSE(::testing::Test::HasFailure());
+  const auto node = browser_node(k_browser_dir);
+  ASSERT_TRUE(node) << node.error().message;
   report::HtmlOptions options;
   options.html_path = dir / "many" / "index.html";
   options.generated_at = "2026-12-01T10:00:00Z";
   const auto written = report::write_html_report(many_points(), options);
   ASSERT_TRUE(written) << written.error().message;
-  const auto result = run_process(
-      {node, (k_browser_dir / "tuning_test.mjs").string(), options.html_path.string(), "--many"},
-      k_browser_dir, clean_environment(dir.path()));
+  const auto result = run_process({node->string(), (k_browser_dir / "tuning_test.mjs").string(),
+                                   options.html_path.string(), "--many"},
+                                  k_browser_dir, clean_environment(dir.path()));
   std::cout << result.out << result.err;
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
 }

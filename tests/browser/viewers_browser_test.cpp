@@ -6,14 +6,13 @@
 // tests/browser/viewers_test.mjs checks in headless Chromium.
 #include <gtest/gtest.h>
 
+#include "browser_node.hpp"
+
 #include <support/process.hpp>
 #include <support/tool_fixture.hpp>
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <iostream>
-#include <sstream>
 
 namespace qa::test {
 namespace {
@@ -21,19 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path k_browser_dir = fs::path(QA_SOURCE_DIR) / "tests" / "browser";
-
-std::optional<fs::path> node_path() {
-  const char* path = std::getenv("PATH");
-  std::stringstream folders(path != nullptr ? path : "");
-  std::string folder;
-  while (std::getline(folders, folder, ':')) {
-    const fs::path candidate = fs::path(folder) / "node";
-    if (!folder.empty() && ::access(candidate.c_str(), X_OK) == 0) {
-      return candidate;
-    }
-  }
-  return std::nullopt;
-}
 
 class ViewersInChromium : public ToolTest {
  protected:
@@ -45,10 +31,8 @@ class ViewersInChromium : public ToolTest {
 };
 
 TEST_F(ViewersInChromium, ShowEveryOutputAgainstTheReferenceAndRunNothingFromThem) {
-  const auto node = node_path();
-  ASSERT_TRUE(node) << "node is not installed: run scripts/bootstrap";
-  ASSERT_TRUE(fs::exists(k_browser_dir / "node_modules" / "playwright-core"))
-      << "playwright-core is not installed: run scripts/bootstrap (npm ci in tests/browser)";
+  const auto node = test::browser_node(k_browser_dir);
+  ASSERT_TRUE(node) << node.error().message;
 
   write_config(R"(project: {name: acme/viewers, reference_branch: main}
 inputs: {database: data, globs: ['*.in'], batches: batches.yaml}
