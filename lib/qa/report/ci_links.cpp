@@ -1,5 +1,6 @@
 #include <qa/report/ci_links.hpp>
 
+#include <qa/report/history.hpp>
 #include <qa/util/env.hpp>
 
 #include <fmt/format.h>
@@ -89,6 +90,22 @@ ReportLinks ci_links(std::string_view commit) {
     }
   }
   return links;
+}
+
+std::vector<ShownLink> shown_links(const ReportLinks& links) {
+  std::vector<ShownLink> shown;
+  for (const auto& [name, url] :
+       {std::pair<std::string_view, std::string_view>{"commit", links.commit},
+        {"merge request", links.merge_request},
+        {"CI job", links.job}}) {
+    if (!url.empty()) {
+      shown.push_back(ShownLink{name, url, true});
+    }
+  }
+  if (!links.history.empty() && is_link_target(links.history)) {
+    shown.push_back(ShownLink{"metric history", links.history, false});
+  }
+  return shown;
 }
 
 }  // namespace qa::report

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include <qa/report/comparison.hpp>
 
@@ -15,5 +16,16 @@ namespace qa::report {
 // `commit` is the compared commit (which may not be the job's). A link whose parts are missing,
 // or that would not be an http(s) URL, is left empty; outside CI every link is empty.
 [[nodiscard]] ReportLinks ci_links(std::string_view commit);
+
+// One link of a report's heading.
+struct ShownLink {
+  std::string_view name;  // "commit", "merge request", "CI job", "metric history"
+  std::string_view url;
+  bool external = true;  // a page of the forge or the CI (opened apart), not the report's own
+};
+
+// Return the links of `links` that a report shows, in this order: commit, merge request, CI job,
+// metric history (when it is an http(s) URL or a relative path: is_link_target of history.hpp).
+[[nodiscard]] std::vector<ShownLink> shown_links(const ReportLinks& links);
 
 }  // namespace qa::report

@@ -1,10 +1,10 @@
 #include <qa/report/html_report.hpp>
 
-#include <qa/report/history.hpp>
+#include <qa/report/ci_links.hpp>
+#include <qa/report/format.hpp>
 #include <qa/report/html_assets.hpp>
 #include <qa/report/html_resources.hpp>
 #include <qa/report/report_json.hpp>
-#include <qa/report/format.hpp>
 #include <qa/report/verdict.hpp>
 #include <qa/util/atomic_file.hpp>
 #include <qa/util/escape.hpp>
@@ -77,19 +77,13 @@ std::string page_header(const Comparison& comparison) {
       util::xml_escape(verdict.why), gate_description(verdict.gate));
   html += fmt::format("<p id=\"qa-compared\">{}</p>\n", util::xml_escape(headline(comparison)));
   std::string links;
-  for (const auto& [name, url] :
-       {std::pair<std::string_view, const std::string&>{"commit", comparison.links.commit},
-        {"merge request", comparison.links.merge_request},
-        {"CI job", comparison.links.job}}) {
-    if (!url.empty()) {
-      links += fmt::format("<a href=\"{}\" rel=\"noopener noreferrer\" target=\"_blank\">{}</a>",
-                           util::xml_escape(url), name);
-    }
-  }
-  const std::string& history = comparison.links.history;
-  if (!history.empty() && is_link_target(history)) {
-    links += "<a class=\"qa-history-link\" href=\"" + util::xml_escape(history) +
-             "\">metric history</a>";
+  for (const auto& link : shown_links(comparison.links)) {
+    links +=
+        link.external
+            ? fmt::format("<a href=\"{}\" rel=\"noopener noreferrer\" target=\"_blank\">{}</a>",
+                          util::xml_escape(link.url), link.name)
+            : fmt::format("<a class=\"qa-history-link\" href=\"{}\">{}</a>",
+                          util::xml_escape(link.url), link.name);
   }
   if (!links.empty()) {
     html += "<nav id=\"qa-ci-links\" class=\"qa-ci-links\">" + links + "</nav>\n";

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include <qa/report/format.hpp>
-#include <qa/report/history.hpp>
+#include <qa/report/ci_links.hpp>
 #include <qa/report/optimization_writers.hpp>
 #include <qa/report/report_writers.hpp>
 #include <qa/report/verdict.hpp>
@@ -120,14 +120,8 @@ std::string markdown_url(std::string_view url) {
 // links that are known.
 std::string links_line(const ReportLinks& links) {
   std::string out;
-  for (const auto& [name, url] :
-       {std::pair<std::string_view, const std::string&>{"commit", links.commit},
-        {"merge request", links.merge_request},
-        {"CI job", links.job},
-        {"metric history", links.history}}) {
-    if (!url.empty() && (name != "metric history" || is_link_target(url))) {
-      out += fmt::format(" · [{}]({})", name, markdown_url(url));
-    }
+  for (const auto& link : shown_links(links)) {
+    out += fmt::format(" · [{}]({})", link.name, markdown_url(link.url));
   }
   return out;
 }
