@@ -212,10 +212,10 @@ class Collector {
     return {};
   }
 
-  // Return the extras of `run`; `tail` is the end of its log (or null), `inputs` its
-  // input-side files (an array).
+  // Return the extras of `run`, or null when it has nothing to show; `tail` is the end of its log
+  // (or null), `inputs` its input-side files and `views` the views of its other outputs (arrays).
   Expected<nlohmann::json> run_extras(const RunComparison& run, nlohmann::json tail,
-                                      nlohmann::json inputs) {
+                                      nlohmann::json inputs, nlohmann::json views) {
     nlohmann::json images = nlohmann::json::array();
     for (const auto& path : image_paths(run)) {
       QA_TRY_ASSIGN(auto image,
@@ -227,7 +227,7 @@ class Collector {
       }
       images.push_back(std::move(image));
     }
-    if (images.empty() && tail.is_null() && inputs.empty()) {
+    if (images.empty() && tail.is_null() && inputs.empty() && views.empty()) {
       return nlohmann::json(nullptr);
     }
     nlohmann::json thumbnail = nullptr;
@@ -237,10 +237,14 @@ class Collector {
         thumbnail = it->second.thumbnail_url;
       }
     }
-    return nlohmann::json{{"images", std::move(images)},
+    nlohmann::json extras{{"images", std::move(images)},
                           {"log_tail", std::move(tail)},
                           {"thumbnail", std::move(thumbnail)},
                           {"inputs", std::move(inputs)}};
+    if (!views.empty()) {
+      extras["views"] = std::move(views);
+    }
+    return extras;
   }
 
   // Return the input-side files of `run` (see run_file_entries); thread-safe.
@@ -569,18 +573,10 @@ Expected<std::string> collect_html_extras(const Comparison& comparison, const As
     if (inputs[i]) {
       QA_TRY_ASSIGN(run_inputs, std::move(*inputs[i]));
     }
-    QA_TRY_ASSIGN(auto run_extras, collector.run_extras(comparison.runs[i], std::move(tails[i]),
-                                                        std::move(run_inputs)));
     QA_TRY_ASSIGN(auto run_views, views.run_views(comparison.runs[i]));
-    if (!run_views.empty()) {
-      if (run_extras.is_null()) {
-        run_extras = {{"images", nlohmann::json::array()},
-                      {"log_tail", nullptr},
-                      {"thumbnail", nullptr},
-                      {"inputs", nlohmann::json::array()}};
-      }
-      run_extras["views"] = std::move(run_views);
-    }
+    QA_TRY_ASSIGN(auto run_extras,
+                  collector.run_extras(comparison.runs[i], std::move(tails[i]),
+                                       std::move(run_inputs), std::move(run_views)));
     any = any || !run_extras.is_null();
     if (i > 0) {
       extras += ',';
