@@ -64,11 +64,10 @@ constexpr std::string_view k_csp =
     "default-src 'none'; script-src 'unsafe-inline' 'self' file:; style-src 'unsafe-inline'; "
     "img-src 'self' file:; media-src 'self' file:; base-uri 'none'; form-action 'none'";
 
-// The page's header: the verdict under its gate, what is compared with what and why, and links
-// to the commit, the merge request and the CI job when the CI says them (see ci_links.hpp), and
-// to the branch's metric history (qa-report --history-url).
-std::string page_header(const Comparison& comparison) {
-  const Verdict verdict = judge(comparison);
+// The page's header: `verdict`, the comparison's under its gate, what is compared with what and
+// why, and links to the commit, the merge request and the CI job when the CI says them (see
+// ci_links.hpp), and to the branch's metric history (qa-report --history-url).
+std::string page_header(const Comparison& comparison, const Verdict& verdict) {
   std::string html = fmt::format(
       "<header class=\"qa-top\">\n<h1 id=\"qa-headline\" class=\"qa-verdict {0}\" "
       "data-passed=\"{1}\"><span class=\"qa-verdict-word\">{0}</span> {2} "
@@ -109,7 +108,7 @@ std::string page_head(const Comparison& comparison) {
   html += k_report_tuning_css;
   html += k_report_viewers_css;
   html += k_report_images_css;
-  html += "</style>\n</head>\n<body>\n" + page_header(comparison);
+  html += "</style>\n</head>\n<body>\n" + page_header(comparison, verdict);
   html +=
       "<main id=\"qa-app\"><noscript><p>This report needs JavaScript to render; its data is "
       "the qa.report/1 JSON below.</p></noscript></main>\n";
