@@ -14,7 +14,6 @@
 #include <qa/core/optimization.hpp>
 #include <qa/core/params.hpp>
 #include <qa/report/ci_links.hpp>
-#include <qa/report/history.hpp>
 #include <qa/report/html_report.hpp>
 #include <qa/report/optimization_runs.hpp>
 #include <qa/report/report_json.hpp>

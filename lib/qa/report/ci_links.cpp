@@ -1,6 +1,5 @@
 #include <qa/report/ci_links.hpp>
 
-#include <qa/report/history.hpp>
 #include <qa/util/env.hpp>
 
 #include <fmt/format.h>
@@ -90,6 +89,24 @@ ReportLinks ci_links(std::string_view commit) {
     }
   }
   return links;
+}
+
+bool is_link_target(std::string_view url) {
+  if (url.empty() || url.starts_with('/')) {
+    return false;
+  }
+  for (const char c : url) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte == 0x7f ||
+        std::string_view("\"'<>()`\\").find(c) != std::string_view::npos) {
+      return false;
+    }
+  }
+  const auto colon = url.find(':');
+  const auto slash = url.find('/');
+  const bool has_scheme =
+      colon != std::string_view::npos && (slash == std::string_view::npos || colon < slash);
+  return !has_scheme || url.starts_with("https://") || url.starts_with("http://");
 }
 
 std::vector<ShownLink> shown_links(const ReportLinks& links) {

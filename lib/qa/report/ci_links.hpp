@@ -17,6 +17,11 @@ namespace qa::report {
 // or that would not be an http(s) URL, is left empty; outside CI every link is empty.
 [[nodiscard]] ReportLinks ci_links(std::string_view commit);
 
+// Return whether `url` may be the target of a link in a report (`--history-url`): an http(s)
+// URL, or a relative path (no scheme, not starting with `/` or `//`), without spaces, quotes,
+// angle brackets, parentheses or control characters.
+[[nodiscard]] bool is_link_target(std::string_view url);
+
 // One link of a report's heading.
 struct ShownLink {
   std::string_view name;  // "commit", "merge request", "CI job", "metric history"
@@ -25,7 +30,7 @@ struct ShownLink {
 };
 
 // Return the links of `links` that a report shows, in this order: commit, merge request, CI job,
-// metric history (when it is an http(s) URL or a relative path: is_link_target of history.hpp).
+// metric history (when it is an http(s) URL or a relative path: is_link_target).
 [[nodiscard]] std::vector<ShownLink> shown_links(const ReportLinks& links);
 
 }  // namespace qa::report

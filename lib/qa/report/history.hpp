@@ -98,11 +98,6 @@ inline constexpr std::size_t k_history_markdown_max = 60000;
                                               std::string_view html_url = {},
                                               std::size_t max_chars = k_history_markdown_max);
 
-// Return whether `url` may be the target of a link in a report (`--history-url`): an http(s)
-// URL, or a relative path (no scheme, not starting with `/` or `//`), without spaces, quotes,
-// angle brackets, parentheses or control characters.
-[[nodiscard]] bool is_link_target(std::string_view url);
-
 // Return the text summary of `history`: one line per commit (short sha, date, subject, runs ok
 // and failed, the first main metric's mean per group), gaps marked.
 [[nodiscard]] std::string history_to_text(const History& history);

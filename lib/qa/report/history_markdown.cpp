@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <qa/report/ci_links.hpp>
 #include <qa/report/format.hpp>
 #include <qa/util/escape.hpp>
 
@@ -157,24 +158,6 @@ std::string render(const History& history, std::string_view html_url, std::size_
 }
 
 }  // namespace
-
-bool is_link_target(std::string_view url) {
-  if (url.empty() || url.starts_with('/')) {
-    return false;
-  }
-  for (const char c : url) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte <= 0x20 || byte == 0x7f ||
-        std::string_view("\"'<>()`\\").find(c) != std::string_view::npos) {
-      return false;
-    }
-  }
-  const auto colon = url.find(':');
-  const auto slash = url.find('/');
-  const bool has_scheme =
-      colon != std::string_view::npos && (slash == std::string_view::npos || colon < slash);
-  return !has_scheme || url.starts_with("https://") || url.starts_with("http://");
-}
 
 std::string history_to_markdown(const History& history, std::string_view html_url,
                                 std::size_t max_chars) {

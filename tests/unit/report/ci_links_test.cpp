@@ -69,5 +69,17 @@ TEST(CiLinksTest, OnlyWebUrlsAndPlainValuesMakeLinks) {
   EXPECT_EQ(links.job, "");
 }
 
+TEST(CiLinksTest, LinkTargetsAreHttpUrlsOrRelativePaths) {
+  for (const char* good : {"history.html", "../main/history.html", "https://qa.example/h.html",
+                           "http://host/x?y=1#z"}) {
+    EXPECT_TRUE(is_link_target(good)) << good;
+  }
+  for (const char* bad :
+       {"", "javascript:alert(1)", "JAVASCRIPT:x", "data:text/html,x", "/etc/passwd",
+        "//evil.example/x", "a b.html", "x\".html", "x<y", "x)(y", "file:///etc/passwd", "x\n"}) {
+    EXPECT_FALSE(is_link_target(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace qa::report
